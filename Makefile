@@ -1,0 +1,170 @@
+# certhall: one Makefile for both programs, their tests and benchmarks.
+#
+#   make deps     install the Debian packages and npm modules we need
+#   make          build build/bin/certhall-site and build/bin/certhall-batch
+#   make run      build the site from this repository's content (the main job)
+#   make test     every test: units, command line, browser, and the
+#                 sanitizer build of units and command line
+#   make fuzz     each fuzz target for a bounded time
+#   make bench    the benchmarks, printing ratios against the named peers
+#
+# Sources are found by wildcard: a new .c file in common/, generator/ or
+# batch/ is built without touching this file. Each program's main() lives
+# in its main.c; everything else of a program goes into its archive so
+# that unit tests can link it.
+
+VERSION  := 0.1.0
+CC       ?= cc
+BUILD    ?= build
+SAN      ?=
+PYTHON   := /usr/bin/python3
+
+DEB_LIBS := libgit2-dev libcmark-dev libzip-dev libsqlite3-dev libyaml-dev \
+            libjansson-dev nettle-dev libunistring-dev libmicrohttpd-dev \
+            libcsv-dev libcriterion-dev
+DEB_TOOLS := pkg-config gcc clang lld libclang-rt-14-dev make git zip unzip \
+             python3 python3-pytest chromium nodejs hugo msmtp sqlite3 \
+             time
+PKGS     := libgit2 libcmark libzip sqlite3 yaml-0.1 jansson nettle \
+            libmicrohttpd
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-unused-parameter
+CSTD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+OPT      ?= -O2 -g
+ifeq ($(SAN),1)
+  BUILD  := build-san
+  OPT    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+            -fno-sanitize-recover=undefined
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lcsv
+CFLAGS   += $(CSTD) $(WARN) $(OPT) -I. $(PKG_CFLAGS) \
+            -DCERTHALL_VERSION='"$(VERSION)"'
+LDFLAGS  += $(filter -fsanitize=%,$(OPT))
+LDLIBS   += $(PKG_LIBS) -lm
+
+COMMON_SRC := $(wildcard common/*.c)
+GEN_SRC    := $(filter-out generator/main.c,$(wildcard generator/*.c))
+BATCH_SRC  := $(filter-out batch/main.c,$(wildcard batch/*.c))
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+LIBCOMMON := $(BUILD)/lib/libcommon.a
+LIBGEN    := $(BUILD)/lib/libgenerator.a
+LIBBATCH  := $(BUILD)/lib/libbatch.a
+SITE_BIN  := $(BUILD)/bin/certhall-site
+BATCH_BIN := $(BUILD)/bin/certhall-batch
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+DEPS_STAMP := build/.deps-ok
+
+.PHONY: all deps run test test-unit test-cli test-browser test-san \
+        fuzz bench clean install-man check-deps
+.DEFAULT_GOAL := all
+
+all: $(DEPS_STAMP) $(SITE_BIN) $(BATCH_BIN)
+
+# --- dependencies -------------------------------------------------------
+# The stamp records that every package was present once; it is remade when
+# this file changes, so adding a package here re-runs the check.
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): Makefile tests/browser/package.json
+	@tools/deps.sh "$(DEB_LIBS) $(DEB_TOOLS)"
+	@mkdir -p $(@D) && touch $@
+
+# --- build --------------------------------------------------------------
+$(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBCOMMON): $(call obj,$(COMMON_SRC))
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+$(LIBGEN): $(call obj,$(GEN_SRC))
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+$(LIBBATCH): $(call obj,$(BATCH_SRC))
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(SITE_BIN): $(call obj,generator/main.c) $(LIBGEN) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BATCH_BIN): $(call obj,batch/main.c) $(LIBBATCH) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests: tests/unit/test_<module>_*.c links that module's archive.
+$(BUILD)/tests/test_common_%: $(call obj,tests/unit/test_common_%.c) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+$(BUILD)/tests/test_generator_%: $(call obj,tests/unit/test_generator_%.c) $(LIBGEN) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+$(BUILD)/tests/test_batch_%: $(call obj,tests/unit/test_batch_%.c) $(LIBBATCH) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# --- the main job -------------------------------------------------------
+run: all
+	@$(SITE_BIN) build -o public
+	@echo "The site is in public/. Open public/index.html in a browser,"
+	@echo "or preview it with: $(SITE_BIN) serve  (http://127.0.0.1:8080/)"
+
+# --- tests --------------------------------------------------------------
+test: test-unit test-cli test-browser test-san
+
+test-unit: all $(UNIT_BINS)
+	@tools/run-units.sh $(UNIT_BINS)
+
+test-cli: all
+	CERTHALL_BIN=$(abspath $(BUILD)/bin) $(PYTHON) -m pytest -q tests/cli
+
+test-browser: all tests/browser/node_modules/.package-lock.json
+	CERTHALL_BIN=$(abspath $(BUILD)/bin) node --test --test-concurrency=1 tests/browser/
+
+tests/browser/node_modules/.package-lock.json: tests/browser/package.json | $(DEPS_STAMP)
+	cd tests/browser && npm ci --no-audit --no-fund
+
+# The same unit and command-line tests against binaries built with
+# AddressSanitizer and UndefinedBehaviorSanitizer.
+test-san: $(DEPS_STAMP)
+	$(MAKE) SAN=1 CC=clang all $(patsubst $(BUILD)/%,build-san/%,$(UNIT_BINS))
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tools/run-units.sh $(patsubst $(BUILD)/%,build-san/%,$(UNIT_BINS))
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  CERTHALL_BIN=$(abspath build-san/bin) $(PYTHON) -m pytest -q tests/cli
+
+# --- fuzzing ------------------------------------------------------------
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
+FUZZ_FLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
+              -fsanitize=fuzzer,address,undefined -I. $(PKG_CFLAGS)
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(BATCH_SRC) $(GEN_SRC) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(BATCH_SRC) $(LDLIBS)
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+	  name=$${f#build-fuzz/}; \
+	  mkdir -p build-fuzz/corpus/$$name; \
+	  echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	      build-fuzz/corpus/$$name tests/fuzz/corpus/$$name || exit 1; \
+	done
+
+# --- benchmarks ---------------------------------------------------------
+bench: all
+	@tools/bench.sh
+
+# --- man pages ----------------------------------------------------------
+install-man:
+	install -d $(DESTDIR)/usr/local/share/man/man1
+	install -m 644 man/*.1 $(DESTDIR)/usr/local/share/man/man1/
+
+clean:
+	rm -rf build build-san build-fuzz public

@@ -1,0 +1,25 @@
+/* fsutil.h: files: whole-file reads, atomic writes, folders. */
+#ifndef CH_FSUTIL_H
+#define CH_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+
+/* Reads a whole file into a malloc'd, NUL-terminated buffer the caller
+ * frees. Refuses files larger than max bytes. */
+int ch_read_file(const char *path, size_t max, char **out, size_t *len,
+                 ch_error *e);
+/* Writes data to path through a temporary file in the same folder, fsync,
+ * rename, and fsync of the folder: readers see the old or the new file,
+ * never a part. mode is the new file's permission bits. */
+int ch_write_atomic(const char *path, const void *data, size_t len,
+                    mode_t mode, ch_error *e);
+/* mkdir -p with mode for the folders it creates. */
+int ch_mkdirs(const char *path, mode_t mode, ch_error *e);
+int ch_fsync_dir(const char *path, ch_error *e);
+/* rm -rf of a folder tree that certhall itself made. */
+int ch_remove_tree(const char *path, ch_error *e);
+
+#endif
