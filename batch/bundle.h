@@ -1,0 +1,74 @@
+/* bundle.h: a submission bundle (BUNDLE.md) opened and checked as a
+ * container: every ZIP_* rule, application.json found and parsed, and each
+ * listed document read once, streamed, hashed and sniffed. It owns the
+ * libzip handle and everything it read; the caller owns the bundle and
+ * frees it with bundle_close(). Nothing here writes a file: storing the
+ * documents is the caller's (through bundle_copy_entry). */
+#ifndef BATCH_BUNDLE_H
+#define BATCH_BUNDLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "common/error.h"
+#include "common/findings.h"
+#include "common/schema.h"
+
+typedef struct bundle_limits {
+	uint64_t max_bundle_bytes;  /* 64 MiB */
+	uint64_t max_entries;       /* 64 */
+	uint64_t max_entry_bytes;   /* 20 MiB uncompressed */
+	uint64_t max_total_bytes;   /* 128 MiB uncompressed */
+	uint64_t max_ratio;         /* 100 */
+} bundle_limits;
+
+void bundle_limits_default(bundle_limits *l);
+
+typedef enum doc_type { DOC_NONE, DOC_PDF, DOC_JPEG, DOC_PNG } doc_type;
+
+typedef struct bundle_entry {
+	char *name;          /* decoded UTF-8, NFC, common folder removed */
+	uint64_t index;      /* libzip index */
+	uint64_t size;       /* uncompressed bytes actually read */
+	char sha256[65];     /* of the content, after a full read */
+	doc_type type;       /* judged by content */
+	long width, height;  /* images: pixels, else 0 */
+	int listed;          /* named in application.json's documents */
+} bundle_entry;
+
+typedef struct bundle {
+	char sha256[65];     /* of the bundle file's bytes */
+	char *path;
+	bundle_entry *entries;
+	size_t nentries;
+	json_t *app;         /* parsed application.json, NULL if unusable */
+	void *zip;           /* zip_t *, private */
+} bundle;
+
+/* Opens path, checks the container, reads and parses application.json,
+ * validates it with common/form.c, then reads every listed document
+ * (CRC, size, ratio limits enforced while inflating, memory bounded) and
+ * adds DOC_* findings. Returns -1 only for an error of the machine
+ * (memory, I/O on the bundle file), with e filled; every problem of the
+ * bundle itself is a finding in f and the return is 0. today: YYYYMMDD or
+ * 0 for now. */
+int bundle_open(const char *path, const ch_schema *schema,
+                const bundle_limits *limits, long today, bundle **out,
+                ch_findings *f, ch_error *e);
+
+/* Streams entry i's content to write(ctx, data, n) in chunks (for the
+ * document store). write returns 0 or -1. */
+int bundle_copy_entry(bundle *b, size_t i,
+                      int (*write)(void *ctx, const void *p, size_t n),
+                      void *ctx, ch_error *e);
+
+/* Checks a bare application.json file: the same findings as for a bundle,
+ * except those about files in the ZIP. */
+int bundle_check_json(const char *path, const ch_schema *schema, long today,
+                      json_t **app, ch_findings *f, ch_error *e);
+
+void bundle_close(bundle *b);
+
+#endif
