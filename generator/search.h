@@ -1,0 +1,28 @@
+/* search.h: the offline search index of the site.
+ *
+ * Built at generation time from the pages, so that the small script
+ * site/assets/search.js can search Chinese text without a server (also
+ * from file://). The index is a JavaScript file assigning
+ * window.CERTHALL_SEARCH = {"v":1,"pages":[...],"terms":{...}}:
+ *   pages: [[url, title, section title, excerpt], ...] in the order of the
+ *          pages array given (url relative to the site root, no leading
+ *          slash, "" for the home page);
+ *   terms: {term: [id, weight, id, weight, ...]} with ids ascending and
+ *          keys sorted by byte order. Terms are CJK unigrams and bigrams
+ *          and lowercased ASCII letter/digit runs and their prefixes;
+ *          a hit in the title or a heading weighs more than a body hit.
+ * The same pages give byte-identical output. */
+#ifndef GEN_SEARCH_H
+#define GEN_SEARCH_H
+
+#include <stddef.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "generator/page.h"
+
+/* Appends the whole index script to out. */
+int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,
+                     ch_error *e);
+
+#endif
