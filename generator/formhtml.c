@@ -1,0 +1,692 @@
+/* formhtml.c: the application form rendered from the schema.
+ *
+ * The HTML works without knowing the fields in the script: every input
+ * carries data-path (its JSON path in application.json, "[__i__]" in the
+ * row template) so site/assets/form.js can find the schema field, its
+ * check and its messages in the embedded schema. Ids are derived from the
+ * path ("handler.mobile" -> "f-handler-mobile"); help is "<id>-help" and
+ * the error slot "<id>-err". */
+#include "generator/formhtml.h"
+
+#include <cmark.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ROW_MARK "__i__" /* replaced by the row index in form.js */
+#define PATH_MAX_LEN 256
+
+static void esc(ch_buf *b, const char *s)
+{
+	if (s)
+		ch_buf_html(b, s, strlen(s));
+}
+
+/* "certificates.personal[__i__].name" -> "f-certificates-personal-__i__-name" */
+static void put_id(ch_buf *b, const char *prefix, const char *path)
+{
+	const char *p;
+	char c;
+
+	esc(b, prefix);
+	for (p = path; *p; p++) {
+		c = *p;
+		if (c == '.' || c == '[')
+			c = '-';
+		else if (c == ']')
+			continue;
+		if (c == '-' || c == '_' || (c >= '0' && c <= '9') ||
+		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			ch_buf_putc(b, c);
+		else
+			ch_buf_printf(b, "x%02x", (unsigned char)c);
+	}
+}
+
+static int join_path(char *dst, const char *parent, const char *key,
+                     ch_error *e)
+{
+	size_t np = strlen(parent), nk = strlen(key);
+
+	if (np + nk + 2 > PATH_MAX_LEN)
+		return ch_fail(e, "content/forms/application.yaml", 0,
+		               "form field path too long at \"%s\"", key);
+	memcpy(dst, parent, np);
+	if (np)
+		dst[np++] = '.';
+	memcpy(dst + np, key, nk + 1);
+	return 0;
+}
+
+static void put_required_mark(ch_buf *b, const ch_field *f)
+{
+	if (f->required)
+		ch_buf_puts(b, "<span class=\"ch-req\" aria-hidden=\"true\">*</span>");
+	else if (f->required_when_field)
+		ch_buf_puts(b, "<span class=\"ch-req\" aria-hidden=\"true\" hidden>*</span>");
+}
+
+/* The attributes every control of a field carries. */
+static void put_control_attrs(ch_buf *b, const ch_field *f, const char *path)
+{
+	ch_buf_puts(b, " data-path=\"");
+	esc(b, path);
+	ch_buf_puts(b, "\"");
+	if (f->required)
+		ch_buf_puts(b, " aria-required=\"true\"");
+	if (f->required_when_field) {
+		ch_buf_puts(b, " data-required-when-field=\"");
+		esc(b, f->required_when_field);
+		ch_buf_puts(b, "\" data-required-when-equals=\"");
+		esc(b, f->required_when_equals);
+		ch_buf_puts(b, "\"");
+	}
+}
+
+static void put_describedby(ch_buf *b, const ch_field *f, const char *path)
+{
+	ch_buf_puts(b, " aria-describedby=\"");
+	if (f->help) {
+		put_id(b, "f-", path);
+		ch_buf_puts(b, "-help ");
+	}
+	put_id(b, "f-", path);
+	ch_buf_puts(b, "-err\"");
+}
+
+static void put_help_and_slot(ch_buf *b, const ch_field *f, const char *path)
+{
+	if (f->help) {
+		ch_buf_puts(b, "<p class=\"ch-help\" id=\"");
+		put_id(b, "f-", path);
+		ch_buf_puts(b, "-help\">");
+		esc(b, f->help);
+		ch_buf_puts(b, "</p>\n");
+	}
+	ch_buf_puts(b, "<p class=\"ch-error\" id=\"");
+	put_id(b, "f-", path);
+	ch_buf_puts(b, "-err\" role=\"alert\" aria-live=\"assertive\"></p>\n");
+}
+
+static void put_string(ch_buf *b, const ch_field *f, const char *path)
+{
+	const char *type = "text", *mode = NULL, *ac = NULL;
+
+	if (f->check && !strcmp(f->check, "email")) {
+		type = "email";
+		ac = "email";
+	} else if (f->check && !strcmp(f->check, "mobile")) {
+		type = "tel";
+		ac = "tel";
+	} else if (f->check && (!strcmp(f->check, "postcode") ||
+	                        !strcmp(f->check, "bank_account"))) {
+		mode = "numeric";
+	}
+	ch_buf_puts(b, "<div class=\"ch-field\"><label for=\"");
+	put_id(b, "f-", path);
+	ch_buf_puts(b, "\">");
+	esc(b, f->label);
+	put_required_mark(b, f);
+	ch_buf_puts(b, "</label>\n<input type=\"");
+	ch_buf_puts(b, type);
+	ch_buf_puts(b, "\" id=\"");
+	put_id(b, "f-", path);
+	ch_buf_puts(b, "\" name=\"");
+	esc(b, path);
+	ch_buf_puts(b, "\"");
+	if (mode)
+		ch_buf_printf(b, " inputmode=\"%s\"", mode);
+	ch_buf_printf(b, " autocomplete=\"%s\"", ac ? ac : "off");
+	put_control_attrs(b, f, path);
+	put_describedby(b, f, path);
+	ch_buf_puts(b, ">\n");
+	put_help_and_slot(b, f, path);
+	ch_buf_puts(b, "</div>\n");
+}
+
+/* A radio group: years (min..max, 0 shown as 不办理) or an enum. */
+static void put_radio(ch_buf *b, const ch_field *f, const char *path,
+                      const char *value, const char *label, int checked)
+{
+	ch_buf_puts(b, "<span class=\"ch-choice\"><input type=\"radio\" id=\"");
+	put_id(b, "f-", path);
+	ch_buf_puts(b, "-v-");
+	put_id(b, "", value);
+	ch_buf_puts(b, "\" name=\"");
+	esc(b, path);
+	ch_buf_puts(b, "\" value=\"");
+	esc(b, value);
+	ch_buf_puts(b, "\" data-path=\"");
+	esc(b, path);
+	ch_buf_puts(b, checked ? "\" checked>" : "\">");
+	ch_buf_puts(b, "<label for=\"");
+	put_id(b, "f-", path);
+	ch_buf_puts(b, "-v-");
+	put_id(b, "", value);
+	ch_buf_puts(b, "\">");
+	esc(b, label);
+	ch_buf_puts(b, "</label></span>\n");
+}
+
+static void put_choices(ch_buf *b, const ch_field *f, const char *path)
+{
+	char value[32], label[32];
+	long v;
+	size_t i;
+
+	ch_buf_puts(b, "<fieldset class=\"ch-field ch-radios\" role=\"radiogroup\" id=\"");
+	put_id(b, "f-", path);
+	ch_buf_puts(b, "\"");
+	put_control_attrs(b, f, path);
+	put_describedby(b, f, path);
+	ch_buf_puts(b, "><legend>");
+	esc(b, f->label);
+	put_required_mark(b, f);
+	ch_buf_puts(b, "</legend>\n<div class=\"ch-choices\">\n");
+	if (f->type == CH_F_ENUM) {
+		for (i = 0; i < f->nvalues; i++)
+			put_radio(b, f, path, f->values[i].value,
+			          f->values[i].label, f->nvalues == 1);
+	} else {
+		for (v = f->has_min ? f->min : 1; v <= (f->has_max ? f->max : 5); v++) {
+			snprintf(value, sizeof value, "%ld", v);
+			if (v == 0)
+				snprintf(label, sizeof label, "不办理");
+			else
+				snprintf(label, sizeof label, "%ld 年", v);
+			put_radio(b, f, path, value, label, 0);
+		}
+	}
+	ch_buf_puts(b, "</div>\n");
+	put_help_and_slot(b, f, path);
+	ch_buf_puts(b, "</fieldset>\n");
+}
+
+static void put_number(ch_buf *b, const ch_field *f, const char *path)
+{
+	ch_buf_puts(b, "<div class=\"ch-field\"><label for=\"");
+	put_id(b, "f-", path);
+	ch_buf_puts(b, "\">");
+	esc(b, f->label);
+	put_required_mark(b, f);
+	ch_buf_puts(b, "</label>\n<input type=\"text\" inputmode=\"numeric\" id=\"");
+	put_id(b, "f-", path);
+	ch_buf_puts(b, "\" name=\"");
+	esc(b, path);
+	ch_buf_puts(b, "\" data-type=\"integer\"");
+	put_control_attrs(b, f, path);
+	put_describedby(b, f, path);
+	ch_buf_puts(b, ">\n");
+	put_help_and_slot(b, f, path);
+	ch_buf_puts(b, "</div>\n");
+}
+
+static void put_region(ch_buf *b, const ch_field *f, const char *path)
+{
+	static const char *const part[3] = {"省", "市", "区"};
+	static const char *const ac[3] = {"address-level1", "address-level2",
+	                                  "address-level3"};
+	int i;
+
+	ch_buf_puts(b, "<fieldset class=\"ch-field ch-region\" id=\"");
+	put_id(b, "f-", path);
+	ch_buf_puts(b, "\"");
+	put_describedby(b, f, path);
+	ch_buf_puts(b, "><legend>");
+	esc(b, f->label);
+	put_required_mark(b, f);
+	ch_buf_puts(b, "</legend>\n<div class=\"ch-region-parts\">\n");
+	for (i = 0; i < 3; i++) {
+		ch_buf_puts(b, "<span class=\"ch-region-part\"><label for=\"");
+		put_id(b, "f-", path);
+		ch_buf_printf(b, "-%d\">%s</label><input type=\"text\" id=\"", i, part[i]);
+		put_id(b, "f-", path);
+		ch_buf_printf(b, "-%d\" name=\"", i);
+		esc(b, path);
+		ch_buf_printf(b, "[%d]\" data-index=\"%d\" autocomplete=\"%s\"", i, i, ac[i]);
+		put_control_attrs(b, f, path);
+		put_describedby(b, f, path);
+		ch_buf_puts(b, "></span>\n");
+	}
+	ch_buf_puts(b, "</div>\n");
+	put_help_and_slot(b, f, path);
+	ch_buf_puts(b, "</fieldset>\n");
+}
+
+static int put_field(ch_buf *b, const ch_field *f, const char *parent,
+                     ch_error *e);
+
+static int put_members(ch_buf *b, const ch_field *fields, size_t n,
+                       const char *path, ch_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (put_field(b, &fields[i], path, e) < 0)
+			return -1;
+	return 0;
+}
+
+static void put_group_help(ch_buf *b, const ch_field *f, const char *path)
+{
+	if (!f->help)
+		return;
+	ch_buf_puts(b, "<p class=\"ch-help\" id=\"");
+	put_id(b, "f-", path);
+	ch_buf_puts(b, "-help\">");
+	esc(b, f->help);
+	ch_buf_puts(b, "</p>\n");
+}
+
+/* The personal-certificate rows: none rendered, a <template> that
+ * form.js clones with __i__ replaced by the row's index. */
+static int put_list(ch_buf *b, const ch_field *f, const char *path,
+                    ch_error *e)
+{
+	char item[PATH_MAX_LEN];
+
+	if (strlen(path) + sizeof(ROW_MARK) + 2 > sizeof item)
+		return ch_fail(e, "content/forms/application.yaml", 0,
+		               "form field path too long at \"%s\"", f->key);
+	snprintf(item, sizeof item, "%s[" ROW_MARK "]", path);
+	ch_buf_puts(b, "<fieldset class=\"ch-list\" id=\"");
+	put_id(b, "f-", path);
+	ch_buf_puts(b, "\" data-list=\"");
+	esc(b, path);
+	ch_buf_printf(b, "\" data-min-items=\"%ld\" data-max-items=\"%ld\"",
+	              f->min_items < 0 ? 0 : f->min_items,
+	              f->max_items < 0 ? 50 : f->max_items);
+	put_describedby(b, f, path);
+	ch_buf_puts(b, "><legend>");
+	esc(b, f->label);
+	ch_buf_puts(b, "</legend>\n");
+	put_group_help(b, f, path);
+	ch_buf_puts(b, "<div class=\"ch-rows\" data-rows=\"");
+	esc(b, path);
+	ch_buf_puts(b, "\"></div>\n<template data-row-template=\"");
+	esc(b, path);
+	ch_buf_puts(b, "\"><fieldset class=\"ch-row\" data-row=\"" ROW_MARK "\">"
+	               "<legend>");
+	esc(b, f->label);
+	ch_buf_puts(b, " <span data-row-number></span></legend>\n");
+	if (put_members(b, f->fields, f->nfields, item, e) < 0)
+		return -1;
+	ch_buf_puts(b, "<button type=\"button\" class=\"ch-remove\" data-remove>");
+	esc(b, f->remove_label ? f->remove_label : "删除");
+	ch_buf_puts(b, "</button></fieldset></template>\n"
+	               "<button type=\"button\" class=\"ch-add\" data-add=\"");
+	esc(b, path);
+	ch_buf_puts(b, "\">");
+	esc(b, f->add_label ? f->add_label : "添加");
+	ch_buf_puts(b, "</button>\n<p class=\"ch-error\" id=\"");
+	put_id(b, "f-", path);
+	ch_buf_puts(b, "-err\" role=\"alert\" aria-live=\"assertive\"></p>\n"
+	               "</fieldset>\n");
+	return 0;
+}
+
+static int put_field(ch_buf *b, const ch_field *f, const char *parent,
+                     ch_error *e)
+{
+	char path[PATH_MAX_LEN];
+
+	if (join_path(path, parent, f->key, e) < 0)
+		return -1;
+	switch (f->type) {
+	case CH_F_GROUP:
+		ch_buf_puts(b, "<fieldset class=\"ch-group\" id=\"");
+		put_id(b, "f-", path);
+		ch_buf_puts(b, "\"><legend>");
+		esc(b, f->label);
+		ch_buf_puts(b, "</legend>\n");
+		put_group_help(b, f, path);
+		if (put_members(b, f->fields, f->nfields, path, e) < 0)
+			return -1;
+		ch_buf_puts(b, "</fieldset>\n");
+		return 0;
+	case CH_F_LIST:
+		return put_list(b, f, path, e);
+	case CH_F_STRING:
+		put_string(b, f, path);
+		return 0;
+	case CH_F_INTEGER:
+		if (f->widget && !strcmp(f->widget, "years"))
+			put_choices(b, f, path);
+		else
+			put_number(b, f, path);
+		return 0;
+	case CH_F_ENUM:
+		put_choices(b, f, path);
+		return 0;
+	case CH_F_REGION:
+		put_region(b, f, path);
+		return 0;
+	}
+	return ch_fail(e, "content/forms/application.yaml", 0,
+	               "form field \"%s\" has a type the form cannot render", f->key);
+}
+
+static void put_fee_total(ch_buf *b, const ch_fees *fees)
+{
+	ch_buf_puts(b, "<div class=\"ch-total\"><span id=\"ch-total-label\">费用合计</span> "
+	               "<output id=\"ch-total\" aria-labelledby=\"ch-total-label\" "
+	               "aria-live=\"polite\">0.00 元</output>");
+	if (fees->example)
+		ch_buf_puts(b, " <span class=\"ch-example\">示例价格</span>"
+		               "<p class=\"ch-help\">价格为示例值，以运营方公布的收费标准为准。</p>");
+	ch_buf_puts(b, "</div>\n");
+}
+
+static void put_doc_input(ch_buf *b, const ch_doc_kind *d, const char *suffix)
+{
+	const char *accept = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png";
+	int required = !strcmp(d->needed, "always") ||
+	               !strcmp(d->needed, "per_person");
+
+	ch_buf_puts(b, "<label for=\"doc-");
+	esc(b, d->kind);
+	ch_buf_puts(b, suffix);
+	ch_buf_puts(b, "\">");
+	esc(b, d->label);
+	if (!strcmp(d->needed, "per_person"))
+		ch_buf_puts(b, "（<span data-person-label></span>）");
+	if (required)
+		ch_buf_puts(b, "<span class=\"ch-req\" aria-hidden=\"true\">*</span>");
+	ch_buf_puts(b, "</label>\n<input type=\"file\" id=\"doc-");
+	esc(b, d->kind);
+	ch_buf_puts(b, suffix);
+	ch_buf_printf(b, "\" accept=\"%s\" data-doc=\"", accept);
+	esc(b, d->kind);
+	ch_buf_puts(b, "\"");
+	if (required)
+		ch_buf_puts(b, " aria-required=\"true\"");
+	ch_buf_puts(b, " aria-describedby=\"doc-help doc-");
+	esc(b, d->kind);
+	ch_buf_puts(b, suffix);
+	ch_buf_puts(b, "-err\">\n<p class=\"ch-error\" id=\"doc-");
+	esc(b, d->kind);
+	ch_buf_puts(b, suffix);
+	ch_buf_puts(b, "-err\" role=\"alert\" aria-live=\"assertive\"></p>\n");
+}
+
+/* One file input per document kind; id_copy gets one per personal
+ * certificate row (form.js adds them from the template). */
+static void put_documents(ch_buf *b, const ch_schema *s)
+{
+	size_t i;
+	const ch_doc_kind *d;
+
+	ch_buf_puts(b, "<fieldset class=\"ch-group ch-docs\" id=\"ch-docs\">"
+	               "<legend>上传电子资料</legend>\n<p class=\"ch-help\" id=\"doc-help\">");
+	ch_buf_printf(b, "PDF、JPEG 或 PNG 文件；图片长边至少 %ld 像素。",
+	              s->min_image_side > 0 ? s->min_image_side : 800);
+	ch_buf_puts(b, "</p>\n");
+	for (i = 0; i < s->ndocs; i++) {
+		d = &s->docs[i];
+		if (!strcmp(d->needed, "per_person")) {
+			ch_buf_puts(b, "<div class=\"ch-doc-list\" data-doc-list=\"");
+			esc(b, d->kind);
+			ch_buf_puts(b, "\"></div>\n<template data-doc-template=\"");
+			esc(b, d->kind);
+			ch_buf_puts(b, "\"><div class=\"ch-field ch-doc\" data-person=\"" ROW_MARK "\">");
+			put_doc_input(b, d, "-" ROW_MARK);
+			ch_buf_puts(b, "</div></template>\n");
+			continue;
+		}
+		ch_buf_puts(b, "<div class=\"ch-field ch-doc\"");
+		if (d->when_field) {
+			ch_buf_puts(b, " data-when-field=\"");
+			esc(b, d->when_field);
+			ch_buf_puts(b, "\" data-when-equals=\"");
+			esc(b, d->when_equals);
+			ch_buf_puts(b, "\" hidden");
+		}
+		ch_buf_puts(b, ">");
+		put_doc_input(b, d, "");
+		ch_buf_puts(b, "</div>\n");
+	}
+	ch_buf_puts(b, "</fieldset>\n");
+}
+
+/* 申请编号 and revision: kept in the draft; the checkbox marks a
+ * resubmission after 驳回 so the next bundle carries a higher revision. */
+static void put_submission(ch_buf *b)
+{
+	ch_buf_puts(b,
+		"<fieldset class=\"ch-group ch-submission\" id=\"ch-submission\">"
+		"<legend>申请编号</legend>\n"
+		"<div class=\"ch-field\"><label for=\"ch-app-id\">申请编号</label>\n"
+		"<input type=\"text\" id=\"ch-app-id\" readonly "
+		"aria-describedby=\"ch-app-id-help\" placeholder=\"下载申请包时生成\">\n"
+		"<p class=\"ch-help\" id=\"ch-app-id-help\">首次下载申请包时生成，"
+		"之后保持不变；当前版本：<output id=\"ch-revision\">1</output></p></div>\n"
+		"<div class=\"ch-field\"><span class=\"ch-choice\">"
+		"<input type=\"checkbox\" id=\"ch-resubmit\" aria-describedby=\"ch-resubmit-help\">"
+		"<label for=\"ch-resubmit\">重新提交（申请已被驳回，修改后再次提交）</label></span>\n"
+		"<p class=\"ch-help\" id=\"ch-resubmit-help\">勾选后下载的申请包沿用原申请编号，"
+		"版本号加一。</p></div>\n"
+		"</fieldset>\n");
+}
+
+static void put_buttons(ch_buf *b)
+{
+	ch_buf_puts(b,
+		"<div class=\"ch-actions\">\n"
+		"<button type=\"button\" data-action=\"save\">保存草稿</button>\n"
+		"<button type=\"button\" data-action=\"print-letter\">打印授权委托书</button>\n"
+		"<button type=\"button\" data-action=\"print-stamp\">打印《数字证书印模采集表》</button>\n"
+		"<button type=\"submit\" data-action=\"download\" class=\"ch-primary\">下载申请包</button>\n"
+		"</div>\n"
+		"<p id=\"ch-status\" class=\"ch-status\" role=\"status\" aria-live=\"polite\"></p>\n");
+}
+
+/* JSON for a <script type="application/json"> block: every string goes
+ * through ch_buf_json_str, which escapes < > &, so "</script>" inside the
+ * schema cannot end the block. Object keys keep the schema's order, so
+ * the output is the same for the same schema. */
+static int put_json(ch_buf *b, json_t *v, int depth)
+{
+	const char *key;
+	json_t *m;
+	size_t i;
+	int first = 1;
+
+	if (depth > 64)
+		return -1;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		ch_buf_putc(b, '{');
+		json_object_foreach(v, key, m) {
+			if (!first)
+				ch_buf_putc(b, ',');
+			first = 0;
+			ch_buf_putc(b, '"');
+			ch_buf_json_str(b, key, strlen(key));
+			ch_buf_puts(b, "\":");
+			if (put_json(b, m, depth + 1) < 0)
+				return -1;
+		}
+		ch_buf_putc(b, '}');
+		return 0;
+	case JSON_ARRAY:
+		ch_buf_putc(b, '[');
+		json_array_foreach(v, i, m) {
+			if (i)
+				ch_buf_putc(b, ',');
+			if (put_json(b, m, depth + 1) < 0)
+				return -1;
+		}
+		ch_buf_putc(b, ']');
+		return 0;
+	case JSON_STRING:
+		ch_buf_putc(b, '"');
+		ch_buf_json_str(b, json_string_value(v), json_string_length(v));
+		ch_buf_putc(b, '"');
+		return 0;
+	case JSON_INTEGER:
+		ch_buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return 0;
+	case JSON_REAL:
+		ch_buf_printf(b, "%.17g", json_real_value(v));
+		return 0;
+	case JSON_TRUE:
+		ch_buf_puts(b, "true");
+		return 0;
+	case JSON_FALSE:
+		ch_buf_puts(b, "false");
+		return 0;
+	case JSON_NULL:
+		ch_buf_puts(b, "null");
+		return 0;
+	}
+	return -1;
+}
+
+static void put_fees_json(ch_buf *b, const ch_fees *fees)
+{
+	int i;
+
+	ch_buf_printf(b, "{\"example\":%s,\"organization\":[",
+	              fees->example ? "true" : "false");
+	for (i = 0; i < 6; i++)
+		ch_buf_printf(b, "%s%ld", i ? "," : "", i ? fees->organization[i] : 0L);
+	ch_buf_puts(b, "],\"personal\":[");
+	for (i = 0; i < 6; i++)
+		ch_buf_printf(b, "%s%ld", i ? "," : "", i ? fees->personal[i] : 0L);
+	ch_buf_puts(b, "]}");
+}
+
+/* Copies cmark's HTML, turning each {dotted.path} outside a tag into an
+ * empty span that form.js fills from the form's values. cmark has already
+ * escaped the text, and only names of [A-Za-z0-9_.] become attributes. */
+static void put_with_fills(ch_buf *b, const char *html)
+{
+	const char *p = html, *q;
+	int in_tag = 0;
+
+	while (*p) {
+		if (in_tag) {
+			if (*p == '>')
+				in_tag = 0;
+			ch_buf_putc(b, *p++);
+			continue;
+		}
+		if (*p == '<') {
+			in_tag = 1;
+			ch_buf_putc(b, *p++);
+			continue;
+		}
+		if (*p == '{') {
+			for (q = p + 1; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+			                (*q >= '0' && *q <= '9') || *q == '_' || *q == '.'; q++)
+				;
+			if (*q == '}' && q > p + 1 && q - p < 80) {
+				ch_buf_puts(b, "<span class=\"ch-fill\" data-fill=\"");
+				ch_buf_append(b, p + 1, (size_t)(q - p - 1));
+				ch_buf_puts(b, "\"></span>");
+				p = q + 1;
+				continue;
+			}
+		}
+		ch_buf_putc(b, *p++);
+	}
+}
+
+static int put_print_view(ch_buf *b, const char *id, const char *label,
+                          const char *md, size_t len, ch_error *e)
+{
+	char *html;
+
+	if (!md)
+		return ch_fail(e, "content/forms", 0,
+		               "the form needs the text of its %s", label);
+	/* Default options: cmark's safe mode drops raw HTML and unsafe links. */
+	html = cmark_markdown_to_html(md, len, CMARK_OPT_DEFAULT);
+	if (!html)
+		return ch_fail(e, "content/forms", 0, "out of memory rendering %s", label);
+	ch_buf_printf(b, "<section class=\"ch-print\" id=\"%s\" aria-label=\"", id);
+	esc(b, label);
+	ch_buf_puts(b, "\" hidden>\n");
+	put_with_fills(b, html);
+	ch_buf_puts(b, "</section>\n");
+	free(html);
+	return 0;
+}
+
+static int put_asset(ch_buf *b, const gen_form_inputs *in, const char *name,
+                     ch_error *e)
+{
+	const char *url = in->asset_url ? in->asset_url(in->asset_ctx, name) : NULL;
+	size_t n = strlen(name);
+
+	if (!url)
+		return ch_fail(e, "site/assets", 0, "the form needs the asset %s", name);
+	if (n > 4 && !strcmp(name + n - 4, ".css")) {
+		ch_buf_puts(b, "<link rel=\"stylesheet\" href=\"");
+		esc(b, url);
+		ch_buf_puts(b, "\">\n");
+	} else {
+		ch_buf_puts(b, "<script src=\"");
+		esc(b, url);
+		ch_buf_puts(b, "\" defer></script>\n");
+	}
+	return 0;
+}
+
+int gen_form_html(const gen_form_inputs *in, ch_buf *out, ch_error *e)
+{
+	const ch_schema *s = in ? in->schema : NULL;
+	ch_buf b = CH_BUF_INIT;
+	int rc = -1;
+
+	if (!s || !in->fees || !s->raw) {
+		ch_fail(e, "content/forms/application.yaml", 0,
+		        "the form needs a loaded schema and fee schedule");
+		goto out;
+	}
+	if (put_asset(&b, in, "form.css", e) < 0)
+		goto out;
+	ch_buf_puts(&b, "<div class=\"ch-form-wrap\">\n"
+	                "<noscript><p class=\"ch-error\">在线申请表需要启用浏览器的 JavaScript。"
+	                "</p></noscript>\n<form id=\"ch-form\" class=\"ch-form\" novalidate "
+	                "autocomplete=\"off\" aria-label=\"");
+	esc(&b, s->title);
+	ch_buf_puts(&b, "\" data-format=\"");
+	esc(&b, s->format);
+	ch_buf_puts(&b, "\">\n<p class=\"ch-help\"><span class=\"ch-req\" aria-hidden=\"true\">*"
+	                "</span> 为必填项。</p>\n");
+	if (put_members(&b, s->fields, s->nfields, "", e) < 0)
+		goto out;
+	put_fee_total(&b, in->fees);
+	put_documents(&b, s);
+	put_submission(&b);
+	put_buttons(&b);
+	ch_buf_puts(&b, "</form>\n");
+	if (put_print_view(&b, "ch-print-letter", "授权委托书", in->letter_md,
+	                   in->letter_len, e) < 0)
+		goto out;
+	if (put_print_view(&b, "ch-print-stamp", "数字证书印模采集表", in->stamp_md,
+	                   in->stamp_len, e) < 0)
+		goto out;
+	ch_buf_puts(&b, "<script type=\"application/json\" id=\"ch-schema\">");
+	if (put_json(&b, s->raw, 0) < 0) {
+		ch_fail(e, "content/forms/application.yaml", 0, "the schema nests too deep");
+		goto out;
+	}
+	ch_buf_puts(&b, "</script>\n<script type=\"application/json\" id=\"ch-fees\">");
+	put_fees_json(&b, in->fees);
+	ch_buf_puts(&b, "</script>\n</div>\n");
+	if (put_asset(&b, in, "validate.js", e) < 0 ||
+	    put_asset(&b, in, "zip.js", e) < 0 ||
+	    put_asset(&b, in, "form.js", e) < 0)
+		goto out;
+	if (!ch_buf_ok(&b)) {
+		ch_fail(e, NULL, 0, "out of memory rendering the form");
+		goto out;
+	}
+	ch_buf_append(out, b.data, b.len);
+	rc = ch_buf_ok(out) ? 0 : ch_fail(e, NULL, 0, "out of memory rendering the form");
+out:
+	ch_buf_free(&b);
+	return rc;
+}
