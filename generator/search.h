@@ -9,8 +9,11 @@
  *          slash, "" for the home page);
  *   terms: {term: [id, weight, id, weight, ...]} with ids ascending and
  *          keys sorted by byte order. Terms are CJK unigrams and bigrams
- *          and lowercased ASCII letter/digit runs and their prefixes;
- *          a hit in the title or a heading weighs more than a body hit.
+ *          and whole lowercased ASCII letter/digit runs (the script
+ *          matches those by prefix); a hit in the title (16) or a heading
+ *          (8) weighs more than one in the description (4) or the body
+ *          (1 per occurrence, up to 4).
+ * Pages without a url or title are an error.
  * The same pages give byte-identical output. */
 #ifndef GEN_SEARCH_H
 #define GEN_SEARCH_H

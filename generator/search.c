@@ -1,0 +1,502 @@
+/* search.c: builds the offline search index (see search.h).
+ *
+ * Chinese has no spaces, so words cannot be split reliably without a
+ * dictionary; instead every CJK character and every pair of adjacent CJK
+ * characters is a term. A query is cut the same way and a page must hold
+ * all of the query's bigrams, which finds any substring of two or more
+ * characters with few false hits. ASCII runs are whole lowercased words;
+ * the script matches them by prefix against the sorted keys, so the index
+ * stays small. Pages are read in order, so each term's postings are
+ * appended with ascending ids and a page's hits for a term accumulate in
+ * the list's last entry. */
+#include "generator/search.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Where a term was seen on a page; the weight is computed from these. */
+enum { HIT_TITLE = 1, HIT_HEADING = 2, HIT_DESC = 4 };
+#define BODY_CAP 4
+#define WORD_MAX 40
+#define EXCERPT_CHARS 80
+
+typedef struct posting {
+	uint32_t id;
+	uint8_t flags;
+	uint8_t body; /* body occurrences, capped at BODY_CAP */
+} posting;
+
+typedef struct term {
+	char *key; /* owned; NUL-terminated UTF-8 */
+	size_t keylen;
+	uint64_t hash;
+	posting *post; /* owned */
+	size_t npost, cappost;
+} term;
+
+/* Open addressing, linear probing; slots point into the terms array by
+ * index + 1 so that 0 means empty and the array can grow by realloc. */
+typedef struct index {
+	term *terms;
+	size_t nterms, capterms;
+	uint32_t *slots;
+	size_t nslots;
+	int failed;
+} index_t;
+
+static uint64_t fnv1a(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int grow_slots(index_t *ix)
+{
+	size_t n = ix->nslots ? ix->nslots * 2 : 1024;
+	uint32_t *s = calloc(n, sizeof *s);
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < ix->nterms; i++) {
+		size_t j = ix->terms[i].hash & (n - 1);
+		while (s[j])
+			j = (j + 1) & (n - 1);
+		s[j] = (uint32_t)(i + 1);
+	}
+	free(ix->slots);
+	ix->slots = s;
+	ix->nslots = n;
+	return 0;
+}
+
+static term *find_or_add(index_t *ix, const char *key, size_t len)
+{
+	if ((ix->nterms + 1) * 2 > ix->nslots && grow_slots(ix) < 0)
+		return NULL;
+	uint64_t h = fnv1a(key, len);
+	size_t j = h & (ix->nslots - 1);
+	while (ix->slots[j]) {
+		term *t = &ix->terms[ix->slots[j] - 1];
+		if (t->hash == h && t->keylen == len &&
+		    memcmp(t->key, key, len) == 0)
+			return t;
+		j = (j + 1) & (ix->nslots - 1);
+	}
+	if (ix->nterms == ix->capterms) {
+		size_t c = ix->capterms ? ix->capterms * 2 : 1024;
+		term *nt = realloc(ix->terms, c * sizeof *nt);
+		if (!nt)
+			return NULL;
+		ix->terms = nt;
+		ix->capterms = c;
+	}
+	char *k = malloc(len + 1);
+	if (!k)
+		return NULL;
+	memcpy(k, key, len);
+	k[len] = '\0';
+	term *t = &ix->terms[ix->nterms];
+	*t = (term){k, len, h, NULL, 0, 0};
+	ix->slots[j] = (uint32_t)(++ix->nterms);
+	return t;
+}
+
+static void hit(index_t *ix, const char *key, size_t len, uint32_t id,
+                int flag)
+{
+	if (ix->failed)
+		return;
+	term *t = find_or_add(ix, key, len);
+	if (!t) {
+		ix->failed = 1;
+		return;
+	}
+	if (t->npost == 0 || t->post[t->npost - 1].id != id) {
+		if (t->npost == t->cappost) {
+			size_t c = t->cappost ? t->cappost * 2 : 4;
+			posting *np = realloc(t->post, c * sizeof *np);
+			if (!np) {
+				ix->failed = 1;
+				return;
+			}
+			t->post = np;
+			t->cappost = c;
+		}
+		t->post[t->npost++] = (posting){id, 0, 0};
+	}
+	posting *p = &t->post[t->npost - 1];
+	if (flag)
+		p->flags |= (uint8_t)flag;
+	else if (p->body < BODY_CAP)
+		p->body++;
+}
+
+static void index_free(index_t *ix)
+{
+	for (size_t i = 0; i < ix->nterms; i++) {
+		free(ix->terms[i].key);
+		free(ix->terms[i].post);
+	}
+	free(ix->terms);
+	free(ix->slots);
+}
+
+/* Decodes one UTF-8 sequence at s[*i]; invalid bytes yield U+FFFD and
+ * advance by one so that bad input cannot stall the scan. */
+static uint32_t next_cp(const unsigned char *s, size_t n, size_t *i)
+{
+	unsigned char c = s[*i];
+	size_t len;
+	uint32_t cp;
+	if (c < 0x80) {
+		(*i)++;
+		return c;
+	} else if ((c & 0xE0) == 0xC0) {
+		len = 2;
+		cp = c & 0x1F;
+	} else if ((c & 0xF0) == 0xE0) {
+		len = 3;
+		cp = c & 0x0F;
+	} else if ((c & 0xF8) == 0xF0) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		(*i)++;
+		return 0xFFFD;
+	}
+	if (*i + len > n) {
+		(*i)++;
+		return 0xFFFD;
+	}
+	for (size_t k = 1; k < len; k++) {
+		if ((s[*i + k] & 0xC0) != 0x80) {
+			(*i)++;
+			return 0xFFFD;
+		}
+		cp = (cp << 6) | (s[*i + k] & 0x3F);
+	}
+	*i += len;
+	return cp;
+}
+
+static int is_cjk(uint32_t c)
+{
+	return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+	       (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FA1F);
+}
+
+/* ASCII letters and digits, lowercased, with their full-width forms
+ * folded; 0 for anything else. */
+static char word_char(uint32_t c)
+{
+	if (c >= 0xFF10 && c <= 0xFF19)
+		c -= 0xFF10 - '0';
+	else if (c >= 0xFF21 && c <= 0xFF3A)
+		c -= 0xFF21 - 'A';
+	else if (c >= 0xFF41 && c <= 0xFF5A)
+		c -= 0xFF41 - 'a';
+	if (c >= 'A' && c <= 'Z')
+		return (char)(c - 'A' + 'a');
+	if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+		return (char)c;
+	return 0;
+}
+
+static void flush_word(index_t *ix, char *w, size_t *wl, uint32_t id,
+                       int flag)
+{
+	if (*wl > 0 && *wl <= WORD_MAX)
+		hit(ix, w, *wl, id, flag);
+	*wl = 0;
+}
+
+/* Cuts text into terms and records them for page id under flag
+ * (0 = body). */
+static void index_text(index_t *ix, const char *text, uint32_t id, int flag)
+{
+	if (!text)
+		return;
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n = strlen(text), i = 0;
+	char word[WORD_MAX + 1];
+	size_t wl = 0;
+	size_t prev_start = 0, prev_len = 0; /* previous CJK char, if any */
+	while (i < n) {
+		size_t start = i;
+		uint32_t c = next_cp(s, n, &i);
+		char a = word_char(c);
+		if (a) {
+			if (wl < sizeof word)
+				word[wl] = a;
+			wl++; /* counts on past WORD_MAX so long runs are dropped */
+			prev_len = 0;
+			continue;
+		}
+		flush_word(ix, word, &wl, id, flag);
+		if (!is_cjk(c)) {
+			prev_len = 0;
+			continue;
+		}
+		hit(ix, text + start, i - start, id, flag);
+		if (prev_len)
+			hit(ix, text + prev_start, i - prev_start, id, flag);
+		prev_start = start;
+		prev_len = i - start;
+	}
+	flush_word(ix, word, &wl, id, flag);
+}
+
+static unsigned weight(const posting *p)
+{
+	return (p->flags & HIT_TITLE ? 16u : 0u) +
+	       (p->flags & HIT_HEADING ? 8u : 0u) +
+	       (p->flags & HIT_DESC ? 4u : 0u) + p->body;
+}
+
+/* A JavaScript string literal: JSON's escapes plus U+2028/U+2029 and '<',
+ * so the file is valid whichever way a browser reads it. */
+static void js_str(ch_buf *b, const char *s, size_t n)
+{
+	ch_buf_putc(b, '"');
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc = NULL;
+		char tmp[8];
+		if (c == '"')
+			esc = "\\\"";
+		else if (c == '\\')
+			esc = "\\\\";
+		else if (c == '\n')
+			esc = "\\n";
+		else if (c < 0x20 || c == '<' || c == 0x7F) {
+			snprintf(tmp, sizeof tmp, "\\u%04x", c);
+			esc = tmp;
+		} else if (c == 0xE2 && i + 2 < n &&
+		           (unsigned char)s[i + 1] == 0x80 &&
+		           ((unsigned char)s[i + 2] == 0xA8 ||
+		            (unsigned char)s[i + 2] == 0xA9)) {
+			esc = (unsigned char)s[i + 2] == 0xA8 ? "\\u2028"
+			                                      : "\\u2029";
+			ch_buf_append(b, s + i - run, run);
+			ch_buf_puts(b, esc);
+			run = 0;
+			i += 2;
+			continue;
+		}
+		if (esc) {
+			ch_buf_append(b, s + i - run, run);
+			ch_buf_puts(b, esc);
+			run = 0;
+		} else {
+			run++;
+		}
+	}
+	ch_buf_append(b, s + n - run, run);
+	ch_buf_putc(b, '"');
+}
+
+static void js_cstr(ch_buf *b, const char *s)
+{
+	js_str(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* The page's description, or else the start of its text with runs of
+ * white space made one space, cut at a character boundary. */
+static void excerpt(ch_buf *b, const gen_page *p)
+{
+	if (p->description && p->description[0]) {
+		js_cstr(b, p->description);
+		return;
+	}
+	ch_buf tmp = CH_BUF_INIT;
+	const unsigned char *s = (const unsigned char *)(p->text ? p->text : "");
+	size_t n = strlen((const char *)s), i = 0, chars = 0;
+	int space = 0;
+	while (i < n && chars < EXCERPT_CHARS) {
+		size_t start = i;
+		uint32_t c = next_cp(s, n, &i);
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+		    c == 0x3000) {
+			space = tmp.len > 0;
+			continue;
+		}
+		if (space)
+			ch_buf_putc(&tmp, ' ');
+		space = 0;
+		ch_buf_append(&tmp, s + start, i - start);
+		chars++;
+	}
+	if (i < n)
+		ch_buf_puts(&tmp, "…");
+	js_str(b, tmp.data ? tmp.data : "", tmp.len);
+	if (!ch_buf_ok(&tmp))
+		b->failed = 1;
+	ch_buf_free(&tmp);
+}
+
+static int cmp_page_url(const void *a, const void *b)
+{
+	const gen_page *pa = *(const gen_page *const *)a;
+	const gen_page *pb = *(const gen_page *const *)b;
+	return strcmp(pa->url, pb->url);
+}
+
+/* Binary search of the pages sorted by url for url[0..len). */
+static const gen_page *find_url(const gen_page *const *byurl, size_t n,
+                                const char *url, size_t len)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *u = byurl[mid]->url;
+		int c = strncmp(u, url, len);
+		if (c == 0)
+			c = u[len] ? 1 : 0;
+		if (c == 0)
+			return byurl[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The title of the section a page belongs to; for a section page, its
+ * parent section's (the home page has none). */
+static const char *section_title(const gen_page *const *byurl, size_t n,
+                                 const gen_page *p)
+{
+	const char *su = p->section_url ? p->section_url : "";
+	const gen_page *s = find_url(byurl, n, su, strlen(su));
+	if (s && s != p)
+		return s->title;
+	/* "/faq/" -> "/" : drop the last segment. */
+	size_t len = strlen(p->url);
+	if (len < 2)
+		return "";
+	len--;
+	while (len > 0 && p->url[len - 1] != '/')
+		len--;
+	s = find_url(byurl, n, p->url, len);
+	return s && s != p ? s->title : "";
+}
+
+/* printf is a measurable share of a large site's build here. */
+static void put_uint(ch_buf *b, unsigned v)
+{
+	char tmp[12];
+	size_t i = sizeof tmp;
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	ch_buf_append(b, tmp + i, sizeof tmp - i);
+}
+
+static int cmp_term(const void *a, const void *b)
+{
+	const term *ta = *(term *const *)a, *tb = *(term *const *)b;
+	size_t m = ta->keylen < tb->keylen ? ta->keylen : tb->keylen;
+	int c = memcmp(ta->key, tb->key, m);
+	if (c)
+		return c;
+	return ta->keylen < tb->keylen ? -1 : ta->keylen > tb->keylen;
+}
+
+int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,
+                     ch_error *e)
+{
+	int rc = -1;
+	index_t ix = {0};
+	const gen_page **byurl = NULL;
+	term **order = NULL;
+
+	if (n > UINT32_MAX / 2) {
+		ch_fail(e, NULL, 0, "search index: too many pages (%zu)", n);
+		goto out;
+	}
+	byurl = malloc((n ? n : 1) * sizeof *byurl);
+	if (!byurl)
+		goto nomem;
+	for (size_t i = 0; i < n; i++) {
+		if (!pages[i].url || !pages[i].title) {
+			ch_fail(e, pages[i].src_path, 0,
+			        "search index: page without url or title");
+			goto out;
+		}
+		byurl[i] = &pages[i];
+	}
+	qsort(byurl, n, sizeof *byurl, cmp_page_url);
+
+	for (size_t i = 0; i < n; i++) {
+		const gen_page *p = &pages[i];
+		uint32_t id = (uint32_t)i;
+		index_text(&ix, p->title, id, HIT_TITLE);
+		for (size_t h = 0; h < p->nheadings; h++)
+			index_text(&ix, p->headings[h].text, id, HIT_HEADING);
+		index_text(&ix, p->description, id, HIT_DESC);
+		index_text(&ix, p->text, id, 0);
+	}
+	if (ix.failed)
+		goto nomem;
+
+	order = malloc((ix.nterms ? ix.nterms : 1) * sizeof *order);
+	if (!order)
+		goto nomem;
+	for (size_t i = 0; i < ix.nterms; i++)
+		order[i] = &ix.terms[i];
+	qsort(order, ix.nterms, sizeof *order, cmp_term);
+
+	ch_buf_puts(out, "/* certhall-site search index: generated, do not "
+	                 "edit. */\nwindow.CERTHALL_SEARCH = {\"v\":1,"
+	                 "\"pages\":[");
+	for (size_t i = 0; i < n; i++) {
+		const gen_page *p = &pages[i];
+		const char *url = p->url ? p->url : "";
+		while (*url == '/')
+			url++;
+		ch_buf_puts(out, i ? ",\n[" : "\n[");
+		js_cstr(out, url);
+		ch_buf_putc(out, ',');
+		js_cstr(out, p->title);
+		ch_buf_putc(out, ',');
+		js_cstr(out, section_title(byurl, n, p));
+		ch_buf_putc(out, ',');
+		excerpt(out, p);
+		ch_buf_putc(out, ']');
+	}
+	ch_buf_puts(out, "],\n\"terms\":{");
+	for (size_t i = 0; i < ix.nterms; i++) {
+		const term *t = order[i];
+		ch_buf_puts(out, i ? ",\n" : "\n");
+		js_str(out, t->key, t->keylen);
+		ch_buf_puts(out, ":[");
+		for (size_t k = 0; k < t->npost; k++) {
+			if (k)
+				ch_buf_putc(out, ',');
+			put_uint(out, t->post[k].id);
+			ch_buf_putc(out, ',');
+			put_uint(out, weight(&t->post[k]));
+		}
+		ch_buf_putc(out, ']');
+	}
+	ch_buf_puts(out, "}};\n");
+	if (!ch_buf_ok(out))
+		goto nomem;
+	rc = 0;
+	goto out;
+nomem:
+	ch_fail(e, NULL, 0, "search index: out of memory");
+out:
+	free(order);
+	free(byurl);
+	index_free(&ix);
+	return rc;
+}
