@@ -19,6 +19,13 @@
 json_t *ch_yaml_parse(const char *text, size_t len, const char *file,
                       int first_line, ch_error *e);
 
+/* ch_yaml_parse that also gives each node's line: *lines (when lines is
+ * not NULL) becomes an object mapping every node's JSON pointer ("" for
+ * the root, "/fields/0/label") to its 1-based file line; a mapping member
+ * is at the line of its key. The caller owns both results. */
+json_t *ch_yaml_parse_lines(const char *text, size_t len, const char *file,
+                            int first_line, json_t **lines, ch_error *e);
+
 /* Splits a Markdown page into front matter and body. A page starts with
  * "---\n", YAML, and "---\n". The front matter must be a mapping. *meta is
  * an empty object when there is no front matter. *body points into text;

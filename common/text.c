@@ -1,0 +1,208 @@
+/* text.c: UTF-8 validity, full-width folding, GB18030 decoding, NFC and
+ * the masks that keep personal numbers out of logs. */
+#include "common/text.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uninorm.h>
+
+#include "common/validate.h"
+
+int ch_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+	while (p < end) {
+		unsigned c = *p;
+		size_t k;
+		uint32_t cp, min;
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		} else if (c >= 0xC2 && c <= 0xDF) {
+			k = 1; cp = c & 0x1F; min = 0x80;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			k = 2; cp = c & 0x0F; min = 0x800;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			k = 3; cp = c & 0x07; min = 0x10000;
+		} else {
+			return 0;
+		}
+		if ((size_t)(end - p) <= k)
+			return 0;
+		for (size_t i = 1; i <= k; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3F);
+		}
+		/* Overlong forms, surrogates and code points past U+10FFFF. */
+		if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+			return 0;
+		p += k + 1;
+	}
+	return 1;
+}
+
+char *ch_fold_fullwidth(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = malloc(n + 1), *o = out;
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		/* U+FF10-FF19, U+FF21-FF3A: EF BC 90-99, EF BC A1-BA. */
+		if (p[0] == 0xEF && p[1] == 0xBC &&
+		    ((p[2] >= 0x90 && p[2] <= 0x99) || (p[2] >= 0xA1 && p[2] <= 0xBA))) {
+			*o++ = (char)(p[2] - 0x90 + '0');
+			p += 3;
+		} else if (p[0] == 0xEF && p[1] == 0xBD && p[2] >= 0x81 && p[2] <= 0x9A) {
+			/* U+FF41-FF5A: a-z. */
+			*o++ = (char)(p[2] - 0x81 + 'a');
+			p += 3;
+		} else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
+			*o++ = ' '; /* U+3000 ideographic space */
+			p += 3;
+		} else {
+			*o++ = (char)*p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+char *ch_gb18030_to_utf8(const char *s, size_t n)
+{
+	iconv_t cd;
+	char *out = NULL, *in = (char *)s, *o;
+	size_t cap, inleft = n, outleft;
+
+	/* An embedded NUL would cut the C string we return short. */
+	if (memchr(s, '\0', n))
+		return NULL;
+	cd = iconv_open("UTF-8", "GB18030");
+	if (cd == (iconv_t)-1)
+		return NULL;
+	/* GB18030 takes at least one byte per character and UTF-8 at most
+	 * four per character, so 2n+4 covers every 2-byte and 4-byte form. */
+	cap = n * 2 + 4;
+	out = malloc(cap + 1);
+	if (!out)
+		goto fail;
+	o = out;
+	outleft = cap;
+	while (inleft > 0) {
+		if (iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1) {
+			if (errno == E2BIG) {
+				size_t used = (size_t)(o - out);
+				char *p = realloc(out, cap * 2 + 1);
+				if (!p)
+					goto fail;
+				out = p;
+				o = out + used;
+				outleft += cap;
+				cap *= 2;
+				continue;
+			}
+			goto fail; /* EILSEQ, EINVAL: not GB18030 */
+		}
+	}
+	*o = '\0';
+	iconv_close(cd);
+	return out;
+fail:
+	free(out);
+	iconv_close(cd);
+	return NULL;
+}
+
+char *ch_nfc(const char *s)
+{
+	size_t n = strlen(s), rn = 0;
+	uint8_t *r;
+	char *out;
+
+	if (!ch_utf8_valid(s, n))
+		return NULL;
+	r = u8_normalize(UNINORM_NFC, (const uint8_t *)s, n, NULL, &rn);
+	if (!r)
+		return NULL;
+	out = realloc(r, rn + 1); /* libunistring does not terminate it */
+	if (!out) {
+		free(r);
+		return NULL;
+	}
+	out[rn] = '\0';
+	return out;
+}
+
+/* Writes s with all but the first `head` and last `tail` characters
+ * replaced by '*'. A value too short to hide anything is all stars. */
+static void mask(const char *s, size_t head, size_t tail, char out[64])
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t nchars = 0, i = 0, o = 0;
+
+	for (const unsigned char *q = p; *q; q++)
+		if ((*q & 0xC0) != 0x80)
+			nchars++;
+	if (nchars <= head + tail)
+		head = tail = 0;
+	while (*p) {
+		size_t len = 1;
+		int keep = i < head || i + tail >= nchars;
+
+		while (p[len] && (p[len] & 0xC0) == 0x80)
+			len++;
+		if (keep) {
+			if (o + len >= 64)
+				break;
+			memcpy(out + o, p, len);
+			o += len;
+		} else {
+			if (o + 1 >= 64)
+				break;
+			out[o++] = '*';
+		}
+		p += len;
+		i++;
+	}
+	out[o] = '\0';
+}
+
+void ch_mask_id(const char *id, char out[64])
+{
+	char *f = ch_fold_fullwidth(id);
+
+	if (!f) {
+		strcpy(out, "****"); /* no memory: hide everything */
+		return;
+	}
+	mask(f, 4, 4, out);
+	free(f);
+}
+
+void ch_mask_mobile(const char *mobile, char out[64])
+{
+	char canon[12];
+
+	if (ch_valid_mobile(mobile, canon))
+		mask(canon, 3, 4, out);
+	else
+		mask(mobile, 3, 4, out);
+}
+
+void ch_mask_account(const char *account, char out[64])
+{
+	char canon[33];
+
+	if (ch_valid_bank_account(account, canon))
+		mask(canon, 4, 4, out);
+	else
+		mask(account, 4, 4, out);
+}
