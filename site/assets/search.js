@@ -1,0 +1,323 @@
+/* search.js: offline search of the guide.
+ *
+ * The index (search-index.js at the site root, written by the generator;
+ * see generator/search.h) is loaded with a <script> element rather than
+ * fetch() so that search works when the site is opened from file:// too.
+ * Its location and the site root are worked out from this script's own
+ * address: assets live one level under the root. A layout may name a
+ * fingerprinted index with data-index="../search-index.<hash>.js" on this
+ * script's tag.
+ *
+ * The query is cut into terms exactly as the index was: CJK characters
+ * into bigrams (a single character stays a unigram), ASCII letters and
+ * digits into lowercased words, matched by prefix. A page must hold every
+ * term; if none does, pages holding most of them are shown. The result
+ * list is an ARIA combobox/listbox: arrow keys move, Enter opens, Escape
+ * closes, and a live region announces the count. A ?q= in the page's
+ * address is searched on load. */
+(function () {
+  'use strict';
+
+  var script = document.currentScript ||
+    document.querySelector('script[src*="search"][src$=".js"]');
+  if (!script || !script.src) return;
+  var ROOT = new URL('../', script.src);
+  var INDEX = new URL(script.getAttribute('data-index') || '../search-index.js',
+    script.src);
+  var MAX_RESULTS = 10;
+
+  var index = null;      // window.CERTHALL_SEARCH once loaded
+  var asciiKeys = null;  // sorted ASCII terms, for prefix matching
+  var loading = false;
+  var waiting = [];
+
+  function loadIndex(done) {
+    if (index) { done(); return; }
+    waiting.push(done);
+    if (loading) return;
+    loading = true;
+    var finish = function () {
+      index = window.CERTHALL_SEARCH || null;
+      if (index) {
+        asciiKeys = Object.keys(index.terms).filter(function (k) {
+          return k.charCodeAt(0) < 128;
+        }).sort();
+      }
+      var w = waiting;
+      waiting = [];
+      w.forEach(function (f) { f(); });
+    };
+    if (window.CERTHALL_SEARCH) { finish(); return; }
+    var s = document.createElement('script');
+    s.src = INDEX.href;
+    s.async = true;
+    s.onload = finish;
+    s.onerror = function () { loading = false; finish(); };
+    document.head.appendChild(s);
+  }
+
+  function isCJK(c) {
+    return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+      (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FA1F);
+  }
+
+  // Full-width letters and digits count as their ASCII forms, as in the index.
+  function wordChar(c) {
+    if (c >= 0xFF10 && c <= 0xFF19) c -= 0xFF10 - 48;
+    else if (c >= 0xFF21 && c <= 0xFF3A) c -= 0xFF21 - 65;
+    else if (c >= 0xFF41 && c <= 0xFF5A) c -= 0xFF41 - 97;
+    if (c >= 65 && c <= 90) c += 32;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) return String.fromCharCode(c);
+    return '';
+  }
+
+  // The query as a list of {term, prefix}: prefix for ASCII words.
+  function queryTerms(q) {
+    var out = [];
+    var seen = {};
+    var word = '';
+    var run = [];
+    function add(t, prefix) {
+      if (!seen[t]) { seen[t] = 1; out.push({ term: t, prefix: prefix }); }
+    }
+    function flushWord() { if (word) add(word, true); word = ''; }
+    function flushRun() {
+      if (run.length === 1) add(run[0], false);
+      for (var i = 1; i < run.length; i++) add(run[i - 1] + run[i], false);
+      run = [];
+    }
+    for (var ch of q) {
+      var c = ch.codePointAt(0);
+      var a = wordChar(c);
+      if (a) { flushRun(); word += a; continue; }
+      flushWord();
+      if (isCJK(c)) run.push(ch); else flushRun();
+    }
+    flushWord();
+    flushRun();
+    return out;
+  }
+
+  function own(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+
+  // id -> weight for one query term.
+  function postings(t) {
+    var m = new Map();
+    var add = function (list, bonus) {
+      for (var i = 0; i + 1 < list.length; i += 2) {
+        var w = list[i + 1] + bonus;
+        if (!m.has(list[i]) || m.get(list[i]) < w) m.set(list[i], w);
+      }
+    };
+    if (!t.prefix) {
+      if (own(index.terms, t.term)) add(index.terms[t.term], 0);
+      return m;
+    }
+    var lo = 0, hi = asciiKeys.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (asciiKeys[mid] < t.term) lo = mid + 1; else hi = mid;
+    }
+    for (var j = lo; j < asciiKeys.length && asciiKeys[j].lastIndexOf(t.term, 0) === 0; j++)
+      add(index.terms[asciiKeys[j]], asciiKeys[j] === t.term ? 2 : 0);
+    return m;
+  }
+
+  function normalise(s) {
+    var out = '';
+    for (var ch of s) {
+      var a = wordChar(ch.codePointAt(0));
+      out += a || (/\s/.test(ch) ? '' : ch.toLowerCase());
+    }
+    return out;
+  }
+
+  // Ranked ids: every term present first, else most terms present.
+  function search(q) {
+    var terms = queryTerms(q);
+    if (!terms.length) return [];
+    var score = new Map();
+    var hits = new Map();
+    terms.forEach(function (t) {
+      postings(t).forEach(function (w, id) {
+        score.set(id, (score.get(id) || 0) + w);
+        hits.set(id, (hits.get(id) || 0) + 1);
+      });
+    });
+    var ids = Array.from(score.keys());
+    var all = ids.filter(function (id) { return hits.get(id) === terms.length; });
+    if (all.length) ids = all;
+    var whole = normalise(q);
+    var rank = function (id) {
+      var p = index.pages[id];
+      var s = score.get(id) + hits.get(id) * 1000;
+      if (whole && normalise(p[1]).indexOf(whole) >= 0) s += 500;
+      return s;
+    };
+    var r = new Map();
+    ids.forEach(function (id) { r.set(id, rank(id)); });
+    ids.sort(function (a, b) { return r.get(b) - r.get(a) || a - b; });
+    return ids.slice(0, MAX_RESULTS);
+  }
+
+  function pageHref(url) {
+    var u = new URL(url, ROOT);
+    // From file:// a folder shows a listing, not its index.html.
+    if (u.protocol === 'file:' && /\/$/.test(u.pathname)) u.pathname += 'index.html';
+    return u.href;
+  }
+
+  function setup(form) {
+    var input = form.querySelector('input[type=search], input[name=q], input');
+    if (!input) return;
+    if (!input.id) input.id = 'search-q';
+    var listId = input.id + '-results';
+
+    var box = document.createElement('div');
+    box.className = 'search-results';
+    var status = document.createElement('p');
+    status.className = 'search-status';
+    status.setAttribute('role', 'status');
+    status.setAttribute('aria-live', 'polite');
+    var list = document.createElement('ul');
+    list.id = listId;
+    list.setAttribute('role', 'listbox');
+    list.setAttribute('aria-label', '搜索结果');
+    list.hidden = true;
+    box.appendChild(status);
+    box.appendChild(list);
+    form.appendChild(box);
+
+    input.setAttribute('role', 'combobox');
+    input.setAttribute('aria-autocomplete', 'list');
+    input.setAttribute('aria-controls', listId);
+    input.setAttribute('aria-expanded', 'false');
+
+    var options = [];
+    var active = -1;
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute('aria-expanded', 'false');
+      input.removeAttribute('aria-activedescendant');
+      setActive(-1);
+    }
+
+    function open() {
+      if (!options.length) return;
+      list.hidden = false;
+      input.setAttribute('aria-expanded', 'true');
+    }
+
+    function setActive(i) {
+      if (active >= 0 && options[active]) {
+        options[active].setAttribute('aria-selected', 'false');
+        options[active].classList.remove('active');
+      }
+      active = i;
+      if (i < 0 || !options[i]) { input.removeAttribute('aria-activedescendant'); return; }
+      options[i].setAttribute('aria-selected', 'true');
+      options[i].classList.add('active');
+      input.setAttribute('aria-activedescendant', options[i].id);
+      if (options[i].scrollIntoView) options[i].scrollIntoView({ block: 'nearest' });
+    }
+
+    function render() {
+      var q = input.value.trim();
+      list.textContent = '';
+      options = [];
+      active = -1;
+      if (!q) { status.textContent = ''; close(); return; }
+      if (!index) {
+        status.textContent = loading ? '正在载入搜索索引…' : '搜索索引载入失败';
+        return;
+      }
+      var ids = search(q);
+      ids.forEach(function (id, i) {
+        var p = index.pages[id];
+        var li = document.createElement('li');
+        li.id = listId + '-' + i;
+        li.setAttribute('role', 'option');
+        li.setAttribute('aria-selected', 'false');
+        var a = document.createElement('a');
+        a.href = pageHref(p[0]);
+        a.tabIndex = -1;
+        var t = document.createElement('span');
+        t.className = 'search-title';
+        t.textContent = p[1];
+        a.appendChild(t);
+        if (p[2]) {
+          var s = document.createElement('span');
+          s.className = 'search-section';
+          s.textContent = p[2];
+          a.appendChild(s);
+        }
+        if (p[3]) {
+          var x = document.createElement('span');
+          x.className = 'search-excerpt';
+          x.textContent = p[3];
+          a.appendChild(x);
+        }
+        li.appendChild(a);
+        // Keep the focus in the input so that the click reaches the link.
+        li.addEventListener('mousedown', function (ev) { ev.preventDefault(); });
+        list.appendChild(li);
+        options.push(li);
+      });
+      status.textContent = ids.length
+        ? '找到 ' + ids.length + ' 条结果，用上下方向键选择，回车打开'
+        : '没有找到与“' + q + '”相关的页面';
+      if (ids.length) open(); else close();
+    }
+
+    function go(i) {
+      var a = options[i] && options[i].querySelector('a');
+      if (a) window.location.href = a.href;
+    }
+
+    function update() { loadIndex(render); }
+
+    input.addEventListener('input', update);
+    input.addEventListener('focus', function () {
+      loadIndex(function () { if (input.value.trim()) render(); });
+    });
+    input.addEventListener('keydown', function (ev) {
+      var n = options.length;
+      if (ev.key === 'ArrowDown' || ev.key === 'Down') {
+        if (!n) return;
+        ev.preventDefault();
+        open();
+        setActive(active + 1 < n ? active + 1 : 0);
+      } else if (ev.key === 'ArrowUp' || ev.key === 'Up') {
+        if (!n) return;
+        ev.preventDefault();
+        open();
+        setActive(active > 0 ? active - 1 : n - 1);
+      } else if (ev.key === 'Enter') {
+        ev.preventDefault();
+        if (list.hidden || !n) { update(); return; }
+        go(active >= 0 ? active : 0);
+      } else if (ev.key === 'Escape' || ev.key === 'Esc') {
+        if (!list.hidden) { ev.preventDefault(); close(); }
+      }
+    });
+    form.addEventListener('submit', function (ev) { ev.preventDefault(); update(); });
+    form.addEventListener('focusout', function (ev) {
+      if (!form.contains(ev.relatedTarget)) close();
+    });
+
+    var q = new URLSearchParams(window.location.search).get('q');
+    if (q) {
+      input.value = q;
+      update();
+    }
+  }
+
+  function start() {
+    var forms = document.querySelectorAll('form[role=search]');
+    for (var i = 0; i < forms.length; i++) setup(forms[i]);
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
