@@ -592,14 +592,50 @@ static void put_with_fills(ch_buf *b, const char *html)
 	}
 }
 
+/* The print texts are content files with front matter: the body follows
+ * the closing "---" line, and its title becomes the printed heading. */
+static void split_front_matter(const char **md, size_t *len, const char **title,
+                               size_t *title_len)
+{
+	const char *p = *md, *end = *md + *len, *line, *nl;
+
+	*title = NULL;
+	*title_len = 0;
+	if (*len < 4 || memcmp(p, "---\n", 4) != 0)
+		return;
+	for (line = p + 4; line < end; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		if (!nl)
+			return; /* unclosed: leave the text as it is */
+		if (nl - line == 3 && !memcmp(line, "---", 3)) {
+			*len = (size_t)(end - (nl + 1));
+			*md = nl + 1;
+			return;
+		}
+		if (nl - line > 6 && !memcmp(line, "title:", 6)) {
+			const char *t = line + 6, *te = nl;
+			while (t < te && (*t == ' ' || *t == '"' || *t == '\''))
+				t++;
+			while (te > t && (te[-1] == ' ' || te[-1] == '"' ||
+			                  te[-1] == '\'' || te[-1] == '\r'))
+				te--;
+			*title = t;
+			*title_len = (size_t)(te - t);
+		}
+	}
+}
+
 static int put_print_view(ch_buf *b, const char *id, const char *label,
                           const char *md, size_t len, ch_error *e)
 {
+	const char *title;
+	size_t title_len;
 	char *html;
 
 	if (!md)
 		return ch_fail(e, "content/forms", 0,
 		               "the form needs the text of its %s", label);
+	split_front_matter(&md, &len, &title, &title_len);
 	/* Default options: cmark's safe mode drops raw HTML and unsafe links. */
 	html = cmark_markdown_to_html(md, len, CMARK_OPT_DEFAULT);
 	if (!html)
@@ -607,6 +643,11 @@ static int put_print_view(ch_buf *b, const char *id, const char *label,
 	ch_buf_printf(b, "<section class=\"ch-print\" id=\"%s\" aria-label=\"", id);
 	esc(b, label);
 	ch_buf_puts(b, "\" hidden>\n");
+	if (title) {
+		ch_buf_puts(b, "<h1 class=\"ch-print-title\">");
+		ch_buf_html(b, title, title_len);
+		ch_buf_puts(b, "</h1>\n");
+	}
 	put_with_fills(b, html);
 	ch_buf_puts(b, "</section>\n");
 	free(html);
