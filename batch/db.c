@@ -1,0 +1,144 @@
+/* db.c: opening the database and small statement helpers. */
+#include "batch/db.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "batch/migrations.h"
+
+static int pragmas(sqlite3 *db, const char *path, ch_error *e)
+{
+	/* journal_mode answers with a row; exec ignores it. */
+	static const char *const SQL =
+		"PRAGMA journal_mode = WAL;"
+		"PRAGMA synchronous = FULL;"
+		"PRAGMA foreign_keys = ON;";
+
+	sqlite3_busy_timeout(db, 10000);
+	if (sqlite3_exec(db, SQL, NULL, NULL, NULL) != SQLITE_OK)
+		return ch_fail(e, path, 0, "cannot set up the database: %s",
+		               sqlite3_errmsg(db));
+	return 0;
+}
+
+static int open_flags(const char *path, int flags, sqlite3 **out, ch_error *e)
+{
+	sqlite3 *db = NULL;
+
+	*out = NULL;
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		ch_fail(e, path, 0, "cannot open the database: %s",
+		        db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	if (pragmas(db, path, e) < 0) {
+		sqlite3_close(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+int db_open(const char *path, sqlite3 **out, ch_error *e)
+{
+	int fd;
+
+	/* Created here, not by SQLite, so that it is 0600 whatever the umask;
+	 * SQLite gives its -wal and -shm files the database file's mode. */
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return ch_fail(e, path, 0, "cannot create the database: %s",
+		               strerror(errno));
+	close(fd);
+	if (open_flags(path, SQLITE_OPEN_READWRITE, out, e) < 0)
+		return -1;
+	if (db_migrate(*out, path, db_schema_version(), e) < 0) {
+		db_close(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int db_open_existing(const char *path, sqlite3 **out, ch_error *e)
+{
+	struct stat st;
+
+	*out = NULL;
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return ch_fail(e, path, 0, "cannot open the database: %s",
+		               strerror(errno));
+	}
+	/* Read-write, so that WAL recovery works; nothing is written. An old
+	 * schema is brought up to date, which changes no data. */
+	if (open_flags(path, SQLITE_OPEN_READWRITE, out, e) < 0)
+		return -1;
+	if (db_migrate(*out, path, db_schema_version(), e) < 0) {
+		db_close(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void db_close(sqlite3 *db)
+{
+	sqlite3_close(db);
+}
+
+int db_fail(sqlite3 *db, ch_error *e, const char *what)
+{
+	const char *file = sqlite3_db_filename(db, "main");
+
+	return ch_fail(e, file ? file : "", 0, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+int db_exec(sqlite3 *db, const char *sql, ch_error *e)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(db, e, "database error");
+	return 0;
+}
+
+int db_begin(sqlite3 *db, ch_error *e)
+{
+	return db_exec(db, "BEGIN IMMEDIATE", e);
+}
+
+int db_commit(sqlite3 *db, ch_error *e)
+{
+	return db_exec(db, "COMMIT", e);
+}
+
+void db_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, ch_error *e)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return db_fail(db, e, "database error");
+	}
+	return 0;
+}
+
+void db_now(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

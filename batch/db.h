@@ -1,0 +1,34 @@
+/* db.h: the batch's SQLite database: opening it the one way every command
+ * does (WAL, synchronous=FULL, foreign keys, a busy timeout, private to
+ * the user), bringing its schema up to date (migrations.c), and the few
+ * helpers every step uses. The caller owns the handle: db_close(). */
+#ifndef BATCH_DB_H
+#define BATCH_DB_H
+
+#include <sqlite3.h>
+
+#include "common/error.h"
+
+/* Opens (creating it 0600 if absent) and migrates to the newest schema.
+ * A database newer than this program is refused. */
+int db_open(const char *path, sqlite3 **out, ch_error *e);
+/* Opens an existing database without changing it (check, status):
+ * NULL in *out, and 0, when the file does not exist. */
+int db_open_existing(const char *path, sqlite3 **out, ch_error *e);
+void db_close(sqlite3 *db);
+
+int db_exec(sqlite3 *db, const char *sql, ch_error *e);
+/* BEGIN IMMEDIATE: the write lock is taken now, so a busy database waits
+ * here (busy_timeout) rather than failing halfway through a step. */
+int db_begin(sqlite3 *db, ch_error *e);
+int db_commit(sqlite3 *db, ch_error *e);
+void db_rollback(sqlite3 *db);
+/* Prepares sql; on failure fills e with SQLite's message. */
+int db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, ch_error *e);
+/* Fills e with the database's last error and returns -1. */
+int db_fail(sqlite3 *db, ch_error *e, const char *what);
+
+/* The current time as stored: UTC, "YYYY-MM-DDTHH:MM:SSZ". */
+void db_now(char out[32]);
+
+#endif

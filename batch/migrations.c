@@ -1,0 +1,173 @@
+/* migrations.c: the schema, one step per version (see migrations.h). Names
+ * follow GLOSSARY.md. Times are UTC text (DESIGN.md 5), money integer fen. */
+#include "batch/migrations.h"
+
+#include <stdio.h>
+
+static const char *const STEPS[] = {
+	/* 1: intake: bundles seen (idempotency by sha256), applications and
+	 * their revisions, findings, history. */
+	"CREATE TABLE bundles ("
+	"  bundle_id INTEGER PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),"
+	"  file_name TEXT NOT NULL,"
+	"  outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),"
+	"  application_id TEXT,"
+	"  revision INTEGER,"
+	"  findings_json TEXT NOT NULL,"
+	"  ingested_at TEXT NOT NULL);"
+	"CREATE TABLE applications ("
+	"  application_id TEXT PRIMARY KEY,"
+	"  order_no TEXT UNIQUE,"
+	"  state TEXT NOT NULL,"
+	"  amount_due_fen INTEGER NOT NULL DEFAULT 0 CHECK (amount_due_fen >= 0),"
+	"  amount_paid_fen INTEGER NOT NULL DEFAULT 0 CHECK (amount_paid_fen >= 0),"
+	"  revision INTEGER NOT NULL,"
+	"  created_at TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL);"
+	"CREATE TABLE revisions ("
+	"  application_id TEXT NOT NULL REFERENCES applications(application_id),"
+	"  revision INTEGER NOT NULL CHECK (revision >= 1),"
+	"  bundle_sha256 TEXT NOT NULL REFERENCES bundles(sha256),"
+	"  application_json TEXT NOT NULL,"
+	"  submitted_at TEXT,"
+	"  ingested_at TEXT NOT NULL,"
+	"  outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),"
+	"  PRIMARY KEY (application_id, revision));"
+	"CREATE TABLE findings ("
+	"  bundle_id INTEGER NOT NULL REFERENCES bundles(bundle_id),"
+	"  seq INTEGER NOT NULL,"
+	"  code TEXT NOT NULL,"
+	"  level TEXT NOT NULL CHECK (level IN ('error', 'warning')),"
+	"  location TEXT NOT NULL,"
+	"  message TEXT NOT NULL,"
+	"  PRIMARY KEY (bundle_id, seq));"
+	"CREATE TABLE events ("
+	"  event_id INTEGER PRIMARY KEY,"
+	"  application_id TEXT NOT NULL REFERENCES applications(application_id),"
+	"  at TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  detail TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX events_by_application ON events(application_id, event_id);",
+
+	/* 2: what an accepted revision holds (people, certificates, stored
+	 * documents) and the outbox of notices (DESIGN.md 4). */
+	"CREATE TABLE people ("
+	"  application_id TEXT NOT NULL,"
+	"  revision INTEGER NOT NULL,"
+	"  role TEXT NOT NULL"
+	"    CHECK (role IN ('legal_representative', 'handler', 'holder')),"
+	"  seq INTEGER NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  id_number TEXT NOT NULL,"
+	"  mobile TEXT,"
+	"  email TEXT,"
+	"  PRIMARY KEY (application_id, revision, role, seq),"
+	"  FOREIGN KEY (application_id, revision)"
+	"    REFERENCES revisions(application_id, revision));"
+	"CREATE TABLE certificates ("
+	"  application_id TEXT NOT NULL,"
+	"  revision INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('organization', 'personal')),"
+	"  years INTEGER NOT NULL CHECK (years BETWEEN 1 AND 5),"
+	"  holder_seq INTEGER,"
+	"  PRIMARY KEY (application_id, revision, seq),"
+	"  FOREIGN KEY (application_id, revision)"
+	"    REFERENCES revisions(application_id, revision));"
+	"CREATE TABLE documents ("
+	"  application_id TEXT NOT NULL,"
+	"  revision INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  person INTEGER,"
+	"  file_name TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+	"  size INTEGER NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  PRIMARY KEY (application_id, revision, seq),"
+	"  FOREIGN KEY (application_id, revision)"
+	"    REFERENCES revisions(application_id, revision));"
+	"CREATE TABLE outbox ("
+	"  outbox_id INTEGER PRIMARY KEY,"
+	"  application_id TEXT NOT NULL REFERENCES applications(application_id),"
+	"  revision INTEGER NOT NULL,"
+	"  notice TEXT NOT NULL,"
+	"  channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),"
+	"  recipient TEXT NOT NULL,"
+	"  payload TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'queued',"
+	"  created_at TEXT NOT NULL,"
+	"  UNIQUE (application_id, revision, notice, channel));",
+};
+
+#define NSTEPS ((int)(sizeof STEPS / sizeof STEPS[0]))
+
+int db_schema_version(void)
+{
+	return NSTEPS;
+}
+
+static int user_version(sqlite3 *db, int *v)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	*v = sqlite3_column_int(st, 0);
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int apply(sqlite3 *db, const char *path, int step, ch_error *e)
+{
+	char bump[64];
+	int v;
+
+	/* The version is read again inside the write lock: two programs
+	 * starting together must not both apply the same step. */
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return ch_fail(e, path, 0, "cannot lock the database: %s",
+		               sqlite3_errmsg(db));
+	if (user_version(db, &v) < 0)
+		goto fail;
+	if (v >= step) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return 0;
+	}
+	snprintf(bump, sizeof bump, "PRAGMA user_version = %d", step);
+	if (sqlite3_exec(db, STEPS[step - 1], NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, bump, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	return 0;
+fail:
+	ch_fail(e, path, 0, "schema migration %d failed: %s", step,
+	        sqlite3_errmsg(db));
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int db_migrate(sqlite3 *db, const char *path, int target, ch_error *e)
+{
+	int v;
+
+	if (user_version(db, &v) < 0)
+		return ch_fail(e, path, 0, "cannot read the schema version: %s",
+		               sqlite3_errmsg(db));
+	if (v > NSTEPS)
+		return ch_fail(e, path, 0,
+		               "database schema version %d is newer than this "
+		               "program's (%d): use a newer certhall-batch", v, NSTEPS);
+	if (target > NSTEPS)
+		target = NSTEPS;
+	for (int step = v + 1; step <= target; step++)
+		if (apply(db, path, step, e) < 0)
+			return -1;
+	return 0;
+}
