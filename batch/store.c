@@ -1,0 +1,169 @@
+/* store.c: the content-addressed document store (see store.h). */
+#include "batch/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/fsutil.h"
+#include "common/sha256.h"
+
+struct store_tx {
+	char root[4096];
+	char tmp[4200];
+	int fd;
+	int failed_errno; /* the first write error, reported at commit */
+	ch_sha256 hash;
+};
+
+static int is_hash(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == 64;
+}
+
+int store_init(const char *root, ch_error *e)
+{
+	return ch_mkdirs(root, 0700, e);
+}
+
+int store_path(const char *root, const char *sha256, char *out, size_t n)
+{
+	int k;
+
+	if (!is_hash(sha256))
+		return -1;
+	k = snprintf(out, n, "%s/%.2s/%s", root, sha256, sha256 + 2);
+	return k < 0 || (size_t)k >= n ? -1 : 0;
+}
+
+int store_has(const char *root, const char *sha256)
+{
+	char p[4200];
+	struct stat st;
+
+	if (store_path(root, sha256, p, sizeof p) < 0)
+		return 0;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int store_begin(const char *root, store_tx **out, ch_error *e)
+{
+	store_tx *tx;
+	char dir[4200];
+
+	*out = NULL;
+	tx = calloc(1, sizeof *tx);
+	if (!tx)
+		return ch_fail(e, root, 0, "out of memory");
+	tx->fd = -1;
+	if (snprintf(tx->root, sizeof tx->root, "%s", root) >= (int)sizeof tx->root)
+		goto toolong;
+	/* Temporary files live in the store so that the rename stays on one
+	 * file system; a crash leaves at most one in tmp/, never a document
+	 * under a hash it does not have. */
+	snprintf(dir, sizeof dir, "%s/tmp", root);
+	if (ch_mkdirs(dir, 0700, e) < 0)
+		goto fail;
+	snprintf(tx->tmp, sizeof tx->tmp, "%s/tmp/doc-XXXXXX", root);
+	tx->fd = mkstemp(tx->tmp);
+	if (tx->fd < 0) {
+		ch_fail(e, dir, 0, "cannot create a temporary file: %s",
+		        strerror(errno));
+		goto fail;
+	}
+	ch_sha256_init(&tx->hash);
+	*out = tx;
+	return 0;
+toolong:
+	ch_fail(e, root, 0, "store path too long");
+fail:
+	free(tx);
+	return -1;
+}
+
+int store_write(void *ctx, const void *p, size_t n)
+{
+	store_tx *tx = ctx;
+	const char *c = p;
+
+	if (tx->failed_errno)
+		return -1;
+	ch_sha256_update(&tx->hash, p, n);
+	while (n > 0) {
+		ssize_t w = write(tx->fd, c, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			tx->failed_errno = errno;
+			return -1;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+void store_abort(store_tx *tx)
+{
+	if (!tx)
+		return;
+	if (tx->fd >= 0)
+		close(tx->fd);
+	unlink(tx->tmp);
+	free(tx);
+}
+
+int store_commit(store_tx *tx, const char *expect, char sha_out[65],
+                 ch_error *e)
+{
+	char sha[65], dir[4200], dest[4200];
+	int rc = -1;
+
+	ch_sha256_hex(&tx->hash, sha);
+	if (tx->failed_errno) {
+		ch_fail(e, tx->tmp, 0, "cannot write: %s", strerror(tx->failed_errno));
+		goto out;
+	}
+	if (expect && strcmp(expect, sha) != 0) {
+		ch_fail(e, tx->root, 0, "document changed while read (%.12s… != %.12s…)",
+		        sha, expect);
+		goto out;
+	}
+	if (sha_out)
+		memcpy(sha_out, sha, 65);
+	if (store_has(tx->root, sha)) {
+		rc = 0;
+		goto out;
+	}
+	if (fsync(tx->fd) < 0) {
+		ch_fail(e, tx->tmp, 0, "cannot fsync: %s", strerror(errno));
+		goto out;
+	}
+	snprintf(dir, sizeof dir, "%s/%.2s", tx->root, sha);
+	if (ch_mkdirs(dir, 0700, e) < 0 || ch_fsync_dir(tx->root, e) < 0)
+		goto out;
+	store_path(tx->root, sha, dest, sizeof dest);
+	if (rename(tx->tmp, dest) < 0) {
+		ch_fail(e, dest, 0, "cannot store: %s", strerror(errno));
+		goto out;
+	}
+	tx->tmp[0] = '\0';
+	if (ch_fsync_dir(dir, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	close(tx->fd);
+	if (tx->tmp[0])
+		unlink(tx->tmp);
+	free(tx);
+	return rc;
+}
