@@ -1,0 +1,118 @@
+/* findings.c: the list of findings and their Chinese messages. */
+#include "common/findings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/schema.h"
+
+/* The template with {where}, {label} and {limit} filled; other braces are
+ * kept as they are. */
+static char *fill(const char *tpl, const char *where, const char *label,
+                  const char *limit)
+{
+	static const struct {
+		const char *name;
+		size_t len;
+	} names[] = {{"{where}", 7}, {"{label}", 7}, {"{limit}", 7}};
+	const char *vals[3] = {where, label, limit};
+	ch_buf b = CH_BUF_INIT;
+	const char *p = tpl;
+
+	while (*p) {
+		size_t i;
+		for (i = 0; i < 3; i++)
+			if (!strncmp(p, names[i].name, names[i].len))
+				break;
+		if (i < 3) {
+			ch_buf_puts(&b, vals[i] ? vals[i] : "");
+			p += names[i].len;
+		} else {
+			ch_buf_putc(&b, *p++);
+		}
+	}
+	if (!ch_buf_ok(&b)) {
+		ch_buf_free(&b);
+		return NULL;
+	}
+	return ch_buf_detach(&b, NULL);
+}
+
+int ch_findings_add(ch_findings *f, const struct ch_schema *schema,
+                    const char *code, ch_level level, const char *where,
+                    const char *label, const char *limit)
+{
+	ch_finding x = {NULL, level, NULL, NULL};
+
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 8;
+		ch_finding *v = realloc(f->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		f->v = v;
+		f->cap = cap;
+	}
+	x.code = strdup(code);
+	x.where = strdup(where ? where : "");
+	x.message = fill(ch_schema_message(schema, code), where, label, limit);
+	if (!x.code || !x.where || !x.message) {
+		free(x.code);
+		free(x.where);
+		free(x.message);
+		return -1;
+	}
+	f->v[f->n++] = x;
+	return 0;
+}
+
+size_t ch_findings_errors(const ch_findings *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		n += f->v[i].level == CH_LEVEL_ERROR;
+	return n;
+}
+
+int ch_findings_has(const ch_findings *f, const char *code)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->v[i].code, code))
+			return 1;
+	return 0;
+}
+
+json_t *ch_findings_json(const ch_findings *f)
+{
+	json_t *arr = json_array();
+
+	if (!arr)
+		return NULL;
+	for (size_t i = 0; i < f->n; i++) {
+		const ch_finding *x = &f->v[i];
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "code", x->code,
+		                      "level",
+		                      x->level == CH_LEVEL_ERROR ? "error" : "warning",
+		                      "where", x->where, "message", x->message);
+		/* json_pack refuses invalid UTF-8: a ZIP entry name that is
+		 * neither UTF-8 nor GB18030 must be made valid by the caller. */
+		if (!o || json_array_append_new(arr, o) < 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+void ch_findings_free(ch_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].code);
+		free(f->v[i].where);
+		free(f->v[i].message);
+	}
+	free(f->v);
+	f->v = NULL;
+	f->n = f->cap = 0;
+}
