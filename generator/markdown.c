@@ -1,0 +1,475 @@
+/* markdown.c: page bodies through cmark (see markdown.h). */
+#include "generator/markdown.h"
+
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MD_OPTS CMARK_OPT_DEFAULT
+
+static int is_block(cmark_node *n)
+{
+	cmark_node_type t = cmark_node_get_type(n);
+	return t >= CMARK_NODE_FIRST_BLOCK && t <= CMARK_NODE_LAST_BLOCK;
+}
+
+static int is_form_block(cmark_node *n)
+{
+	const char *info;
+	size_t len;
+
+	if (cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
+		return 0;
+	info = cmark_node_get_fence_info(n);
+	if (!info)
+		return 0;
+	while (*info == ' ' || *info == '\t')
+		info++;
+	len = strlen(info);
+	while (len && (info[len - 1] == ' ' || info[len - 1] == '\t'))
+		len--;
+	return len == 16 && memcmp(info, "form application", 16) == 0;
+}
+
+/* --- link destinations -------------------------------------------------- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static char *pct_decode(const char *s, size_t n)
+{
+	char *out = malloc(n + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
+		    hexval(s[i + 2]) >= 0) {
+			*o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static int has_scheme(const char *url)
+{
+	const char *p = url;
+
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		return 0;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+	       (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	return *p == ':';
+}
+
+int gen_md_resolve(const char *src_path, const char *url, char **target,
+                   char **anchor, const char **msg)
+{
+	const char *hash = strchr(url, '#');
+	size_t plen = hash ? (size_t)(hash - url) : strlen(url);
+	char *path = NULL, *joined = NULL, *out = NULL;
+	const char *slash;
+	size_t dlen, o;
+	int rc = -1;
+
+	*target = *anchor = NULL;
+	*msg = "out of memory";
+	if (!url[0]) {
+		*msg = "empty link";
+		return -1;
+	}
+	if (has_scheme(url) || strncmp(url, "//", 2) == 0)
+		return 0;
+	if (url[0] == '/') {
+		*msg = "absolute link: link to the .md file with a relative path";
+		return -1;
+	}
+	if (memchr(url, '?', plen)) {
+		*msg = "query string in an internal link";
+		return -1;
+	}
+	path = pct_decode(url, plen);
+	if (!path)
+		goto out;
+	if (hash) {
+		*anchor = pct_decode(hash + 1, strlen(hash + 1));
+		if (!*anchor)
+			goto out;
+	}
+	if (!path[0]) {
+		*target = strdup(src_path);
+		rc = *target ? 1 : -1;
+		goto out;
+	}
+	slash = strrchr(src_path, '/');
+	dlen = slash ? (size_t)(slash - src_path) : 0;
+	joined = malloc(dlen + strlen(path) + 2);
+	out = malloc(dlen + strlen(path) + 2);
+	if (!joined || !out)
+		goto out;
+	memcpy(joined, src_path, dlen);
+	joined[dlen] = '/';
+	strcpy(joined + dlen + 1, path);
+	/* Normalise segment by segment; ".." may not climb out of content/. */
+	o = 0;
+	for (char *seg = joined, *next; seg; seg = next) {
+		size_t n;
+		next = strchr(seg, '/');
+		n = next ? (size_t)(next - seg) : strlen(seg);
+		if (next)
+			next++;
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+			if (o == 0) {
+				*msg = "link leaves content/";
+				goto fail;
+			}
+			continue;
+		}
+		if (o)
+			out[o++] = '/';
+		memcpy(out + o, seg, n);
+		o += n;
+	}
+	out[o] = '\0';
+	if (strncmp(out, "content/", 8) != 0) {
+		*msg = "link leaves content/";
+		goto fail;
+	}
+	if (o < 4 || strcmp(out + o - 3, ".md") != 0) {
+		*msg = "internal link to something not a page: link to its .md file";
+		goto fail;
+	}
+	*target = out;
+	out = NULL;
+	rc = 1;
+	goto out;
+fail:
+	free(*anchor);
+	*anchor = NULL;
+	rc = -1;
+out:
+	free(path);
+	free(joined);
+	free(out);
+	return rc;
+}
+
+/* --- parsing ------------------------------------------------------------ */
+
+static void plain_text(cmark_node *root, ch_buf *b)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
+			ch_buf_puts(b, cmark_node_get_literal(n));
+		else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+			ch_buf_putc(b, ' ');
+	}
+	cmark_iter_free(it);
+}
+
+static int add_heading(gen_md *md, int level, const char *text,
+                       const char *anchor)
+{
+	gen_heading *h;
+	gen_heading *v = realloc(md->headings, (md->nheadings + 1) * sizeof *v);
+
+	if (!v)
+		return -1;
+	md->headings = v;
+	h = &v[md->nheadings];
+	h->level = level;
+	h->text = strdup(text);
+	h->anchor = strdup(anchor);
+	md->nheadings++;
+	return h->text && h->anchor ? 0 : -1;
+}
+
+static int add_link(gen_md *md, char *target, char *anchor, int line,
+                    cmark_node *node)
+{
+	gen_link *v = realloc(md->links, (md->nlinks + 1) * sizeof *v);
+
+	if (!v)
+		return -1;
+	md->links = v;
+	v[md->nlinks].target = target;
+	v[md->nlinks].anchor = anchor;
+	v[md->nlinks].line = line;
+	v[md->nlinks].node = node;
+	md->nlinks++;
+	return 0;
+}
+
+int gen_md_parse(const char *src_path, const char *body, size_t len,
+                 int body_line, gen_md *md, ch_error *e)
+{
+	cmark_iter *it = NULL;
+	cmark_event_type ev;
+	ch_buf text = CH_BUF_INIT;
+	int line = 1, rc = -1;
+
+	memset(md, 0, sizeof *md);
+	md->doc = cmark_parse_document(body, len, MD_OPTS);
+	if (!md->doc) {
+		ch_fail(e, src_path, 0, "out of memory");
+		goto out;
+	}
+	ch_buf_puts(&text, "");
+	it = cmark_iter_new(md->doc);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		int fline;
+
+		if (ev == CMARK_EVENT_EXIT) {
+			if (is_block(n) && text.len && text.data[text.len - 1] != '\n')
+				ch_buf_putc(&text, '\n');
+			continue;
+		}
+		if (is_block(n) && cmark_node_get_start_line(n) > 0)
+			line = cmark_node_get_start_line(n);
+		fline = body_line + line - 1;
+		switch (t) {
+		case CMARK_NODE_HEADING: {
+			ch_buf ht = CH_BUF_INIT;
+			const char *id;
+			int level = cmark_node_get_heading_level(n);
+
+			ch_buf_puts(&ht, "");
+			plain_text(n, &ht);
+			id = ch_buf_ok(&ht) ? gen_anchors_add(&md->ids, ht.data) : NULL;
+			if (!id || (level >= 2 && level <= 4 &&
+			            add_heading(md, level, ht.data, id) < 0)) {
+				ch_buf_free(&ht);
+				ch_fail(e, src_path, fline, "out of memory");
+				goto out;
+			}
+			cmark_node_set_user_data(n, (void *)id);
+			ch_buf_free(&ht);
+			break;
+		}
+		case CMARK_NODE_CODE_BLOCK:
+			if (is_form_block(n)) {
+				if (md->has_form) {
+					ch_fail(e, src_path, fline,
+					        "a second form block on one page");
+					goto out;
+				}
+				md->has_form = 1;
+				md->form_line = fline;
+			} else {
+				ch_buf_puts(&text, cmark_node_get_literal(n));
+			}
+			break;
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			ch_buf_puts(&text, cmark_node_get_literal(n));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			ch_buf_putc(&text, ' ');
+			line++;
+			break;
+		case CMARK_NODE_LINK: {
+			char *target, *anchor;
+			const char *msg;
+			const char *url = cmark_node_get_url(n);
+			int r = gen_md_resolve(src_path, url ? url : "", &target,
+			                       &anchor, &msg);
+			if (r < 0) {
+				ch_fail(e, src_path, body_line + line - 1, "%s: (%s)",
+				        msg, url ? url : "");
+				goto out;
+			}
+			if (r == 1 && add_link(md, target, anchor, fline, n) < 0) {
+				free(target);
+				free(anchor);
+				ch_fail(e, src_path, fline, "out of memory");
+				goto out;
+			}
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	if (!ch_buf_ok(&text)) {
+		ch_fail(e, src_path, 0, "out of memory");
+		goto out;
+	}
+	md->text = ch_buf_detach(&text, NULL);
+	rc = 0;
+out:
+	cmark_iter_free(it);
+	ch_buf_free(&text);
+	if (rc < 0)
+		gen_md_free(md);
+	return rc;
+}
+
+/* --- rendering ---------------------------------------------------------- */
+
+/* A heading as a custom block: cmark's own HTML of the heading (its
+ * inlines escaped by cmark) with the escaped id put on the tag. */
+static int heading_block(cmark_node *h, cmark_node **out)
+{
+	char *html = cmark_render_html(h, MD_OPTS);
+	const char *id = cmark_node_get_user_data(h);
+	int level = cmark_node_get_heading_level(h);
+	ch_buf b = CH_BUF_INIT;
+	char *open, *close;
+	int rc = -1;
+
+	*out = NULL;
+	if (!html || !id)
+		goto out;
+	open = strchr(html, '>');
+	close = strrchr(html, '<');
+	if (!open || !close || close < open)
+		goto out;
+	ch_buf_printf(&b, "<h%d id=\"", level);
+	ch_buf_html(&b, id, strlen(id));
+	ch_buf_puts(&b, "\">");
+	ch_buf_append(&b, open + 1, (size_t)(close - open - 1));
+	ch_buf_printf(&b, "</h%d>", level);
+	if (!ch_buf_ok(&b))
+		goto out;
+	*out = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	if (!*out || !cmark_node_set_on_enter(*out, b.data))
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0 && *out) {
+		cmark_node_free(*out);
+		*out = NULL;
+	}
+	free(html);
+	ch_buf_free(&b);
+	return rc;
+}
+
+int gen_md_render(gen_md *md, gen_md_href_fn href, gen_md_form_fn form,
+                  void *ctx, ch_buf *out, ch_error *e)
+{
+	cmark_node **todo = NULL;
+	size_t ntodo = 0, cap = 0;
+	cmark_iter *it = NULL;
+	cmark_event_type ev;
+	char *html = NULL;
+	int rc = -1;
+
+	for (size_t i = 0; i < md->nlinks; i++) {
+		char *h = href(ctx, &md->links[i], e);
+		if (!h)
+			goto out;
+		cmark_node_set_url(md->links[i].node, h);
+		free(h);
+	}
+	/* The tree may not change under the iterator: collect, then replace. */
+	it = cmark_iter_new(md->doc);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER ||
+		    (cmark_node_get_type(n) != CMARK_NODE_HEADING && !is_form_block(n)))
+			continue;
+		if (ntodo == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			cmark_node **v = realloc(todo, ncap * sizeof *v);
+			if (!v) {
+				ch_fail(e, "", 0, "out of memory");
+				goto out;
+			}
+			todo = v;
+			cap = ncap;
+		}
+		todo[ntodo++] = n;
+	}
+	for (size_t i = 0; i < ntodo; i++) {
+		cmark_node *n = todo[i], *block = NULL;
+
+		if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
+			if (heading_block(n, &block) < 0) {
+				ch_fail(e, "", 0, "out of memory");
+				goto out;
+			}
+		} else {
+			ch_buf fb = CH_BUF_INIT;
+			int ok;
+
+			ch_buf_puts(&fb, "");
+			if (form(ctx, &fb, e) < 0) {
+				ch_buf_free(&fb);
+				goto out;
+			}
+			block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+			ok = ch_buf_ok(&fb) && block &&
+			     cmark_node_set_on_enter(block, fb.data);
+			ch_buf_free(&fb);
+			if (!ok) {
+				cmark_node_free(block);
+				ch_fail(e, "", 0, "out of memory");
+				goto out;
+			}
+		}
+		cmark_node_replace(n, block);
+		cmark_node_free(n);
+	}
+	html = cmark_render_html(md->doc, MD_OPTS);
+	if (!html) {
+		ch_fail(e, "", 0, "out of memory");
+		goto out;
+	}
+	ch_buf_puts(out, html);
+	rc = 0;
+out:
+	cmark_iter_free(it);
+	free(todo);
+	free(html);
+	return rc;
+}
+
+void gen_md_free(gen_md *md)
+{
+	if (md->doc)
+		cmark_node_free(md->doc);
+	for (size_t i = 0; i < md->nheadings; i++) {
+		free(md->headings[i].text);
+		free(md->headings[i].anchor);
+	}
+	free(md->headings);
+	for (size_t i = 0; i < md->nlinks; i++) {
+		free(md->links[i].target);
+		free(md->links[i].anchor);
+	}
+	free(md->links);
+	gen_anchors_free(&md->ids);
+	free(md->text);
+	memset(md, 0, sizeof *md);
+}

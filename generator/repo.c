@@ -1,0 +1,361 @@
+/* repo.c: reading content/ and site/ from git (or the work tree) and
+ * dating content files from history in one walk. */
+#include "generator/repo.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/fsutil.h"
+
+#define MAX_FILE (64u * 1024 * 1024)
+
+static const char *const roots[] = {"content", "site"};
+
+static int git_fail(ch_error *e, const char *file, const char *what)
+{
+	const git_error *g = git_error_last();
+	return ch_fail(e, file, 0, "%s%s%s", what, g ? ": " : "",
+	               g ? g->message : "");
+}
+
+static int add_file(gen_source *s, size_t *cap, const char *path,
+                    const git_oid *id, const void *data, size_t len,
+                    ch_error *e)
+{
+	gen_file *f;
+
+	if (s->nfiles == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		gen_file *v = realloc(s->files, ncap * sizeof *v);
+		if (!v)
+			return ch_fail(e, path, 0, "out of memory");
+		s->files = v;
+		*cap = ncap;
+	}
+	f = &s->files[s->nfiles];
+	memset(f, 0, sizeof *f);
+	f->path = strdup(path);
+	f->data = malloc(len + 1);
+	if (!f->path || !f->data) {
+		free(f->path);
+		free(f->data);
+		return ch_fail(e, path, 0, "out of memory");
+	}
+	memcpy(f->data, data, len);
+	f->data[len] = '\0';
+	f->len = len;
+	git_oid_fmt(f->blob_id, id);
+	f->blob_id[40] = '\0';
+	s->nfiles++;
+	return 0;
+}
+
+/* --- from a commit ----------------------------------------------------- */
+
+struct walk_ctx {
+	git_repository *repo;
+	gen_source *src;
+	size_t *cap;
+	const char *root;
+	ch_error *e;
+	int failed;
+};
+
+static int walk_cb(const char *dir, const git_tree_entry *ent, void *payload)
+{
+	struct walk_ctx *w = payload;
+	git_blob *blob = NULL;
+	char path[1024];
+	int rc = 0;
+
+	if (git_tree_entry_type(ent) != GIT_OBJECT_BLOB)
+		return 0;
+	snprintf(path, sizeof path, "%s/%s%s", w->root, dir,
+	         git_tree_entry_name(ent));
+	if (git_tree_entry_filemode(ent) == GIT_FILEMODE_LINK)
+		return 0; /* a symlink's target is no content of ours */
+	if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(ent)) < 0) {
+		git_fail(w->e, path, "cannot read blob");
+		goto fail;
+	}
+	if (git_blob_rawsize(blob) > MAX_FILE) {
+		ch_fail(w->e, path, 0, "file too large");
+		goto fail;
+	}
+	if (add_file(w->src, w->cap, path, git_tree_entry_id(ent),
+	             git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+	             w->e) < 0)
+		goto fail;
+	goto out;
+fail:
+	w->failed = 1;
+	rc = -1;
+out:
+	git_blob_free(blob);
+	return rc;
+}
+
+static int read_commit(git_repository *repo, git_commit *commit,
+                       gen_source *s, size_t *cap, ch_error *e)
+{
+	git_tree *tree = NULL;
+	int rc = -1;
+
+	if (git_commit_tree(&tree, commit) < 0) {
+		git_fail(e, "", "cannot read the commit's tree");
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+		git_tree_entry *ent = NULL;
+		git_tree *sub = NULL;
+		struct walk_ctx w = {repo, s, cap, roots[i], e, 0};
+
+		if (git_tree_entry_bypath(&ent, tree, roots[i]) < 0)
+			continue; /* a missing site/ or content/ is caught later */
+		if (git_tree_entry_type(ent) != GIT_OBJECT_TREE ||
+		    git_tree_lookup(&sub, repo, git_tree_entry_id(ent)) < 0) {
+			git_tree_entry_free(ent);
+			continue;
+		}
+		git_tree_entry_free(ent);
+		if (git_tree_walk(sub, GIT_TREEWALK_PRE, walk_cb, &w) < 0) {
+			git_tree_free(sub);
+			if (!w.failed)
+				git_fail(e, roots[i], "cannot walk the tree");
+			goto out;
+		}
+		git_tree_free(sub);
+	}
+	rc = 0;
+out:
+	git_tree_free(tree);
+	return rc;
+}
+
+/* --- from the work tree ------------------------------------------------ */
+
+static int read_dir(const char *workdir, const char *rel, gen_source *s,
+                    size_t *cap, ch_error *e)
+{
+	char full[4096];
+	struct dirent **names = NULL;
+	int n, rc = 0;
+
+	snprintf(full, sizeof full, "%s%s", workdir, rel);
+	n = scandir(full, &names, NULL, alphasort);
+	if (n < 0)
+		return errno == ENOENT ? 0 : ch_fail(e, rel, 0, "%s", strerror(errno));
+	for (int i = 0; i < n; i++) {
+		char child[2048], path[4096];
+		struct stat st;
+		const char *name = names[i]->d_name;
+
+		if (rc < 0 || name[0] == '.')
+			continue; /* hidden files and editor droppings */
+		snprintf(child, sizeof child, "%s/%s", rel, name);
+		snprintf(path, sizeof path, "%s%s", workdir, child);
+		if (lstat(path, &st) < 0) {
+			rc = ch_fail(e, child, 0, "%s", strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = read_dir(workdir, child, s, cap, e);
+		} else if (S_ISREG(st.st_mode)) {
+			char *data = NULL;
+			size_t len = 0;
+			git_oid id;
+
+			rc = ch_read_file(path, MAX_FILE, &data, &len, e);
+			if (rc == 0 && git_odb_hash(&id, data, len,
+			                            GIT_OBJECT_BLOB) < 0)
+				rc = git_fail(e, child, "cannot hash");
+			if (rc == 0)
+				rc = add_file(s, cap, child, &id, data, len, e);
+			free(data);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* --- dates ------------------------------------------------------------- */
+
+static int cmp_file(const void *a, const void *b)
+{
+	return strcmp(((const gen_file *)a)->path, ((const gen_file *)b)->path);
+}
+
+const gen_file *gen_source_file(const gen_source *s, const char *path)
+{
+	gen_file key;
+
+	key.path = (char *)path;
+	return bsearch(&key, s->files, s->nfiles, sizeof key, cmp_file);
+}
+
+static int content_tree(git_repository *repo, git_commit *c, git_tree **out)
+{
+	git_tree *root = NULL;
+	git_tree_entry *ent = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (git_commit_tree(&root, c) < 0)
+		return -1;
+	if (git_tree_entry_bypath(&ent, root, "content") == 0 &&
+	    git_tree_entry_type(ent) == GIT_OBJECT_TREE)
+		rc = git_tree_lookup(out, repo, git_tree_entry_id(ent));
+	git_tree_entry_free(ent);
+	git_tree_free(root);
+	return rc;
+}
+
+/* One walk, newest first: a content file's date is the time of the first
+ * commit met whose content/ differs from its first parent's in that path.
+ * Commits whose content/ tree equals the parent's are skipped without a
+ * diff, and the walk stops once every file is dated. */
+static int date_files(git_repository *repo, const git_oid *start,
+                      gen_source *s, ch_error *e)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	size_t pending = 0;
+	int rc = -1, r;
+
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (strncmp(s->files[i].path, "content/", 8) == 0) {
+			s->files[i].updated = -1;
+			pending++;
+		}
+	if (git_revwalk_new(&walk, repo) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TIME) < 0 ||
+	    git_revwalk_push(walk, start) < 0) {
+		git_fail(e, "", "cannot walk history");
+		goto out;
+	}
+	while (pending > 0 && (r = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL, *parent = NULL;
+		git_tree *ct = NULL, *pt = NULL;
+		git_diff *diff = NULL;
+		long long when;
+		int ok = -1;
+
+		if (git_commit_lookup(&c, repo, &oid) < 0 ||
+		    content_tree(repo, c, &ct) < 0)
+			goto next;
+		when = (long long)git_commit_time(c);
+		if (git_commit_parentcount(c) > 0 &&
+		    (git_commit_parent(&parent, c, 0) < 0 ||
+		     content_tree(repo, parent, &pt) < 0))
+			goto next;
+		if (ct && pt && git_oid_equal(git_tree_id(ct), git_tree_id(pt))) {
+			ok = 0;
+			goto next;
+		}
+		if (git_diff_tree_to_tree(&diff, repo, pt, ct, NULL) < 0)
+			goto next;
+		for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+			const git_diff_delta *d = git_diff_get_delta(diff, i);
+			char path[4096];
+			gen_file *f;
+
+			snprintf(path, sizeof path, "content/%s", d->new_file.path);
+			f = (gen_file *)gen_source_file(s, path);
+			if (f && f->updated < 0) {
+				f->updated = when;
+				pending--;
+			}
+		}
+		ok = 0;
+	next:
+		git_diff_free(diff);
+		git_tree_free(ct);
+		git_tree_free(pt);
+		git_commit_free(parent);
+		git_commit_free(c);
+		if (ok < 0) {
+			git_fail(e, "", "cannot read history");
+			goto out;
+		}
+	}
+	/* Drafts never committed carry the time of the commit they sit on. */
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (s->files[i].updated < 0)
+			s->files[i].updated = s->commit_time;
+	rc = 0;
+out:
+	git_revwalk_free(walk);
+	return rc;
+}
+
+/* --- entry ------------------------------------------------------------- */
+
+int gen_source_read(const char *repo_dir, const char *rev, int worktree,
+                    gen_source *out, ch_error *e)
+{
+	git_repository *repo = NULL;
+	git_object *obj = NULL;
+	git_commit *commit = NULL;
+	size_t cap = 0;
+	const char *spec = rev ? rev : "HEAD";
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, repo_dir, 0, NULL) < 0) {
+		ch_fail(e, repo_dir, 0, "not a git repository");
+		goto out;
+	}
+	if (worktree && git_repository_is_bare(repo)) {
+		ch_fail(e, repo_dir, 0, "--worktree needs a work tree, the repository is bare");
+		goto out;
+	}
+	if (git_revparse_single(&obj, repo, spec) < 0) {
+		ch_fail(e, "", 0, "unknown revision '%s'", spec);
+		goto out;
+	}
+	if (git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+		ch_fail(e, "", 0, "revision '%s' is not a commit", spec);
+		goto out;
+	}
+	git_oid_fmt(out->commit, git_commit_id(commit));
+	out->commit[40] = '\0';
+	snprintf(out->short_id, sizeof out->short_id, "%.10s", out->commit);
+	out->commit_time = (long long)git_commit_time(commit);
+	out->worktree = worktree;
+	if (worktree) {
+		const char *wd = git_repository_workdir(repo);
+		for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++)
+			if (read_dir(wd, roots[i], out, &cap, e) < 0)
+				goto out;
+	} else if (read_commit(repo, commit, out, &cap, e) < 0) {
+		goto out;
+	}
+	qsort(out->files, out->nfiles, sizeof *out->files, cmp_file);
+	if (date_files(repo, git_commit_id(commit), out, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0)
+		gen_source_free(out);
+	git_commit_free(commit);
+	git_object_free(obj);
+	git_repository_free(repo);
+	return rc;
+}
+
+void gen_source_free(gen_source *s)
+{
+	for (size_t i = 0; i < s->nfiles; i++) {
+		free(s->files[i].path);
+		free(s->files[i].data);
+	}
+	free(s->files);
+	s->files = NULL;
+	s->nfiles = 0;
+}

@@ -1,0 +1,439 @@
+/* site.c: collecting pages from content/, checking their front matter,
+ * ordering the navigation and checking links. */
+#include "generator/site.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistr.h>
+
+#include "common/yaml.h"
+
+/* The line of `key:` in the front matter (lines 2..end-1), or 1. */
+static int key_line(const char *text, int end_line, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = text;
+	int line = 1;
+
+	while (*p && line < end_line) {
+		if (line >= 2 && strncmp(p, key, klen) == 0) {
+			const char *q = p + klen;
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (*q == ':')
+				return line;
+		}
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+		line++;
+	}
+	return 1;
+}
+
+static int valid_layout_name(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_'))
+			return 0;
+	return 1;
+}
+
+static int check_front_matter(const gen_file *f, json_t *meta, int body_line,
+                              gen_page *p, gen_node *n, ch_error *e)
+{
+	int notice = strncmp(f->path, "content/notices/", 16) == 0;
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(meta, key, v) {
+		int line = key_line(f->data, body_line, key);
+		if (strcmp(key, "title") == 0 || strcmp(key, "description") == 0) {
+			if (!json_is_string(v) || json_string_length(v) == 0)
+				return ch_fail(e, f->path, line,
+				               "'%s' must be a non-empty string", key);
+		} else if (strcmp(key, "order") == 0) {
+			if (!json_is_integer(v))
+				return ch_fail(e, f->path, line,
+				               "'order' must be an integer");
+		} else if (strcmp(key, "layout") == 0) {
+			if (!json_is_string(v) || !valid_layout_name(json_string_value(v)))
+				return ch_fail(e, f->path, line,
+				               "'layout' must be a layout name (a-z, 0-9, - and _)");
+			n->layout_line = line;
+		} else if (notice && (strcmp(key, "notice") == 0 ||
+		                      strcmp(key, "subject") == 0)) {
+			if (!json_is_string(v) || json_string_length(v) == 0)
+				return ch_fail(e, f->path, line,
+				               "'%s' must be a non-empty string", key);
+		} else if (notice && strcmp(key, "channel") == 0) {
+			const char *c = json_string_value(v);
+			if (!c || (strcmp(c, "sms") && strcmp(c, "email") &&
+			           strcmp(c, "both")))
+				return ch_fail(e, f->path, line,
+				               "'channel' must be sms, email or both");
+		} else {
+			return ch_fail(e, f->path, line,
+			               "unknown front matter key '%s'%s", key,
+			               strcmp(key, "notice") == 0 ||
+			               strcmp(key, "channel") == 0 ||
+			               strcmp(key, "subject") == 0 ?
+			               " (allowed only under content/notices/)" : "");
+		}
+	}
+	if (!json_object_get(meta, "title"))
+		return ch_fail(e, f->path, 1, "front matter lacks 'title'");
+	if (!json_object_get(meta, "order"))
+		return ch_fail(e, f->path, 1, "front matter lacks 'order'");
+	if (!json_object_get(meta, "description"))
+		return ch_fail(e, f->path, 1, "front matter lacks 'description'");
+	p->title = strdup(json_string_value(json_object_get(meta, "title")));
+	p->description = strdup(json_string_value(json_object_get(meta, "description")));
+	p->order = (long)json_integer_value(json_object_get(meta, "order"));
+	v = json_object_get(meta, "layout");
+	n->layout = v ? strdup(json_string_value(v)) : NULL;
+	if (!p->title || !p->description || (v && !n->layout))
+		return ch_fail(e, f->path, 0, "out of memory");
+	return 0;
+}
+
+/* content/guide/login.md -> /guide/login/; content/guide/index.md ->
+ * /guide/; content/index.md -> /. */
+static int page_urls(gen_page *p, gen_node *n)
+{
+	const char *rel = p->src_path + 8; /* after "content/" */
+	size_t len = strlen(rel) - 3;      /* without ".md" */
+	const char *base = strrchr(rel, '/');
+	size_t blen;
+
+	base = base ? base + 1 : rel;
+	blen = (size_t)(rel + len - base);
+	p->is_section = blen == 5 && memcmp(base, "index", 5) == 0;
+	if (p->is_section)
+		len -= 5; /* keep the folder with its '/' */
+	p->url = malloc(len + 3);
+	p->out_path = malloc(len + 16);
+	if (!p->url || !p->out_path)
+		return -1;
+	p->url[0] = '/';
+	memcpy(p->url + 1, rel, len);
+	p->url[len + 1] = '\0';
+	if (len && p->url[len] != '/')
+		strcat(p->url, "/");
+	snprintf(p->out_path, len + 16, "%sindex.html", p->url + 1);
+	n->depth = 0;
+	for (const char *c = p->url + 1; *c; c++)
+		n->depth += *c == '/';
+	return 0;
+}
+
+static int is_page_path(const char *path)
+{
+	size_t n = strlen(path);
+	return strncmp(path, "content/", 8) == 0 &&
+	       strncmp(path, "content/forms/", 14) != 0 && n > 11 &&
+	       strcmp(path + n - 3, ".md") == 0;
+}
+
+static int load_page(const gen_file *f, gen_page *p, gen_node *n, ch_error *e)
+{
+	json_t *meta = NULL;
+	const char *body;
+	size_t body_len;
+	int body_line, rc = -1;
+
+	memset(p, 0, sizeof *p);
+	memset(n, 0, sizeof *n);
+	n->parent = -1;
+	n->layout_line = 1;
+	p->src_path = strdup(f->path);
+	if (!p->src_path)
+		return ch_fail(e, f->path, 0, "out of memory");
+	memcpy(p->blob_id, f->blob_id, sizeof p->blob_id);
+	p->updated = f->updated;
+	if (u8_check((const uint8_t *)f->data, f->len) != NULL) {
+		ch_fail(e, f->path, 0, "not valid UTF-8");
+		goto out;
+	}
+	if (ch_front_matter(f->data, f->len, f->path, &meta, &body, &body_len,
+	                    &body_line, e) < 0)
+		goto out;
+	if (check_front_matter(f, meta, body_line, p, n, e) < 0)
+		goto out;
+	if (page_urls(p, n) < 0) {
+		ch_fail(e, f->path, 0, "out of memory");
+		goto out;
+	}
+	if (gen_md_parse(f->path, body, body_len, body_line, &n->md, e) < 0)
+		goto out;
+	p->text = strdup(n->md.text);
+	if (!p->text) {
+		ch_fail(e, f->path, 0, "out of memory");
+		goto out;
+	}
+	/* The page shares its headings with the parsed body. */
+	p->headings = n->md.headings;
+	p->nheadings = n->md.nheadings;
+	rc = 0;
+out:
+	json_decref(meta);
+	return rc;
+}
+
+/* --- ordering ------------------------------------------------------------ */
+
+static const gen_site *sort_site; /* qsort has no context argument */
+
+/* The name a page sorts by among its siblings: a section by its folder. */
+static const char *sort_name(const gen_page *p)
+{
+	const char *s = p->src_path + 8;
+	const char *end = s + strlen(s);
+	const char *slash;
+
+	if (p->is_section) {
+		end -= 9; /* "/index.md" */
+		if (end <= s)
+			return "";
+	}
+	for (slash = end - 1; slash > s && *slash != '/'; slash--)
+		;
+	return *slash == '/' ? slash + 1 : s;
+}
+
+static int cmp_sibling(const void *a, const void *b)
+{
+	const gen_page *pa = &sort_site->pages[*(const int *)a];
+	const gen_page *pb = &sort_site->pages[*(const int *)b];
+
+	if (pa->order != pb->order)
+		return pa->order < pb->order ? -1 : 1;
+	return strcmp(sort_name(pa), sort_name(pb));
+}
+
+static int cmp_by_path(const void *a, const void *b)
+{
+	return strcmp(sort_site->pages[*(const int *)a].src_path,
+	              sort_site->pages[*(const int *)b].src_path);
+}
+
+int gen_site_find(const gen_site *site, const char *src_path)
+{
+	size_t lo = 0, hi = site->npages;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(site->pages[site->by_path[mid]].src_path, src_path);
+		if (c == 0)
+			return site->by_path[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static void index_paths(gen_site *s)
+{
+	for (size_t i = 0; i < s->npages; i++)
+		s->by_path[i] = (int)i;
+	sort_site = s;
+	qsort(s->by_path, s->npages, sizeof *s->by_path, cmp_by_path);
+}
+
+/* The section index.md a page belongs to, as a source path. */
+static void parent_path(const gen_page *p, char *out, size_t size)
+{
+	const char *s = p->src_path;
+	size_t len = strlen(s);
+	const char *slash;
+
+	if (p->is_section)
+		len -= 9; /* strip "/index.md" */
+	for (slash = s + len - 1; slash > s && *slash != '/'; slash--)
+		;
+	snprintf(out, size, "%.*s/index.md", (int)(slash - s), s);
+}
+
+static void dfs(gen_site *s, int i, int *order, size_t *k)
+{
+	order[(*k)++] = i;
+	for (size_t j = 0; j < s->nodes[i].nkids; j++)
+		dfs(s, s->nodes[i].kids[j], order, k);
+}
+
+static int arrange(gen_site *s, ch_error *e)
+{
+	int home, *order = NULL, *where = NULL;
+	gen_page *pages = NULL;
+	gen_node *nodes = NULL;
+	size_t k = 0;
+	int rc = -1;
+
+	index_paths(s);
+	home = gen_site_find(s, "content/index.md");
+	if (home < 0)
+		return ch_fail(e, "content/index.md", 0, "the home page is missing");
+	for (size_t i = 0; i < s->npages; i++) {
+		char pp[4096];
+		int parent;
+		gen_node *pn;
+
+		if ((int)i == home)
+			continue;
+		parent_path(&s->pages[i], pp, sizeof pp);
+		parent = gen_site_find(s, pp);
+		if (parent < 0)
+			return ch_fail(e, s->pages[i].src_path, 0,
+			               "its folder has no index.md (%s)", pp);
+		s->nodes[i].parent = parent;
+		pn = &s->nodes[parent];
+		int *v = realloc(pn->kids, (pn->nkids + 1) * sizeof *v);
+		if (!v)
+			return ch_fail(e, "", 0, "out of memory");
+		pn->kids = v;
+		pn->kids[pn->nkids++] = (int)i;
+	}
+	sort_site = s;
+	for (size_t i = 0; i < s->npages; i++)
+		qsort(s->nodes[i].kids, s->nodes[i].nkids, sizeof(int), cmp_sibling);
+	order = malloc(s->npages * sizeof *order);
+	where = malloc(s->npages * sizeof *where);
+	pages = malloc(s->npages * sizeof *pages);
+	nodes = malloc(s->npages * sizeof *nodes);
+	if (!order || !where || !pages || !nodes) {
+		ch_fail(e, "", 0, "out of memory");
+		goto out;
+	}
+	dfs(s, home, order, &k);
+	/* Every page hangs under home: a folder without index.md was refused. */
+	for (size_t i = 0; i < k; i++)
+		where[order[i]] = (int)i;
+	for (size_t i = 0; i < k; i++) {
+		gen_node *n;
+		pages[i] = s->pages[order[i]];
+		nodes[i] = s->nodes[order[i]];
+		n = &nodes[i];
+		n->parent = n->parent < 0 ? -1 : where[n->parent];
+		for (size_t j = 0; j < n->nkids; j++)
+			n->kids[j] = where[n->kids[j]];
+	}
+	free(s->pages);
+	free(s->nodes);
+	s->pages = pages;
+	s->nodes = nodes;
+	pages = NULL;
+	nodes = NULL;
+	for (size_t i = 0; i < s->npages; i++) {
+		gen_page *p = &s->pages[i];
+		int sec = p->is_section ? (int)i : s->nodes[i].parent;
+		p->section_url = strdup(s->pages[sec].url);
+		if (!p->section_url) {
+			ch_fail(e, "", 0, "out of memory");
+			goto out;
+		}
+		if (!s->nodes[i].layout) {
+			s->nodes[i].layout = strdup(i == 0 ? "home" :
+			                            p->is_section ? "section" : "page");
+			if (!s->nodes[i].layout) {
+				ch_fail(e, "", 0, "out of memory");
+				goto out;
+			}
+		}
+	}
+	index_paths(s);
+	rc = 0;
+out:
+	free(order);
+	free(where);
+	free(pages);
+	free(nodes);
+	return rc;
+}
+
+/* --- entry --------------------------------------------------------------- */
+
+int gen_site_load(gen_site *site, gen_source *src, ch_error *e)
+{
+	const gen_file *cfg;
+	size_t n = 0;
+
+	memset(site, 0, sizeof *site);
+	site->src = *src;
+	memset(src, 0, sizeof *src);
+	for (size_t i = 0; i < site->src.nfiles; i++)
+		n += is_page_path(site->src.files[i].path);
+	site->pages = calloc(n ? n : 1, sizeof *site->pages);
+	site->nodes = calloc(n ? n : 1, sizeof *site->nodes);
+	site->by_path = calloc(n ? n : 1, sizeof *site->by_path);
+	if (!site->pages || !site->nodes || !site->by_path)
+		return ch_fail(e, "", 0, "out of memory");
+	for (size_t i = 0; i < site->src.nfiles; i++) {
+		const gen_file *f = &site->src.files[i];
+		if (!is_page_path(f->path))
+			continue;
+		site->npages++;
+		if (load_page(f, &site->pages[site->npages - 1],
+		              &site->nodes[site->npages - 1], e) < 0)
+			return -1;
+	}
+	cfg = gen_source_file(&site->src, "content/site.yaml");
+	site->config = cfg ? ch_yaml_parse(cfg->data, cfg->len, cfg->path, 1, e)
+	                   : json_object();
+	if (!site->config)
+		return -1;
+	if (!json_is_object(site->config))
+		return ch_fail(e, "content/site.yaml", 1, "must be a mapping of keys");
+	return arrange(site, e);
+}
+
+int gen_site_check_links(const gen_site *site, ch_error *e)
+{
+	for (size_t i = 0; i < site->npages; i++) {
+		const gen_md *md = &site->nodes[i].md;
+		for (size_t j = 0; j < md->nlinks; j++) {
+			const gen_link *l = &md->links[j];
+			int t = gen_site_find(site, l->target);
+			if (t < 0)
+				return ch_fail(e, site->pages[i].src_path, l->line,
+				               "broken link: no page %s", l->target);
+			if (l->anchor && l->anchor[0] &&
+			    !gen_anchors_has(&site->nodes[t].md.ids, l->anchor))
+				return ch_fail(e, site->pages[i].src_path, l->line,
+				               "broken link: %s has no heading #%s",
+				               l->target, l->anchor);
+		}
+	}
+	return 0;
+}
+
+void gen_site_free(gen_site *site)
+{
+	for (size_t i = 0; i < site->npages; i++) {
+		gen_page *p = &site->pages[i];
+		gen_node *n = &site->nodes[i];
+		free(p->src_path);
+		free(p->url);
+		free(p->out_path);
+		free(p->title);
+		free(p->description);
+		free(p->section_url);
+		free(p->text);
+		/* headings belong to n->md */
+		free(n->kids);
+		free(n->layout);
+		gen_md_free(&n->md);
+	}
+	free(site->pages);
+	free(site->nodes);
+	free(site->by_path);
+	json_decref(site->config);
+	gen_source_free(&site->src);
+	memset(site, 0, sizeof *site);
+}

@@ -1,0 +1,49 @@
+/* site.h: the site model: every page of content/ with its front matter
+ * checked, its body parsed, its place in the navigation (sections and
+ * pages in order) and its dates; plus the site settings (content/site.yaml).
+ * Owns the source it was read from and every string of its pages. */
+#ifndef GEN_SITE_H
+#define GEN_SITE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "common/error.h"
+#include "generator/markdown.h"
+#include "generator/page.h"
+#include "generator/repo.h"
+
+/* What the build needs of a page beyond gen_page, parallel to pages[]. */
+typedef struct gen_node {
+	int parent;      /* index of the section page holding it; -1: home */
+	int *kids;       /* indices of its children in navigation order */
+	size_t nkids;
+	int depth;       /* folders below the site root of its URL */
+	char *layout;    /* "page", "section", "home" or front matter's */
+	int layout_line; /* line of the layout key, 1 if defaulted */
+	gen_md md;       /* the parsed body */
+} gen_node;
+
+typedef struct gen_site {
+	gen_source src;
+	gen_page *pages; /* navigation order: home first, then depth first,
+	                  * siblings by order, then file/folder name */
+	gen_node *nodes; /* parallel to pages */
+	size_t npages;
+	int *by_path;    /* page indices sorted by src_path, for lookups */
+	json_t *config;  /* content/site.yaml as JSON; {} when absent */
+} gen_site;
+
+/* Builds the model from src (which the site takes over, also on
+ * failure). Bad front matter, a folder of pages without index.md, a
+ * missing home page, invalid UTF-8 or a bad link destination is an error
+ * naming file:line. Free with gen_site_free(). */
+int gen_site_load(gen_site *site, gen_source *src, ch_error *e);
+/* The index of the page whose source is src_path, or -1. */
+int gen_site_find(const gen_site *site, const char *src_path);
+/* Checks every internal link and anchor of every page; the first broken
+ * one is an error naming the Markdown file and line. */
+int gen_site_check_links(const gen_site *site, ch_error *e);
+void gen_site_free(gen_site *site);
+
+#endif
