@@ -183,20 +183,32 @@ out:
 	return rc;
 }
 
+/* The error must stay one line even for a name holding control
+ * characters. */
+static int bad_branch(const char *branch, ch_error *e)
+{
+	for (const char *s = branch; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7F)
+			return ch_fail(e, NULL, 0, "invalid branch name (it holds "
+			               "control characters)");
+	return ch_fail(e, NULL, 0, "invalid branch name '%s'", branch);
+}
+
 static int check_branch(git_repository *repo, const char *branch,
                         ch_buf *refname, ch_error *e)
 {
 	int valid = 0;
-	if (!branch || !branch[0] ||
-	    git_branch_name_is_valid(&valid, branch) < 0 || !valid)
-		return ch_fail(e, NULL, 0, "invalid branch name '%s'",
-		               branch ? branch : "");
+	if (!branch)
+		branch = "";
+	if (!branch[0] || git_branch_name_is_valid(&valid, branch) < 0 ||
+	    !valid)
+		return bad_branch(branch, e);
 	ch_buf_printf(refname, "refs/heads/%s", branch);
 	if (!ch_buf_ok(refname))
 		return ch_fail(e, NULL, 0, "out of memory");
 	valid = 0;
 	if (git_reference_name_is_valid(&valid, refname->data) < 0 || !valid)
-		return ch_fail(e, NULL, 0, "invalid branch name '%s'", branch);
+		return bad_branch(branch, e);
 	/* Moving the checked-out branch would leave the work tree behind it. */
 	git_reference *head = NULL;
 	int rc = 0;
