@@ -1,0 +1,179 @@
+// Offline search in Chinese: the generated index and site/assets/search.js
+// in a real browser, over the repository's own content. An applicant types
+// a few characters of what they are looking for and must reach the right
+// FAQ answer, with the mouse or the keyboard, served or from file://.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildSite, launch, ROOT, serve } from './lib.mjs';
+
+let dir, srv, browser;
+
+before(async () => {
+  dir = buildSite();
+  srv = await serve(dir);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+});
+
+const INPUT = 'form[role=search] input[type=search]';
+const OPTIONS = '[role=listbox] [role=option]';
+
+// The hrefs of the results shown for q, best first.
+async function results(page, q) {
+  const input = page.locator(INPUT);
+  await input.fill('');
+  await input.fill(q);
+  const opts = page.locator(OPTIONS);
+  await opts.first().waitFor({ state: 'visible', timeout: 5000 });
+  return opts.evaluateAll((els) => els.map((li) => li.querySelector('a').href));
+}
+
+const rank = (hrefs, slug) => hrefs.findIndex((h) => h.endsWith(`/faq/${slug}/`));
+
+const QUERIES = [
+  ['金融认证', 'bank-verification'],
+  ['PIN', 'pin'],
+  ['pin', 'pin'],
+  ['发票', 'invoice'],
+  ['审核进度', 'progress'],
+  ['领取', 'collect'],
+  ['实名', 'realname'],
+];
+
+test('each query finds its FAQ answer among the first results', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${srv.url}/`);
+    for (const [q, slug] of QUERIES) {
+      const hrefs = await results(page, q);
+      const at = rank(hrefs, slug);
+      assert.ok(at >= 0 && at < 3, `${q}: ${slug} not in the first 3 of ${hrefs.join(' ')}`);
+      // Links go to the served site, not elsewhere.
+      for (const h of hrefs) assert.ok(h.startsWith(`${srv.url}/`), h);
+    }
+    const status = await page.locator('form[role=search] [role=status]').textContent();
+    assert.match(status, /找到 \d+ 条结果/);
+  } finally {
+    await page.close();
+  }
+});
+
+test('results are reachable by keyboard: arrows, Enter, Escape', async () => {
+  const page = await browser.newPage();
+  try {
+    for (const [q, slug] of QUERIES.filter(([q]) => q !== 'pin')) {
+      await page.goto(`${srv.url}/guide/`);
+      const input = page.locator(INPUT);
+      await input.focus();
+      await page.keyboard.type(q);
+      await page.locator(OPTIONS).first().waitFor({ state: 'visible', timeout: 5000 });
+      const hrefs = await page.locator(OPTIONS).evaluateAll(
+        (els) => els.map((li) => li.querySelector('a').href));
+      const at = rank(hrefs, slug);
+      assert.ok(at >= 0, `${q}: ${slug} missing`);
+      assert.equal(await input.getAttribute('aria-expanded'), 'true');
+
+      for (let i = 0; i <= at; i++) await page.keyboard.press('ArrowDown');
+      const active = await input.getAttribute('aria-activedescendant');
+      const option = page.locator(OPTIONS).nth(at);
+      assert.equal(await option.getAttribute('id'), active);
+      assert.equal(await option.getAttribute('aria-selected'), 'true');
+
+      await Promise.all([page.waitForURL(`**/faq/${slug}/`), page.keyboard.press('Enter')]);
+    }
+
+    await page.goto(`${srv.url}/`);
+    const input = page.locator(INPUT);
+    await input.focus();
+    await page.keyboard.type('发票');
+    await page.locator(OPTIONS).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('[role=listbox]').isVisible(), false);
+    assert.equal(await input.getAttribute('aria-expanded'), 'false');
+    assert.equal(await input.inputValue(), '发票');
+  } finally {
+    await page.close();
+  }
+});
+
+function faqPages() {
+  const folder = join(ROOT, 'content', 'faq');
+  return readdirSync(folder).filter((f) => f.endsWith('.md') && f !== 'index.md').map((f) => {
+    const text = readFileSync(join(folder, f), 'utf8');
+    const title = /^title:\s*(.+?)\s*$/m.exec(text)[1].replace(/^["']|["']$/g, '');
+    return { slug: f.replace(/\.md$/, ''), title };
+  });
+}
+
+test('every FAQ page is findable from its title', async () => {
+  const pages = faqPages();
+  assert.ok(pages.length >= 6, 'the six FAQ entries');
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${srv.url}/`);
+    for (const { slug, title } of pages) {
+      // The whole title puts the page first.
+      let hrefs = await results(page, title);
+      assert.equal(rank(hrefs, slug), 0, `${title}: ${hrefs.join(' ')}`);
+      // So does a piece of it from the middle, inside words.
+      const han = [...title].filter((c) => /\p{Script=Han}/u.test(c));
+      const mid = Math.max(0, Math.floor(han.length / 2) - 2);
+      const piece = han.slice(mid, mid + 4).join('');
+      hrefs = await results(page, piece);
+      const at = rank(hrefs, slug);
+      assert.ok(at >= 0 && at < 3, `${piece} (from ${title}): ${hrefs.join(' ')}`);
+    }
+  } finally {
+    await page.close();
+  }
+});
+
+test('a ?q= in the address is searched on load, from a nested page', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${srv.url}/guide/login/?q=${encodeURIComponent('发票')}`);
+    await page.locator(OPTIONS).first().waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await page.locator(INPUT).inputValue(), '发票');
+    const hrefs = await page.locator(OPTIONS).evaluateAll(
+      (els) => els.map((li) => li.querySelector('a').href));
+    assert.ok(hrefs.includes(`${srv.url}/faq/invoice/`), hrefs.join(' '));
+  } finally {
+    await page.close();
+  }
+});
+
+test('search works from file:// without a server', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(pathToFileURL(join(dir, 'guide', 'index.html')).href);
+    const hrefs = await results(page, '发票');
+    const want = pathToFileURL(join(dir, 'faq', 'invoice', 'index.html')).href;
+    assert.ok(hrefs.includes(want), hrefs.join(' '));
+    await Promise.all([page.waitForURL(want), page.locator(`${OPTIONS} a[href="${want}"]`).click()]);
+  } finally {
+    await page.close();
+  }
+});
+
+test('a query with no match says so', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${srv.url}/`);
+    await page.locator(INPUT).fill('zzqqxx');
+    const status = page.locator('form[role=search] [role=status]');
+    await page.waitForFunction(
+      (sel) => /没有找到/.test(document.querySelector(sel)?.textContent || ''),
+      'form[role=search] [role=status]', { timeout: 5000 });
+    assert.match(await status.textContent(), /没有找到/);
+    assert.equal(await page.locator('[role=listbox]').isVisible(), false);
+  } finally {
+    await page.close();
+  }
+});
