@@ -1,0 +1,530 @@
+/* bundle.c: a bundle opened and checked, in the order that keeps the work
+ * bounded: the file's size, then our own read of its directory (entry
+ * count, names, attributes, data ranges), and only then libzip, reading
+ * application.json first and every other entry after it in 64 KiB chunks. */
+#include "batch/bundle.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zip.h>
+
+#include "batch/docs.h"
+#include "batch/sniff.h"
+#include "batch/zipnames.h"
+#include "batch/zipread.h"
+#include "batch/zipscan.h"
+#include "common/buf.h"
+#include "common/form.h"
+#include "common/sha256.h"
+
+#define CHUNK (64 * 1024)
+#define APP_NAME "application.json"
+
+void bundle_limits_default(bundle_limits *l)
+{
+	l->max_bundle_bytes = 64ull * 1024 * 1024;
+	l->max_entries = 64;
+	l->max_entry_bytes = 20ull * 1024 * 1024;
+	l->max_total_bytes = 128ull * 1024 * 1024;
+	l->max_ratio = 100;
+}
+
+/* Everything bundle_open works with; one cleanup for all of it. */
+typedef struct opening {
+	bundle *b;
+	const ch_schema *s;
+	const bundle_limits *l;
+	ch_findings *f;
+	int fd;
+	uint64_t size;
+	zscan z;
+	zname *names;
+	int *skip;          /* per entry: not to be read */
+	unsigned char *buf; /* the chunk buffer */
+	uint64_t total;     /* inflated so far, all entries */
+} opening;
+
+static int add(opening *o, const char *code, const char *where,
+               const char *limit)
+{
+	return ch_findings_add(o->f, o->s, code, CH_LEVEL_ERROR,
+	                       where ? where : "", NULL, limit);
+}
+
+static int hash_file(opening *o, ch_error *e)
+{
+	ch_sha256 h;
+	uint64_t off = 0;
+
+	ch_sha256_init(&h);
+	for (;;) {
+		ssize_t n = pread(o->fd, o->buf, CHUNK, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return ch_fail(e, o->b->path, 0, "cannot read: %s",
+			               strerror(errno));
+		if (n == 0)
+			break;
+		ch_sha256_update(&h, o->buf, (size_t)n);
+		off += (uint64_t)n;
+	}
+	ch_sha256_hex(&h, o->b->sha256);
+	o->size = off; /* what we hashed is what we judge */
+	return 0;
+}
+
+/* The container checks libzip is not asked about. Returns 1 when the
+ * bundle must not be opened further, 0 to go on, -1 on failure. */
+static int check_container(opening *o, ch_error *e)
+{
+	const bundle_limits *l = o->l;
+	zscan_status st;
+	uint64_t count, declared = 0;
+	size_t bad;
+	char text[256];
+	int dup, stop = 0;
+
+	if (o->size > l->max_bundle_bytes) {
+		zread_limit_text(text, sizeof text, "申请包文件大于",
+		                 l->max_bundle_bytes);
+		return add(o, "ZIP_LIMIT", "", text) < 0 ? -1 : 1;
+	}
+	if (zscan_read(o->fd, o->size, l->max_entries, &o->z, &st, &count, e) < 0)
+		return -1;
+	if (st == ZS_TOO_MANY) {
+		snprintf(text, sizeof text, "文件数多于 %llu 个",
+		         (unsigned long long)l->max_entries);
+		return add(o, "ZIP_LIMIT", "", text) < 0 ? -1 : 1;
+	}
+	if (st != ZS_OK)
+		return add(o, "ZIP_UNREADABLE", "", NULL) < 0 ? -1 : 1;
+	if (znames_check(&o->z, o->s, &o->names, o->f, &dup) < 0)
+		return ch_fail(e, NULL, 0, "out of memory");
+	if (dup)
+		stop = 1;
+	if (zscan_ranges(o->fd, &o->z, &st, &bad, e) < 0)
+		return -1;
+	if (st != ZS_OK) {
+		if (add(o, st == ZS_OVERLAP ? "ZIP_OVERLAP" : "ZIP_UNREADABLE",
+		        o->names[bad].where, NULL) < 0)
+			return -1;
+		return 1;
+	}
+	o->skip = calloc(o->z.n ? o->z.n : 1, sizeof *o->skip);
+	if (!o->skip)
+		return ch_fail(e, NULL, 0, "out of memory");
+	for (size_t i = 0; i < o->z.n; i++) {
+		const zscan_entry *en = &o->z.v[i];
+		const char *where = o->names[i].where;
+		int dir, r = 0;
+
+		o->skip[i] = o->names[i].bad || o->names[i].is_dir;
+		if (zscan_special(en, &dir))
+			r = add(o, "ZIP_NOT_REGULAR", where, NULL);
+		else if (en->flags & ZS_FLAG_ENCRYPTED)
+			r = add(o, "ZIP_ENCRYPTED", where, NULL);
+		else if (en->method != ZIP_CM_STORE &&
+		         en->method != ZIP_CM_DEFLATE)
+			r = add(o, "ZIP_METHOD", where, NULL);
+		else if (en->size > l->max_entry_bytes) {
+			zread_limit_text(text, sizeof text,
+			                 "单个文件解压后大于", l->max_entry_bytes);
+			r = add(o, "ZIP_LIMIT", where, text);
+			stop = 1;
+		} else {
+			declared += en->size;
+			continue;
+		}
+		if (r < 0)
+			return -1;
+		o->skip[i] = 1;
+	}
+	if (!stop && declared > l->max_total_bytes) {
+		zread_limit_text(text, sizeof text, "全部文件解压后大于",
+		                 l->max_total_bytes);
+		if (add(o, "ZIP_LIMIT", "", text) < 0)
+			return -1;
+		stop = 1;
+	}
+	return stop;
+}
+
+/* libzip opens the same bytes through a second descriptor; its view must
+ * agree with ours entry by entry. Returns 1 (with a finding) if not. */
+static int open_zip(opening *o, ch_error *e)
+{
+	zip_error_t ze;
+	zip_source_t *src;
+	zip_t *za;
+	FILE *fp;
+	int fd2, code;
+
+	fd2 = dup(o->fd);
+	if (fd2 < 0)
+		return ch_fail(e, o->b->path, 0, "dup: %s", strerror(errno));
+	fp = fdopen(fd2, "rb");
+	if (!fp) {
+		close(fd2);
+		return ch_fail(e, o->b->path, 0, "fdopen: %s", strerror(errno));
+	}
+	zip_error_init(&ze);
+	src = zip_source_filep_create(fp, 0, -1, &ze);
+	if (!src) {
+		fclose(fp);
+		zip_error_fini(&ze);
+		return ch_fail(e, o->b->path, 0, "libzip: cannot make a source");
+	}
+	za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+	code = zip_error_code_zip(&ze);
+	zip_error_fini(&ze);
+	if (!za) {
+		zip_source_free(src);
+		if (code == ZIP_ER_MEMORY)
+			return ch_fail(e, NULL, 0, "out of memory");
+		return add(o, "ZIP_UNREADABLE", "", NULL) < 0 ? -1 : 1;
+	}
+	o->b->zip = za;
+	if ((uint64_t)zip_get_num_entries(za, 0) != o->z.n)
+		return add(o, "ZIP_UNREADABLE", "", NULL) < 0 ? -1 : 1;
+	for (size_t i = 0; i < o->z.n; i++) {
+		const char *raw = zip_get_name(za, i, ZIP_FL_ENC_RAW);
+
+		if (memchr(o->z.v[i].name, '\0', o->z.v[i].name_len))
+			continue; /* already refused by name; C cannot compare */
+		if (!raw || strlen(raw) != o->z.v[i].name_len ||
+		    memcmp(raw, o->z.v[i].name, o->z.v[i].name_len) != 0)
+			return add(o, "ZIP_UNREADABLE", o->names[i].where, NULL) < 0
+			           ? -1 : 1;
+	}
+	return 0;
+}
+
+static zread_ctl ctl_for(opening *o, size_t i)
+{
+	zread_ctl c = {o->l, o->z.v[i].comp_size, &o->total,
+	               o->names[i].where, o->buf, CHUNK, o->f, o->s};
+	return c;
+}
+
+/* application.json is the only entry held whole, and only up to the
+ * schema's limit plus one byte, enough for ch_form_parse to refuse it. */
+typedef struct app_sink {
+	ch_buf buf;
+	size_t cap;
+} app_sink;
+
+static int app_write(void *ctx, const void *p, size_t n, ch_error *e)
+{
+	app_sink *a = ctx;
+	size_t room = a->cap - a->buf.len;
+
+	ch_buf_append(&a->buf, p, n < room ? n : room);
+	if (!ch_buf_ok(&a->buf))
+		return ch_fail(e, NULL, 0, "out of memory");
+	return a->buf.len >= a->cap ? 1 : 0;
+}
+
+/* Returns 1 when reading must stop (the finding is added). */
+static int read_app(opening *o, size_t i, long today, ch_error *e)
+{
+	app_sink a = {CH_BUF_INIT, 0};
+	zread_ctl c = ctl_for(o, i);
+	uint64_t size;
+	int rc;
+
+	a.cap = o->s && o->s->max_bytes > 0 ? (size_t)o->s->max_bytes + 1
+	                                     : 256 * 1024 + 1;
+	rc = zread_entry(o->b->zip, i, &c, app_write, &a, &size, e);
+	if (rc < 0 || (rc == 1 && a.buf.len < a.cap))
+		goto out;
+	if (ch_form_parse(o->s, a.buf.data ? a.buf.data : "", a.buf.len,
+	                  &o->b->app, o->f) < 0 ||
+	    (o->b->app && ch_form_validate(o->s, o->b->app, today, o->f) < 0)) {
+		rc = ch_fail(e, NULL, 0, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	ch_buf_free(&a.buf);
+	return rc;
+}
+
+typedef struct doc_sink {
+	ch_sha256 h;
+	sniff sn;
+} doc_sink;
+
+static int doc_write(void *ctx, const void *p, size_t n, ch_error *e)
+{
+	doc_sink *d = ctx;
+
+	ch_sha256_update(&d->h, p, n);
+	sniff_feed(&d->sn, p, n);
+	return 0;
+}
+
+/* Collects the entries that are files, reading application.json first
+ * and each other file whole. */
+static int read_entries(opening *o, long today, ch_error *e)
+{
+	bundle *b = o->b;
+	size_t app = (size_t)-1, nfiles = 0;
+	int rc;
+
+	for (size_t i = 0; i < o->z.n; i++) {
+		const zname *nm = &o->names[i];
+
+		if (nm->bad || nm->is_dir)
+			continue;
+		if (strcmp(nm->base, APP_NAME) == 0)
+			app = i;
+		else
+			nfiles++;
+	}
+	b->entries = calloc(nfiles ? nfiles : 1, sizeof *b->entries);
+	if (!b->entries)
+		return ch_fail(e, NULL, 0, "out of memory");
+	for (size_t i = 0; i < o->z.n; i++) {
+		bundle_entry *en;
+
+		if (o->names[i].bad || o->names[i].is_dir || i == app)
+			continue;
+		en = &b->entries[b->nentries];
+		en->name = strdup(o->names[i].base);
+		if (!en->name)
+			return ch_fail(e, NULL, 0, "out of memory");
+		en->index = i;
+		b->nentries++;
+	}
+	if (app == (size_t)-1) {
+		if (add(o, "FORM_MISSING", APP_NAME, NULL) < 0)
+			return -1;
+	} else if (!o->skip[app]) {
+		rc = read_app(o, app, today, e);
+		if (rc)
+			return rc < 0 ? -1 : 0;
+	}
+	for (size_t k = 0; k < b->nentries; k++) {
+		bundle_entry *en = &b->entries[k];
+		zread_ctl c = ctl_for(o, (size_t)en->index);
+		doc_sink d;
+
+		if (o->skip[en->index])
+			continue;
+		ch_sha256_init(&d.h);
+		sniff_init(&d.sn);
+		rc = zread_entry(b->zip, en->index, &c, doc_write, &d,
+		                 &en->size, e);
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			en->size = 0;
+			return 0; /* rejected: what follows would add nothing */
+		}
+		ch_sha256_hex(&d.h, en->sha256);
+		en->type = sniff_result(&d.sn, &en->width, &en->height);
+	}
+	if (b->app && docs_check(b, o->s, o->f) < 0)
+		return ch_fail(e, NULL, 0, "out of memory");
+	return 0;
+}
+
+int bundle_open(const char *path, const ch_schema *schema,
+                const bundle_limits *limits, long today, bundle **out,
+                ch_findings *f, ch_error *e)
+{
+	bundle_limits def;
+	opening o;
+	struct stat st;
+	int rc = -1, r;
+
+	memset(&o, 0, sizeof o);
+	o.fd = -1;
+	*out = NULL;
+	if (!limits) {
+		bundle_limits_default(&def);
+		limits = &def;
+	}
+	o.s = schema;
+	o.l = limits;
+	o.f = f;
+	o.b = calloc(1, sizeof *o.b);
+	o.buf = malloc(CHUNK);
+	if (!o.b || !o.buf || !(o.b->path = strdup(path))) {
+		ch_fail(e, path, 0, "out of memory");
+		goto out;
+	}
+	/* O_NONBLOCK: a FIFO in the inbox must not hang the batch. */
+	o.fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (o.fd < 0) {
+		ch_fail(e, path, 0, "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	if (fstat(o.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		ch_fail(e, path, 0, "not a regular file");
+		goto out;
+	}
+	if (hash_file(&o, e) < 0)
+		goto out;
+	r = check_container(&o, e);
+	if (r == 0)
+		r = open_zip(&o, e);
+	if (r == 0)
+		r = read_entries(&o, today, e);
+	if (r < 0)
+		goto out;
+	rc = 0;
+out:
+	if (o.fd >= 0)
+		close(o.fd);
+	zscan_free(&o.z);
+	znames_free(o.names, o.z.n ? o.z.n : 0);
+	free(o.skip);
+	free(o.buf);
+	if (rc < 0) {
+		if (e && !e->file[0])
+			snprintf(e->file, sizeof e->file, "%s", path);
+		bundle_close(o.b);
+		return -1;
+	}
+	*out = o.b;
+	return 0;
+}
+
+typedef struct copy_sink {
+	ch_sha256 h;
+	uint64_t left;
+	int (*write)(void *ctx, const void *p, size_t n);
+	void *ctx;
+} copy_sink;
+
+static int copy_write(void *ctx, const void *p, size_t n, ch_error *e)
+{
+	copy_sink *c = ctx;
+
+	if (n > c->left)
+		return ch_fail(e, NULL, 0, "the entry grew since it was checked");
+	c->left -= n;
+	ch_sha256_update(&c->h, p, n);
+	if (c->write(c->ctx, p, n) < 0)
+		return ch_fail(e, NULL, 0, "the document store refused the data");
+	return 0;
+}
+
+int bundle_copy_entry(bundle *b, size_t i,
+                      int (*write)(void *ctx, const void *p, size_t n),
+                      void *ctx, ch_error *e)
+{
+	ch_findings f = CH_FINDINGS_INIT;
+	copy_sink c;
+	zread_ctl ctl;
+	uint64_t total = 0, size;
+	char hex[65];
+	int rc = -1, r;
+
+	if (!b || i >= b->nentries || !b->zip || !b->entries[i].sha256[0])
+		return ch_fail(e, b ? b->path : NULL, 0,
+		               "entry %zu was not read whole", i);
+	memset(&ctl, 0, sizeof ctl);
+	ctl.total = &total;
+	ctl.where = b->entries[i].name;
+	ctl.bufsize = CHUNK;
+	ctl.f = &f;
+	ctl.buf = malloc(CHUNK);
+	if (!ctl.buf)
+		return ch_fail(e, NULL, 0, "out of memory");
+	ch_sha256_init(&c.h);
+	c.left = b->entries[i].size;
+	c.write = write;
+	c.ctx = ctx;
+	r = zread_entry(b->zip, b->entries[i].index, &ctl, copy_write, &c,
+	                &size, e);
+	if (r < 0)
+		goto out;
+	ch_sha256_hex(&c.h, hex);
+	/* The file under the bundle could have changed since it was checked:
+	 * only the bytes that were judged may be stored. */
+	if (r > 0 || size != b->entries[i].size ||
+	    strcmp(hex, b->entries[i].sha256) != 0) {
+		ch_fail(e, b->path, 0, "%s changed since it was checked",
+		        b->entries[i].name);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0 && e && !e->file[0])
+		snprintf(e->file, sizeof e->file, "%s", b->path);
+	free(ctl.buf);
+	ch_findings_free(&f);
+	return rc;
+}
+
+int bundle_check_json(const char *path, const ch_schema *schema, long today,
+                      json_t **app, ch_findings *f, ch_error *e)
+{
+	size_t cap = schema && schema->max_bytes > 0
+	                 ? (size_t)schema->max_bytes + 1 : 256 * 1024 + 1;
+	char *data = NULL;
+	size_t len = 0;
+	int fd, rc = -1;
+
+	*app = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return ch_fail(e, path, 0, "cannot open: %s", strerror(errno));
+	data = malloc(cap);
+	if (!data) {
+		ch_fail(e, path, 0, "out of memory");
+		goto out;
+	}
+	/* One byte past the limit is enough for the parser to refuse it. */
+	while (len < cap) {
+		ssize_t n = read(fd, data + len, cap - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ch_fail(e, path, 0, "cannot read: %s", strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (ch_form_parse(schema, data, len, app, f) < 0 ||
+	    (*app && ch_form_validate(schema, *app, today, f) < 0)) {
+		ch_fail(e, path, 0, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0 && *app) {
+		json_decref(*app);
+		*app = NULL;
+	}
+	free(data);
+	close(fd);
+	return rc;
+}
+
+void bundle_close(bundle *b)
+{
+	if (!b)
+		return;
+	if (b->zip)
+		zip_discard(b->zip);
+	for (size_t i = 0; i < b->nentries; i++)
+		free(b->entries[i].name);
+	free(b->entries);
+	json_decref(b->app);
+	free(b->path);
+	free(b);
+}

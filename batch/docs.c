@@ -1,0 +1,117 @@
+/* docs.c: the listed documents against the bundle's files. */
+#include "batch/docs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch/zipnames.h"
+#include "common/text.h"
+
+static const char *kind_label(const ch_schema *s, const char *kind)
+{
+	for (size_t i = 0; s && kind && i < s->ndocs; i++)
+		if (strcmp(s->docs[i].kind, kind) == 0)
+			return s->docs[i].label;
+	return NULL;
+}
+
+static int warn(ch_findings *f, const ch_schema *s, const char *code,
+                const char *where)
+{
+	return ch_findings_add(f, s, code, CH_LEVEL_WARNING, where, NULL, NULL);
+}
+
+static int err(ch_findings *f, const ch_schema *s, const char *code,
+               const char *where, const char *label)
+{
+	return ch_findings_add(f, s, code, CH_LEVEL_ERROR, where, label, NULL);
+}
+
+/* Judges one listed file that was read whole. */
+static int judge(const bundle_entry *en, long min_side, const ch_schema *s,
+                 ch_findings *f)
+{
+	long side = en->width > en->height ? en->width : en->height;
+
+	if (en->size == 0)
+		return err(f, s, "DOC_TOO_SMALL", en->name, NULL);
+	if (en->type == DOC_NONE)
+		return err(f, s, "DOC_TYPE", en->name, NULL);
+	if ((en->type == DOC_JPEG || en->type == DOC_PNG) && side < min_side)
+		return err(f, s, "DOC_TOO_SMALL", en->name, NULL);
+	return 0;
+}
+
+/* One item of documents[]: finds its file and judges it. */
+static int check_item(bundle *b, json_t *item, long min_side,
+                      const ch_schema *s, ch_findings *f)
+{
+	const char *file = json_string_value(json_object_get(item, "file"));
+	const char *kind = json_string_value(json_object_get(item, "kind"));
+	char *nfc = NULL, *shown = NULL;
+	const char *label;
+	int rc = -1;
+
+	if (!file || !*file)
+		return 0; /* the form's own checks report it */
+	nfc = ch_nfc(file);
+	if (!nfc)
+		return -1;
+	for (size_t i = 0; i < b->nentries; i++) {
+		bundle_entry *en = &b->entries[i];
+
+		if (strcmp(en->name, nfc) != 0)
+			continue;
+		if (!en->listed && en->sha256[0])
+			if (judge(en, min_side, s, f) < 0)
+				goto out;
+		en->listed = 1;
+		rc = 0;
+		goto out;
+	}
+	shown = zname_printable(file, strlen(file));
+	if (!shown)
+		goto out;
+	label = kind_label(s, kind);
+	rc = err(f, s, "DOC_MISSING", shown, label ? label : shown);
+out:
+	free(nfc);
+	free(shown);
+	return rc;
+}
+
+int docs_check(bundle *b, const ch_schema *s, ch_findings *f)
+{
+	json_t *docs = b->app ? json_object_get(b->app, "documents") : NULL;
+	long min_side = s && s->min_image_side > 0 ? s->min_image_side : 800;
+	size_t k;
+	json_t *item;
+
+	if (json_is_array(docs)) {
+		json_array_foreach(docs, k, item) {
+			if (json_is_object(item) &&
+			    check_item(b, item, min_side, s, f) < 0)
+				return -1;
+		}
+	}
+	for (size_t i = 0; i < b->nentries; i++) {
+		const bundle_entry *en = &b->entries[i];
+
+		if (!en->listed) {
+			if (warn(f, s, "DOC_UNLISTED", en->name) < 0)
+				return -1;
+			continue;
+		}
+		if (!en->sha256[0] || en->size == 0)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			if (b->entries[j].listed &&
+			    strcmp(b->entries[j].sha256, en->sha256) == 0) {
+				if (warn(f, s, "DOC_DUPLICATE", en->name) < 0)
+					return -1;
+				break;
+			}
+		}
+	}
+	return 0;
+}
