@@ -182,6 +182,271 @@
     return m.replace(/\{(where|label|limit)\}/g, function (_, k) { return fill[k]; });
   }
 
+  // --- application.json against the schema: common/form.c ---------------
+  var LABEL = {
+    format: '格式版本', application_id: '申请编号', revision: '申请版本',
+    submitted_at: '提交时间', documents: '上传电子资料', kind: '资料类型',
+    file: '文件名', person: '对应申请人'
+  };
+
+  function has(o, k) { return o !== null && typeof o === 'object' && Object.prototype.hasOwnProperty.call(o, k); }
+  function get(o, k) { return has(o, k) ? o[k] : undefined; }
+  function isObject(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
+  function isInt(v) { return typeof v === 'number' && Math.floor(v) === v && isFinite(v); }
+  function chars(s) { return Array.from(s).length; }
+  function blank(s) { return /^[ \t\r\n\u3000]*$/.test(s); }
+  function absent(v) {
+    return v === undefined || v === null || (typeof v === 'string' && blank(v)) ||
+      (Array.isArray(v) && v.length === 0);
+  }
+  function num(f, k) { return typeof f[k] === 'number' ? f[k] : -1; }
+  function members(f) { return (f.type === 'list' ? f.item : f.fields) || []; }
+
+  function Walk(schema, today) { this.s = schema; this.today = today; this.out = []; }
+  Walk.prototype.add = function (code, where, label, limit) {
+    this.out.push({ code: code, level: 'error', where: where || '',
+      message: message(this.s, code, where, label, limit) });
+  };
+
+  function pathKey(path, key) { return path ? path + '.' + key : key; }
+
+  function unknownKeys(w, obj, fields, path, extra) {
+    Object.keys(obj).forEach(function (k) {
+      var known = fields.some(function (f) { return f.key === k; }) ||
+        (extra && extra.indexOf(k) >= 0);
+      if (!known) w.add('FORM_UNKNOWN_KEY', pathKey(path, k), k, null);
+    });
+  }
+
+  function rangeLimit(hasMin, min, hasMax, max, unit) {
+    if (hasMin && hasMax) return min + '\u2013' + max + unit;
+    if (hasMin) return '不少于 ' + min + unit;
+    return '不超过 ' + max + unit;
+  }
+
+  function checkString(w, fd, v, where) {
+    var len, code, minL = num(fd, 'min_length'), maxL = num(fd, 'max_length');
+    if (typeof v !== 'string') { w.add('FORM_TYPE', where, fd.label); return; }
+    len = chars(v);
+    if ((minL >= 0 && len < minL) || (maxL >= 0 && len > maxL)) {
+      w.add('FORM_RANGE', where, fd.label, rangeLimit(minL >= 0, minL, maxL >= 0, maxL, ' 个字符'));
+      return;
+    }
+    if (fd.check && (code = checkValue(fd.check, v, w.today)) !== null) w.add(code, where, fd.label);
+  }
+
+  function checkInteger(w, fd, v, where) {
+    var hasMin = typeof fd.min === 'number', hasMax = typeof fd.max === 'number';
+    if (!isInt(v)) { w.add('FORM_TYPE', where, fd.label); return; }
+    if ((hasMin && v < fd.min) || (hasMax && v > fd.max))
+      w.add('FORM_RANGE', where, fd.label, rangeLimit(hasMin, fd.min, hasMax, fd.max, ''));
+  }
+
+  function checkEnum(w, fd, v, where) {
+    if (typeof v !== 'string') { w.add('FORM_TYPE', where, fd.label); return; }
+    if (!(fd.values || []).some(function (x) { return x.value === v; })) w.add('FORM_ENUM', where, fd.label);
+  }
+
+  function checkRegion(w, fd, v, where) {
+    var i;
+    if (!Array.isArray(v)) { w.add('FORM_TYPE', where, fd.label); return; }
+    if (v.length !== 3) { w.add('FORM_RANGE', where, fd.label, '省、市、区 3 项'); return; }
+    for (i = 0; i < 3; i++) {
+      if (typeof v[i] !== 'string') { w.add('FORM_TYPE', where, fd.label); return; }
+      if (blank(v[i])) { w.add('FORM_REQUIRED', where, fd.label); return; }
+    }
+  }
+
+  function checkList(w, fd, v, where) {
+    var minI = num(fd, 'min_items'), maxI = num(fd, 'max_items');
+    if (!Array.isArray(v)) { w.add('FORM_TYPE', where, fd.label); return; }
+    if ((minI >= 0 && v.length < minI) || (maxI >= 0 && v.length > maxI)) {
+      w.add('FORM_RANGE', where, fd.label, rangeLimit(minI >= 0, minI, maxI >= 0, maxI, ' 项'));
+      return;
+    }
+    v.forEach(function (item, i) {
+      var p = where + '[' + i + ']';
+      if (!isObject(item)) { w.add('FORM_TYPE', p, fd.label); return; }
+      unknownKeys(w, item, members(fd), p, null);
+      checkFields(w, members(fd), item, p);
+    });
+  }
+
+  function isRequired(fd, obj) {
+    var sib;
+    if (fd.required === true) return true;
+    if (!isObject(fd.required_when)) return false;
+    sib = get(obj, fd.required_when.field);
+    return typeof sib === 'string' && sib === fd.required_when.equals;
+  }
+
+  function checkField(w, fd, obj, where) {
+    var v = obj ? get(obj, fd.key) : undefined;
+    if (fd.type === 'group') {
+      if (v !== undefined && v !== null && !isObject(v)) { w.add('FORM_TYPE', where, fd.label); return; }
+      if (isObject(v)) unknownKeys(w, v, members(fd), where, null);
+      checkFields(w, members(fd), isObject(v) ? v : null, where);
+      return;
+    }
+    if (absent(v)) {
+      if (isRequired(fd, obj)) w.add('FORM_REQUIRED', where, fd.label);
+      return;
+    }
+    if (fd.type === 'string') checkString(w, fd, v, where);
+    else if (fd.type === 'integer') checkInteger(w, fd, v, where);
+    else if (fd.type === 'enum') checkEnum(w, fd, v, where);
+    else if (fd.type === 'region') checkRegion(w, fd, v, where);
+    else if (fd.type === 'list') checkList(w, fd, v, where);
+  }
+
+  function checkFields(w, fields, obj, path) {
+    fields.forEach(function (fd) { checkField(w, fd, obj, pathKey(path, fd.key)); });
+  }
+
+  function appIdOk(s) { return /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/.test(s); }
+
+  // RFC 3339 date-time with a required offset, fractions allowed.
+  function rfc3339Ok(s) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/.exec(s);
+    var y, mo, d, leap, mdays = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if (!m) return false;
+    y = +m[1]; mo = +m[2]; d = +m[3];
+    leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo === 2 && d === 29 && !leap) ||
+        +m[4] > 23 || +m[5] > 59 || +m[6] > 60) return false;
+    return m[9] === undefined || (+m[9] <= 23 && +m[10] <= 59);
+  }
+
+  function checkMeta(w, app) {
+    var v = get(app, 'application_id');
+    if (absent(v)) w.add('FORM_REQUIRED', 'application_id', LABEL.application_id);
+    else if (typeof v !== 'string' || !appIdOk(v)) w.add('FORM_TYPE', 'application_id', LABEL.application_id);
+    v = get(app, 'revision');
+    if (absent(v)) w.add('FORM_REQUIRED', 'revision', LABEL.revision);
+    else if (!isInt(v)) w.add('FORM_TYPE', 'revision', LABEL.revision);
+    else if (v < 1) w.add('FORM_RANGE', 'revision', LABEL.revision, '不少于 1');
+    v = get(app, 'submitted_at');
+    if (absent(v)) w.add('FORM_REQUIRED', 'submitted_at', LABEL.submitted_at);
+    else if (typeof v !== 'string' || !rfc3339Ok(v)) w.add('FORM_TYPE', 'submitted_at', LABEL.submitted_at);
+  }
+
+  function personalList(app) {
+    var p = get(get(app, 'certificates'), 'personal');
+    return Array.isArray(p) ? p : null;
+  }
+
+  function ruleNoCertificate(w, app) {
+    var years = get(get(app, 'certificates'), 'organization_years'), personal = personalList(app);
+    if (years !== undefined && years !== null && !isInt(years)) return;
+    if ((isInt(years) && years >= 1) || (personal && personal.length > 0)) return;
+    w.add('NO_CERTIFICATE', 'certificates');
+  }
+
+  function idKey(s) { return fold(s).replace(/^ +| +$/g, '').replace(/x/g, 'X'); }
+
+  function ruleDuplicatePerson(w, app) {
+    var personal = personalList(app), keys = [], i, j, id;
+    if (!personal || personal.length < 2) return;
+    for (i = 0; i < personal.length; i++) {
+      id = get(personal[i], 'id_number');
+      if (typeof id !== 'string' || blank(id)) continue;
+      keys[i] = idKey(id);
+      for (j = 0; j < i; j++) {
+        if (keys[j] !== undefined && keys[j] === keys[i]) {
+          w.add('DUPLICATE_PERSON', 'certificates.personal[' + i + '].id_number');
+          break;
+        }
+      }
+    }
+  }
+
+  function docKind(s, kind) {
+    var d = (s.documents || []).filter(function (x) { return x.kind === kind; });
+    return d.length ? d[0] : null;
+  }
+
+  function docApplies(d, app) {
+    var v;
+    if (!isObject(d.when)) return true;
+    v = get(app, d.when.field);
+    return typeof v === 'string' && v === d.when.equals;
+  }
+
+  function fileNameOk(s) { return !/[\u0000-\u001f\u007f/\\]/.test(s); }
+
+  function checkDocItem(w, app, item, p, npersons) {
+    var kind = get(item, 'kind'), file = get(item, 'file'), person = get(item, 'person'), d = null, q;
+    unknownKeys(w, item, [], p, ['kind', 'file', 'person']);
+    q = p + '.kind';
+    if (absent(kind)) w.add('FORM_REQUIRED', q, LABEL.kind);
+    else if (typeof kind !== 'string') w.add('FORM_TYPE', q, LABEL.kind);
+    else if (!(d = docKind(w.s, kind)) || !docApplies(d, app)) w.add('FORM_ENUM', q, LABEL.kind);
+    q = p + '.file';
+    if (absent(file)) w.add('FORM_REQUIRED', q, LABEL.file);
+    else if (typeof file !== 'string' || !fileNameOk(file)) w.add('FORM_TYPE', q, LABEL.file);
+    else if (chars(file) > 255) w.add('FORM_RANGE', q, LABEL.file, '不超过 255 个字符');
+    q = p + '.person';
+    if (d && d.needed === 'per_person') {
+      if (absent(person)) w.add('FORM_REQUIRED', q, LABEL.person);
+      else if (!isInt(person)) w.add('FORM_TYPE', q, LABEL.person);
+      else if (person < 0 || person >= npersons)
+        w.add('FORM_RANGE', q, LABEL.person, npersons ? '0\u2013' + (npersons - 1) : '未申请机构个人证书');
+    } else if (person !== undefined && d) {
+      w.add('FORM_UNKNOWN_KEY', q, 'person');
+    }
+  }
+
+  function listed(docs, kind, person) {
+    return docs.some(function (item) {
+      var k = get(item, 'kind'), p = get(item, 'person');
+      return k === kind && (person < 0 || (isInt(p) && p === person));
+    });
+  }
+
+  function checkDocuments(w, app) {
+    var docs = get(app, 'documents'), personal = personalList(app), n = personal ? personal.length : 0;
+    if (docs !== undefined && docs !== null && !Array.isArray(docs)) {
+      w.add('FORM_TYPE', 'documents', LABEL.documents);
+      return;
+    }
+    if (!Array.isArray(docs)) docs = [];
+    docs.forEach(function (item, i) {
+      var p = 'documents[' + i + ']';
+      if (!isObject(item)) w.add('FORM_TYPE', p, LABEL.documents);
+      else checkDocItem(w, app, item, p, n);
+    });
+    (w.s.documents || []).forEach(function (d) {
+      var k, name;
+      if (!docApplies(d, app)) return;
+      if (d.needed === 'always' && !listed(docs, d.kind, -1)) w.add('DOC_MISSING', 'documents', d.label);
+      if (d.needed === 'per_person') {
+        for (k = 0; k < n; k++) {
+          if (listed(docs, d.kind, k)) continue;
+          name = get(personal[k], 'name');
+          w.add('DOC_MISSING', 'certificates.personal[' + k + ']',
+            typeof name === 'string' && !blank(name) ? d.label + '（' + name + '）'
+              : d.label + '（第 ' + (k + 1) + ' 位申请人）');
+        }
+      }
+    });
+  }
+
+  // As ch_form_validate: every finding for app, in the same order.
+  // opts.today is YYYYMMDD (default: today in Shanghai); opts.documents
+  // false skips documents[] (the form checks its file inputs itself).
+  function validateApplication(schema, app, opts) {
+    var w = new Walk(schema, opts && opts.today ? opts.today : 0), rules = schema.rules || [];
+    if (!isObject(app)) { w.add('FORM_TYPE', '', 'application.json'); return w.out; }
+    if (get(app, 'format') !== schema.format) { w.add('FORM_FORMAT', 'format', LABEL.format); return w.out; }
+    unknownKeys(w, app, schema.fields || [], '', ['format', 'application_id', 'revision', 'submitted_at', 'documents']);
+    checkMeta(w, app);
+    checkFields(w, schema.fields || [], app, '');
+    if (rules.indexOf('no_certificate') >= 0) ruleNoCertificate(w, app);
+    if (rules.indexOf('duplicate_person') >= 0) ruleDuplicatePerson(w, app);
+    if (!opts || opts.documents !== false) checkDocuments(w, app);
+    return w.out;
+  }
+
   var api = {
     fold: fold,
     idNumber: idNumber,
@@ -195,6 +460,7 @@
     checkKnown: checkKnown,
     normalise: normalise,
     message: message,
+    validateApplication: validateApplication,
     todayShanghai: todayShanghai,
     utf8Length: utf8Length
   };

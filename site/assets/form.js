@@ -1,0 +1,685 @@
+/* form.js: the application form's behaviour.
+ *
+ * The HTML comes from generator/formhtml.c; everything about fields
+ * (labels, checks, ranges, messages) comes from the schema embedded in
+ * <script id="ch-schema">, and the checks themselves from validate.js, so
+ * the browser says exactly what the batch will say. This file only wires
+ * them to the page: messages at the field, personal-certificate rows, the
+ * fee total, the draft in localStorage, the print views, the file checks
+ * and the bundle (BUNDLE.md, format 1) made with zip.js. */
+(function () {
+  'use strict';
+
+  var form = document.getElementById('ch-form');
+  if (!form || !window.CerthallValidate || !window.CerthallZip) return;
+  var V = window.CerthallValidate;
+  var schema = JSON.parse(document.getElementById('ch-schema').textContent);
+  var fees = JSON.parse(document.getElementById('ch-fees').textContent);
+  var DRAFT_KEY = 'certhall.application.draft.v1';
+  var ROW = '__i__';
+  var CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  var MAX_ENTRY = 20 * 1024 * 1024;
+  // Entry names in the bundle; the kind is the fallback for a new kind.
+  var DOC_NAMES = {
+    authorization_letter: '授权委托书', business_license: '营业执照',
+    id_copy: '身份证', stamp_form: '数字证书印模采集表', remittance_voucher: '汇款凭证'
+  };
+  var touched = {};
+  var meta = { application_id: '', revision: 0 };
+
+  // --- the schema ---------------------------------------------------------
+  function members(f) { return f.type === 'list' ? (f.item || []) : (f.fields || []); }
+
+  // "certificates.personal[3].name" -> the schema field, or null.
+  function fieldAt(path) {
+    var parts = path.replace(/\[[^\]]*\]/g, '').split('.'), list = schema.fields, f = null, i, j;
+    for (i = 0; i < parts.length; i++) {
+      f = null;
+      for (j = 0; list && j < list.length; j++) if (list[j].key === parts[i]) f = list[j];
+      if (!f) return null;
+      list = members(f);
+    }
+    return f;
+  }
+
+  function domId(path) { return 'f-' + path.replace(/[.[]/g, '-').replace(/\]/g, ''); }
+
+  function docLabel(kind) {
+    for (var i = 0; i < schema.documents.length; i++)
+      if (schema.documents[i].kind === kind) return schema.documents[i].label;
+    return kind;
+  }
+
+  function minSide() {
+    return (schema.document_rules && schema.document_rules.min_image_side) || 800;
+  }
+
+  // --- reading and writing values -----------------------------------------
+  function controls(path) {
+    return form.querySelectorAll('[data-path="' + CSS.escape(path) + '"]');
+  }
+
+  function rowsOf(path) { return form.querySelector('[data-rows="' + CSS.escape(path) + '"]'); }
+
+  function rowCount(path) { var r = rowsOf(path); return r ? r.children.length : 0; }
+
+  // The form's values in the shape of application.json, as typed (raw) or
+  // normalised as the bundle carries them.
+  function collect(normalise) {
+    return collectFields(schema.fields, '', normalise);
+  }
+
+  function collectFields(fields, prefix, normalise) {
+    var out = {}, i, f, path, v;
+    for (i = 0; i < fields.length; i++) {
+      f = fields[i];
+      path = prefix ? prefix + '.' + f.key : f.key;
+      v = readField(f, path, normalise);
+      if (v !== undefined) out[f.key] = v;
+    }
+    return out;
+  }
+
+  function readField(f, path, normalise) {
+    var els, i, v, n, list, checked;
+    if (f.type === 'group') return collectFields(f.fields || [], path, normalise);
+    if (f.type === 'list') {
+      list = [];
+      n = rowCount(path);
+      for (i = 0; i < n; i++) list.push(collectFields(f.item || [], path + '[' + i + ']', normalise));
+      return list;
+    }
+    els = controls(path);
+    if (f.type === 'region') {
+      v = [];
+      for (i = 0; i < els.length; i++) v[+els[i].getAttribute('data-index')] = normalise ? els[i].value.trim() : els[i].value;
+      return v;
+    }
+    if (els.length && els[0].type === 'radio') {
+      checked = null;
+      for (i = 0; i < els.length; i++) if (els[i].checked) checked = els[i].value;
+      if (checked === null) return normalise ? undefined : null;
+      return f.type === 'integer' ? parseInt(checked, 10) : checked;
+    }
+    if (!els.length) return undefined;
+    v = els[0].value;
+    if (!normalise) return v;
+    v = v.trim();
+    if (f.type === 'integer') return /^-?[0-9]+$/.test(v) ? parseInt(v, 10) : (v === '' ? undefined : v);
+    if (v === '' && !f.required) return undefined;
+    if (f.check) {
+      v = V.fold(v);
+      v = V.normalise(f.check, v);
+      if (f.check === 'id_number' || f.check === 'uscc' || f.check === 'taxpayer_id') v = v.toUpperCase();
+    }
+    return v;
+  }
+
+  function writeFields(fields, prefix, values) {
+    var i, f, path;
+    for (i = 0; i < fields.length; i++) {
+      f = fields[i];
+      path = prefix ? prefix + '.' + f.key : f.key;
+      if (values && Object.prototype.hasOwnProperty.call(values, f.key)) writeField(f, path, values[f.key]);
+    }
+  }
+
+  function writeField(f, path, v) {
+    var els, i;
+    if (f.type === 'group') { writeFields(f.fields || [], path, v || {}); return; }
+    if (f.type === 'list') {
+      setRows(path, Array.isArray(v) ? v.slice(0, listMax(f)) : [], null);
+      return;
+    }
+    els = controls(path);
+    for (i = 0; i < els.length; i++) {
+      if (els[i].type === 'radio') els[i].checked = v !== null && v !== undefined && String(v) === els[i].value;
+      else if (f.type === 'region') els[i].value = Array.isArray(v) && v[+els[i].getAttribute('data-index')] || '';
+      else els[i].value = v === null || v === undefined ? '' : String(v);
+    }
+  }
+
+  function listMax(f) { return typeof f.max_items === 'number' ? f.max_items : 50; }
+
+  // --- rows of 机构个人证书 and their id_copy inputs -----------------------
+  function instantiate(tpl, i) {
+    var t = document.createElement('template');
+    t.innerHTML = tpl.innerHTML.split(ROW).join(String(i));
+    return t.content;
+  }
+
+  function perPersonKinds() {
+    return schema.documents.filter(function (d) { return d.needed === 'per_person'; });
+  }
+
+  function addRow(path, values) {
+    var f = fieldAt(path), rows = rowsOf(path), i = rows.children.length, frag;
+    frag = instantiate(form.querySelector('template[data-row-template="' + CSS.escape(path) + '"]'), i);
+    rows.appendChild(frag);
+    writeFields(f.item || [], path + '[' + i + ']', values || {});
+    perPersonKinds().forEach(function (d) {
+      var list = form.querySelector('[data-doc-list="' + CSS.escape(d.kind) + '"]');
+      var tpl = form.querySelector('template[data-doc-template="' + CSS.escape(d.kind) + '"]');
+      if (list && tpl) list.appendChild(instantiate(tpl, i));
+    });
+    labelRows(path);
+  }
+
+  // Removing a row renumbers the rest: the rows are rebuilt from their
+  // values, and the chosen files move with their person.
+  function setRows(path, values, files) {
+    var rows = rowsOf(path), i;
+    if (!rows) return;
+    rows.textContent = '';
+    perPersonKinds().forEach(function (d) {
+      var list = form.querySelector('[data-doc-list="' + CSS.escape(d.kind) + '"]');
+      if (list) list.textContent = '';
+    });
+    for (i = 0; i < values.length; i++) addRow(path, values[i]);
+    if (files) files.forEach(function (byKind, idx) {
+      Object.keys(byKind).forEach(function (kind) {
+        var input = document.getElementById('doc-' + kind + '-' + idx), dt;
+        if (!input || !byKind[kind]) return;
+        try {
+          dt = new DataTransfer();
+          dt.items.add(byKind[kind]);
+          input.files = dt.files;
+        } catch (e) { /* an old browser: the applicant chooses it again */ }
+      });
+    });
+    labelRows(path);
+    updateAll();
+  }
+
+  function removeRow(path, index) {
+    var values = readField(fieldAt(path), path, false), files = [], i;
+    for (i = 0; i < values.length; i++) {
+      files.push({});
+      perPersonKinds().forEach(function (d) {
+        var input = document.getElementById('doc-' + d.kind + '-' + i);
+        files[i][d.kind] = input && input.files && input.files[0] || null;
+      });
+    }
+    values.splice(index, 1);
+    files.splice(index, 1);
+    setRows(path, values, files);
+  }
+
+  function labelRows(path) {
+    var rows = rowsOf(path), f = fieldAt(path), n = rows.children.length, i, name, el;
+    for (i = 0; i < n; i++) {
+      el = rows.children[i];
+      el.querySelector('[data-row-number]').textContent = '第 ' + (i + 1) + ' 位';
+      name = (document.getElementById(domId(path + '[' + i + '].name')) || {}).value || '';
+      el.querySelector('[data-remove]').setAttribute('aria-label',
+        (f.remove_label || '删除') + ' ' + f.label + ' 第 ' + (i + 1) + ' 位' + (name ? '（' + name + '）' : ''));
+      form.querySelectorAll('[data-person="' + i + '"] [data-person-label]').forEach(function (s) {
+        s.textContent = '第 ' + (i + 1) + ' 位' + (name ? '：' + name : '');
+      });
+    }
+    form.querySelectorAll('[data-add="' + CSS.escape(path) + '"]').forEach(function (b) {
+      b.disabled = n >= listMax(f);
+    });
+  }
+
+  // --- conditions, total ---------------------------------------------------
+  function topValue(key) {
+    var f = fieldAt(key);
+    return f ? readField(f, key, true) : undefined;
+  }
+
+  function updateConditions() {
+    form.querySelectorAll('[data-when-field]').forEach(function (el) {
+      var show = String(topValue(el.getAttribute('data-when-field'))) === el.getAttribute('data-when-equals');
+      el.hidden = !show;
+    });
+    form.querySelectorAll('[data-required-when-field]').forEach(function (el) {
+      var path = el.getAttribute('data-path');
+      var sib = path.replace(/[^.]+$/, '') + el.getAttribute('data-required-when-field');
+      var on = String(readField(fieldAt(sib), sib, true)) === el.getAttribute('data-required-when-equals');
+      el.setAttribute('aria-required', on ? 'true' : 'false');
+      var mark = el.parentNode.querySelector('.ch-req');
+      if (mark) mark.hidden = !on;
+    });
+  }
+
+  function yuan(fen) {
+    var f = Math.round(fen), s = String(f % 100);
+    return Math.floor(f / 100) + '.' + (s.length < 2 ? '0' + s : s) + ' 元';
+  }
+
+  function total() {
+    var c = collect(true).certificates || {}, fen = 0;
+    if (c.organization_years > 0) fen += fees.organization[c.organization_years] || 0;
+    (c.personal || []).forEach(function (p) { if (p.years > 0) fen += fees.personal[p.years] || 0; });
+    return fen;
+  }
+
+  function updateAll() {
+    updateConditions();
+    var out = document.getElementById('ch-total');
+    if (out) out.textContent = yuan(total());
+  }
+
+  // --- checks and messages -------------------------------------------------
+  function findingsFor(app) {
+    return V.validateApplication(schema, app, { documents: false });
+  }
+
+  function slotFor(where) {
+    var id = domId(where), slot = document.getElementById(id + '-err');
+    // A finding on a list item's member without its own slot, or on the
+    // list as a whole (NO_CERTIFICATE has none), goes to the nearest one.
+    while (!slot && where.indexOf('.') >= 0) {
+      where = where.replace(/(\[\d+\])?\.[^.]*$|\[\d+\]$/, '');
+      slot = document.getElementById(domId(where) + '-err');
+    }
+    return slot;
+  }
+
+  function targetsOf(where) {
+    var els = Array.prototype.slice.call(controls(where));
+    var group = document.getElementById(domId(where));
+    if (group && group.tagName === 'FIELDSET') els.push(group);
+    return els;
+  }
+
+  function showAt(where, msg) {
+    var slot = slotFor(where) || document.getElementById('f-certificates-err');
+    if (slot && !slot.textContent) slot.textContent = msg;
+    targetsOf(where).forEach(function (el) { el.setAttribute('aria-invalid', 'true'); });
+  }
+
+  function clearAt(where) {
+    var slot = document.getElementById(domId(where) + '-err');
+    if (slot) slot.textContent = '';
+    targetsOf(where).forEach(function (el) { el.removeAttribute('aria-invalid'); });
+  }
+
+  function allPaths() {
+    var out = [];
+    form.querySelectorAll('[data-path]').forEach(function (el) {
+      var p = el.getAttribute('data-path');
+      if (out.indexOf(p) < 0 && p.indexOf(ROW) < 0) out.push(p);
+    });
+    form.querySelectorAll('[data-list]').forEach(function (el) { out.push(el.getAttribute('data-list')); });
+    return out;
+  }
+
+  // Shows the findings for the given paths (all when null); returns them.
+  function showFindings(only) {
+    var found = findingsFor(application(meta.application_id || 'XXXX-XXXX-XXXX', meta.revision || 1, new Date(), []));
+    var paths = only || allPaths();
+    paths.forEach(clearAt);
+    if (!only) document.getElementById('f-certificates-err') && (document.getElementById('f-certificates-err').textContent = '');
+    found = found.filter(function (x) { return x.level === 'error'; });
+    found.forEach(function (x) {
+      if (!only || only.some(function (p) { return x.where === p || x.where.indexOf(p + '[') === 0 || x.where.indexOf(p + '.') === 0; }))
+        showAt(x.where, x.message);
+    });
+    return found;
+  }
+
+  function onBlur(ev) {
+    var path = ev.target.getAttribute && ev.target.getAttribute('data-path');
+    if (!path) return;
+    touched[path] = true;
+    showFindings([path]);
+  }
+
+  // --- files ---------------------------------------------------------------
+  function readBytes(file) {
+    if (file.arrayBuffer) return file.arrayBuffer().then(function (b) { return new Uint8Array(b); });
+    return new Promise(function (ok, fail) {
+      var r = new FileReader();
+      r.onload = function () { ok(new Uint8Array(r.result)); };
+      r.onerror = function () { fail(r.error); };
+      r.readAsArrayBuffer(file);
+    });
+  }
+
+  function startsWith(b, sig) {
+    if (b.length < sig.length) return false;
+    for (var i = 0; i < sig.length; i++) if (b[i] !== sig[i]) return false;
+    return true;
+  }
+
+  function jpegSize(b) {
+    var i = 2, m, len;
+    while (i + 9 < b.length) {
+      if (b[i] !== 0xFF) return null;
+      m = b[i + 1];
+      if (m === 0xFF) { i++; continue; }
+      if (m === 0xD8 || m === 0x01 || (m >= 0xD0 && m <= 0xD7)) { i += 2; continue; }
+      if (m === 0xD9 || m === 0xDA) return null;
+      len = (b[i + 2] << 8) | b[i + 3];
+      if (m >= 0xC0 && m <= 0xCF && m !== 0xC4 && m !== 0xC8 && m !== 0xCC)
+        return { h: (b[i + 5] << 8) | b[i + 6], w: (b[i + 7] << 8) | b[i + 8] };
+      i += 2 + len;
+    }
+    return null;
+  }
+
+  // BUNDLE.md's rules, judged by content: {type, ext} or {code}.
+  function sniff(b) {
+    var tail, i, s, w, h;
+    if (!b.length) return { code: 'DOC_TOO_SMALL' };
+    if (b.length > MAX_ENTRY) return { code: 'ZIP_LIMIT' };
+    if (startsWith(b, [0x25, 0x50, 0x44, 0x46, 0x2D])) {
+      tail = b.subarray(Math.max(0, b.length - 1024));
+      s = '';
+      for (i = 0; i < tail.length; i++) s += String.fromCharCode(tail[i]);
+      return s.indexOf('%%EOF') >= 0 ? { type: 'pdf', ext: 'pdf' } : { code: 'DOC_TYPE' };
+    }
+    if (startsWith(b, [0xFF, 0xD8, 0xFF])) {
+      s = jpegSize(b);
+      if (!s) return { code: 'DOC_TYPE' };
+      return Math.max(s.w, s.h) < minSide() ? { code: 'DOC_TOO_SMALL' } : { type: 'jpeg', ext: 'jpg' };
+    }
+    if (startsWith(b, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])) {
+      if (b.length < 24 || String.fromCharCode(b[12], b[13], b[14], b[15]) !== 'IHDR') return { code: 'DOC_TYPE' };
+      w = ((b[16] << 24) | (b[17] << 16) | (b[18] << 8) | b[19]) >>> 0;
+      h = ((b[20] << 24) | (b[21] << 16) | (b[22] << 8) | b[23]) >>> 0;
+      return Math.max(w, h) < minSide() ? { code: 'DOC_TOO_SMALL' } : { type: 'png', ext: 'png' };
+    }
+    return { code: 'DOC_TYPE' };
+  }
+
+  // Every document input that applies now, in the schema's order, id_copy
+  // following the personal-certificate rows.
+  function docInputs() {
+    var out = [], pay = {};
+    schema.documents.forEach(function (d) {
+      var n, i, el;
+      if (d.needed === 'per_person') {
+        n = form.querySelectorAll('[data-doc-list="' + CSS.escape(d.kind) + '"] input[type=file]').length;
+        for (i = 0; i < n; i++) out.push({ doc: d, person: i, input: document.getElementById('doc-' + d.kind + '-' + i) });
+        return;
+      }
+      if (d.when && String(topValue(d.when.field)) !== String(d.when.equals)) return;
+      el = document.getElementById('doc-' + d.kind);
+      if (el) out.push({ doc: d, input: el });
+    });
+    void pay;
+    return out;
+  }
+
+  function docErrSlot(input) { return document.getElementById(input.id + '-err'); }
+
+  function setDocError(input, msg) {
+    var slot = docErrSlot(input);
+    if (slot) slot.textContent = msg || '';
+    if (msg) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  }
+
+  // Checks one document input; resolves to the entry to bundle or null.
+  function checkDoc(d, mustHave) {
+    var file = d.input.files && d.input.files[0];
+    if (!file) {
+      if (mustHave && d.doc.needed !== 'optional') {
+        setDocError(d.input, V.message(schema, 'DOC_MISSING', d.doc.kind, docLabel(d.doc.kind)));
+        return Promise.resolve({ error: true });
+      }
+      setDocError(d.input, '');
+      return Promise.resolve(null);
+    }
+    return readBytes(file).then(function (bytes) {
+      var r = sniff(bytes);
+      if (r.code) {
+        setDocError(d.input, V.message(schema, r.code, file.name, docLabel(d.doc.kind), '单个文件不超过 20 MiB'));
+        return { error: true };
+      }
+      setDocError(d.input, '');
+      return { doc: d, bytes: bytes, ext: r.ext };
+    });
+  }
+
+  // --- the draft -----------------------------------------------------------
+  function saveDraft(say) {
+    try {
+      localStorage.setItem(DRAFT_KEY, JSON.stringify({
+        values: collect(false), application_id: meta.application_id, revision: meta.revision
+      }));
+      if (say) status('草稿已保存在本浏览器中（不含附件）。');
+    } catch (e) {
+      if (say) status('无法保存草稿：浏览器不允许本地存储。');
+    }
+  }
+
+  function loadDraft() {
+    var d;
+    try { d = JSON.parse(localStorage.getItem(DRAFT_KEY) || 'null'); } catch (e) { d = null; }
+    if (!d || typeof d !== 'object') return false;
+    if (typeof d.application_id === 'string' && /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(d.application_id))
+      meta.application_id = d.application_id;
+    if (typeof d.revision === 'number' && d.revision >= 1) meta.revision = Math.floor(d.revision);
+    writeFields(schema.fields, '', d.values || {});
+    return true;
+  }
+
+  function showMeta() {
+    document.getElementById('ch-app-id').value = meta.application_id;
+    document.getElementById('ch-revision').textContent = String(meta.revision || 1);
+  }
+
+  function status(msg) {
+    var s = document.getElementById('ch-status');
+    s.textContent = '';
+    // A fresh text node so that screen readers announce a repeat too.
+    window.setTimeout(function () { s.textContent = msg; }, 30);
+  }
+
+  // --- 申请编号, time, application.json ------------------------------------
+  function newApplicationId() {
+    var r = new Uint8Array(12), s = '', i;
+    window.crypto.getRandomValues(r);
+    for (i = 0; i < 12; i++) {
+      s += CROCKFORD[r[i] & 31];
+      if (i === 3 || i === 7) s += '-';
+    }
+    return s;
+  }
+
+  function ensureApplicationId() {
+    if (!meta.application_id) meta.application_id = newApplicationId();
+    if (!meta.revision) meta.revision = 1;
+    showMeta();
+    saveDraft(false);
+    return meta.application_id;
+  }
+
+  function pad(n) { return n < 10 ? '0' + n : String(n); }
+
+  // RFC 3339 in China Standard Time.
+  function beijingTime(date) {
+    var d = new Date(date.getTime() + 8 * 3600 * 1000);
+    return d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate()) +
+      'T' + pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + ':' + pad(d.getUTCSeconds()) + '+08:00';
+  }
+
+  function chineseDate(date) {
+    var d = new Date(date.getTime() + 8 * 3600 * 1000);
+    return d.getUTCFullYear() + '年' + (d.getUTCMonth() + 1) + '月' + d.getUTCDate() + '日';
+  }
+
+  // application.json exactly as BUNDLE.md format 1: these keys in this
+  // order, then the schema's fields, then documents.
+  function application(id, revision, when, documents) {
+    var app = { format: schema.format, application_id: id, revision: revision, submitted_at: beijingTime(when) };
+    var values = collect(true), k;
+    for (k in values) if (Object.prototype.hasOwnProperty.call(values, k)) app[k] = values[k];
+    app.documents = documents;
+    return app;
+  }
+
+  function entryName(doc, person, ext) {
+    var base = DOC_NAMES[doc.kind] || doc.kind;
+    return (person === undefined ? base : base + '-' + (person + 1)) + '.' + ext;
+  }
+
+  function utf8(s) { return new TextEncoder().encode(s); }
+
+  function focusFirstError() {
+    var el = form.querySelector('[aria-invalid="true"]');
+    if (el && el.tagName === 'FIELDSET') el = el.querySelector('input') || el;
+    if (el) el.focus();
+    return el;
+  }
+
+  function download() {
+    var errors = showFindings(null), docs = docInputs();
+    Object.keys(touched).forEach(function (k) { delete touched[k]; });
+    return Promise.all(docs.map(function (d) { return checkDoc(d, true); })).then(function (entries) {
+      var bad = errors.length + entries.filter(function (e) { return e && e.error; }).length;
+      var id, when, documents = [], zip, app, a, url, name;
+      if (bad) {
+        focusFirstError();
+        status('申请表有 ' + bad + ' 处需要修改，请按提示修改后再下载申请包。');
+        return null;
+      }
+      if (document.getElementById('ch-resubmit').checked && meta.application_id && meta.revision)
+        meta.revision += 1;
+      id = ensureApplicationId();
+      document.getElementById('ch-resubmit').checked = false;
+      when = new Date();
+      entries.forEach(function (e) {
+        if (!e) return;
+        e.name = entryName(e.doc.doc, e.doc.person, e.ext);
+        var item = { kind: e.doc.doc.kind, file: e.name };
+        if (e.doc.person !== undefined) item.person = e.doc.person;
+        documents.push(item);
+      });
+      app = application(id, meta.revision, when, documents);
+      zip = new window.CerthallZip.ZipWriter(when);
+      zip.add('application.json', utf8(JSON.stringify(app, null, 2) + '\n'));
+      entries.forEach(function (e) { if (e) zip.add(e.name, e.bytes); });
+      name = id + '.zip';
+      url = URL.createObjectURL(zip.blob());
+      a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      a.hidden = true;
+      document.body.appendChild(a);
+      a.click();
+      document.body.removeChild(a);
+      window.setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+      saveDraft(false);
+      status('申请包 ' + name + ' 已生成（申请编号 ' + id + '，版本 ' + meta.revision + '）。请妥善保存申请编号。');
+      return name;
+    });
+  }
+
+  // --- print views -----------------------------------------------------------
+  function valueAt(obj, path) {
+    var parts = path.split('.'), v = obj, i;
+    for (i = 0; i < parts.length; i++) {
+      if (v === null || v === undefined || typeof v !== 'object') return '';
+      v = v[parts[i]];
+    }
+    if (Array.isArray(v)) return v.join('');
+    return v === null || v === undefined ? '' : String(v);
+  }
+
+  function certificatesSummary(values) {
+    var c = values.certificates || {}, parts = [], people;
+    var orgF = fieldAt('certificates.organization_years'), perF = fieldAt('certificates.personal');
+    if (c.organization_years > 0)
+      parts.push((orgF ? orgF.label.replace(/办理年限$/, '') : '机构证书') + ' 1 张，' + c.organization_years + ' 年');
+    people = (c.personal || []).filter(function (p) { return p.name; });
+    if (people.length)
+      parts.push((perF ? perF.label : '机构个人证书') + ' ' + people.length + ' 张（' +
+        people.map(function (p) { return p.name + (p.years ? ' ' + p.years + ' 年' : ''); }).join('、') + '）');
+    return parts.join('；') + (parts.length ? '。' : '');
+  }
+
+  function fill(view) {
+    var values = collect(true);
+    view.querySelectorAll('[data-fill]').forEach(function (el) {
+      var k = el.getAttribute('data-fill');
+      if (k === 'application_id') el.textContent = meta.application_id;
+      else if (k === 'date') el.textContent = chineseDate(new Date());
+      else if (k === 'certificates_summary') el.textContent = certificatesSummary(values);
+      else el.textContent = valueAt(values, k);
+    });
+  }
+
+  function printView(id) {
+    var view = document.getElementById(id), root = document.documentElement;
+    if (!view) return;
+    if (id === 'ch-print-letter') { ensureApplicationId(); fill(view); }
+    view.hidden = false;
+    view.classList.add('ch-print-active');
+    root.classList.add('ch-printing');
+    var done = function () {
+      view.hidden = true;
+      view.classList.remove('ch-print-active');
+      root.classList.remove('ch-printing');
+      window.removeEventListener('afterprint', done);
+    };
+    window.addEventListener('afterprint', done);
+    window.print();
+    // print() blocks in most browsers; where it does not, afterprint ends it.
+    window.setTimeout(done, 1000);
+  }
+
+  // --- wiring ----------------------------------------------------------------
+  form.addEventListener('click', function (ev) {
+    var t = ev.target.closest ? ev.target.closest('button') : null, row, path, f;
+    if (!t || !form.contains(t)) return;
+    if (t.hasAttribute('data-add')) {
+      path = t.getAttribute('data-add');
+      f = fieldAt(path);
+      if (rowCount(path) >= listMax(f)) return;
+      addRow(path, {});
+      updateAll();
+      row = rowsOf(path).lastElementChild;
+      (row.querySelector('input') || t).focus();
+      saveDraft(false);
+    } else if (t.hasAttribute('data-remove')) {
+      row = t.closest('[data-row]');
+      path = row.parentNode.getAttribute('data-rows');
+      var index = Array.prototype.indexOf.call(row.parentNode.children, row);
+      removeRow(path, index);
+      var rows = rowsOf(path);
+      var next = rows.children[Math.min(index, rows.children.length - 1)];
+      (next ? next.querySelector('input') : form.querySelector('[data-add="' + CSS.escape(path) + '"]')).focus();
+      status('已删除第 ' + (index + 1) + ' 位。');
+      saveDraft(false);
+    } else if (t.getAttribute('data-action') === 'save') {
+      saveDraft(true);
+    } else if (t.getAttribute('data-action') === 'print-letter') {
+      printView('ch-print-letter');
+    } else if (t.getAttribute('data-action') === 'print-stamp') {
+      printView('ch-print-stamp');
+    }
+  });
+
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    download().catch(function (e) { status('生成申请包失败：' + (e && e.message || e)); });
+  });
+
+  form.addEventListener('focusout', onBlur);
+  form.addEventListener('change', function (ev) {
+    var t = ev.target;
+    updateAll();
+    if (t.type === 'radio' && t.getAttribute('data-path')) showFindings([t.getAttribute('data-path')]);
+    if (t.type === 'file') {
+      docInputs().forEach(function (d) { if (d.input === t) checkDoc(d, false); });
+      return;
+    }
+    saveDraft(false);
+  });
+  form.addEventListener('input', function (ev) {
+    var p = ev.target.getAttribute && ev.target.getAttribute('data-path');
+    if (p && /\.name$/.test(p) && p.indexOf('[') >= 0) labelRows(p.replace(/\[\d+\]\.name$/, ''));
+  });
+
+  loadDraft();
+  showMeta();
+  form.querySelectorAll('[data-list]').forEach(function (el) { labelRows(el.getAttribute('data-list')); });
+  updateAll();
+  form.setAttribute('data-ready', 'true');
+  window.CerthallForm = { collect: collect, application: application, download: download };
+})();
