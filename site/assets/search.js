@@ -4,9 +4,10 @@
  * see generator/search.h) is loaded with a <script> element rather than
  * fetch() so that search works when the site is opened from file:// too.
  * Its location and the site root are worked out from this script's own
- * address: assets live one level under the root. A layout may name a
- * fingerprinted index with data-index="../search-index.<hash>.js" on this
- * script's tag.
+ * address: assets live one level under the root. A layout names a
+ * fingerprinted index with data-index on this script's tag, written like
+ * any other link of the page (relative to the page); without it the index
+ * is ../search-index.js next to the assets folder.
  *
  * The query is cut into terms exactly as the index was: CJK characters
  * into bigrams (a single character stays a unigram), ASCII letters and
@@ -22,8 +23,9 @@
     document.querySelector('script[src*="search"][src$=".js"]');
   if (!script || !script.src) return;
   var ROOT = new URL('../', script.src);
-  var INDEX = new URL(script.getAttribute('data-index') || '../search-index.js',
-    script.src);
+  var INDEX = script.getAttribute('data-index')
+    ? new URL(script.getAttribute('data-index'), document.baseURI)
+    : new URL('../search-index.js', script.src);
   var MAX_RESULTS = 10;
 
   var index = null;      // window.CERTHALL_SEARCH once loaded

@@ -33,7 +33,7 @@ def get(port, path, method="GET"):
 def server(content_repo, tmp_path):
     port = free_port()
     log = open(tmp_path / "serve.log", "w+", encoding="utf-8")
-    p = subprocess.Popen([str(BIN / "certhall-site"), "serve", "-p", str(port)],
+    p = subprocess.Popen([str(BIN / "certhall-site"), "serve", "--port", str(port)],
                          cwd=content_repo, stdout=log, stderr=log)
     deadline = time.time() + 60
     while True:
