@@ -22,11 +22,14 @@ enum { HIT_TITLE = 1, HIT_HEADING = 2, HIT_DESC = 4 };
 #define WORD_MAX 40
 #define EXCERPT_CHARS 80
 
-typedef struct posting {
-	uint32_t id;
-	uint8_t flags;
-	uint8_t body; /* body occurrences, capped at BODY_CAP */
-} posting;
+/* One page's hits on a term, packed in 32 bits because a large site has
+ * millions of them: id << 6 | flags << 3 | body occurrences (capped at
+ * BODY_CAP). */
+typedef uint32_t posting;
+#define POST_ID(p) ((p) >> 6)
+#define POST_FLAGS(p) (((p) >> 3) & 7u)
+#define POST_BODY(p) ((p) & 7u)
+#define MAX_PAGES (1u << 26)
 
 typedef struct term {
 	char *key; /* owned; NUL-terminated UTF-8 */
@@ -116,7 +119,7 @@ static void hit(index_t *ix, const char *key, size_t len, uint32_t id,
 		ix->failed = 1;
 		return;
 	}
-	if (t->npost == 0 || t->post[t->npost - 1].id != id) {
+	if (t->npost == 0 || POST_ID(t->post[t->npost - 1]) != id) {
 		if (t->npost == t->cappost) {
 			size_t c = t->cappost ? t->cappost * 2 : 4;
 			posting *np = realloc(t->post, c * sizeof *np);
@@ -127,13 +130,13 @@ static void hit(index_t *ix, const char *key, size_t len, uint32_t id,
 			t->post = np;
 			t->cappost = c;
 		}
-		t->post[t->npost++] = (posting){id, 0, 0};
+		t->post[t->npost++] = id << 6;
 	}
 	posting *p = &t->post[t->npost - 1];
 	if (flag)
-		p->flags |= (uint8_t)flag;
-	else if (p->body < BODY_CAP)
-		p->body++;
+		*p |= (uint32_t)flag << 3;
+	else if (POST_BODY(*p) < BODY_CAP)
+		(*p)++;
 }
 
 static void index_free(index_t *ix)
@@ -251,11 +254,11 @@ static void index_text(index_t *ix, const char *text, uint32_t id, int flag)
 	flush_word(ix, word, &wl, id, flag);
 }
 
-static unsigned weight(const posting *p)
+static unsigned weight(posting p)
 {
-	return (p->flags & HIT_TITLE ? 16u : 0u) +
-	       (p->flags & HIT_HEADING ? 8u : 0u) +
-	       (p->flags & HIT_DESC ? 4u : 0u) + p->body;
+	unsigned f = POST_FLAGS(p);
+	return (f & HIT_TITLE ? 16u : 0u) + (f & HIT_HEADING ? 8u : 0u) +
+	       (f & HIT_DESC ? 4u : 0u) + POST_BODY(p);
 }
 
 /* A JavaScript string literal: JSON's escapes plus U+2028/U+2029 and '<',
@@ -418,7 +421,7 @@ int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,
 	const gen_page **byurl = NULL;
 	term **order = NULL;
 
-	if (n > UINT32_MAX / 2) {
+	if (n > MAX_PAGES) {
 		ch_fail(e, NULL, 0, "search index: too many pages (%zu)", n);
 		goto out;
 	}
@@ -478,12 +481,15 @@ int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,
 		ch_buf_puts(out, i ? ",\n" : "\n");
 		js_str(out, t->key, t->keylen);
 		ch_buf_puts(out, ":[");
+		/* Ids as gaps from the previous one: most are a few digits. */
+		uint32_t prev = 0;
 		for (size_t k = 0; k < t->npost; k++) {
 			if (k)
 				ch_buf_putc(out, ',');
-			put_uint(out, t->post[k].id);
+			put_uint(out, POST_ID(t->post[k]) - prev);
+			prev = POST_ID(t->post[k]);
 			ch_buf_putc(out, ',');
-			put_uint(out, weight(&t->post[k]));
+			put_uint(out, weight(t->post[k]));
 		}
 		ch_buf_putc(out, ']');
 	}

@@ -7,8 +7,9 @@
  *   pages: [[url, title, section title, excerpt], ...] in the order of the
  *          pages array given (url relative to the site root, no leading
  *          slash, "" for the home page);
- *   terms: {term: [id, weight, id, weight, ...]} with ids ascending and
- *          keys sorted by byte order. Terms are CJK unigrams and bigrams
+ *   terms: {term: [gap, weight, gap, weight, ...]}: page ids ascending,
+ *          each written as its difference from the previous id (the first
+ *          from 0); keys sorted by byte order. Terms are CJK unigrams and bigrams
  *          and whole lowercased ASCII letter/digit runs (the script
  *          matches those by prefix); a hit in the title (16) or a heading
  *          (8) weighs more than one in the description (4) or the body

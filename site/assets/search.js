@@ -106,9 +106,11 @@
   function postings(t) {
     var m = new Map();
     var add = function (list, bonus) {
-      for (var i = 0; i + 1 < list.length; i += 2) {
+      // Ids are stored as gaps from the previous id.
+      for (var i = 0, id = 0; i + 1 < list.length; i += 2) {
+        id += list[i];
         var w = list[i + 1] + bonus;
-        if (!m.has(list[i]) || m.get(list[i]) < w) m.set(list[i], w);
+        if (!m.has(id) || m.get(id) < w) m.set(id, w);
       }
     };
     if (!t.prefix) {

@@ -25,7 +25,7 @@ static gen_page fake[] = {
 	{.src_path = "content/faq/pin.md", .url = "/faq/pin/",
 	 .title = "PIN 码获取", .description = "PIN码通过短信发送。",
 	 .section_url = "/faq/", .headings = faq_heads, .nheadings = 1,
-	 .text = "ＰＩＮ码 与 Ukey2024 一起寄出。\"引号\" </script>"},
+	 .text = "ＰＩＮ码 与 Ukey2024 一起寄出，见常见。\"引号\" </script>"},
 };
 #define NFAKE (sizeof fake / sizeof fake[0])
 
@@ -72,7 +72,11 @@ Test(search, cjk_bigrams_and_unigrams)
 	cr_assert_str_eq(p, "2,17");
 	free(p);
 	p = postings(js, "证");
+	/* ids 0 and 2, the second written as the gap 2 - 0 */
 	cr_assert_str_eq(p, "0,5,2,17");
+	free(p);
+	p = postings(js, "常见");
+	cr_assert_str_eq(p, "1,17,2,1"); /* pages 1 and 3 */
 	free(p);
 	/* No bigram across punctuation: 务。 is not a term. */
 	cr_assert_null(postings(js, "务。"));
