@@ -1,0 +1,101 @@
+// site/assets/validate.js against the same vectors as common/validate.c
+// and common/form.c (tests/fixtures/vectors/): the browser must say
+// exactly what the batch will say. No browser needed: validate.js is a
+// classic script that also loads as a CommonJS module.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const V = require(join(ROOT, 'site/assets/validate.js'));
+const vectors = (name) => JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/vectors', name), 'utf8'));
+
+// The schema as the generator embeds it (schema->raw is the YAML read as
+// JSON); Debian's python3-yaml reads the same YAML the same way.
+function loadSchema() {
+  const r = spawnSync('/usr/bin/python3', ['-c',
+    'import json,sys,yaml; json.dump(yaml.safe_load(open(sys.argv[1], encoding="utf-8")), sys.stdout, ensure_ascii=False)',
+    join(ROOT, 'content/forms/application.yaml')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`reading the schema: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const CHECKS = {
+  id_number: (v, today) => V.idNumber(v, today),
+  uscc: (v) => V.uscc(v),
+  mobile: (v) => V.mobile(v) !== null,
+  email: (v) => V.email(v),
+  postcode: (v) => V.postcode(v),
+  taxpayer_id: (v) => V.taxpayerId(v),
+  bank_account: (v) => V.bankAccount(v) !== null,
+};
+
+test('every value vector: valid, invalid and canonical as validate.c', () => {
+  const vec = vectors('validators.json');
+  let n = 0;
+  for (const [check, fn] of Object.entries(CHECKS)) {
+    assert.ok(vec[check], `vectors for ${check}`);
+    assert.ok(V.checkKnown(check));
+    for (const v of vec[check].valid) {
+      assert.equal(fn(v, vec.today), true, `${check} should accept ${JSON.stringify(v)}`);
+      assert.equal(V.checkValue(check, v, vec.today), null);
+      n++;
+    }
+    for (const v of vec[check].invalid) {
+      assert.equal(fn(v, vec.today), false, `${check} should refuse ${JSON.stringify(v)}`);
+      assert.match(V.checkValue(check, v, vec.today), /_INVALID$/);
+      n++;
+    }
+    for (const [input, want] of vec[check].canonical || []) {
+      const got = check === 'mobile' ? V.mobile(input) : V.bankAccount(input);
+      assert.equal(got, want, `${check} canonical form of ${JSON.stringify(input)}`);
+      assert.equal(V.normalise(check, input), want);
+      n++;
+    }
+  }
+  assert.equal(V.checkValue('no_such_check', 'x'), 'SCHEMA_UNKNOWN_CHECK');
+  assert.ok(n > 50, `only ${n} value vectors ran`);
+});
+
+test('every application vector: the same finding codes as form.c', () => {
+  const schema = loadSchema();
+  const vec = vectors('applications.json');
+  assert.ok(vec.length > 50);
+  for (const c of vec) {
+    const found = V.validateApplication(schema, c.app, { today: c.today });
+    const codes = found.map((f) => f.code).sort();
+    assert.deepEqual(codes, [...c.expect].sort(), c.name);
+    for (const f of found) {
+      assert.equal(f.level, 'error', c.name);
+      assert.equal(typeof f.where, 'string', c.name);
+      // The message is the schema's Chinese text, every placeholder filled.
+      assert.ok(schema.messages[f.code], `${c.name}: no message for ${f.code}`);
+      assert.doesNotMatch(f.message, /\{(where|label|limit)\}/, c.name);
+      assert.match(f.message, /[\u4e00-\u9fff]/, c.name);
+    }
+  }
+});
+
+test('findings carry the JSON path and the label of their field', () => {
+  const schema = loadSchema();
+  const base = vectors('applications.json')[0].app;
+  const app = structuredClone(base);
+  app.handler.mobile = '12812345678';
+  app.certificates.personal[0].id_number = '140105198503121230';
+  delete app.organization.city;
+  const found = V.validateApplication(schema, app, { today: 20261124 });
+  const by = Object.fromEntries(found.map((f) => [f.where, f]));
+  assert.equal(by['handler.mobile'].code, 'MOBILE_INVALID');
+  assert.equal(by['handler.mobile'].message, '“移动电话”不是有效的中国大陆手机号码。');
+  assert.equal(by['certificates.personal[0].id_number'].code, 'ID_NUMBER_INVALID');
+  assert.equal(by['organization.city'].message, '请填写省市。');
+});
+
+test('full-width input is folded before every check', () => {
+  assert.equal(V.fold('１３８　ＡＢｃ'), '138 ABc');
+  assert.equal(V.mobile('１３８１２３４５６７８'), '13812345678');
+});
