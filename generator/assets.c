@@ -1,0 +1,106 @@
+/* assets.c: fingerprinting and publishing assets. */
+#include "generator/assets.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/sha256.h"
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const gen_asset *)a)->name, ((const gen_asset *)b)->name);
+}
+
+int gen_assets_add(gen_assets *a, const char *name, const void *data,
+                   size_t len, gen_out *out, ch_error *e)
+{
+	char hex[65], *path;
+	const char *dot = strrchr(name, '.'), *slash = strrchr(name, '/');
+	size_t stem, plen;
+	gen_asset *v;
+
+	if (dot && slash && dot < slash)
+		dot = NULL;
+	if (dot == name || (slash && dot == slash + 1))
+		dot = NULL; /* ".htaccess": no extension to keep */
+	stem = dot ? (size_t)(dot - name) : strlen(name);
+	ch_sha256_buf_hex(data, len, hex);
+	plen = strlen(name) + 32;
+	path = malloc(plen);
+	if (!path)
+		return ch_fail(e, name, 0, "out of memory");
+	snprintf(path, plen, "assets/%.*s.%.10s%s", (int)stem, name, hex,
+	         dot ? dot : "");
+	v = realloc(a->v, (a->n + 1) * sizeof *v);
+	if (!v) {
+		free(path);
+		return ch_fail(e, name, 0, "out of memory");
+	}
+	a->v = v;
+	v[a->n].name = strdup(name);
+	v[a->n].path = path;
+	if (!v[a->n].name) {
+		free(path);
+		return ch_fail(e, name, 0, "out of memory");
+	}
+	a->n++;
+	qsort(a->v, a->n, sizeof *a->v, cmp_name);
+	return gen_out_add(out, path, data, len, e);
+}
+
+int gen_assets_collect(const gen_source *src, gen_assets *a, gen_out *out,
+                       ch_error *e)
+{
+	for (size_t i = 0; i < src->nfiles; i++) {
+		const gen_file *f = &src->files[i];
+		if (strncmp(f->path, "site/assets/", 12) != 0)
+			continue;
+		if (gen_assets_add(a, f->path + 12, f->data, f->len, out, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+const char *gen_assets_path(const gen_assets *a, const char *name)
+{
+	gen_asset key, *hit;
+
+	key.name = (char *)name;
+	hit = bsearch(&key, a->v, a->n, sizeof key, cmp_name);
+	return hit ? hit->path : NULL;
+}
+
+json_t *gen_assets_json(const gen_assets *a, const char *root)
+{
+	json_t *o = json_object();
+	char key[512], url[1024];
+
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < a->n; i++) {
+		size_t j;
+		for (j = 0; a->v[i].name[j] && j + 1 < sizeof key; j++) {
+			char c = a->v[i].name[j];
+			key[j] = c == '.' || c == '-' || c == '/' ? '_' : c;
+		}
+		key[j] = '\0';
+		snprintf(url, sizeof url, "%s%s", root, a->v[i].path);
+		if (json_object_set_new(o, key, json_string(url)) < 0) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+void gen_assets_free(gen_assets *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->v[i].name);
+		free(a->v[i].path);
+	}
+	free(a->v);
+	a->v = NULL;
+	a->n = 0;
+}

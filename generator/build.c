@@ -1,0 +1,428 @@
+/* build.c: one build, start to end (see build.h).
+ *
+ * Incremental rebuilds: a page body (Markdown -> HTML, links rewritten,
+ * the form rendered) depends only on the page's own blob, its path, and,
+ * for the form, the blobs of the schema, fee schedule and print texts and
+ * the asset names; links are checked on every build, so a reused body can
+ * never hide a broken one. Bodies are cached in the output folder under
+ * that key. Layouts, navigation, dates and the footer are applied to
+ * every page on every build: cheap, and it keeps the result equal to a
+ * full build by construction. */
+#include "generator/build.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/fees.h"
+#include "common/fsutil.h"
+#include "common/schema.h"
+#include "common/sha256.h"
+#include "generator/assets.h"
+#include "generator/formhtml.h"
+#include "generator/layout.h"
+#include "generator/output.h"
+#include "generator/pagedata.h"
+#include "generator/search.h"
+#include "generator/site.h"
+#include "generator/sitemap.h"
+
+#define CACHE_FORMAT "certhall-site cache 1 " CERTHALL_VERSION
+#define MAX_CACHE (512u * 1024 * 1024)
+
+static const char *const form_files[] = {
+	"content/forms/application.yaml", "content/fees.yaml",
+	"content/forms/authorization_letter.md", "content/forms/stamp_form.md",
+};
+
+typedef struct form_env {
+	int loaded;
+	ch_schema *schema;
+	ch_fees fees;
+	const gen_file *letter, *stamp;
+	char deps[65]; /* hash of everything a form's HTML depends on */
+} form_env;
+
+typedef struct page_ctx {
+	const gen_site *site;
+	int index;
+	const char *root;
+	form_env *form;
+	json_t *assets; /* asset key -> page-relative URL */
+} page_ctx;
+
+static char *href_cb(void *ctx, const gen_link *l, ch_error *e)
+{
+	page_ctx *pc = ctx;
+	int t = gen_site_find(pc->site, l->target);
+	char *h;
+
+	if (t < 0) { /* checked before rendering; kept for safety */
+		ch_fail(e, pc->site->pages[pc->index].src_path, l->line,
+		        "broken link: no page %s", l->target);
+		return NULL;
+	}
+	if (t == pc->index && l->anchor && l->anchor[0]) {
+		h = malloc(strlen(l->anchor) + 2);
+		if (h)
+			sprintf(h, "#%s", l->anchor);
+	} else {
+		h = gen_href(pc->root, &pc->site->pages[t], l->anchor);
+	}
+	if (!h)
+		ch_fail(e, "", 0, "out of memory");
+	return h;
+}
+
+static const char *asset_url_cb(void *ctx, const char *name)
+{
+	page_ctx *pc = ctx;
+	char key[256];
+	size_t j;
+
+	for (j = 0; name[j] && j + 1 < sizeof key; j++)
+		key[j] = name[j] == '.' || name[j] == '-' || name[j] == '/' ?
+		         '_' : name[j];
+	key[j] = '\0';
+	return json_string_value(json_object_get(pc->assets, key));
+}
+
+static int form_cb(void *ctx, ch_buf *out, ch_error *e)
+{
+	page_ctx *pc = ctx;
+	form_env *f = pc->form;
+	gen_form_inputs in;
+	const gen_page *p = &pc->site->pages[pc->index];
+	int line = pc->site->nodes[pc->index].md.form_line;
+
+	memset(&in, 0, sizeof in);
+	in.schema = f->schema;
+	in.fees = &f->fees;
+	if (f->letter) {
+		in.letter_md = f->letter->data;
+		in.letter_len = f->letter->len;
+	}
+	if (f->stamp) {
+		in.stamp_md = f->stamp->data;
+		in.stamp_len = f->stamp->len;
+	}
+	in.asset_url = asset_url_cb;
+	in.asset_ctx = pc;
+	if (gen_form_html(&in, out, e) < 0) {
+		if (!e->file[0]) {
+			char msg[sizeof e->msg];
+			snprintf(msg, sizeof msg, "%s", e->msg);
+			ch_fail(e, p->src_path, line, "form: %s", msg);
+		}
+		return -1;
+	}
+	return 0;
+}
+
+static int load_form_env(const gen_site *s, const gen_assets *a, form_env *f,
+                         ch_error *e)
+{
+	const gen_file *schema = gen_source_file(&s->src, form_files[0]);
+	const gen_file *fees = gen_source_file(&s->src, form_files[1]);
+	int first = -1;
+	ch_sha256 h;
+
+	for (size_t i = 0; i < s->npages && first < 0; i++)
+		if (s->nodes[i].md.has_form)
+			first = (int)i;
+	if (first < 0)
+		return 0;
+	if (!schema || !fees)
+		return ch_fail(e, s->pages[first].src_path,
+		               s->nodes[first].md.form_line,
+		               "the form needs %s", !schema ? form_files[0] : form_files[1]);
+	if (ch_schema_load(schema->data, schema->len, schema->path, &f->schema, e) < 0 ||
+	    ch_fees_load(fees->data, fees->len, fees->path, &f->fees, e) < 0)
+		return -1;
+	f->letter = gen_source_file(&s->src, form_files[2]);
+	f->stamp = gen_source_file(&s->src, form_files[3]);
+	ch_sha256_init(&h);
+	for (size_t i = 0; i < sizeof form_files / sizeof form_files[0]; i++) {
+		const gen_file *x = gen_source_file(&s->src, form_files[i]);
+		ch_sha256_update(&h, x ? x->blob_id : "-", x ? 40 : 1);
+	}
+	for (size_t i = 0; i < a->n; i++)
+		ch_sha256_update(&h, a->v[i].path, strlen(a->v[i].path) + 1);
+	ch_sha256_hex(&h, f->deps);
+	f->loaded = 1;
+	return 0;
+}
+
+static void body_key(const gen_page *p, const gen_md *md, const form_env *f,
+                     char out[65])
+{
+	ch_sha256 h;
+
+	ch_sha256_init(&h);
+	ch_sha256_update(&h, CACHE_FORMAT, sizeof CACHE_FORMAT);
+	ch_sha256_update(&h, p->src_path, strlen(p->src_path) + 1);
+	ch_sha256_update(&h, p->blob_id, 40);
+	if (md->has_form)
+		ch_sha256_update(&h, f->deps, 64);
+	ch_sha256_hex(&h, out);
+}
+
+static json_t *read_cache(const char *out_dir)
+{
+	char path[4096], *data = NULL;
+	size_t len;
+	ch_error ignored;
+	json_t *c, *bodies;
+
+	snprintf(path, sizeof path, "%s/%s", out_dir, GEN_CACHE_NAME);
+	if (ch_read_file(path, MAX_CACHE, &data, &len, &ignored) < 0)
+		return NULL;
+	c = json_loadb(data, len, 0, NULL);
+	free(data);
+	if (!json_is_object(c) ||
+	    !json_is_string(json_object_get(c, "format")) ||
+	    strcmp(json_string_value(json_object_get(c, "format")), CACHE_FORMAT) != 0 ||
+	    !json_is_object(bodies = json_object_get(c, "bodies"))) {
+		json_decref(c); /* a stale or foreign cache is only a cold start */
+		return NULL;
+	}
+	json_incref(bodies);
+	json_decref(c);
+	return bodies;
+}
+
+static int apply_layouts(const gen_layouts *l, const gen_tpl *inner,
+                         json_t *data, ch_buf *html, ch_error *e)
+{
+	ch_buf main = CH_BUF_INIT;
+	int rc = -1;
+
+	ch_buf_puts(&main, "");
+	if (gen_tpl_render(inner, data, &main, e) < 0)
+		goto out;
+	if (json_object_set_new(data, "main", json_stringn(main.data, main.len)) < 0) {
+		ch_fail(e, "", 0, "out of memory");
+		goto out;
+	}
+	rc = gen_tpl_render(gen_layouts_get(l, "base"), data, html, e);
+out:
+	ch_buf_free(&main);
+	return rc;
+}
+
+/* The folder part of base_url, for the 404 page that a server shows at
+ * any depth: "https://x.example/ca/" -> "/ca/". */
+static void base_path(const char *base_url, char *out, size_t size)
+{
+	const char *p = base_url ? strstr(base_url, "://") : NULL;
+	size_t n;
+
+	p = p ? strchr(p + 3, '/') : NULL;
+	if (!p) {
+		snprintf(out, size, "/");
+		return;
+	}
+	n = strlen(p);
+	snprintf(out, size, "%s%s", p, n && p[n - 1] == '/' ? "" : "/");
+}
+
+static const gen_tpl *page_layout(const gen_site *s, const gen_layouts *l,
+                                  size_t i, ch_error *e)
+{
+	const gen_node *n = &s->nodes[i];
+	const gen_tpl *t = gen_layouts_get(l, n->layout);
+
+	if (t)
+		return t;
+	if (n->layout_line > 1) {
+		ch_fail(e, s->pages[i].src_path, n->layout_line,
+		        "unknown layout '%s' (no site/layouts/%s.html)",
+		        n->layout, n->layout);
+		return NULL;
+	}
+	return gen_layouts_get(l, "page"); /* home and section fall back */
+}
+
+static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
+                       const gen_assets *a, form_env *f, json_t *old,
+                       json_t *bodies, gen_out *out, gen_build_stats *st,
+                       ch_error *e)
+{
+	gen_node *n = &s->nodes[i];
+	const gen_page *p = &s->pages[i];
+	char root[512], key[65];
+	ch_buf body = CH_BUF_INIT, html = CH_BUF_INIT;
+	json_t *cached, *data = NULL;
+	page_ctx pc;
+	const gen_tpl *inner = page_layout(s, l, i, e);
+	int rc = -1;
+
+	if (!inner)
+		return -1;
+	gen_root_prefix(n->depth, root, sizeof root);
+	memset(&pc, 0, sizeof pc);
+	pc.site = s;
+	pc.index = (int)i;
+	pc.root = root;
+	pc.form = f;
+	pc.assets = gen_assets_json(a, root);
+	if (!pc.assets) {
+		ch_fail(e, "", 0, "out of memory");
+		goto out;
+	}
+	body_key(p, &n->md, f, key);
+	cached = old ? json_object_get(old, key) : NULL;
+	ch_buf_puts(&body, "");
+	if (json_is_string(cached)) {
+		ch_buf_append(&body, json_string_value(cached), json_string_length(cached));
+		st->reused++;
+	} else {
+		if (gen_md_render(&n->md, href_cb, form_cb, &pc, &body, e) < 0) {
+			if (!e->file[0])
+				snprintf(e->file, sizeof e->file, "%s", p->src_path);
+			goto out;
+		}
+		st->rendered++;
+	}
+	if (!ch_buf_ok(&body) ||
+	    json_object_set_new(bodies, key, json_stringn(body.data, body.len)) < 0) {
+		ch_fail(e, p->src_path, 0, "out of memory");
+		goto out;
+	}
+	data = gen_page_data(s, (int)i, root, a, body.data);
+	if (!data) {
+		ch_fail(e, p->src_path, 0, "out of memory");
+		goto out;
+	}
+	if (apply_layouts(l, inner, data, &html, e) < 0 ||
+	    gen_out_take(out, p->out_path, &html, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	json_decref(pc.assets);
+	json_decref(data);
+	ch_buf_free(&body);
+	ch_buf_free(&html);
+	return rc;
+}
+
+static int extras(const gen_site *s, const gen_layouts *l, const gen_assets *a,
+                  gen_out *out, ch_error *e)
+{
+	const char *base_url = json_string_value(json_object_get(s->config, "base_url"));
+	char root[512];
+	ch_buf b = CH_BUF_INIT;
+	json_t *data = NULL;
+	int rc = -1;
+
+	base_path(base_url, root, sizeof root);
+	data = gen_page_data(s, -1, root, a, "");
+	if (!data) {
+		ch_fail(e, "", 0, "out of memory");
+		goto out;
+	}
+	if (apply_layouts(l, gen_layouts_get(l, "404"), data, &b, e) < 0 ||
+	    gen_out_take(out, "404.html", &b, e) < 0)
+		goto out;
+	if (base_url) {
+		if (gen_sitemap(s->pages, s->npages, base_url, &b, e) < 0 ||
+		    gen_out_take(out, "sitemap.xml", &b, e) < 0)
+			goto out;
+		if (gen_robots(base_url, &b, e) < 0 ||
+		    gen_out_take(out, "robots.txt", &b, e) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0 && !e->file[0] && base_url && strstr(e->msg, "base_url"))
+		snprintf(e->file, sizeof e->file, "content/site.yaml");
+	json_decref(data);
+	ch_buf_free(&b);
+	return rc;
+}
+
+int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
+{
+	const char *out_dir = o->out_dir ? o->out_dir : "public";
+	gen_source src;
+	gen_site site;
+	gen_layouts layouts;
+	gen_assets assets = {NULL, 0};
+	gen_out out = GEN_OUT_INIT;
+	gen_build_stats st;
+	form_env form;
+	ch_buf b = CH_BUF_INIT;
+	json_t *old = NULL, *bodies = NULL, *cache = NULL;
+	char *dump = NULL;
+	static const char *const needed[] = {"base", "page", "404"};
+	int rc = -1;
+
+	memset(&st, 0, sizeof st);
+	memset(&form, 0, sizeof form);
+	memset(&site, 0, sizeof site);
+	memset(&layouts, 0, sizeof layouts);
+	if (gen_source_read(o->repo_dir ? o->repo_dir : ".", o->rev, o->worktree,
+	                    &src, e) < 0)
+		goto out;
+	if (gen_site_load(&site, &src, e) < 0 ||
+	    gen_site_check_links(&site, e) < 0 ||
+	    gen_layouts_load(&site.src, &layouts, e) < 0)
+		goto out;
+	for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
+		if (!gen_layouts_get(&layouts, needed[i])) {
+			char file[64];
+			snprintf(file, sizeof file, "site/layouts/%s.html", needed[i]);
+			ch_fail(e, file, 0, "layout '%s' is missing", needed[i]);
+			goto out;
+		}
+	if (gen_assets_collect(&site.src, &assets, &out, e) < 0)
+		goto out;
+	ch_buf_puts(&b, "");
+	if (gen_search_index(site.pages, site.npages, &b, e) < 0 ||
+	    gen_assets_add(&assets, "search-index.js", b.data, b.len, &out, e) < 0)
+		goto out;
+	ch_buf_free(&b);
+	if (load_form_env(&site, &assets, &form, e) < 0)
+		goto out;
+	old = read_cache(out_dir);
+	bodies = json_object();
+	if (!bodies) {
+		ch_fail(e, "", 0, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < site.npages; i++)
+		if (render_page(&site, i, &layouts, &assets, &form, old, bodies, &out,
+		                &st, e) < 0)
+			goto out;
+	if (extras(&site, &layouts, &assets, &out, e) < 0)
+		goto out;
+	cache = json_pack("{s:s, s:O}", "format", CACHE_FORMAT, "bodies", bodies);
+	dump = cache ? json_dumps(cache, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+	if (!dump || gen_out_add(&out, GEN_CACHE_NAME, dump, strlen(dump), e) < 0) {
+		if (!dump)
+			ch_fail(e, "", 0, "out of memory");
+		goto out;
+	}
+	st.pages = site.npages;
+	st.files = out.n;
+	snprintf(st.commit, sizeof st.commit, "%s", site.src.commit);
+	snprintf(st.short_id, sizeof st.short_id, "%s", site.src.short_id);
+	if (gen_out_commit(&out, out_dir, e) < 0)
+		goto out;
+	if (stats)
+		*stats = st;
+	rc = 0;
+out:
+	free(dump);
+	json_decref(cache);
+	json_decref(bodies);
+	json_decref(old);
+	ch_buf_free(&b);
+	if (form.schema)
+		ch_schema_free(form.schema);
+	gen_out_free(&out);
+	gen_assets_free(&assets);
+	gen_layouts_free(&layouts);
+	gen_site_free(&site);
+	return rc;
+}

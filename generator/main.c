@@ -1,0 +1,206 @@
+/* main.c: the certhall-site command line. Parses arguments, runs one
+ * command, prints its one-line error and decides the exit status:
+ * 0 done, 1 a content or build error, 2 a usage error. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "generator/build.h"
+#include "generator/publish.h"
+#include "generator/serve.h"
+
+#define PROG "certhall-site"
+
+static const char usage_text[] =
+	"usage: " PROG " build [--ref REV | --worktree] [-C DIR] [-o DIR] [-v]\n"
+	"       " PROG " publish --branch NAME [--ref REV] [-C DIR] [-o DIR] [-v]\n"
+	"       " PROG " serve [--port N] [--host ADDR] [--ref REV] [-C DIR] [-o DIR]\n"
+	"       " PROG " --help | --version\n"
+	"\n"
+	"Builds the applicants' guide website from content/ and site/ of a git\n"
+	"commit.\n"
+	"\n"
+	"commands:\n"
+	"   build      write the site (default public/) from a commit (default HEAD)\n"
+	"   publish    build, then commit the site to a branch (no work tree used)\n"
+	"   serve      build from the work tree and preview it on 127.0.0.1,\n"
+	"              rebuilding when content/ or site/ change\n"
+	"\n"
+	"options:\n"
+	"   --ref REV      the commit to build (any revision: main, v1.2, a1b2c3d)\n"
+	"   --worktree     read content/ and site/ from the work tree (drafts)\n"
+	"   -C DIR         the repository (default: the current folder)\n"
+	"   -o DIR         the output folder (default: public)\n"
+	"   --branch NAME  the branch publish commits to\n"
+	"   --port N       the port serve listens on (default 8080)\n"
+	"   --host ADDR    the address serve listens on (default 127.0.0.1)\n"
+	"   -v             say how many pages were rendered and reused\n";
+
+typedef struct args {
+	const char *cmd;
+	const char *ref;
+	const char *repo;
+	const char *out;
+	const char *branch;
+	const char *host;
+	int port;
+	int worktree;
+	int verbose;
+} args;
+
+static int usage_error(const char *fmt, const char *what)
+{
+	fprintf(stderr, PROG ": ");
+	fprintf(stderr, fmt, what);
+	fprintf(stderr, "\n\n%s", usage_text);
+	return 2;
+}
+
+/* Returns 0, or the exit status to leave with. */
+static int parse(int argc, char **argv, args *a)
+{
+	for (int i = 2; i < argc; i++) {
+		const char *s = argv[i];
+		const char **val = NULL;
+
+		if (strcmp(s, "--worktree") == 0) {
+			a->worktree = 1;
+			continue;
+		}
+		if (strcmp(s, "-v") == 0 || strcmp(s, "--verbose") == 0) {
+			a->verbose = 1;
+			continue;
+		}
+		if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) {
+			fputs(usage_text, stdout);
+			return -1;
+		}
+		if (strcmp(s, "--ref") == 0)
+			val = &a->ref;
+		else if (strcmp(s, "-C") == 0)
+			val = &a->repo;
+		else if (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0)
+			val = &a->out;
+		else if (strcmp(s, "--branch") == 0)
+			val = &a->branch;
+		else if (strcmp(s, "--host") == 0)
+			val = &a->host;
+		else if (strcmp(s, "--port") == 0) {
+			char *end;
+			long p;
+			if (i + 1 >= argc)
+				return usage_error("option '%s' needs a value", s);
+			p = strtol(argv[++i], &end, 10);
+			if (*end || p < 1 || p > 65535)
+				return usage_error("bad port '%s'", argv[i]);
+			a->port = (int)p;
+			continue;
+		} else
+			return usage_error("unknown option '%s'", s);
+		if (i + 1 >= argc || !argv[i + 1][0])
+			return usage_error("option '%s' needs a value", s);
+		*val = argv[++i];
+	}
+	if (a->ref && a->worktree)
+		return usage_error("%s", "--ref and --worktree exclude each other");
+	if (strcmp(a->cmd, "publish") == 0 && !a->branch)
+		return usage_error("%s", "publish needs --branch NAME");
+	if (strcmp(a->cmd, "publish") == 0 && a->worktree)
+		return usage_error("%s", "publish builds a commit, not the work tree");
+	if (strcmp(a->cmd, "publish") && a->branch)
+		return usage_error("%s", "--branch is for publish");
+	if (strcmp(a->cmd, "serve") && (a->host || a->port))
+		return usage_error("%s", "--host and --port are for serve");
+	return 0;
+}
+
+static int do_build(const args *a, ch_error *e, gen_build_stats *st)
+{
+	gen_build_opts o;
+
+	memset(&o, 0, sizeof o);
+	o.repo_dir = a->repo ? a->repo : ".";
+	o.rev = a->ref;
+	o.worktree = a->worktree;
+	o.out_dir = a->out ? a->out : "public";
+	if (gen_build(&o, st, e) < 0)
+		return -1;
+	if (a->verbose)
+		fprintf(stderr, PROG ": %zu pages: %zu rendered, %zu reused; "
+		        "%zu files\n", st->pages, st->rendered, st->reused, st->files);
+	return 0;
+}
+
+static int rebuild(void *ctx, ch_error *e)
+{
+	gen_build_stats st;
+	return do_build(ctx, e, &st);
+}
+
+int main(int argc, char **argv)
+{
+	args a;
+	ch_error e;
+	gen_build_stats st;
+	int r;
+
+	memset(&a, 0, sizeof a);
+	memset(&e, 0, sizeof e);
+	if (argc < 2)
+		return usage_error("%s", "a command is needed");
+	a.cmd = argv[1];
+	if (strcmp(a.cmd, "--help") == 0 || strcmp(a.cmd, "-h") == 0 ||
+	    strcmp(a.cmd, "help") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (strcmp(a.cmd, "--version") == 0 || strcmp(a.cmd, "version") == 0) {
+		printf(PROG " %s\n", CERTHALL_VERSION);
+		return 0;
+	}
+	if (strcmp(a.cmd, "build") && strcmp(a.cmd, "publish") &&
+	    strcmp(a.cmd, "serve"))
+		return usage_error("'%s' is not a command", a.cmd);
+	r = parse(argc, argv, &a);
+	if (r < 0)
+		return 0;
+	if (r > 0)
+		return r;
+	if (strcmp(a.cmd, "serve") == 0) {
+		const char *dir = a.out ? a.out : "public";
+		char cwatch[4096], swatch[4096];
+		const char *watch[3] = {cwatch, swatch, NULL};
+
+		if (!a.ref)
+			a.worktree = 1; /* a preview shows the drafts */
+		snprintf(cwatch, sizeof cwatch, "%s/content", a.repo ? a.repo : ".");
+		snprintf(swatch, sizeof swatch, "%s/site", a.repo ? a.repo : ".");
+		a.out = dir;
+		if (do_build(&a, &e, &st) < 0 ||
+		    gen_serve(dir, a.host, a.port, a.worktree ? rebuild : NULL, &a,
+		              watch, &e) < 0) {
+			ch_error_print(&e, PROG);
+			return 1;
+		}
+		return 0;
+	}
+	if (do_build(&a, &e, &st) < 0) {
+		ch_error_print(&e, PROG);
+		return 1;
+	}
+	if (strcmp(a.cmd, "publish") == 0) {
+		int created = 0;
+		if (gen_publish(a.repo ? a.repo : ".", a.out ? a.out : "public",
+		                a.branch, st.commit, &created, &e) < 0) {
+			ch_error_print(&e, PROG);
+			return 1;
+		}
+		printf("%s %s from %s\n", created ? "published to" : "unchanged:",
+		       a.branch, st.short_id);
+		return 0;
+	}
+	printf("built %zu pages from %s%s into %s/\n", st.pages, st.short_id,
+	       a.worktree ? " (work tree)" : "", a.out ? a.out : "public");
+	return 0;
+}

@@ -1,0 +1,266 @@
+/* pagedata.c: template data, navigation HTML and relative URLs. */
+#include "generator/pagedata.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/buf.h"
+
+/* Above this many pages the navigation shows every section but opens
+ * only the path to the current page, so that it does not grow with the
+ * square of the site. */
+#define FULL_NAV_MAX 200
+
+void gen_root_prefix(int depth, char *out, size_t size)
+{
+	size_t k = 0;
+
+	for (int i = 0; i < depth && k + 4 <= size; i++) {
+		memcpy(out + k, "../", 3);
+		k += 3;
+	}
+	out[k] = '\0';
+}
+
+char *gen_href(const char *root, const gen_page *target, const char *anchor)
+{
+	ch_buf b = CH_BUF_INIT;
+
+	ch_buf_puts(&b, root);
+	ch_buf_puts(&b, target->out_path);
+	if (anchor && anchor[0]) {
+		ch_buf_putc(&b, '#');
+		ch_buf_puts(&b, anchor);
+	}
+	if (!ch_buf_ok(&b)) {
+		ch_buf_free(&b);
+		return NULL;
+	}
+	return ch_buf_detach(&b, NULL);
+}
+
+void gen_format_date(long long t, char out[11])
+{
+	time_t s = (time_t)(t + 8 * 3600);
+	struct tm tm;
+
+	if (!gmtime_r(&s, &tm) ||
+	    strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+		strcpy(out, "");
+}
+
+static int is_ancestor_or_self(const gen_site *s, int a, int i)
+{
+	for (; i >= 0; i = s->nodes[i].parent)
+		if (i == a)
+			return 1;
+	return 0;
+}
+
+static void nav_item(const gen_site *s, int k, int cur, const char *root,
+                     int full, ch_buf *b)
+{
+	const gen_page *p = &s->pages[k];
+	const gen_node *n = &s->nodes[k];
+	int open = n->nkids && k != 0 && (full || is_ancestor_or_self(s, k, cur));
+
+	ch_buf_puts(b, "<li");
+	if (k == cur)
+		ch_buf_puts(b, " class=\"current\"");
+	else if (cur >= 0 && is_ancestor_or_self(s, k, cur))
+		ch_buf_puts(b, " class=\"ancestor\"");
+	ch_buf_puts(b, "><a href=\"");
+	ch_buf_html(b, root, strlen(root));
+	ch_buf_html(b, p->out_path, strlen(p->out_path));
+	ch_buf_puts(b, "\"");
+	if (k == cur)
+		ch_buf_puts(b, " aria-current=\"page\"");
+	ch_buf_puts(b, ">");
+	ch_buf_html(b, p->title, strlen(p->title));
+	ch_buf_puts(b, "</a>");
+	if (open) {
+		ch_buf_puts(b, "\n<ul>\n");
+		for (size_t j = 0; j < n->nkids; j++)
+			nav_item(s, n->kids[j], cur, root, full, b);
+		ch_buf_puts(b, "</ul>\n");
+	}
+	ch_buf_puts(b, "</li>\n");
+}
+
+/* The whole guide: the home page, then its children, sections opened. */
+static char *nav_html(const gen_site *s, int cur, const char *root)
+{
+	ch_buf b = CH_BUF_INIT;
+	int full = s->npages <= FULL_NAV_MAX;
+
+	ch_buf_puts(&b, "<ul>\n");
+	if (s->npages) {
+		nav_item(s, 0, cur, root, full, &b);
+		for (size_t j = 0; j < s->nodes[0].nkids; j++)
+			nav_item(s, s->nodes[0].kids[j], cur, root, full, &b);
+	}
+	ch_buf_puts(&b, "</ul>\n");
+	if (!ch_buf_ok(&b)) {
+		ch_buf_free(&b);
+		return NULL;
+	}
+	return ch_buf_detach(&b, NULL);
+}
+
+static json_t *link_obj(const gen_site *s, int k, const char *root)
+{
+	char *href = gen_href(root, &s->pages[k], NULL);
+	json_t *o = href ? json_pack("{s:s, s:s, s:s}", "title", s->pages[k].title,
+	                             "href", href, "description",
+	                             s->pages[k].description) : NULL;
+	free(href);
+	return o;
+}
+
+static json_t *toc(const gen_page *p)
+{
+	json_t *list = json_array(), *last = NULL;
+
+	if (!list)
+		return NULL;
+	for (size_t i = 0; i < p->nheadings; i++) {
+		const gen_heading *h = &p->headings[i];
+		json_t *item;
+
+		if (h->level > 3)
+			continue;
+		item = json_pack("{s:s, s:s, s:[]}", "text", h->text, "anchor",
+		                 h->anchor, "sub");
+		if (!item)
+			goto fail;
+		if (h->level == 3 && last) {
+			if (json_array_append_new(json_object_get(last, "sub"), item) < 0 ||
+			    json_object_set_new(last, "has_sub", json_true()) < 0)
+				goto fail;
+		} else {
+			if (json_array_append_new(list, item) < 0)
+				goto fail;
+			last = item;
+		}
+	}
+	return list;
+fail:
+	json_decref(list);
+	return NULL;
+}
+
+/* site.yaml's website as a link: "www.szca.com" would be read as a
+ * relative path, so a bare host gets https://. NULL if none. */
+static char *website_href(json_t *config)
+{
+	const char *w = json_string_value(json_object_get(config, "website"));
+	char *out;
+
+	if (!w || !w[0])
+		return NULL;
+	if (strstr(w, "://"))
+		return strdup(w);
+	out = malloc(strlen(w) + 9);
+	if (out)
+		sprintf(out, "https://%s", w);
+	return out;
+}
+
+json_t *gen_page_data(const gen_site *s, int i, const char *root,
+                      const gen_assets *a, const char *body)
+{
+	const gen_page *p = i >= 0 ? &s->pages[i] : NULL;
+	json_t *d = NULL, *page = NULL, *crumbs = NULL, *kids = NULL;
+	char *nav = NULL, *home = NULL, date[11] = "";
+	const char *idx;
+	char *website = NULL;
+	int ok = 0;
+
+	nav = nav_html(s, i, root);
+	home = s->npages ? gen_href(root, &s->pages[0], NULL) : strdup("");
+	if (!nav || !home)
+		goto out;
+	website = website_href(s->config);
+	if (p)
+		gen_format_date(p->updated, date);
+	page = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b}",
+	                 "title", p ? p->title : "页面未找到",
+	                 "description", p ? p->description : "",
+	                 "updated", date,
+	                 "href", "index.html",
+	                 "url", p ? p->url : "",
+	                 "src", p ? p->src_path : "",
+	                 "is_home", i == 0,
+	                 "is_section", p ? p->is_section : 0,
+	                 "has_form", p ? s->nodes[i].md.has_form : 0,
+	                 "is_404", i < 0);
+	crumbs = json_array();
+	kids = json_array();
+	if (!page || !crumbs || !kids)
+		goto out;
+	if (i < 0)
+		json_object_set_new(page, "href", json_string("404.html"));
+	if (p) {
+		int chain[64], nc = 0;
+		for (int k = s->nodes[i].parent; k >= 0 && nc < 64; k = s->nodes[k].parent)
+			chain[nc++] = k;
+		while (nc > 0)
+			if (json_array_append_new(crumbs, link_obj(s, chain[--nc], root)) < 0)
+				goto out;
+		for (size_t j = 0; j < s->nodes[i].nkids; j++)
+			if (json_array_append_new(kids, link_obj(s, s->nodes[i].kids[j],
+			                                         root)) < 0)
+				goto out;
+	}
+	d = json_pack("{s:s, s:O, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:s, s:s, s:o, s:o}",
+	              "lang", "zh-CN",
+	              "site", s->config,
+	              "root", root,
+	              "home", home,
+	              "commit", s->src.short_id,
+	              "commit_full", s->src.commit,
+	              "draft", s->src.worktree,
+	              "asset", gen_assets_json(a, root),
+	              "page", page,
+	              "body", body ? body : "",
+	              "nav", nav,
+	              "breadcrumbs", crumbs,
+	              "children", kids);
+	page = crumbs = kids = NULL;
+	if (!d)
+		goto out;
+	if (p) {
+		json_t *t = toc(p);
+		if (!t || json_object_set_new(d, "has_toc",
+		                              json_boolean(json_array_size(t) > 0)) < 0 ||
+		    json_object_set_new(d, "toc", t) < 0)
+			goto out;
+		if (i > 0 && json_object_set_new(d, "prev", link_obj(s, i - 1, root)) < 0)
+			goto out;
+		if ((size_t)i + 1 < s->npages &&
+		    json_object_set_new(d, "next", link_obj(s, i + 1, root)) < 0)
+			goto out;
+	}
+	if (website && json_object_set_new(d, "website_href",
+	                                   json_string(website)) < 0)
+		goto out;
+	idx = gen_assets_path(a, "search-index.js");
+	if (idx && json_object_set_new(d, "search_index_file",
+	                               json_string(strrchr(idx, '/') + 1)) < 0)
+		goto out;
+	ok = 1;
+out:
+	if (!ok) {
+		json_decref(d);
+		d = NULL;
+	}
+	json_decref(page);
+	json_decref(crumbs);
+	json_decref(kids);
+	free(nav);
+	free(home);
+	free(website);
+	return d;
+}
