@@ -5,9 +5,9 @@
  * fetch() so that search works when the site is opened from file:// too.
  * Its location and the site root are worked out from this script's own
  * address: assets live one level under the root. A layout names a
- * fingerprinted index with data-index on this script's tag, written like
- * any other link of the page (relative to the page); without it the index
- * is ../search-index.js next to the assets folder.
+ * fingerprinted index with data-index on this script's tag, relative to
+ * this script (both live in assets/, so it is the bare file name); without
+ * it the index is ../search-index.js, at the root.
  *
  * The query is cut into terms exactly as the index was: CJK characters
  * into bigrams (a single character stays a unigram), ASCII letters and
@@ -23,9 +23,8 @@
     document.querySelector('script[src*="search"][src$=".js"]');
   if (!script || !script.src) return;
   var ROOT = new URL('../', script.src);
-  var INDEX = script.getAttribute('data-index')
-    ? new URL(script.getAttribute('data-index'), document.baseURI)
-    : new URL('../search-index.js', script.src);
+  var INDEX = new URL(script.getAttribute('data-index') || '../search-index.js',
+    script.src);
   var MAX_RESULTS = 10;
 
   var index = null;      // window.CERTHALL_SEARCH once loaded
