@@ -3,24 +3,26 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "batch/migrations.h"
 
-static int pragmas(sqlite3 *db, const char *path, ch_error *e)
+static int pragmas(sqlite3 *db, const char *path, int readonly, ch_error *e)
 {
-	/* journal_mode answers with a row; exec ignores it. */
+	/* journal_mode answers with a row; exec ignores it. A reader leaves
+	 * the mode as the writer set it. */
 	static const char *const SQL =
 		"PRAGMA journal_mode = WAL;"
 		"PRAGMA synchronous = FULL;"
 		"PRAGMA foreign_keys = ON;";
 
 	sqlite3_busy_timeout(db, 10000);
-	if (sqlite3_exec(db, SQL, NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(db, readonly ? strchr(SQL, ';') + 1 : SQL, NULL, NULL,
+	                 NULL) != SQLITE_OK)
 		return ch_fail(e, path, 0, "cannot set up the database: %s",
 		               sqlite3_errmsg(db));
 	return 0;
@@ -38,7 +40,7 @@ static int open_flags(const char *path, int flags, sqlite3 **out, ch_error *e)
 		return -1;
 	}
 	sqlite3_extended_result_codes(db, 1);
-	if (pragmas(db, path, e) < 0) {
+	if (pragmas(db, path, !(flags & SQLITE_OPEN_READWRITE), e) < 0) {
 		sqlite3_close(db);
 		return -1;
 	}
@@ -70,6 +72,8 @@ int db_open(const char *path, sqlite3 **out, ch_error *e)
 int db_open_existing(const char *path, sqlite3 **out, ch_error *e)
 {
 	struct stat st;
+	sqlite3_stmt *v = NULL;
+	int version = -1;
 
 	*out = NULL;
 	if (stat(path, &st) < 0) {
@@ -78,11 +82,15 @@ int db_open_existing(const char *path, sqlite3 **out, ch_error *e)
 		return ch_fail(e, path, 0, "cannot open the database: %s",
 		               strerror(errno));
 	}
-	/* Read-write, so that WAL recovery works; nothing is written. An old
-	 * schema is brought up to date, which changes no data. */
-	if (open_flags(path, SQLITE_OPEN_READWRITE, out, e) < 0)
+	if (open_flags(path, SQLITE_OPEN_READONLY, out, e) < 0)
 		return -1;
-	if (db_migrate(*out, path, db_schema_version(), e) < 0) {
+	if (sqlite3_prepare_v2(*out, "PRAGMA user_version", -1, &v, NULL) == SQLITE_OK &&
+	    sqlite3_step(v) == SQLITE_ROW)
+		version = sqlite3_column_int(v, 0);
+	sqlite3_finalize(v);
+	if (version != db_schema_version()) {
+		ch_fail(e, path, 0, "database schema version %d, this program needs "
+		        "%d: run certhall-batch init", version, db_schema_version());
 		db_close(*out);
 		*out = NULL;
 		return -1;
@@ -134,11 +142,54 @@ int db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, ch_error *e)
 	return 0;
 }
 
-void db_now(char out[32])
+static int bind_va(sqlite3_stmt *st, const char *types, va_list ap)
 {
-	time_t t = time(NULL);
-	struct tm tm;
+	for (int i = 0; types[i]; i++) {
+		int r;
+		if (types[i] == 's') {
+			const char *v = va_arg(ap, const char *);
+			r = v ? sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT)
+			      : sqlite3_bind_null(st, i + 1);
+		} else {
+			r = sqlite3_bind_int64(st, i + 1, va_arg(ap, long long));
+		}
+		if (r != SQLITE_OK)
+			return -1;
+	}
+	return 0;
+}
 
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+int db_bind(sqlite3_stmt *st, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = bind_va(st, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int db_run(sqlite3 *db, ch_error *e, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	int rc = -1;
+
+	if (db_prepare(db, sql, &st, e) < 0)
+		return -1;
+	va_start(ap, types);
+	if (bind_va(st, types, ap) < 0) {
+		db_fail(db, e, "database error");
+		goto out;
+	}
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_fail(db, e, "database error");
+		goto out;
+	}
+	rc = 0;
+out:
+	va_end(ap);
+	sqlite3_finalize(st);
+	return rc;
 }

@@ -12,8 +12,8 @@
 /* Opens (creating it 0600 if absent) and migrates to the newest schema.
  * A database newer than this program is refused. */
 int db_open(const char *path, sqlite3 **out, ch_error *e);
-/* Opens an existing database without changing it (check, status):
- * NULL in *out, and 0, when the file does not exist. */
+/* Opens an existing database read-only (check, status): NULL in *out, and
+ * 0, when the file does not exist; an out-of-date schema is an error. */
 int db_open_existing(const char *path, sqlite3 **out, ch_error *e);
 void db_close(sqlite3 *db);
 
@@ -25,10 +25,12 @@ int db_commit(sqlite3 *db, ch_error *e);
 void db_rollback(sqlite3 *db);
 /* Prepares sql; on failure fills e with SQLite's message. */
 int db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, ch_error *e);
+/* Runs one statement that returns no rows, binding the arguments named by
+ * types: 's' a string (NULL binds NULL), 'i' a long long. */
+int db_run(sqlite3 *db, ch_error *e, const char *sql, const char *types, ...);
+/* Binds arguments the same way to a prepared statement. */
+int db_bind(sqlite3_stmt *st, const char *types, ...);
 /* Fills e with the database's last error and returns -1. */
 int db_fail(sqlite3 *db, ch_error *e, const char *what);
-
-/* The current time as stored: UTC, "YYYY-MM-DDTHH:MM:SSZ". */
-void db_now(char out[32]);
 
 #endif

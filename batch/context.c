@@ -1,0 +1,208 @@
+/* context.c: loading the configuration and the content the batch uses. */
+#include "batch/context.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/fsutil.h"
+#include "common/yaml.h"
+
+#define CONTENT_MAX_BYTES (4u << 20)
+
+static int content_path(const batch_ctx *ctx, const char *rel, char *out,
+                        size_t n, ch_error *e)
+{
+	if ((size_t)snprintf(out, n, "%s/%s", ctx->cfg.content, rel) >= n)
+		return ch_fail(e, ctx->cfg.content, 0, "content path too long");
+	return 0;
+}
+
+static int load_schema(batch_ctx *ctx, ch_error *e)
+{
+	char path[4096], *text = NULL;
+	size_t len;
+	int rc;
+
+	if (content_path(ctx, "forms/application.yaml", path, sizeof path, e) < 0 ||
+	    ch_read_file(path, CONTENT_MAX_BYTES, &text, &len, e) < 0)
+		return -1;
+	rc = ch_schema_load(text, len, path, &ctx->schema, e);
+	free(text);
+	return rc;
+}
+
+static int load_fees(batch_ctx *ctx, ch_error *e)
+{
+	char path[4096], *text = NULL;
+	size_t len;
+	int rc;
+
+	if (ctx->cfg.has_fees) {
+		ctx->fees = ctx->cfg.fees;
+		return 0;
+	}
+	if (content_path(ctx, "fees.yaml", path, sizeof path, e) < 0 ||
+	    ch_read_file(path, CONTENT_MAX_BYTES, &text, &len, e) < 0)
+		return -1;
+	rc = ch_fees_load(text, len, path, &ctx->fees, e);
+	free(text);
+	return rc;
+}
+
+static char *dup_str(json_t *v)
+{
+	return json_is_string(v) ? strdup(json_string_value(v)) : NULL;
+}
+
+static int load_notice(batch_ctx *ctx, const char *id, notice_text *n,
+                       ch_error *e)
+{
+	char rel[64], path[4096], *text = NULL;
+	size_t len, body_len;
+	const char *body;
+	json_t *meta = NULL;
+	int body_line, rc = -1;
+
+	snprintf(rel, sizeof rel, "notices/%s.md", id);
+	if (content_path(ctx, rel, path, sizeof path, e) < 0 ||
+	    ch_read_file(path, CONTENT_MAX_BYTES, &text, &len, e) < 0)
+		goto out;
+	if (ch_front_matter(text, len, path, &meta, &body, &body_len, &body_line,
+	                    e) < 0)
+		goto out;
+	while (body_len && (*body == '\n' || *body == '\r')) {
+		body++;
+		body_len--;
+	}
+	while (body_len && (body[body_len - 1] == '\n' || body[body_len - 1] == '\r'))
+		body_len--;
+	n->id = strdup(id);
+	n->channel = dup_str(json_object_get(meta, "channel"));
+	n->subject = dup_str(json_object_get(meta, "subject"));
+	n->body = strndup(body, body_len);
+	if (!n->id || !n->body) {
+		ch_fail(e, path, 0, "out of memory");
+		goto out;
+	}
+	if (!n->channel)
+		n->channel = strdup("both");
+	if (!n->channel) {
+		ch_fail(e, path, 0, "out of memory");
+		goto out;
+	}
+	if (strcmp(n->channel, "sms") && strcmp(n->channel, "email") &&
+	    strcmp(n->channel, "both")) {
+		ch_fail(e, path, 0, "channel must be sms, email or both, not '%s'",
+		        n->channel);
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(meta);
+	free(text);
+	return rc;
+}
+
+/* hotline and website for the notices; the site's settings are optional
+ * for the batch, so a missing file leaves them empty. */
+static int load_site(batch_ctx *ctx, ch_error *e)
+{
+	char path[4096], *text = NULL;
+	size_t len;
+	json_t *site = NULL;
+	int rc = -1;
+
+	if (content_path(ctx, "site.yaml", path, sizeof path, e) < 0)
+		return -1;
+	if (ch_read_file(path, CONTENT_MAX_BYTES, &text, &len, NULL) == 0) {
+		site = ch_yaml_parse(text, len, path, 1, e);
+		if (!site)
+			goto out;
+	}
+	ctx->hotline = dup_str(json_object_get(site, "hotline"));
+	ctx->website = dup_str(json_object_get(site, "website"));
+	if (!ctx->hotline)
+		ctx->hotline = strdup("");
+	if (!ctx->website)
+		ctx->website = strdup("");
+	if (!ctx->hotline || !ctx->website) {
+		ch_fail(e, path, 0, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(site);
+	free(text);
+	return rc;
+}
+
+int context_load(const char *config_path, batch_ctx *ctx, ch_error *e)
+{
+	memset(ctx, 0, sizeof *ctx);
+	if (config_load(config_path, &ctx->cfg, e) < 0)
+		return -1;
+	if (load_schema(ctx, e) < 0 || load_fees(ctx, e) < 0 ||
+	    load_notice(ctx, "accepted", &ctx->accepted, e) < 0 ||
+	    load_notice(ctx, "rejected", &ctx->rejected, e) < 0 ||
+	    load_site(ctx, e) < 0) {
+		context_free(ctx);
+		return -1;
+	}
+	return 0;
+}
+
+static void notice_free(notice_text *n)
+{
+	free(n->id);
+	free(n->channel);
+	free(n->subject);
+	free(n->body);
+}
+
+void context_free(batch_ctx *ctx)
+{
+	config_free(&ctx->cfg);
+	ch_schema_free(ctx->schema);
+	notice_free(&ctx->accepted);
+	notice_free(&ctx->rejected);
+	free(ctx->hotline);
+	free(ctx->website);
+	memset(ctx, 0, sizeof *ctx);
+}
+
+char *notice_render(const char *tmpl, json_t *vars)
+{
+	ch_buf b = CH_BUF_INIT;
+	const char *p = tmpl;
+
+	while (*p) {
+		const char *open = strchr(p, '{'), *close;
+		json_t *v = NULL;
+		if (!open) {
+			ch_buf_puts(&b, p);
+			break;
+		}
+		ch_buf_append(&b, p, (size_t)(open - p));
+		close = strchr(open + 1, '}');
+		if (close && close - open - 1 < 64) {
+			char name[64];
+			memcpy(name, open + 1, (size_t)(close - open - 1));
+			name[close - open - 1] = '\0';
+			v = json_object_get(vars, name);
+		}
+		if (json_is_string(v)) {
+			ch_buf_puts(&b, json_string_value(v));
+			p = close + 1;
+		} else {
+			ch_buf_putc(&b, '{');
+			p = open + 1;
+		}
+	}
+	if (!ch_buf_ok(&b)) {
+		ch_buf_free(&b);
+		return NULL;
+	}
+	return ch_buf_detach(&b, NULL);
+}

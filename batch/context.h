@@ -1,0 +1,40 @@
+/* context.h: what every command of the batch works with, loaded once:
+ * the configuration, the form schema, the fee schedule (the config's, or
+ * content/fees.yaml) and the notice texts (content/notices/<id>.md) with
+ * the contact details they mention (content/site.yaml). The context owns
+ * all of it: context_free(). */
+#ifndef BATCH_CONTEXT_H
+#define BATCH_CONTEXT_H
+
+#include <jansson.h>
+
+#include "batch/config.h"
+#include "common/error.h"
+#include "common/fees.h"
+#include "common/schema.h"
+
+typedef struct notice_text {
+	char *id;      /* accepted, rejected, ... */
+	char *channel; /* sms, email or both */
+	char *subject; /* e-mail subject template, NULL if none */
+	char *body;    /* template with {placeholders} */
+} notice_text;
+
+typedef struct batch_ctx {
+	batch_config cfg;
+	ch_schema *schema;
+	ch_fees fees;
+	notice_text accepted;
+	notice_text rejected;
+	char *hotline; /* from content/site.yaml, "" if absent */
+	char *website;
+} batch_ctx;
+
+int context_load(const char *config_path, batch_ctx *ctx, ch_error *e);
+void context_free(batch_ctx *ctx);
+
+/* A malloc'd copy of tmpl with each {name} replaced by vars' string
+ * "name"; unknown placeholders stay as written. NULL when out of memory. */
+char *notice_render(const char *tmpl, json_t *vars);
+
+#endif

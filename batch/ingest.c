@@ -1,0 +1,401 @@
+/* ingest.c: the intake run (see ingest.h). */
+#include "batch/ingest.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "batch/appid.h"
+#include "batch/db.h"
+#include "batch/move.h"
+#include "batch/record.h"
+#include "batch/result.h"
+#include "batch/store.h"
+#include "common/fsutil.h"
+#include "common/progress.h"
+#include "common/sha256.h"
+
+#define PROG "certhall-batch"
+#define PROGRESS_FROM 10
+
+typedef struct list {
+	char **v;
+	size_t n, cap;
+} list;
+
+static int list_add(list *l, const char *a, const char *b)
+{
+	size_t need = strlen(a) + (b ? strlen(b) + 2 : 1);
+	char *s;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		char **v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	s = malloc(need);
+	if (!s)
+		return -1;
+	if (b)
+		snprintf(s, need, "%s/%s", a, b);
+	else
+		snprintf(s, need, "%s", a);
+	l->v[l->n++] = s;
+	return 0;
+}
+
+static void list_free(list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int is_zip_name(const char *p)
+{
+	size_t n = strlen(p);
+	return n > 4 && !strcasecmp(p + n - 4, ".zip");
+}
+
+static void note(const char *path, const char *msg)
+{
+	fprintf(stderr, PROG ": %s: %s\n", path, msg);
+}
+
+/* A file argument or a folder's regular *.zip files, sorted by name so a
+ * run is repeatable. Anything else is reported and left. */
+static int collect(const char *arg, list *l, ingest_stats *st, ch_error *e)
+{
+	struct stat sb;
+	DIR *d;
+	struct dirent *de;
+	size_t first = l->n;
+
+	if (lstat(arg, &sb) < 0)
+		return ch_fail(e, arg, 0, "cannot read: %s", strerror(errno));
+	if (S_ISREG(sb.st_mode)) {
+		if (!is_zip_name(arg)) {
+			note(arg, "not a .zip file, left where it is");
+			st->skipped++;
+			return 0;
+		}
+		return list_add(l, arg, NULL) < 0 ? ch_fail(e, arg, 0, "out of memory") : 0;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		note(arg, "not a regular file, left where it is");
+		st->skipped++;
+		return 0;
+	}
+	d = opendir(arg);
+	if (!d)
+		return ch_fail(e, arg, 0, "cannot read the folder: %s", strerror(errno));
+	while ((de = readdir(d))) {
+		char p[4200];
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(p, sizeof p, "%s/%s", arg, de->d_name);
+		if (lstat(p, &sb) < 0)
+			continue;
+		if (!S_ISREG(sb.st_mode) || !is_zip_name(de->d_name)) {
+			note(p, S_ISREG(sb.st_mode) ? "not a .zip file, left where it is"
+			                            : "not a regular file, left where it is");
+			st->skipped++;
+			continue;
+		}
+		if (list_add(l, arg, de->d_name) < 0) {
+			closedir(d);
+			return ch_fail(e, arg, 0, "out of memory");
+		}
+	}
+	closedir(d);
+	qsort(l->v + first, l->n - first, sizeof *l->v, by_name);
+	return 0;
+}
+
+int ingest_file_sha256(const char *path, char out[65], ch_error *e)
+{
+	char buf[65536];
+	ch_sha256 h;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return ch_fail(e, path, 0, "cannot open: %s", strerror(errno));
+	ch_sha256_init(&h);
+	while ((r = read(fd, buf, sizeof buf)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			close(fd);
+			return ch_fail(e, path, 0, "cannot read: %s", strerror(errno));
+		}
+		ch_sha256_update(&h, buf, (size_t)r);
+	}
+	close(fd);
+	ch_sha256_hex(&h, out);
+	return 0;
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+/* What a bundle seen before was: 1 and the fields, 0 if never seen. */
+typedef struct seen {
+	char outcome[16];
+	char application_id[64];
+	long revision;
+	char order_no[32];
+} seen;
+
+static int lookup_seen(sqlite3 *db, const char *sha, seen *s, ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1, r;
+
+	memset(s, 0, sizeof *s);
+	if (db_prepare(db,
+	               "SELECT b.outcome, b.application_id, b.revision, a.order_no"
+	               " FROM bundles b LEFT JOIN applications a"
+	               " ON a.application_id = b.application_id AND b.outcome = 'accepted'"
+	               " WHERE b.sha256 = ?", &st, e) < 0)
+		return -1;
+	db_bind(st, "s", sha);
+	r = sqlite3_step(st);
+	if (r == SQLITE_DONE) {
+		rc = 0;
+	} else if (r == SQLITE_ROW) {
+		snprintf(s->outcome, sizeof s->outcome, "%s",
+		         (const char *)sqlite3_column_text(st, 0));
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			snprintf(s->application_id, sizeof s->application_id, "%s",
+			         (const char *)sqlite3_column_text(st, 1));
+		s->revision = (long)sqlite3_column_int64(st, 2);
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			snprintf(s->order_no, sizeof s->order_no, "%s",
+			         (const char *)sqlite3_column_text(st, 3));
+		rc = 1;
+	} else {
+		db_fail(db, e, "database error");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static long max_revision(sqlite3 *db, const char *aid, ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	long v = -1;
+
+	if (db_prepare(db, "SELECT coalesce(max(revision), 0) FROM revisions"
+	               " WHERE application_id = ?", &st, e) < 0)
+		return -1;
+	db_bind(st, "s", aid);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = (long)sqlite3_column_int64(st, 0);
+	else
+		db_fail(db, e, "database error");
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int store_documents(batch_ctx *ctx, bundle *b, ch_error *e)
+{
+	for (size_t i = 0; i < b->nentries; i++) {
+		store_tx *tx;
+		if (!b->entries[i].listed || store_has(ctx->cfg.store, b->entries[i].sha256))
+			continue;
+		if (store_begin(ctx->cfg.store, &tx, e) < 0)
+			return -1;
+		if (bundle_copy_entry(b, i, store_write, tx, e) < 0) {
+			store_abort(tx);
+			return -1;
+		}
+		if (store_commit(tx, b->entries[i].sha256, NULL, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+typedef struct run {
+	batch_ctx *ctx;
+	sqlite3 *db;
+	FILE *out;
+	ingest_stats *st;
+} run;
+
+static void move_after(const run *r, const char *path, int accepted)
+{
+	char final[1024];
+	ch_error e;
+
+	if (move_into(path, accepted ? r->ctx->cfg.done : r->ctx->cfg.rejected,
+	              final, sizeof final, &e) < 0) {
+		ch_error_print(&e, PROG);
+		r->st->failed++;
+	}
+}
+
+/* The application a bundle is for, when its form names one usably. */
+static void identify(const bundle *b, intake *in)
+{
+	json_t *id = b ? json_object_get(b->app, "application_id") : NULL;
+	json_t *rev = b ? json_object_get(b->app, "revision") : NULL;
+
+	in->application_id = NULL;
+	in->revision = 0;
+	if (json_is_string(id) && appid_is_canonical(json_string_value(id)) &&
+	    json_is_integer(rev) && json_integer_value(rev) >= 1 &&
+	    json_integer_value(rev) <= 1000000) {
+		in->application_id = json_string_value(id);
+		in->revision = (long)json_integer_value(rev);
+	}
+}
+
+/* One bundle. -1 only for a database failure that ends the run. */
+static int one(const run *r, const char *path, ch_error *fatal_e)
+{
+	batch_ctx *ctx = r->ctx;
+	ch_findings f = CH_FINDINGS_INIT;
+	bundle *b = NULL;
+	ch_error e;
+	char sha[65];
+	seen s;
+	intake in;
+	int rc = 0, k;
+
+	if (bundle_open(path, ctx->schema, &ctx->cfg.limits, 0, &b, &f, &e) < 0)
+		goto failed;
+	if (b)
+		memcpy(sha, b->sha256, sizeof sha);
+	else if (ingest_file_sha256(path, sha, &e) < 0)
+		goto failed;
+	k = lookup_seen(r->db, sha, &s, &e);
+	if (k < 0)
+		goto fatal;
+	if (k == 1) {
+		result_emit(r->out, base_name(path), sha, "duplicate", s.application_id,
+		     s.revision, s.order_no, NULL);
+		r->st->duplicate++;
+		move_after(r, path, !strcmp(s.outcome, "accepted"));
+		goto out;
+	}
+	memset(&in, 0, sizeof in);
+	in.file_name = base_name(path);
+	in.sha256 = sha;
+	in.b = b;
+	in.f = &f;
+	identify(b, &in);
+	if (in.application_id) {
+		long max = max_revision(r->db, in.application_id, &e);
+		if (max < 0)
+			goto fatal;
+		if (in.revision <= max) {
+			in.stale = 1;
+			if (ch_findings_add(&f, ctx->schema, "REVISION_STALE", CH_LEVEL_ERROR,
+			                    "revision", "revision", NULL) < 0)
+				goto oom;
+		}
+	} else if (b && b->app && !ch_findings_errors(&f)) {
+		/* The form check should have caught it; never accept a bundle
+		 * that cannot be filed under an application. */
+		if (ch_findings_add(&f, ctx->schema, "FORM_REQUIRED", CH_LEVEL_ERROR,
+		                    "application_id", "申请编号", NULL) < 0)
+			goto oom;
+	}
+	in.accepted = b && b->app && in.application_id && !ch_findings_errors(&f);
+	if (in.accepted && store_documents(ctx, b, &e) < 0)
+		goto failed;
+	if (record_intake(ctx, r->db, &in, &e) < 0)
+		goto fatal;
+	result_emit(r->out, in.file_name, sha, in.accepted ? "accepted" : "rejected",
+	     in.application_id, in.revision, in.order_no, &f);
+	if (in.accepted)
+		r->st->accepted++;
+	else
+		r->st->rejected++;
+	move_after(r, path, in.accepted);
+	goto out;
+oom:
+	ch_fail(&e, path, 0, "out of memory");
+failed:
+	ch_error_print(&e, PROG);
+	r->st->failed++;
+	goto out;
+fatal:
+	*fatal_e = e;
+	rc = -1;
+out:
+	bundle_close(b);
+	ch_findings_free(&f);
+	return rc;
+}
+
+int ingest_make_folders(const batch_config *c, ch_error *e)
+{
+	char dbdir[4096], *slash;
+
+	snprintf(dbdir, sizeof dbdir, "%s", c->database);
+	slash = strrchr(dbdir, '/');
+	if (slash) {
+		*slash = '\0';
+		if (*dbdir && ch_mkdirs(dbdir, 0700, e) < 0)
+			return -1;
+	}
+	if (store_init(c->store, e) < 0 || ch_mkdirs(c->inbox, 0700, e) < 0 ||
+	    ch_mkdirs(c->done, 0700, e) < 0 || ch_mkdirs(c->rejected, 0700, e) < 0)
+		return -1;
+	return 0;
+}
+
+int ingest_run(batch_ctx *ctx, sqlite3 *db, char *const *paths, size_t npaths,
+               FILE *out, ingest_stats *st, ch_error *e)
+{
+	list l = {0};
+	run r = {ctx, db, out, st};
+	ch_progress bar;
+	int rc = -1, many;
+
+	memset(st, 0, sizeof *st);
+	if (npaths == 0) {
+		if (collect(ctx->cfg.inbox, &l, st, e) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < npaths; i++)
+		if (collect(paths[i], &l, st, e) < 0)
+			goto out;
+	/* A bar for a handful of bundles would only flicker. */
+	many = l.n >= PROGRESS_FROM;
+	if (many)
+		ch_progress_start(&bar, "ingest", l.n);
+	for (size_t i = 0; i < l.n; i++) {
+		if (one(&r, l.v[i], e) < 0) {
+			if (many)
+				ch_progress_end(&bar);
+			goto out;
+		}
+		if (many)
+			ch_progress_step(&bar, i + 1);
+	}
+	if (many)
+		ch_progress_end(&bar);
+	rc = 0;
+out:
+	list_free(&l);
+	return rc;
+}

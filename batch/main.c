@@ -1,0 +1,283 @@
+/* main.c: certhall-batch's command line: global options, one command,
+ * and the exit status. Every command's work lives in its own module. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "batch/check.h"
+#include "batch/context.h"
+#include "batch/db.h"
+#include "batch/ingest.h"
+#include "batch/migrations.h"
+#include "batch/status.h"
+
+#define PROG "certhall-batch"
+
+enum { EXIT_OK = 0, EXIT_FOUND = 1, EXIT_USAGE = 2 };
+
+typedef struct command {
+	const char *name;
+	const char *usage;
+	const char *help;
+	int (*run)(const char *config, int argc, char **argv);
+} command;
+
+static int cmd_init(const char *config, int argc, char **argv);
+static int cmd_ingest(const char *config, int argc, char **argv);
+static int cmd_check(const char *config, int argc, char **argv);
+static int cmd_status(const char *config, int argc, char **argv);
+static int cmd_help(const char *config, int argc, char **argv);
+
+static const command COMMANDS[] = {
+	{"init", "init",
+	 "Creates the database (or upgrades its schema), the document store and\n"
+	 "the inbox, done and rejected folders; all private to this user.",
+	 cmd_init},
+	{"ingest", "ingest [PATH...]",
+	 "Takes every *.zip bundle of the given files and folders (default: the\n"
+	 "inbox), records each in one transaction and prints one JSON line per\n"
+	 "bundle (BUNDLE.md); then moves it to done/ or rejected/. A bundle\n"
+	 "ingested before is reported as duplicate and changes nothing.",
+	 cmd_ingest},
+	{"check", "check [--json] PATH",
+	 "Runs every check of ingest on a bundle or a bare application.json and\n"
+	 "prints the findings; changes nothing. Exit 1 when there are errors.",
+	 cmd_check},
+	{"status", "status [--json] ID",
+	 "Shows an application's progress by 申请编号 or 订单号: state, amounts\n"
+	 "in fen, history (Asia/Shanghai time) and what is awaited next. ID and\n"
+	 "mobile numbers are masked. Exit 1 when there is no such application.",
+	 cmd_status},
+	{"help", "help [COMMAND]", "Shows this help, or one command's.", cmd_help},
+};
+#define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: " PROG " [--config FILE] <command> [options]\n\n"
+	           "commands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %s\n", COMMANDS[i].usage);
+	fprintf(f, "\nThe configuration is FILE, else $CERTHALL_CONFIG, else the "
+	           "defaults (var/, content/).\n"
+	           "Exit status: 0 success, 1 errors found / not found / bundles "
+	           "left unprocessed,\n2 usage or system error. See "
+	           PROG "(1).\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, PROG ": ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see " PROG " --help)\n");
+	return EXIT_USAGE;
+}
+
+static const command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(COMMANDS[i].name, name))
+			return &COMMANDS[i];
+	return NULL;
+}
+
+static int fail(const ch_error *e)
+{
+	ch_error_print(e, PROG);
+	return EXIT_USAGE;
+}
+
+static int cmd_help(const char *config, int argc, char **argv)
+{
+	const command *c;
+
+	if (argc < 2) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	c = find_command(argv[1]);
+	if (!c)
+		return usage_error("unknown command '%s'", argv[1]);
+	printf("usage: " PROG " [--config FILE] %s\n\n%s\n", c->usage, c->help);
+	return EXIT_OK;
+}
+
+static int cmd_init(const char *config, int argc, char **argv)
+{
+	batch_ctx ctx;
+	sqlite3 *db = NULL;
+	ch_error e;
+
+	if (argc > 1)
+		return usage_error("init takes no arguments, got '%s'", argv[1]);
+	if (context_load(config, &ctx, &e) < 0)
+		return fail(&e);
+	if (ingest_make_folders(&ctx.cfg, &e) < 0 ||
+	    db_open(ctx.cfg.database, &db, &e) < 0) {
+		context_free(&ctx);
+		return fail(&e);
+	}
+	printf("database %s (schema version %d)\nstore    %s\ninbox    %s\n"
+	       "done     %s\nrejected %s\n", ctx.cfg.database, db_schema_version(),
+	       ctx.cfg.store, ctx.cfg.inbox, ctx.cfg.done, ctx.cfg.rejected);
+	db_close(db);
+	context_free(&ctx);
+	return EXIT_OK;
+}
+
+static int cmd_ingest(const char *config, int argc, char **argv)
+{
+	batch_ctx ctx;
+	sqlite3 *db = NULL;
+	ingest_stats st;
+	ch_error e;
+	int rc = EXIT_USAGE;
+
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1])
+			return usage_error("ingest: unknown option '%s'", argv[i]);
+	if (context_load(config, &ctx, &e) < 0)
+		return fail(&e);
+	if (ingest_make_folders(&ctx.cfg, &e) < 0 ||
+	    db_open(ctx.cfg.database, &db, &e) < 0 ||
+	    ingest_run(&ctx, db, argv + 1, (size_t)argc - 1, stdout, &st, &e) < 0) {
+		fail(&e);
+		goto out;
+	}
+	fprintf(stderr, PROG ": ingest: %zu accepted, %zu rejected, %zu duplicate"
+	        ", %zu left unprocessed, %zu not bundles\n", st.accepted,
+	        st.rejected, st.duplicate, st.failed, st.skipped);
+	rc = st.failed ? EXIT_FOUND : EXIT_OK;
+out:
+	db_close(db);
+	context_free(&ctx);
+	return rc;
+}
+
+/* [--json] ARG: exactly one operand. */
+static int one_operand(int argc, char **argv, int *json, const char **arg)
+{
+	*json = 0;
+	*arg = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			*json = 1;
+		else if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--") != 0)
+			return usage_error("unknown option '%s'", argv[i]);
+		else if (*arg)
+			return usage_error("one operand expected, also got '%s'", argv[i]);
+		else if (strcmp(argv[i], "--") != 0)
+			*arg = argv[i];
+	}
+	if (!*arg)
+		return usage_error("%s: an operand is missing", argv[0]);
+	return EXIT_OK;
+}
+
+static int cmd_check(const char *config, int argc, char **argv)
+{
+	batch_ctx ctx;
+	ch_error e;
+	const char *path;
+	size_t errors = 0;
+	int json, rc = one_operand(argc, argv, &json, &path);
+
+	if (rc != EXIT_OK)
+		return rc;
+	if (context_load(config, &ctx, &e) < 0)
+		return fail(&e);
+	if (check_run(&ctx, path, json, stdout, &errors, &e) < 0)
+		rc = fail(&e);
+	else
+		rc = errors ? EXIT_FOUND : EXIT_OK;
+	context_free(&ctx);
+	return rc;
+}
+
+static int cmd_status(const char *config, int argc, char **argv)
+{
+	batch_config cfg;
+	sqlite3 *db = NULL;
+	ch_error e;
+	const char *id;
+	int json, rc = one_operand(argc, argv, &json, &id);
+
+	if (rc != EXIT_OK)
+		return rc;
+	if (config_load(config, &cfg, &e) < 0)
+		return fail(&e);
+	if (db_open_existing(cfg.database, &db, &e) < 0) {
+		rc = fail(&e);
+	} else if (!db) {
+		fprintf(stderr, PROG ": %s: no database yet (run " PROG " init)\n",
+		        cfg.database);
+		rc = EXIT_USAGE;
+	} else {
+		switch (status_run(db, id, json, stdout, &e)) {
+		case 0:
+			rc = EXIT_OK;
+			break;
+		case 1:
+			ch_error_print(&e, PROG);
+			rc = EXIT_FOUND;
+			break;
+		default:
+			rc = fail(&e);
+		}
+	}
+	db_close(db);
+	config_free(&cfg);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *config = NULL;
+	const command *c;
+	int i = 1;
+
+	/* The database, the store and the result folders are the batch
+	 * user's alone (DESIGN.md 6), whatever the caller's umask. */
+	umask(077);
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf(PROG " " CERTHALL_VERSION "\n");
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--config")) {
+			if (i + 1 >= argc)
+				return usage_error("%s needs a file", argv[i]);
+			config = argv[i + 1];
+			i += 2;
+		} else if (!strncmp(argv[i], "--config=", 9)) {
+			config = argv[i] + 9;
+			i++;
+		} else {
+			return usage_error("unknown option '%s'", argv[i]);
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	c = find_command(argv[i]);
+	if (!c)
+		return usage_error("unknown command '%s'", argv[i]);
+	/* `certhall-batch ingest --help` is help, not a file named --help. */
+	for (int k = i + 1; k < argc; k++)
+		if (!strcmp(argv[k], "--help")) {
+			char *h[] = {"help", argv[i]};
+			return cmd_help(config, 2, h);
+		}
+	{
+		int rc = c->run(config, argc - i, argv + i);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fprintf(stderr, PROG ": cannot write the output\n");
+			return EXIT_USAGE;
+		}
+		return rc;
+	}
+}

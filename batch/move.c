@@ -1,0 +1,127 @@
+/* move.c: moving files without overwriting (see move.h). */
+#define _GNU_SOURCE /* renameat2 and RENAME_NOREPLACE */
+#include "batch/move.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/fsutil.h"
+
+#define MAX_TRIES 10000
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+/* name.zip, then name.2.zip, name.3.zip ... */
+static int candidate(const char *dir, const char *base, int k, char *out,
+                     size_t n)
+{
+	const char *dot = strrchr(base, '.');
+	int len;
+
+	if (k == 1)
+		len = snprintf(out, n, "%s/%s", dir, base);
+	else if (dot && dot != base)
+		len = snprintf(out, n, "%s/%.*s.%d%s", dir, (int)(dot - base), base,
+		               k, dot);
+	else
+		len = snprintf(out, n, "%s/%s.%d", dir, base, k);
+	return len < 0 || (size_t)len >= n ? -1 : 0;
+}
+
+/* Copy for the cross-file-system case: to a temporary name in dir, synced,
+ * then linked to dest without replacing, so a half copy never has a
+ * bundle's name. */
+static int copy_no_replace(const char *src, const char *dir, const char *dest,
+                           ch_error *e)
+{
+	char tmp[4200], buf[65536];
+	int in = -1, out = -1, rc = -1;
+	ssize_t r;
+
+	snprintf(tmp, sizeof tmp, "%s/.moving-XXXXXX", dir);
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		ch_fail(e, src, 0, "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	out = mkstemp(tmp);
+	if (out < 0) {
+		ch_fail(e, dir, 0, "cannot create a file: %s", strerror(errno));
+		tmp[0] = '\0';
+		goto out;
+	}
+	while ((r = read(in, buf, sizeof buf)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || write(out, buf, (size_t)r) != r) {
+			ch_fail(e, src, 0, "cannot copy: %s", strerror(errno));
+			goto out;
+		}
+	}
+	if (fsync(out) < 0) {
+		ch_fail(e, tmp, 0, "cannot fsync: %s", strerror(errno));
+		goto out;
+	}
+	if (link(tmp, dest) < 0) {
+		if (errno != EEXIST)
+			ch_fail(e, dest, 0, "cannot move: %s", strerror(errno));
+		rc = errno == EEXIST ? 1 : -1;
+		goto out;
+	}
+	rc = 0;
+out:
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	if (tmp[0])
+		unlink(tmp);
+	return rc;
+}
+
+int move_into(const char *src, const char *dir, char *final, size_t n,
+              ch_error *e)
+{
+	char dest[4200], srcdir[4200];
+	const char *base = base_name(src);
+
+	for (int k = 1; k <= MAX_TRIES; k++) {
+		int r;
+		if (candidate(dir, base, k, dest, sizeof dest) < 0)
+			return ch_fail(e, src, 0, "path too long");
+		r = renameat2(AT_FDCWD, src, AT_FDCWD, dest, RENAME_NOREPLACE);
+		if (r < 0 && errno == EEXIST)
+			continue;
+		if (r < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS)) {
+			r = copy_no_replace(src, dir, dest, e);
+			if (r == 1)
+				continue;
+			if (r < 0)
+				return -1;
+			if (ch_fsync_dir(dir, e) < 0)
+				return -1;
+			if (unlink(src) < 0)
+				return ch_fail(e, src, 0, "moved, but cannot remove: %s",
+				               strerror(errno));
+		} else if (r < 0) {
+			return ch_fail(e, src, 0, "cannot move to %s: %s", dir,
+			               strerror(errno));
+		}
+		snprintf(final, n, "%s", dest + strlen(dir) + 1);
+		snprintf(srcdir, sizeof srcdir, "%s", src);
+		if (ch_fsync_dir(dir, e) < 0 || ch_fsync_dir(dirname(srcdir), e) < 0)
+			return -1;
+		return 0;
+	}
+	return ch_fail(e, src, 0, "no free name left in %s", dir);
+}

@@ -1,0 +1,17 @@
+/* move.h: moving a processed bundle into done/ or rejected/. A file there
+ * is never overwritten (a name taken gets ".2", ".3", ... before its
+ * extension) and nothing is deleted: across file systems the file is
+ * copied and synced before the original is removed. */
+#ifndef BATCH_MOVE_H
+#define BATCH_MOVE_H
+
+#include <stddef.h>
+
+#include "common/error.h"
+
+/* Moves src into folder dir under its own base name (or a free variant);
+ * the name it got is written to final (size n). Both folders are synced. */
+int move_into(const char *src, const char *dir, char *final, size_t n,
+              ch_error *e);
+
+#endif

@@ -1,0 +1,150 @@
+/* notice.c: notices into the outbox (see notice.h). */
+#include "batch/notice.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch/db.h"
+#include "common/buf.h"
+#include "common/validate.h"
+
+void notice_yuan(long long fen, char out[32])
+{
+	snprintf(out, 32, "%s%lld.%02lld", fen < 0 ? "-" : "",
+	         (fen < 0 ? -fen : fen) / 100, (fen < 0 ? -fen : fen) % 100);
+}
+
+/* How to pay, by the payment method chosen on the form. The order number
+ * in the memo is what reconciliation matches. */
+static const char *payment_text(json_t *app)
+{
+	const char *m = json_string_value(json_object_get(app, "payment_method"));
+
+	if (m && !strcmp(m, "online"))
+		return "请登录深圳CA网上营业厅，在“个人中心—我的订单”中通过支付宝或微信"
+		       "缴费；缴费后将向贵司对公账户小额打款，请向财务获取随机验证码完成"
+		       "金融认证。";
+	return "请通过公对公转账汇款，并在附言中注明订单号{order_no}。";
+}
+
+static char *reasons(const ch_findings *f)
+{
+	ch_buf b = CH_BUF_INIT;
+	int k = 0;
+
+	for (size_t i = 0; f && i < f->n; i++) {
+		if (f->v[i].level != CH_LEVEL_ERROR)
+			continue;
+		ch_buf_printf(&b, "%s%d. %s", k ? "；" : "", k + 1, f->v[i].message);
+		k++;
+	}
+	if (!ch_buf_ok(&b)) {
+		ch_buf_free(&b);
+		return NULL;
+	}
+	return ch_buf_detach(&b, NULL);
+}
+
+static json_t *variables(batch_ctx *ctx, json_t *app, const char *aid,
+                         const char *order_no, long long amount_fen,
+                         const ch_findings *f)
+{
+	json_t *v = json_object();
+	char yuan[32], *r = reasons(f), *pay = NULL;
+	const char *org;
+	json_t *tmp = NULL;
+
+	if (!v || !r)
+		goto fail;
+	notice_yuan(amount_fen, yuan);
+	json_object_set_new(v, "application_id", json_string(aid));
+	json_object_set_new(v, "order_no", json_string(order_no ? order_no : ""));
+	org = json_string_value(json_object_get(json_object_get(app, "organization"),
+	                                        "name"));
+	json_object_set_new(v, "organization", json_string(org ? org : ""));
+	json_object_set_new(v, "amount", json_string(yuan));
+	json_object_set_new(v, "reasons", json_string(r));
+	json_object_set_new(v, "hotline", json_string(ctx->hotline));
+	json_object_set_new(v, "website", json_string(ctx->website));
+	/* The payment text names the order number itself. */
+	tmp = json_object();
+	if (!tmp)
+		goto fail;
+	json_object_set_new(tmp, "order_no", json_string(order_no ? order_no : ""));
+	pay = notice_render(payment_text(app), tmp);
+	if (!pay)
+		goto fail;
+	json_object_set_new(v, "payment_instructions", json_string(pay));
+	json_decref(tmp);
+	free(pay);
+	free(r);
+	return v;
+fail:
+	json_decref(tmp);
+	json_decref(v);
+	free(r);
+	return NULL;
+}
+
+static int queue_one(sqlite3 *db, const notice_text *n, const char *channel,
+                     const char *recipient, json_t *vars, const char *aid,
+                     long revision, const char *now, ch_error *e)
+{
+	json_t *payload = json_object();
+	char *text = notice_render(n->body, vars);
+	char *subject = n->subject ? notice_render(n->subject, vars) : NULL;
+	char *dump = NULL;
+	int rc = -1;
+
+	if (!payload || !text || (n->subject && !subject))
+		goto oom;
+	if (!strcmp(channel, "email") && subject)
+		json_object_set_new(payload, "subject", json_string(subject));
+	json_object_set_new(payload, "text", json_string(text));
+	json_object_set(payload, "vars", vars);
+	dump = json_dumps(payload, JSON_COMPACT);
+	if (!dump)
+		goto oom;
+	rc = db_run(db, e,
+	            "INSERT INTO outbox (application_id, revision, notice, channel,"
+	            " recipient, payload, created_at) VALUES (?,?,?,?,?,?,?)"
+	            " ON CONFLICT DO NOTHING",
+	            "sisssss", aid, (long long)revision, n->id, channel, recipient,
+	            dump, now);
+	goto out;
+oom:
+	ch_fail(e, NULL, 0, "out of memory");
+out:
+	free(dump);
+	free(text);
+	free(subject);
+	json_decref(payload);
+	return rc;
+}
+
+int notice_queue(batch_ctx *ctx, sqlite3 *db, json_t *app, const char *aid,
+                 long revision, const char *order_no, long long amount_fen,
+                 const ch_findings *f, const char *now, ch_error *e)
+{
+	const notice_text *n = order_no ? &ctx->accepted : &ctx->rejected;
+	json_t *handler = json_object_get(app, "handler");
+	const char *email = json_string_value(json_object_get(handler, "email"));
+	const char *mobile = json_string_value(json_object_get(handler, "mobile"));
+	char canon[12];
+	json_t *vars;
+	int rc = 0;
+
+	vars = variables(ctx, app, aid, order_no, amount_fen, f);
+	if (!vars)
+		return ch_fail(e, NULL, 0, "out of memory");
+	/* A rejected form may hold a wrong address: that channel is then
+	 * skipped rather than queueing a message that cannot arrive. */
+	if (strcmp(n->channel, "sms") && email && ch_valid_email(email))
+		rc = queue_one(db, n, "email", email, vars, aid, revision, now, e);
+	if (rc == 0 && strcmp(n->channel, "email") && mobile &&
+	    ch_valid_mobile(mobile, canon))
+		rc = queue_one(db, n, "sms", canon, vars, aid, revision, now, e);
+	json_decref(vars);
+	return rc;
+}

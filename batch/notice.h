@@ -1,0 +1,23 @@
+/* notice.h: queueing the notice an intake causes (accepted: order number,
+ * amount and how to pay; rejected: every 驳回原因) in the outbox, one row
+ * per channel the notice text names and the handler can be reached on.
+ * Nothing is sent here (DESIGN.md 4). The outbox's unique key makes a
+ * second queueing of the same notice a no-op. */
+#ifndef BATCH_NOTICE_H
+#define BATCH_NOTICE_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "batch/context.h"
+#include "common/findings.h"
+
+/* order_no NULL means the rejected notice, with f's errors as reasons. */
+int notice_queue(batch_ctx *ctx, sqlite3 *db, json_t *app, const char *aid,
+                 long revision, const char *order_no, long long amount_fen,
+                 const ch_findings *f, const char *now, ch_error *e);
+
+/* "700.00": fen as yuan, for people (never used for arithmetic). */
+void notice_yuan(long long fen, char out[32]);
+
+#endif

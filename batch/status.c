@@ -1,0 +1,279 @@
+/* status.c: an application's progress (see status.h). */
+#include "batch/status.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "batch/appid.h"
+#include "batch/clock.h"
+#include "batch/db.h"
+#include "batch/notice.h"
+#include "batch/orderno.h"
+#include "common/text.h"
+
+typedef struct app_row {
+	char application_id[APPID_LEN + 1];
+	char order_no[ORDERNO_LEN + 1];
+	char state[32];
+	long long due, paid;
+	long revision;
+} app_row;
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? (const char *)s : "";
+}
+
+/* 1 found, 0 not (or a mistyped order number), 2 not an id at all,
+ * -1 error. */
+static int find(sqlite3 *db, const char *id, app_row *a, ch_error *e)
+{
+	char key[ORDERNO_LEN + APPID_LEN + 2];
+	const char *sql;
+	sqlite3_stmt *st = NULL;
+	int r, rc = -1;
+
+	if (orderno_parse(id, key)) {
+		sql = "SELECT application_id, order_no, state, amount_due_fen,"
+		      " amount_paid_fen, revision FROM applications WHERE order_no = ?";
+	} else if (appid_parse(id, key)) {
+		sql = "SELECT application_id, order_no, state, amount_due_fen,"
+		      " amount_paid_fen, revision FROM applications"
+		      " WHERE application_id = ?";
+	} else {
+		const char *p = id;
+		while (*p == ' ')
+			p++;
+		if (toupper((unsigned char)p[0]) == 'S' &&
+		    toupper((unsigned char)p[1]) == 'X') {
+			ch_fail(e, NULL, 0, "'%.40s' is not a valid order number "
+			        "(订单号): wrong length or check character, probably "
+			        "mistyped", id);
+			return 0;
+		}
+		ch_fail(e, NULL, 0, "'%.40s' is neither an application id "
+		        "(申请编号, XXXX-XXXX-XXXX) nor an order number (订单号)", id);
+		return 2;
+	}
+	if (db_prepare(db, sql, &st, e) < 0)
+		return -1;
+	db_bind(st, "s", key);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		snprintf(a->application_id, sizeof a->application_id, "%s", col(st, 0));
+		snprintf(a->order_no, sizeof a->order_no, "%s", col(st, 1));
+		snprintf(a->state, sizeof a->state, "%s", col(st, 2));
+		a->due = sqlite3_column_int64(st, 3);
+		a->paid = sqlite3_column_int64(st, 4);
+		a->revision = (long)sqlite3_column_int64(st, 5);
+		rc = 1;
+	} else if (r == SQLITE_DONE) {
+		ch_fail(e, NULL, 0, "no application %s", key);
+		rc = 0;
+	} else {
+		db_fail(db, e, "database error");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* What happens next, in a word for scripts and a sentence for people. */
+static const char *awaiting(const app_row *a, const char **text)
+{
+	if (!strcmp(a->state, "rejected")) {
+		*text = "a corrected resubmission (重新提交) with a higher revision";
+		return "resubmission";
+	}
+	if (!strcmp(a->state, "accepted") && a->paid < a->due) {
+		*text = "payment (付款); the order number (订单号) goes in the "
+		        "transfer memo";
+		return "payment";
+	}
+	if (!strcmp(a->state, "accepted")) {
+		*text = "review by 深圳CA (审核), within one working day";
+		return "review";
+	}
+	*text = "nothing from the applicant";
+	return "none";
+}
+
+static const char *state_words(const char *state)
+{
+	if (!strcmp(state, "accepted"))
+		return "已受理";
+	if (!strcmp(state, "rejected"))
+		return "已驳回";
+	return "";
+}
+
+static int history(sqlite3 *db, const app_row *a, json_t *arr, FILE *out,
+                   ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (db_prepare(db, "SELECT at, kind, detail FROM events"
+	               " WHERE application_id = ? ORDER BY event_id", &st, e) < 0)
+		return -1;
+	db_bind(st, "s", a->application_id);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		char local[32];
+		clock_show(col(st, 0), local, sizeof local);
+		if (arr)
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "at",
+			                                     col(st, 0), "at_local", local,
+			                                     "kind", col(st, 1), "detail",
+			                                     col(st, 2)));
+		else
+			fprintf(out, "  %s  %-15s %s\n", local, col(st, 1), col(st, 2));
+	}
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : db_fail(db, e, "database error");
+}
+
+/* Each revision with its outcome and findings (the 驳回原因). */
+static int revisions(sqlite3 *db, const app_row *a, json_t *arr, FILE *out,
+                     ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (db_prepare(db, "SELECT r.revision, r.outcome, r.submitted_at,"
+	               " r.ingested_at, b.findings_json FROM revisions r"
+	               " JOIN bundles b ON b.sha256 = r.bundle_sha256"
+	               " WHERE r.application_id = ? ORDER BY r.revision", &st, e) < 0)
+		return -1;
+	db_bind(st, "s", a->application_id);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *f = json_loads(col(st, 4), 0, NULL);
+		char local[32];
+		size_t i;
+		json_t *x;
+		clock_show(col(st, 3), local, sizeof local);
+		if (arr) {
+			json_array_append_new(arr, json_pack(
+				"{s:I,s:s,s:s,s:s,s:o}", "revision",
+				(json_int_t)sqlite3_column_int64(st, 0), "outcome", col(st, 1),
+				"submitted_at", col(st, 2), "ingested_at", col(st, 3),
+				"findings", f ? f : json_array()));
+			continue;
+		}
+		fprintf(out, "  revision %lld  %-9s ingested %s\n",
+		        (long long)sqlite3_column_int64(st, 0), col(st, 1), local);
+		json_array_foreach(f, i, x)
+			fprintf(out, "    %s %s: %s\n",
+			        json_string_value(json_object_get(x, "level")),
+			        json_string_value(json_object_get(x, "code")),
+			        json_string_value(json_object_get(x, "message")));
+		json_decref(f);
+	}
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : db_fail(db, e, "database error");
+}
+
+/* The people of the current revision, masked. */
+static int people(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (db_prepare(db, "SELECT p.role, p.name, p.id_number, p.mobile,"
+	               " c.years FROM people p LEFT JOIN certificates c"
+	               " ON c.application_id = p.application_id"
+	               " AND c.revision = p.revision AND c.holder_seq = p.seq"
+	               " AND p.role = 'holder'"
+	               " WHERE p.application_id = ? AND p.revision = ?"
+	               " ORDER BY p.role, p.seq", &st, e) < 0)
+		return -1;
+	db_bind(st, "si", a->application_id, (long long)a->revision);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		char id[64], mobile[64];
+		ch_mask_id(col(st, 2), id);
+		fprintf(out, "  %-21s %s  %s", col(st, 0), col(st, 1), id);
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+			ch_mask_mobile(col(st, 3), mobile);
+			fprintf(out, "  %s", mobile);
+		}
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+			fprintf(out, "  personal certificate, %lld year(s)",
+			        (long long)sqlite3_column_int64(st, 4));
+		fputc('\n', out);
+	}
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : db_fail(db, e, "database error");
+}
+
+static int as_json_out(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
+{
+	const char *text, *word = awaiting(a, &text);
+	json_t *o, *h = json_array(), *rv = json_array();
+	char *s = NULL;
+	int rc = -1;
+
+	if (!h || !rv || history(db, a, h, NULL, e) < 0 ||
+	    revisions(db, a, rv, NULL, e) < 0) {
+		json_decref(h);
+		json_decref(rv);
+		return -1;
+	}
+	o = json_pack("{s:s,s:s?,s:s,s:I,s:I,s:I,s:s,s:o,s:o}",
+	              "application_id", a->application_id,
+	              "order_no", a->order_no[0] ? a->order_no : NULL,
+	              "state", a->state, "revision", (json_int_t)a->revision,
+	              "amount_due_fen", (json_int_t)a->due,
+	              "amount_paid_fen", (json_int_t)a->paid,
+	              "awaiting", word, "history", h, "revisions", rv);
+	if (o)
+		s = json_dumps(o, JSON_INDENT(2));
+	if (!s) {
+		ch_fail(e, NULL, 0, "out of memory");
+		goto out;
+	}
+	fprintf(out, "%s\n", s);
+	rc = 0;
+out:
+	free(s);
+	json_decref(o);
+	return rc;
+}
+
+static int as_text(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
+{
+	const char *text;
+	char due[32], paid[32];
+
+	awaiting(a, &text);
+	notice_yuan(a->due, due);
+	notice_yuan(a->paid, paid);
+	fprintf(out, "application (申请编号)  %s\n", a->application_id);
+	fprintf(out, "order no (订单号)       %s\n",
+	        a->order_no[0] ? a->order_no : "(none yet)");
+	fprintf(out, "state                  %s %s, revision %ld\n", a->state,
+	        state_words(a->state), a->revision);
+	fprintf(out, "amount due             %lld fen (%s 元)\n", a->due, due);
+	fprintf(out, "amount paid            %lld fen (%s 元)\n", a->paid, paid);
+	fprintf(out, "awaiting               %s\n", text);
+	fprintf(out, "people (revision %ld)\n", a->revision);
+	if (people(db, a, out, e) < 0)
+		return -1;
+	fprintf(out, "revisions\n");
+	if (revisions(db, a, NULL, out, e) < 0)
+		return -1;
+	fprintf(out, "history (Asia/Shanghai)\n");
+	return history(db, a, NULL, out, e);
+}
+
+int status_run(sqlite3 *db, const char *id, int as_json, FILE *out,
+               ch_error *e)
+{
+	app_row a;
+	int r = find(db, id, &a, e);
+
+	if (r != 1)
+		return r == 0 ? 1 : r;
+	return as_json ? as_json_out(db, &a, out, e) : as_text(db, &a, out, e);
+}
