@@ -53,7 +53,7 @@ static int usage_error(const char *fmt, const char *what)
 {
 	fprintf(stderr, PROG ": ");
 	fprintf(stderr, fmt, what);
-	fprintf(stderr, "\n\n%s", usage_text);
+	fprintf(stderr, " (see " PROG " --help)\n");
 	return 2;
 }
 
