@@ -34,7 +34,7 @@ def test_publish_twice_makes_one_commit(site_bin, content_repo):
     commits = branch_commits(content_repo, "site")
     assert len(commits) == 1
 
-    files = tree_files(content_repo, "site")
+    files = tree_files(content_repo, "refs/heads/site")
     assert "index.html" in files
     assert "404.html" in files
     assert "sitemap.xml" in files and "robots.txt" in files
@@ -42,10 +42,10 @@ def test_publish_twice_makes_one_commit(site_bin, content_repo):
     assert any("search-index" in f and f.endswith(".js") for f in files)
     assert not any(".certhall-cache" in f for f in files)
 
-    msg = git(content_repo, "log", "-1", "--format=%s", "site").strip()
+    msg = git(content_repo, "log", "-1", "--format=%s", "refs/heads/site").strip()
     assert msg == f"Publish site from {head}"
     # Dated with the source commit, so the same commit publishes the same.
-    assert (git(content_repo, "log", "-1", "--format=%ct", "site")
+    assert (git(content_repo, "log", "-1", "--format=%ct", "refs/heads/site")
             == git(content_repo, "log", "-1", "--format=%ct", head))
 
     # The branch holds the same files a build of the same commit writes.
@@ -91,7 +91,7 @@ def test_publish_an_older_ref(site_bin, content_repo):
     git(content_repo, "commit", "-q", "-am", "newer")
     r = publish(site_bin, content_repo, "--branch", "old-site", "--ref", old)
     assert r.returncode == 0, r.stderr
-    assert (git(content_repo, "log", "-1", "--format=%s", "old-site").strip()
+    assert (git(content_repo, "log", "-1", "--format=%s", "refs/heads/old-site").strip()
             == f"Publish site from {old}")
     assert "较新的段落" not in git(content_repo, "show", "old-site:guide/index.html")
 

@@ -143,4 +143,5 @@ def test_listens_on_loopback_only_by_default(server):
                          text=True)
     if out.returncode != 0:
         pytest.skip("ss is not available")
-    assert "127.0.0.1:" in out.stdout and "0.0.0.0:" not in out.stdout
+    local = [line.split()[3] for line in out.stdout.splitlines()]
+    assert local == [f"127.0.0.1:{port}"], out.stdout
