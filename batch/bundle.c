@@ -48,6 +48,7 @@ typedef struct opening {
 	int *skip;          /* per entry: not to be read */
 	unsigned char *buf; /* the chunk buffer */
 	uint64_t total;     /* inflated so far, all entries */
+	size_t errors_before; /* errors in f before this bundle */
 } opening;
 
 static int add(opening *o, const char *code, const char *where,
@@ -189,6 +190,10 @@ static int open_zip(opening *o, ch_error *e)
 		zip_source_free(src);
 		if (code == ZIP_ER_MEMORY)
 			return ch_fail(e, NULL, 0, "out of memory");
+		/* libzip refuses some archives our checks already named
+		 * (a name flagged UTF-8 that is not): one finding is enough. */
+		if (ch_findings_errors(o->f) > o->errors_before)
+			return 1;
 		return add(o, "ZIP_UNREADABLE", "", NULL) < 0 ? -1 : 1;
 	}
 	o->b->zip = za;
@@ -356,6 +361,7 @@ int bundle_open(const char *path, const ch_schema *schema,
 	o.s = schema;
 	o.l = limits;
 	o.f = f;
+	o.errors_before = ch_findings_errors(f);
 	o.b = calloc(1, sizeof *o.b);
 	o.buf = malloc(CHUNK);
 	if (!o.b || !o.buf || !(o.b->path = strdup(path))) {
@@ -385,8 +391,8 @@ int bundle_open(const char *path, const ch_schema *schema,
 out:
 	if (o.fd >= 0)
 		close(o.fd);
+	znames_free(o.names, o.z.n);
 	zscan_free(&o.z);
-	znames_free(o.names, o.z.n ? o.z.n : 0);
 	free(o.skip);
 	free(o.buf);
 	if (rc < 0) {
