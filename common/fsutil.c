@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,8 @@ int ch_read_file(const char *path, size_t max, char **out, size_t *len,
 	struct stat st;
 	char *data = NULL;
 	size_t cap, n = 0;
+	/* One byte past max tells a file of max bytes from a longer one. */
+	size_t limit = max < SIZE_MAX - 1 ? max + 1 : SIZE_MAX - 1;
 	ssize_t r;
 
 	*out = NULL;
@@ -42,6 +45,8 @@ int ch_read_file(const char *path, size_t max, char **out, size_t *len,
 	}
 	/* The size may change under us: read until EOF, but never past max. */
 	cap = (size_t)st.st_size + 1;
+	if (cap > limit)
+		cap = limit;
 	data = malloc(cap + 1);
 	if (!data) {
 		ch_fail(e, path, 0, "out of memory");
@@ -50,11 +55,11 @@ int ch_read_file(const char *path, size_t max, char **out, size_t *len,
 	for (;;) {
 		if (n == cap) {
 			char *p;
-			if (cap > max) {
+			if (cap >= limit) {
 				ch_fail(e, path, 0, "file too large (at most %zu bytes)", max);
 				goto out;
 			}
-			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			cap = cap > limit / 2 ? limit : cap * 2;
 			p = realloc(data, cap + 1);
 			if (!p) {
 				ch_fail(e, path, 0, "out of memory");
@@ -200,6 +205,10 @@ int ch_mkdirs(const char *path, mode_t mode, ch_error *e)
 
 	if (!p)
 		return ch_fail(e, path, 0, "out of memory");
+	if (!*p) {
+		ch_fail(e, path, 0, "empty folder name");
+		goto out;
+	}
 	for (char *s = p + 1; ; s++) {
 		char c = *s;
 		if (c != '/' && c != '\0')
