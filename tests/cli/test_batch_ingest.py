@@ -1,0 +1,282 @@
+"""certhall-batch ingest on real files: the outcomes BUNDLE.md prescribes,
+idempotency, resubmission, crash safety, and nothing written outside var/."""
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import time
+
+import pytest
+
+import bundles
+from batchws import BATCH, Workspace, tree
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def app_id(i):
+    s = "".join(ALPHABET[(i * 7 + k * 13) % 32] for k in range(8)) + "%04d" % i
+    return s[:4] + "-" + s[4:8] + "-" + s[8:12]
+
+
+def sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_hostile(folder):
+    """Every case of bundles.HOSTILE, each for its own application, so that
+    one folder can hold them all. Returns name -> expected code."""
+    expected = {}
+    orig = bundles.application
+    try:
+        for i, (name, (builder, code)) in enumerate(sorted(bundles.HOSTILE.items())):
+            aid = app_id(i + 100)
+            bundles.application = (lambda aid=aid, **ch:
+                                   orig(**{"application_id": aid, **ch}))
+            builder(folder / (name + ".zip"))
+            expected[name + ".zip"] = code
+    finally:
+        bundles.application = orig
+    return expected
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return Workspace(tmp_path / "ws")
+
+
+def test_good_bad_and_hostile_bundles_get_their_outcomes(ws):
+    ws.init()
+    expected = build_hostile(ws.inbox)
+    (ws.inbox / "readme.txt").write_text("not a bundle")
+    before = tree(ws.path)
+    r, results = ws.ingest()
+    by_name = {x["bundle"]: x for x in results}
+    assert sorted(by_name) == sorted(expected)
+    for name, code in expected.items():
+        res = by_name[name]
+        codes = [f["code"] for f in res["findings"]]
+        assert set(res) == {"bundle", "sha256", "outcome", "application_id",
+                            "revision", "order_no", "findings"}
+        if code is None or code in bundles.WARNINGS:
+            assert res["outcome"] == "accepted", (name, res)
+            assert res["order_no"] and res["order_no"].startswith("SX")
+            assert all(f["level"] == "warning" for f in res["findings"]), res
+            if code:
+                assert code in codes, (name, codes)
+            assert (ws.done / name).exists()
+        else:
+            assert res["outcome"] == "rejected", (name, res)
+            assert code in codes, (name, codes)
+            assert res["order_no"] is None
+            assert (ws.rejected / name).exists()
+        assert res["sha256"] == sha((ws.done if res["outcome"] == "accepted"
+                                     else ws.rejected) / name)
+        for f in res["findings"]:
+            assert f["message"] and f["level"] in ("error", "warning")
+    # The non-bundle is reported and left where it was.
+    assert "readme.txt" in r.stderr
+    assert ws.files(ws.inbox) == ["readme.txt"]
+    # Nothing was written outside var/.
+    assert tree(ws.path) == before
+    # One application per accepted bundle, with its documents stored.
+    accepted = [x for x in results if x["outcome"] == "accepted"]
+    assert ws.query("SELECT count(*) FROM applications WHERE state = 'accepted'") \
+        == [(len(accepted),)]
+    for sha256, in ws.query("SELECT sha256 FROM documents"):
+        p = ws.var / "store" / sha256[:2] / sha256[2:]
+        assert hashlib.sha256(p.read_bytes()).hexdigest() == sha256
+        assert p.stat().st_mode & 0o777 == 0o600
+    # Unlisted files are not stored.
+    assert len(list((ws.var / "store").glob("*/*"))) == \
+        len({s for s, in ws.query("SELECT sha256 FROM documents")})
+
+
+def test_store_and_database_are_private(ws):
+    ws.init()
+    bundles.make_bundle(ws.inbox / "a.zip")
+    ws.ingest()
+    assert ws.db_path.stat().st_mode & 0o777 == 0o600
+    for d in ["store", "inbox", "done", "rejected"]:
+        assert (ws.var / d).stat().st_mode & 0o777 == 0o700
+    for p in (ws.var / "store").rglob("*"):
+        assert p.stat().st_mode & 0o777 == (0o700 if p.is_dir() else 0o600)
+
+
+def test_accepted_bundle_queues_notice_with_amount_and_order(ws):
+    ws.init()
+    bundles.make_bundle(ws.inbox / "a.zip")
+    _, [res] = ws.ingest()
+    assert res["outcome"] == "accepted"
+    [(due, order)] = ws.query("SELECT amount_due_fen, order_no FROM applications")
+    # content/fees.yaml: organization 2 years 70000 + personal 1 year 20000
+    assert due == 90000
+    assert order == res["order_no"] and order.startswith("SX20261124")
+    rows = ws.query("SELECT notice, channel, recipient, payload, state FROM outbox")
+    assert sorted((n, c, s) for n, c, _, _, s in rows) == \
+        [("accepted", "email", "queued"), ("accepted", "sms", "queued")]
+    for _, channel, recipient, payload, _ in rows:
+        p = json.loads(payload)
+        assert order in p["text"] and "900.00" in p["text"]
+        assert "{" not in p["text"]
+        assert recipient in ("wangwu@example.com", "13812345678")
+
+
+def test_rejected_bundle_queues_every_reason(ws):
+    ws.init()
+    app = bundles.application()
+    app["handler"]["id_number"] = "110105194912310021"  # wrong check digit
+    app["organization"]["id_number"] = "91140100MA0K1234X0"
+    bundles.make_bundle(ws.inbox / "r.zip", app=app)
+    _, [res] = ws.ingest()
+    assert res["outcome"] == "rejected"
+    codes = {f["code"] for f in res["findings"]}
+    assert {"ID_NUMBER_INVALID", "USCC_INVALID"} <= codes
+    [(payload,)] = ws.query("SELECT payload FROM outbox WHERE channel = 'sms'")
+    text = json.loads(payload)["text"]
+    for f in res["findings"]:
+        assert f["message"] in text
+
+
+def test_second_ingest_is_duplicate_and_changes_nothing(ws):
+    ws.init()
+    expected = build_hostile(ws.inbox)
+    saved = {p.name: p.read_bytes() for p in ws.inbox.iterdir()}
+    _, first = ws.ingest()
+    dump = ws.dump()
+    for name, data in saved.items():
+        (ws.inbox / name).write_bytes(data)
+    _, second = ws.ingest()
+    assert ws.dump() == dump
+    assert len(second) == len(expected)
+    firsts = {x["sha256"]: x for x in first}
+    for x in second:
+        assert x["outcome"] == "duplicate"
+        assert x["findings"] == []
+        f = firsts[x["sha256"]]
+        assert x["order_no"] == f["order_no"]
+        # Moved beside its first copy, under a new name, nothing overwritten.
+        folder = ws.done if f["outcome"] == "accepted" else ws.rejected
+        stem = x["bundle"][:-4]
+        assert (folder / (stem + ".2.zip")).read_bytes() == saved[x["bundle"]]
+        assert (folder / x["bundle"]).read_bytes() == saved[x["bundle"]]
+    assert ws.files(ws.inbox) == []
+
+
+def test_same_bytes_under_two_names_make_one_application(ws):
+    ws.init()
+    bundles.make_bundle(ws.inbox / "a.zip")
+    (ws.inbox / "b.zip").write_bytes((ws.inbox / "a.zip").read_bytes())
+    _, res = ws.ingest()
+    assert [x["outcome"] for x in res] == ["accepted", "duplicate"]
+    assert ws.query("SELECT count(*) FROM applications") == [(1,)]
+    assert ws.files(ws.done) == ["a.zip", "b.zip"]
+
+
+def test_resubmission_after_rejection_becomes_revision_2(ws):
+    ws.init()
+    bundles.make_bundle(ws.inbox / "r1.zip", omit=("营业执照.jpg",))
+    _, [r1] = ws.ingest()
+    assert r1["outcome"] == "rejected" and r1["revision"] == 1
+    assert "DOC_MISSING" in {f["code"] for f in r1["findings"]}
+    bundles.make_bundle(ws.inbox / "r2.zip", app=bundles.application(revision=2))
+    _, [r2] = ws.ingest()
+    assert r2["outcome"] == "accepted"
+    assert (r2["application_id"], r2["revision"]) == ("K7QD-2MPE-X9A3", 2)
+    assert ws.query("SELECT application_id, state, revision FROM applications") \
+        == [("K7QD-2MPE-X9A3", "accepted", 2)]
+    assert ws.query("SELECT revision, outcome FROM revisions ORDER BY revision") \
+        == [(1, "rejected"), (2, "accepted")]
+    # Both notices queued, each once.
+    assert ws.query("SELECT revision, notice, count(*) FROM outbox"
+                    " GROUP BY revision, notice ORDER BY revision") \
+        == [(1, "rejected", 2), (2, "accepted", 2)]
+    r = ws.run("status", "--json", "K7QD-2MPE-X9A3")
+    st = json.loads(r.stdout)
+    assert [x["outcome"] for x in st["revisions"]] == ["rejected", "accepted"]
+    assert [h["kind"] for h in st["history"]] == \
+        ["submitted", "rejected", "submitted", "accepted"]
+
+
+def test_stale_revision_is_rejected_and_changes_no_application(ws):
+    ws.init()
+    bundles.make_bundle(ws.inbox / "r2.zip", app=bundles.application(revision=2))
+    _, [r2] = ws.ingest()
+    assert r2["outcome"] == "accepted"
+    before = ws.query("SELECT * FROM applications")
+    for rev in (2, 1):
+        app = bundles.application(revision=rev, submitted_at="2026-11-24T09:00:00+08:00")
+        bundles.make_bundle(ws.inbox / ("again%d.zip" % rev), app=app)
+        _, [res] = ws.ingest()
+        assert res["outcome"] == "rejected"
+        assert [f["code"] for f in res["findings"]] == ["REVISION_STALE"]
+        assert res["order_no"] is None
+    assert ws.query("SELECT * FROM applications") == before
+    assert ws.query("SELECT count(*) FROM revisions") == [(1,)]
+    assert ws.query("SELECT count(*) FROM outbox") == [(2,)]
+
+
+def test_paths_given_as_arguments(ws, tmp_path):
+    ws.init()
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    bundles.make_bundle(drop / "ONE.ZIP")
+    (drop / "two.txt").write_text("x")
+    r, [res] = ws.ingest(drop / "ONE.ZIP", drop / "two.txt")
+    assert res["outcome"] == "accepted" and res["bundle"] == "ONE.ZIP"
+    assert ws.files(ws.done) == ["ONE.ZIP"]
+    assert sorted(os.listdir(drop)) == ["two.txt"]
+    assert "two.txt" in r.stderr
+
+
+def test_ingest_works_without_init(ws):
+    bundles.make_bundle(ws.path / "a.zip")
+    _, [res] = ws.ingest("a.zip")
+    assert res["outcome"] == "accepted"
+
+
+def test_killed_at_random_points_loses_and_doubles_nothing(ws):
+    """SIGKILL ingest of 30 bundles at random moments, again and again, then
+    let it finish: every bundle is recorded exactly once and lies in done/
+    or rejected/."""
+    ws.init()
+    rnd = random.Random(20261124)
+    originals = {}
+    for i in range(30):
+        p = ws.inbox / ("b%02d.zip" % i)
+        if i % 5 == 4:  # some rejected ones
+            bundles.make_bundle(p, app=bundles.application(application_id=app_id(i)),
+                                omit=("营业执照.jpg",))
+        else:
+            bundles.make_bundle(p, app=bundles.application(application_id=app_id(i)))
+        originals[p.name] = sha(p)
+    before = tree(ws.path)
+    for _ in range(15):
+        proc = subprocess.Popen([str(BATCH), "ingest"], cwd=ws.path, env=ws.env(),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rnd.uniform(0.0, 0.25))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    r, _ = ws.ingest()
+    assert ws.files(ws.inbox) == []
+    placed = {}
+    for folder in (ws.done, ws.rejected):
+        for p in folder.iterdir():
+            placed.setdefault(sha(p), []).append(p.name)
+    assert sorted(placed) == sorted(originals.values())
+    assert all(len(v) == 1 for v in placed.values()), placed
+    assert ws.query("PRAGMA integrity_check") == [("ok",)]
+    assert ws.query("PRAGMA foreign_key_check") == []
+    assert ws.query("SELECT count(*), count(DISTINCT sha256) FROM bundles") == [(30, 30)]
+    assert ws.query("SELECT count(*) FROM applications") == [(30,)]
+    assert ws.query("SELECT count(*) FROM applications WHERE state = 'accepted'") == [(24,)]
+    assert ws.query("SELECT count(*) FROM revisions") == [(30,)]
+    assert ws.query("SELECT count(*) FROM outbox") == [(60,)]
+    assert ws.query("SELECT count(DISTINCT order_no) FROM applications") == [(24,)]
+    # Each file's place matches its recorded outcome.
+    for s, outcome in ws.query("SELECT sha256, outcome FROM bundles"):
+        folder = ws.done if outcome == "accepted" else ws.rejected
+        assert (folder / placed[s][0]).exists()
+    assert tree(ws.path) == before
