@@ -66,6 +66,8 @@ const char *gen_assets_path(const gen_assets *a, const char *name)
 {
 	gen_asset key, *hit;
 
+	if (!a->n)
+		return NULL;
 	key.name = (char *)name;
 	hit = bsearch(&key, a->v, a->n, sizeof key, cmp_name);
 	return hit ? hit->path : NULL;

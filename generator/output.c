@@ -161,7 +161,8 @@ int gen_out_commit(gen_out *o, const char *dir, ch_error *e)
 		base = dir;
 		strcpy(parent, ".");
 	}
-	qsort(o->v, o->n, sizeof *o->v, cmp_path);
+	if (o->n > 1)
+		qsort(o->v, o->n, sizeof *o->v, cmp_path);
 	for (size_t i = 0; i < o->n; i++) {
 		if (!safe_path(o->v[i].path))
 			return ch_fail(e, o->v[i].path, 0, "bad output path");

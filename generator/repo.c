@@ -194,6 +194,8 @@ const gen_file *gen_source_file(const gen_source *s, const char *path)
 {
 	gen_file key;
 
+	if (!s->nfiles)
+		return NULL;
 	key.path = (char *)path;
 	return bsearch(&key, s->files, s->nfiles, sizeof key, cmp_file);
 }
@@ -336,7 +338,8 @@ int gen_source_read(const char *repo_dir, const char *rev, int worktree,
 	} else if (read_commit(repo, commit, out, &cap, e) < 0) {
 		goto out;
 	}
-	qsort(out->files, out->nfiles, sizeof *out->files, cmp_file);
+	if (out->nfiles > 1)
+		qsort(out->files, out->nfiles, sizeof *out->files, cmp_file);
 	if (date_files(repo, git_commit_id(commit), out, e) < 0)
 		goto out;
 	rc = 0;

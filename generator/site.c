@@ -244,7 +244,8 @@ static void index_paths(gen_site *s)
 	for (size_t i = 0; i < s->npages; i++)
 		s->by_path[i] = (int)i;
 	sort_site = s;
-	qsort(s->by_path, s->npages, sizeof *s->by_path, cmp_by_path);
+	if (s->npages > 1)
+		qsort(s->by_path, s->npages, sizeof *s->by_path, cmp_by_path);
 }
 
 /* The section index.md a page belongs to, as a source path. */
@@ -302,7 +303,8 @@ static int arrange(gen_site *s, ch_error *e)
 	}
 	sort_site = s;
 	for (size_t i = 0; i < s->npages; i++)
-		qsort(s->nodes[i].kids, s->nodes[i].nkids, sizeof(int), cmp_sibling);
+		if (s->nodes[i].nkids > 1)
+			qsort(s->nodes[i].kids, s->nodes[i].nkids, sizeof(int), cmp_sibling);
 	order = malloc(s->npages * sizeof *order);
 	where = malloc(s->npages * sizeof *where);
 	pages = malloc(s->npages * sizeof *pages);
