@@ -67,7 +67,7 @@ Test(zipnames, unsafe_names)
 	static const char *const bad[] = {
 		"", "/etc/passwd", "../x.pdf", "a/../../x.pdf", "a/..", "./x.pdf",
 		"a//b.pdf", "C:x.pdf", "c:/x.pdf", "a/D:x", "a\\b.pdf", "x\x01.pdf",
-		"x\x7F.pdf", "x\xC2\x85.pdf", "evil\xE2\x80\xAE" "fdp.exe", "x\n",
+		"x\x7F.pdf", "x\xC2\x85.pdf", ("evil\xE2\x80\xAE" "fdp.exe"), "x\n",
 		"a/./b"};
 	static const char *const good[] = {
 		"a.pdf", "申请材料/授权委托书.pdf", "a..b.pdf", "...", "ab:c.pdf",
