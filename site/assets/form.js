@@ -24,7 +24,7 @@
     authorization_letter: '授权委托书', business_license: '营业执照',
     id_copy: '身份证', stamp_form: '数字证书印模采集表', remittance_voucher: '汇款凭证'
   };
-  var touched = {};
+  var edited = {};
   var meta = { application_id: '', revision: 0 };
 
   // --- the schema ---------------------------------------------------------
@@ -56,7 +56,7 @@
 
   // --- reading and writing values -----------------------------------------
   function controls(path) {
-    return form.querySelectorAll('[data-path="' + CSS.escape(path) + '"]');
+    return form.querySelectorAll('input[data-path="' + CSS.escape(path) + '"]');
   }
 
   function rowsOf(path) { return form.querySelector('[data-rows="' + CSS.escape(path) + '"]'); }
@@ -270,10 +270,13 @@
     var id = domId(where), slot = document.getElementById(id + '-err');
     // A finding on a list item's member without its own slot, or on the
     // list as a whole (NO_CERTIFICATE has none), goes to the nearest one.
+    var el;
     while (!slot && where.indexOf('.') >= 0) {
       where = where.replace(/(\[\d+\])?\.[^.]*$|\[\d+\]$/, '');
       slot = document.getElementById(domId(where) + '-err');
     }
+    // A group has no slot of its own: its first member's takes the message.
+    if (!slot && (el = document.getElementById(domId(where)))) slot = el.querySelector('.ch-error');
     return slot;
   }
 
@@ -285,7 +288,7 @@
   }
 
   function showAt(where, msg) {
-    var slot = slotFor(where) || document.getElementById('f-certificates-err');
+    var slot = slotFor(where) || document.getElementById('ch-status');
     if (slot && !slot.textContent) slot.textContent = msg;
     targetsOf(where).forEach(function (el) { el.setAttribute('aria-invalid', 'true'); });
   }
@@ -311,19 +314,41 @@
     var found = findingsFor(application(meta.application_id || 'XXXX-XXXX-XXXX', meta.revision || 1, new Date(), []));
     var paths = only || allPaths();
     paths.forEach(clearAt);
-    if (!only) document.getElementById('f-certificates-err') && (document.getElementById('f-certificates-err').textContent = '');
+    var slots = only ? only.map(slotFor) : null;
     found = found.filter(function (x) { return x.level === 'error'; });
     found.forEach(function (x) {
-      if (!only || only.some(function (p) { return x.where === p || x.where.indexOf(p + '[') === 0 || x.where.indexOf(p + '.') === 0; }))
+      // A partial check shows what lands in the checked fields' slots,
+      // findings on their group (NO_CERTIFICATE) included.
+      var s = only ? slotFor(x.where) : null;
+      if (!only || only.indexOf(x.where) >= 0 || (s && slots.indexOf(s) >= 0))
         showAt(x.where, x.message);
     });
     return found;
   }
 
+  // A field is checked when it is left after being edited, or when it
+  // already shows a message (to clear or update it). An untouched empty
+  // field says nothing until the form is submitted.
+  // Leaving a field by pressing a button: a message appearing or going
+  // between press and release would move the button away from under the
+  // pointer and lose the click, so the check waits for the release.
+  var pointerDown = false, pending = [];
+  function flushPending() {
+    var p = pending;
+    pending = [];
+    if (p.length) showFindings(p);
+  }
+  document.addEventListener('pointerdown', function () { pointerDown = true; }, true);
+  document.addEventListener('pointerup', function () {
+    pointerDown = false;
+    window.setTimeout(flushPending, 0);
+  }, true);
+
   function onBlur(ev) {
     var path = ev.target.getAttribute && ev.target.getAttribute('data-path');
     if (!path) return;
-    touched[path] = true;
+    if (!edited[path] && ev.target.getAttribute('aria-invalid') !== 'true') return;
+    if (pointerDown) { if (pending.indexOf(path) < 0) pending.push(path); return; }
     showFindings([path]);
   }
 
@@ -529,7 +554,6 @@
 
   function download() {
     var errors = showFindings(null), docs = docInputs();
-    Object.keys(touched).forEach(function (k) { delete touched[k]; });
     return Promise.all(docs.map(function (d) { return checkDoc(d, true); })).then(function (entries) {
       var bad = errors.length + entries.filter(function (e) { return e && e.error; }).length;
       var id, when, documents = [], zip, app, a, url, name;
@@ -673,6 +697,7 @@
   });
   form.addEventListener('input', function (ev) {
     var p = ev.target.getAttribute && ev.target.getAttribute('data-path');
+    if (p) edited[p] = true;
     if (p && /\.name$/.test(p) && p.indexOf('[') >= 0) labelRows(p.replace(/\[\d+\]\.name$/, ''));
   });
 
