@@ -413,7 +413,7 @@
   // Every document input that applies now, in the schema's order, id_copy
   // following the personal-certificate rows.
   function docInputs() {
-    var out = [], pay = {};
+    var out = [];
     schema.documents.forEach(function (d) {
       var n, i, el;
       if (d.needed === 'per_person') {
@@ -425,7 +425,6 @@
       el = document.getElementById('doc-' + d.kind);
       if (el) out.push({ doc: d, input: el });
     });
-    void pay;
     return out;
   }
 
@@ -480,6 +479,33 @@
       meta.application_id = d.application_id;
     if (typeof d.revision === 'number' && d.revision >= 1) meta.revision = Math.floor(d.revision);
     writeFields(schema.fields, '', d.values || {});
+    return true;
+  }
+
+  // Crockford's decoding: lower case, I and L as 1, O as 0, dashes and
+  // spaces free; the result is XXXX-XXXX-XXXX or null.
+  function parseApplicationId(s) {
+    var c = V.fold(s).toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
+    if (!/^[0-9A-HJKMNP-TV-Z]{12}$/.test(c)) return null;
+    return c.substr(0, 4) + '-' + c.substr(4, 4) + '-' + c.substr(8, 4);
+  }
+
+  function onApplicationIdChange() {
+    var input = document.getElementById('ch-app-id'), slot = document.getElementById('ch-app-id-err');
+    var v = input.value.trim(), id = v ? parseApplicationId(v) : '';
+    if (id === null) {
+      slot.textContent = V.message(schema, 'FORM_TYPE', 'application_id', '申请编号');
+      input.setAttribute('aria-invalid', 'true');
+      return false;
+    }
+    slot.textContent = '';
+    input.removeAttribute('aria-invalid');
+    if (id !== meta.application_id) {
+      meta.application_id = id;
+      meta.revision = id ? 1 : 0;
+    }
+    showMeta();
+    saveDraft(false);
     return true;
   }
 
@@ -554,6 +580,7 @@
 
   function download() {
     var errors = showFindings(null), docs = docInputs();
+    if (!onApplicationIdChange()) errors.push({ where: 'application_id' });
     return Promise.all(docs.map(function (d) { return checkDoc(d, true); })).then(function (entries) {
       var bad = errors.length + entries.filter(function (e) { return e && e.error; }).length;
       var id, when, documents = [], zip, app, a, url, name;
@@ -689,6 +716,7 @@
     var t = ev.target;
     updateAll();
     if (t.type === 'radio' && t.getAttribute('data-path')) showFindings([t.getAttribute('data-path')]);
+    if (t.id === 'ch-app-id') { onApplicationIdChange(); return; }
     if (t.type === 'file') {
       docInputs().forEach(function (d) { if (d.input === t) checkDoc(d, false); });
       return;

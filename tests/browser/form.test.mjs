@@ -366,6 +366,14 @@ test('no certificate chosen and the 50-row limit', async () => {
   await page.click('[data-action=download]');
   await page.waitForFunction(() => /处需要修改/.test(document.getElementById('ch-status').textContent));
   assert.equal(await errorAt(page, 'f-certificates-organization_years'), '请至少选择一种证书（机构证书或机构个人证书）。');
+  // An applicant resubmitting from another computer types the 申请编号.
+  await page.fill('#ch-app-id', 'K7QD-2MPE');
+  await page.press('#ch-app-id', 'Tab');
+  assert.equal(await errorAt(page, 'ch-app-id'), '“申请编号”的填写格式不正确。');
+  await page.fill('#ch-app-id', 'k7qd 2mpe x9a3');
+  await page.press('#ch-app-id', 'Tab');
+  assert.equal(await errorAt(page, 'ch-app-id'), '');
+  assert.equal(await page.inputValue('#ch-app-id'), 'K7QD-2MPE-X9A3');
   for (let i = 0; i < 50; i++) await page.click('[data-add="certificates.personal"]');
   assert.equal(await page.locator('.ch-row').count(), 50);
   assert.ok(await page.isDisabled('[data-add="certificates.personal"]'));
