@@ -2,7 +2,8 @@
  *
  * Chinese has no spaces, so words cannot be split reliably without a
  * dictionary; instead every CJK character and every pair of adjacent CJK
- * characters is a term. A query is cut the same way and a page must hold
+ * characters is a term (single characters only from titles, headings
+ * and descriptions). A query is cut the same way and a page must hold
  * all of the query's bigrams, which finds any substring of two or more
  * characters with few false hits. ASCII runs are whole lowercased words;
  * the script matches them by prefix against the sorted keys, so the index
@@ -34,6 +35,10 @@ typedef uint32_t posting;
 typedef struct term {
 	char *key; /* owned; NUL-terminated UTF-8 */
 	size_t keylen;
+	/* CJK terms are looked up by their code points packed in 64 bits,
+	 * which is much cheaper than hashing and comparing bytes for the
+	 * two lookups made per character; words (code 0) by their bytes. */
+	uint64_t code;
 	uint64_t hash;
 	posting *post; /* owned */
 	size_t npost, cappost;
@@ -59,6 +64,16 @@ static uint64_t fnv1a(const char *p, size_t n)
 	return h;
 }
 
+#define CODE_UNI (1ULL << 62)
+#define CODE_BI (2ULL << 62)
+
+static uint64_t code_hash(uint64_t code)
+{
+	code ^= code >> 31;
+	code *= 0x9E3779B97F4A7C15ULL;
+	return code ^ (code >> 29);
+}
+
 static int grow_slots(index_t *ix)
 {
 	size_t n = ix->nslots ? ix->nslots * 2 : 1024;
@@ -77,16 +92,19 @@ static int grow_slots(index_t *ix)
 	return 0;
 }
 
-static term *find_or_add(index_t *ix, const char *key, size_t len)
+/* The term of code (CJK) or of key[0..len) (code 0, a word); key is
+ * the term's text in either case, copied when the term is new. */
+static term *find_or_add(index_t *ix, uint64_t code, const char *key,
+                         size_t len)
 {
 	if ((ix->nterms + 1) * 2 > ix->nslots && grow_slots(ix) < 0)
 		return NULL;
-	uint64_t h = fnv1a(key, len);
+	uint64_t h = code ? code_hash(code) : fnv1a(key, len);
 	size_t j = h & (ix->nslots - 1);
 	while (ix->slots[j]) {
 		term *t = &ix->terms[ix->slots[j] - 1];
-		if (t->hash == h && t->keylen == len &&
-		    memcmp(t->key, key, len) == 0)
+		if (t->hash == h && t->code == code &&
+		    (code || (t->keylen == len && memcmp(t->key, key, len) == 0)))
 			return t;
 		j = (j + 1) & (ix->nslots - 1);
 	}
@@ -104,17 +122,17 @@ static term *find_or_add(index_t *ix, const char *key, size_t len)
 	memcpy(k, key, len);
 	k[len] = '\0';
 	term *t = &ix->terms[ix->nterms];
-	*t = (term){k, len, h, NULL, 0, 0};
+	*t = (term){k, len, code, h, NULL, 0, 0};
 	ix->slots[j] = (uint32_t)(++ix->nterms);
 	return t;
 }
 
-static void hit(index_t *ix, const char *key, size_t len, uint32_t id,
-                int flag)
+static void hit(index_t *ix, uint64_t code, const char *key, size_t len,
+                uint32_t id, int flag)
 {
 	if (ix->failed)
 		return;
-	term *t = find_or_add(ix, key, len);
+	term *t = find_or_add(ix, code, key, len);
 	if (!t) {
 		ix->failed = 1;
 		return;
@@ -214,7 +232,7 @@ static void flush_word(index_t *ix, char *w, size_t *wl, uint32_t id,
                        int flag)
 {
 	if (*wl > 0 && *wl <= WORD_MAX)
-		hit(ix, w, *wl, id, flag);
+		hit(ix, 0, w, *wl, id, flag);
 	*wl = 0;
 }
 
@@ -229,6 +247,7 @@ static void index_text(index_t *ix, const char *text, uint32_t id, int flag)
 	char word[WORD_MAX + 1];
 	size_t wl = 0;
 	size_t prev_start = 0, prev_len = 0; /* previous CJK char, if any */
+	uint32_t prev_cp = 0;
 	while (i < n) {
 		size_t start = i;
 		uint32_t c = next_cp(s, n, &i);
@@ -245,11 +264,16 @@ static void index_text(index_t *ix, const char *text, uint32_t id, int flag)
 			prev_len = 0;
 			continue;
 		}
-		hit(ix, text + start, i - start, id, flag);
+		/* Body unigrams would be a third of a large index for little
+		 * gain: one-character queries match titles and headings. */
+		if (flag)
+			hit(ix, CODE_UNI | c, text + start, i - start, id, flag);
 		if (prev_len)
-			hit(ix, text + prev_start, i - prev_start, id, flag);
+			hit(ix, CODE_BI | (uint64_t)prev_cp << 21 | c,
+			    text + prev_start, i - prev_start, id, flag);
 		prev_start = start;
 		prev_len = i - start;
+		prev_cp = c;
 	}
 	flush_word(ix, word, &wl, id, flag);
 }
@@ -392,7 +416,7 @@ static const char *section_title(const gen_page *const *byurl, size_t n,
 }
 
 /* printf is a measurable share of a large site's build here. */
-static void put_uint(ch_buf *b, unsigned v)
+static void put_uint(ch_buf *b, uint32_t v)
 {
 	char tmp[12];
 	size_t i = sizeof tmp;
@@ -481,15 +505,15 @@ int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,
 		ch_buf_puts(out, i ? ",\n" : "\n");
 		js_str(out, t->key, t->keylen);
 		ch_buf_puts(out, ":[");
-		/* Ids as gaps from the previous one: most are a few digits. */
+		/* One number per page: the gap from the previous id (most
+		 * are small) times 64 plus the weight (at most 32). */
 		uint32_t prev = 0;
 		for (size_t k = 0; k < t->npost; k++) {
 			if (k)
 				ch_buf_putc(out, ',');
-			put_uint(out, POST_ID(t->post[k]) - prev);
+			uint32_t gap = POST_ID(t->post[k]) - prev;
 			prev = POST_ID(t->post[k]);
-			ch_buf_putc(out, ',');
-			put_uint(out, weight(t->post[k]));
+			put_uint(out, gap * 64u + weight(t->post[k]));
 		}
 		ch_buf_putc(out, ']');
 	}

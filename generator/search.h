@@ -7,10 +7,12 @@
  *   pages: [[url, title, section title, excerpt], ...] in the order of the
  *          pages array given (url relative to the site root, no leading
  *          slash, "" for the home page);
- *   terms: {term: [gap, weight, gap, weight, ...]}: page ids ascending,
- *          each written as its difference from the previous id (the first
- *          from 0); keys sorted by byte order. Terms are CJK unigrams and bigrams
- *          and whole lowercased ASCII letter/digit runs (the script
+ *   terms: {term: [v, v, ...]}, one v per page holding the term, pages
+ *          by ascending id, v = gap * 64 + weight where gap is the id's
+ *          difference from the previous id (the first from 0); keys sorted
+ *          by byte order. Terms are CJK bigrams, CJK unigrams (from
+ *          titles, headings and descriptions only: a one-character query
+ *          finds those) and whole lowercased ASCII letter/digit runs (the script
  *          matches those by prefix); a hit in the title (16) or a heading
  *          (8) weighs more than one in the description (4) or the body
  *          (1 per occurrence, up to 4).

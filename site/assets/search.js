@@ -105,10 +105,10 @@
   function postings(t) {
     var m = new Map();
     var add = function (list, bonus) {
-      // Ids are stored as gaps from the previous id.
-      for (var i = 0, id = 0; i + 1 < list.length; i += 2) {
-        id += list[i];
-        var w = list[i + 1] + bonus;
+      // Each entry is the gap from the previous id times 64 plus the weight.
+      for (var i = 0, id = 0; i < list.length; i++) {
+        id += Math.floor(list[i] / 64);
+        var w = list[i] % 64 + bonus;
         if (!m.has(id) || m.get(id) < w) m.set(id, w);
       }
     };
