@@ -1,0 +1,98 @@
+#!/bin/sh
+# bench-site.sh: the site benchmark of issue 2. Generates a Chinese corpus
+# (tests/bench/site_corpus.py, 10,000 pages by default), builds it with
+# certhall-site and with Debian's hugo from equivalent minimal layouts in
+# the same run, then rebuilds after one page changed, and prints the
+# ratios against the goals. Wall time and peak RSS come from
+# /usr/bin/time -f '%e %M'.
+#
+#   BENCH_PAGES=N   corpus size (default 10000)
+#   BENCH_RUNS=N    full builds of each, best kept (default 1)
+#   CERTHALL_BIN    folder holding certhall-site (default build/bin)
+set -eu
+cd "$(dirname "$0")/.."
+BIN=${CERTHALL_BIN:-$PWD/build/bin}
+SITE=$BIN/certhall-site
+PAGES=${BENCH_PAGES:-10000}
+RUNS=${BENCH_RUNS:-1}
+
+for tool in /usr/bin/time hugo git /usr/bin/python3; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		echo "bench-site: $tool is missing (make deps installs it)" >&2
+		exit 1
+	fi
+done
+[ -x "$SITE" ] || { echo "bench-site: $SITE is missing (run make)" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/certhall-bench-site.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+
+echo "site: generating a $PAGES-page corpus" >&2
+/usr/bin/python3 tests/bench/site_corpus.py --pages "$PAGES" "$work" >/dev/null
+t=$work/times
+mkdir "$t"
+
+# measure NAME CMD...: runs CMD, leaves "seconds kilobytes" in $t/NAME.
+measure() {
+	name=$1
+	shift
+	if ! /usr/bin/time -f '%e %M' -o "$t/$name.time" "$@" \
+		>"$t/$name.out" 2>"$t/$name.err"; then
+		echo "bench-site: $name failed:" >&2
+		cat "$t/$name.err" >&2
+		exit 1
+	fi
+	tail -n 1 "$t/$name.time" >"$t/$name"
+}
+
+# best NAME: keeps the run with the least wall time in $t/NAME.best.
+best() {
+	if [ ! -f "$t/$1.best" ] ||
+		awk -v a="$(cut -d' ' -f1 "$t/$1")" -v b="$(cut -d' ' -f1 "$t/$1.best")" \
+			'BEGIN { exit !(a < b) }'; then
+		cp "$t/$1" "$t/$1.best"
+	fi
+}
+
+run=0
+while [ "$run" -lt "$RUNS" ]; do
+	run=$((run + 1))
+	echo "site: full builds, run $run of $RUNS" >&2
+	rm -rf "$work/ch-out" "$work/hugo-out"
+	measure certhall "$SITE" build -C "$work/certhall" -o "$work/ch-out"
+	best certhall
+	measure hugo hugo --quiet -s "$work/hugo" -d "$work/hugo-out"
+	best hugo
+done
+
+# One page changes and is committed; the rebuild goes into the same output
+# folder so that the incremental cache there is used.
+echo "site: one-page rebuild" >&2
+page=$work/certhall/content/section-001/page-0001.md
+printf '\n基准测试修改了这一页：新增一段说明文字。\n' >>"$page"
+git -C "$work/certhall" -c user.name=Bench -c user.email=bench@example.com \
+	commit -q -am "benchmark: change one page"
+measure rebuild "$SITE" build -C "$work/certhall" -o "$work/ch-out"
+
+# The incremental result must equal a full build of the same commit.
+measure full2 "$SITE" build -C "$work/certhall" -o "$work/ch-full"
+if diff -r -q -x '.certhall-cache*' "$work/ch-out" "$work/ch-full" >"$work/diff" 2>&1; then
+	same=yes
+else
+	same="NO ($(wc -l <"$work/diff") files differ)"
+	head -n 5 "$work/diff" >&2
+fi
+
+read -r ch_s ch_kb <"$t/certhall.best"
+read -r hu_s hu_kb <"$t/hugo.best"
+read -r re_s re_kb <"$t/rebuild"
+
+awk -v cs="$ch_s" -v hs="$hu_s" -v ck="$ch_kb" -v hk="$hu_kb" -v rs="$re_s" \
+	-v pages="$PAGES" -v same="$same" 'BEGIN {
+	t = cs / hs; m = ck / hk; r = rs / cs
+	printf "site: %d pages; incremental output equals a full build: %s\n", pages, same
+	printf "site: full build certhall-site %.2fs / hugo %.2fs = %.3f (goal <= 0.20)%s\n", cs, hs, t, t <= 0.20 ? "" : " MISSED"
+	printf "site: peak memory certhall-site %.1f MB / hugo %.1f MB = %.3f (goal <= 0.10)%s\n", ck / 1024, hk / 1024, m, m <= 0.10 ? "" : " MISSED"
+	printf "site: one-page rebuild %.2fs / full build %.2fs = %.3f (goal <= 0.05)%s\n", rs, cs, r, r <= 0.05 ? "" : " MISSED"
+}'
