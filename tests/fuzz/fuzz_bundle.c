@@ -1,0 +1,71 @@
+/* libFuzzer target: any bytes as a bundle file, opened with the real form
+ * schema, every readable entry copied out again. bundle_open must report
+ * problems of the bytes as findings (never as a failure of the machine),
+ * and free everything. */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "batch/bundle.h"
+#include "common/fsutil.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static ch_schema *schema;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	ch_error e;
+	char *text;
+	size_t len;
+
+	if (ch_read_file("content/forms/application.yaml", 1 << 20, &text, &len,
+	                 &e) < 0 ||
+	    ch_schema_load(text, len, "content/forms/application.yaml", &schema,
+	                   &e) < 0) {
+		ch_error_print(&e, "fuzz_bundle");
+		abort();
+	}
+	free(text);
+	return 0;
+}
+
+static int discard(void *ctx, const void *p, size_t n)
+{
+	*(size_t *)ctx += n;
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	ch_findings f = CH_FINDINGS_INIT;
+	bundle *b = NULL;
+	ch_error e;
+	char path[64];
+	int fd = memfd_create("bundle", MFD_CLOEXEC);
+
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size)
+		abort();
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	if (bundle_open(path, schema, NULL, 20261124, &b, &f, &e) < 0) {
+		ch_error_print(&e, "fuzz_bundle");
+		abort();
+	}
+	for (size_t i = 0; i < b->nentries; i++) {
+		size_t got = 0;
+
+		if (!b->entries[i].sha256[0])
+			continue;
+		if (bundle_copy_entry(b, i, discard, &got, &e) < 0 ||
+		    got != b->entries[i].size)
+			abort();
+	}
+	bundle_close(b);
+	ch_findings_free(&f);
+	close(fd);
+	return 0;
+}
