@@ -28,11 +28,15 @@ void bundle_limits_default(bundle_limits *l);
 
 typedef enum doc_type { DOC_NONE, DOC_PDF, DOC_JPEG, DOC_PNG } doc_type;
 
+/* The files of the bundle with safe, unique names: neither directories
+ * nor application.json (that is `app`). An entry with a ZIP_* finding of
+ * its own (not regular, encrypted, method) or one left unread because the
+ * bundle was refused earlier has sha256 "" and must not be copied. */
 typedef struct bundle_entry {
 	char *name;          /* decoded UTF-8, NFC, common folder removed */
 	uint64_t index;      /* libzip index */
 	uint64_t size;       /* uncompressed bytes actually read */
-	char sha256[65];     /* of the content, after a full read */
+	char sha256[65];     /* of the content, after a full read; "" if unread */
 	doc_type type;       /* judged by content */
 	long width, height;  /* images: pixels, else 0 */
 	int listed;          /* named in application.json's documents */
@@ -59,7 +63,10 @@ int bundle_open(const char *path, const ch_schema *schema,
                 ch_findings *f, ch_error *e);
 
 /* Streams entry i's content to write(ctx, data, n) in chunks (for the
- * document store). write returns 0 or -1. */
+ * document store). write returns 0 or -1. Fails (-1, e filled) for an
+ * entry that was not read whole, when write fails, and when the bytes are
+ * not those bundle_open hashed (the file changed under us): only what was
+ * checked is ever stored. */
 int bundle_copy_entry(bundle *b, size_t i,
                       int (*write)(void *ctx, const void *p, size_t n),
                       void *ctx, ch_error *e);

@@ -137,7 +137,7 @@ class Entry:
 
     def __init__(self, name, data=b"", method=8, utf8=None, flags=0,
                  crc=None, size=None, external_attr=0o100644 << 16,
-                 made_by=(3 << 8) | 20, payload=None):
+                 made_by=(3 << 8) | 20, payload=None, zip64=False):
         if isinstance(name, str):
             raw = name.encode("utf-8")
             if utf8 is None:
@@ -152,6 +152,7 @@ class Entry:
         self.size = len(data) if size is None else size
         self.external_attr = external_attr
         self.made_by = made_by
+        self.zip64 = zip64  # sizes and offset in Zip64 extra fields
         if payload is not None:
             self.payload = payload
         elif method == 8:
@@ -164,14 +165,24 @@ class Entry:
 
 
 def local_header(e):
-    return struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, e.flags, e.method, 0,
-                       0x5A21, e.crc, len(e.payload), e.size, len(e.raw), 0) + e.raw
+    comp, size, extra = len(e.payload), e.size, b""
+    if e.zip64:
+        extra = struct.pack("<HHQQ", 1, 16, size, comp)
+        comp = size = 0xFFFFFFFF
+    return struct.pack("<IHHHHHIIIHH", 0x04034B50, 45 if e.zip64 else 20,
+                       e.flags, e.method, 0, 0x5A21, e.crc, comp, size,
+                       len(e.raw), len(extra)) + e.raw + extra
 
 
 def central_header(e, offset):
-    return struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, e.made_by, 20, e.flags,
-                       e.method, 0, 0x5A21, e.crc, len(e.payload), e.size,
-                       len(e.raw), 0, 0, 0, 0, e.external_attr, offset) + e.raw
+    comp, size, extra = len(e.payload), e.size, b""
+    if e.zip64:
+        extra = struct.pack("<HHQQQ", 1, 24, size, comp, offset)
+        comp = size = offset = 0xFFFFFFFF
+    return struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, e.made_by,
+                       45 if e.zip64 else 20, e.flags, e.method, 0, 0x5A21,
+                       e.crc, comp, size, len(e.raw), len(extra), 0, 0, 0,
+                       e.external_attr, offset) + e.raw + extra
 
 
 def write_zip(path, entries, offsets=None, prefix=b""):
@@ -464,6 +475,13 @@ def doc_unlisted(path):
     return make_bundle(path, extra={"notes.txt": b"remember the stamp"})
 
 
+def zip64_records(path):
+    """Sizes and offsets in Zip64 extra fields, as streaming writers put
+    them even for small files. Valid."""
+    return write_zip(path, [Entry(x.raw.decode(), x.data, zip64=True)
+                            for x in _entries()])
+
+
 def common_folder(path):
     """Everything under one folder with its directory entry, as Windows'
     "Send to compressed folder" writes it. Valid."""
@@ -476,6 +494,7 @@ HOSTILE = {
     "nfd_names": (nfd_names, None),
     "bom_json": (bom_json, None),
     "common_folder": (common_folder, None),
+    "zip64_records": (zip64_records, None),
     "undecodable_name": (undecodable_name, "ZIP_UNSAFE_NAME"),
     "utf8_flag_lies": (utf8_flag_lies, "ZIP_UNSAFE_NAME"),
     "dotdot": (name_case("../evil.pdf"), "ZIP_UNSAFE_NAME"),
