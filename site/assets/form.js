@@ -655,23 +655,34 @@
     });
   }
 
+  var endPrint = null;
+
   function printView(id) {
     var view = document.getElementById(id), root = document.documentElement;
     if (!view) return;
+    if (endPrint) endPrint();
+    var home = view.parentNode, next = view.nextSibling, ended = false;
     if (id === 'ch-print-letter') { ensureApplicationId(); fill(view); }
+    // The view prints alone: moved under <body> for the while, so that
+    // form.css can leave out everything else without blank pages.
+    document.body.appendChild(view);
     view.hidden = false;
     view.classList.add('ch-print-active');
     root.classList.add('ch-printing');
     var done = function () {
+      if (ended) return;
+      ended = true;
       view.hidden = true;
       view.classList.remove('ch-print-active');
       root.classList.remove('ch-printing');
+      home.insertBefore(view, next);
       window.removeEventListener('afterprint', done);
+      endPrint = null;
     };
+    endPrint = done;
+    // afterprint ends it, also where print() returns before printing.
     window.addEventListener('afterprint', done);
     window.print();
-    // print() blocks in most browsers; where it does not, afterprint ends it.
-    window.setTimeout(done, 1000);
   }
 
   // --- wiring ----------------------------------------------------------------

@@ -210,6 +210,14 @@ test('valid data: rows, total, draft, printed letter and a bundle as BUNDLE.md',
   await page.evaluate(() => { window.__printed = 0; window.print = () => { window.__printed++; }; });
   await page.click('[data-action=print-letter]');
   assert.equal(await page.evaluate(() => window.__printed), 1);
+  // On paper only the letter shows, until the print dialog is done.
+  await page.emulateMedia({ media: 'print' });
+  assert.ok(await page.isVisible('#ch-print-letter'));
+  assert.equal(await page.isVisible('#ch-form'), false);
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  assert.equal(await page.isVisible('#ch-print-letter'), false);
+  assert.ok(await page.isVisible('#ch-form'));
+  await page.emulateMedia({ media: 'screen' });
   const letter = await page.textContent('#ch-print-letter');
   assert.ok(letter.includes(ORG.name), letter);
   assert.ok(letter.includes(HANDLER.name), letter);
