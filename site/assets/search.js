@@ -245,18 +245,21 @@
         var a = document.createElement('a');
         a.href = pageHref(p[0]);
         a.tabIndex = -1;
-        var t = document.createElement('span');
+        // Readable without any style sheet: the title in bold, its
+        // section after a dot, the excerpt small on its own line.
+        var t = document.createElement('strong');
         t.className = 'search-title';
         t.textContent = p[1];
         a.appendChild(t);
         if (p[2]) {
           var s = document.createElement('span');
           s.className = 'search-section';
-          s.textContent = p[2];
+          s.textContent = ' · ' + p[2];
           a.appendChild(s);
         }
         if (p[3]) {
-          var x = document.createElement('span');
+          a.appendChild(document.createElement('br'));
+          var x = document.createElement('small');
           x.className = 'search-excerpt';
           x.textContent = p[3];
           a.appendChild(x);
