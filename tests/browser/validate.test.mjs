@@ -6,22 +6,23 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from './lib.mjs';
+import { ROOT, buildSite } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const V = require(join(ROOT, 'site/assets/validate.js'));
 const vectors = (name) => JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/vectors', name), 'utf8'));
 
-// The schema as the generator embeds it (schema->raw is the YAML read as
-// JSON); Debian's python3-yaml reads the same YAML the same way.
+// The schema exactly as the browser gets it: the JSON the generator
+// embeds (schema->raw) in the built form page.
+let schemaCache = null;
 function loadSchema() {
-  const r = spawnSync('/usr/bin/python3', ['-c',
-    'import json,sys,yaml; json.dump(yaml.safe_load(open(sys.argv[1], encoding="utf-8")), sys.stdout, ensure_ascii=False)',
-    join(ROOT, 'content/forms/application.yaml')], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`reading the schema: ${r.stderr}`);
-  return JSON.parse(r.stdout);
+  if (schemaCache) return structuredClone(schemaCache);
+  const html = readFileSync(join(buildSite(), 'apply', 'index.html'), 'utf8');
+  const m = /<script type="application\/json" id="ch-schema">([^<]*)<\/script>/.exec(html);
+  assert.ok(m, 'the form page embeds the schema');
+  schemaCache = JSON.parse(m[1]);
+  return structuredClone(schemaCache);
 }
 
 const CHECKS = {
