@@ -214,22 +214,37 @@ static long max_revision(sqlite3 *db, const char *aid, ch_error *e)
 	return v;
 }
 
+/* Every listed document not yet in the store, written and then published
+ * together: one wait for the disk per bundle rather than per file. */
 static int store_documents(batch_ctx *ctx, bundle *b, ch_error *e)
 {
+	store_tx **txs = calloc(b->nentries ? b->nentries : 1, sizeof *txs);
+	size_t n = 0;
+	int rc = -1;
+
+	if (!txs)
+		return ch_fail(e, b->path, 0, "out of memory");
 	for (size_t i = 0; i < b->nentries; i++) {
 		store_tx *tx;
 		if (!b->entries[i].listed || store_has(ctx->cfg.store, b->entries[i].sha256))
 			continue;
 		if (store_begin(ctx->cfg.store, &tx, e) < 0)
-			return -1;
+			goto out;
 		if (bundle_copy_entry(b, i, store_write, tx, e) < 0) {
 			store_abort(tx);
-			return -1;
+			goto out;
 		}
-		if (store_commit(tx, b->entries[i].sha256, NULL, e) < 0)
-			return -1;
+		if (store_finish(tx, b->entries[i].sha256, NULL, e) < 0)
+			goto out;
+		txs[n++] = tx;
 	}
-	return 0;
+	rc = store_publish(txs, n, e);
+	n = 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		store_abort(txs[i]);
+	free(txs);
+	return rc;
 }
 
 typedef struct run {

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +91,7 @@ out:
 int move_into(const char *src, const char *dir, char *final, size_t n,
               ch_error *e)
 {
-	char dest[4200], srcdir[4200];
+	char dest[4200];
 	const char *base = base_name(src);
 
 	for (int k = 1; k <= MAX_TRIES; k++) {
@@ -118,9 +117,6 @@ int move_into(const char *src, const char *dir, char *final, size_t n,
 			               strerror(errno));
 		}
 		snprintf(final, n, "%s", dest + strlen(dir) + 1);
-		snprintf(srcdir, sizeof srcdir, "%s", src);
-		if (ch_fsync_dir(dir, e) < 0 || ch_fsync_dir(dirname(srcdir), e) < 0)
-			return -1;
 		return 0;
 	}
 	return ch_fail(e, src, 0, "no free name left in %s", dir);

@@ -32,4 +32,13 @@ int store_commit(store_tx *tx, const char *expect, char sha_out[65],
                  ch_error *e);
 void store_abort(store_tx *tx);
 
+/* The same as store_commit for several documents at once, with fewer
+ * waits for the disk: each tx is first finished (hash checked; a document
+ * already present is dropped), then store_publish() syncs every file,
+ * renames each into place and syncs each folder once. Both free the tx
+ * they are given on failure; store_publish frees all of them always. */
+int store_finish(store_tx *tx, const char *expect, char sha_out[65],
+                 ch_error *e);
+int store_publish(store_tx **txs, size_t n, ch_error *e);
+
 #endif

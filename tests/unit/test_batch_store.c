@@ -143,3 +143,23 @@ Test(store, abort_leaves_nothing)
 	store_abort(tx);
 	cr_assert_eq(tmp_files(), 0);
 }
+
+Test(store, several_published_together)
+{
+	const char *docs[] = {"first scan", "second scan", "first scan"};
+	store_tx *txs[3];
+	char sha[3][65];
+	ch_error e;
+
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(store_begin(root, &txs[i], &e), 0, "%s", e.msg);
+		cr_assert_eq(store_write(txs[i], docs[i], strlen(docs[i])), 0);
+		cr_assert_eq(store_finish(txs[i], NULL, sha[i], &e), 0, "%s", e.msg);
+		cr_assert_not(store_has(root, sha[i]));
+	}
+	cr_assert_eq(store_publish(txs, 3, &e), 0, "%s", e.msg);
+	for (int i = 0; i < 3; i++)
+		cr_assert(store_has(root, sha[i]));
+	cr_assert_str_eq(sha[0], sha[2]);
+	cr_assert_eq(tmp_files(), 0);
+}

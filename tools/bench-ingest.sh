@@ -1,0 +1,51 @@
+#!/bin/sh
+# Benchmark of certhall-batch ingest (issue 3): BENCH_BUNDLES bundles
+# (default 1000) of four or five ~2 MB scans each, ingested; in the same
+# run `unzip -tq` plus `sha256sum` over the same bundles, the least any
+# intake must do (inflate and check every entry, hash the file). Prints the
+# ratio (goal <= 1.5) and ingest's peak memory (goal < 64 MiB).
+#
+# About 9.5 GB per 1000 bundles are written under BENCH_DIR (default a new
+# folder in /tmp) and deleted at the end.
+set -eu
+N=${BENCH_BUNDLES:-1000}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${CERTHALL_BIN:-$ROOT/build/bin}
+BASE=${BENCH_DIR:-${TMPDIR:-/tmp}}
+WORK=$(mktemp -d "$BASE/certhall-bench-ingest.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT INT TERM
+
+cd "$WORK"
+ln -s "$ROOT/content" content
+echo "ingest: writing $N bundles to $WORK" >&2
+test "$N" -gt 0
+/usr/bin/python3 "$ROOT/tests/bench/make_bundles.py" var/inbox "$N"
+"$BIN/certhall-batch" init >/dev/null
+total=$(du -sm var/inbox | cut -f1)
+
+# The peers first: they read the bundles into the page cache for both.
+start=$(date +%s.%N)
+for f in var/inbox/*.zip; do
+	unzip -tq "$f" >/dev/null
+done
+sha256sum var/inbox/*.zip >/dev/null
+end=$(date +%s.%N)
+peer=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+
+/usr/bin/time -f '%e %M' -o time.txt "$BIN/certhall-batch" ingest \
+	>results.jsonl 2>ingest.err || {
+	cat ingest.err >&2
+	exit 1
+}
+read -r secs kib <time.txt
+accepted=$(grep -c '"outcome":"accepted"' results.jsonl || true)
+if [ "$accepted" -ne "$N" ]; then
+	echo "ingest: only $accepted of $N bundles accepted" >&2
+	grep -v '"outcome":"accepted"' results.jsonl | head -3 >&2
+	exit 1
+fi
+ratio=$(awk -v a="$secs" -v b="$peer" 'BEGIN { printf "%.2f", a / b }')
+mib=$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')
+echo "ingest: $N bundles, $total MB"
+echo "ingest: certhall-batch ${secs}s / (unzip -tq + sha256sum) ${peer}s = $ratio (goal <= 1.5)"
+echo "ingest: peak memory $mib MiB (goal < 64 MiB)"
