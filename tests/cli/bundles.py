@@ -295,6 +295,11 @@ def deeper_folder(path):
     return make_bundle(path, extra={"scans/extra.pdf": pdf()}, writer="raw")
 
 
+def deeper_in_folder(path):
+    """Under the common folder, one file a folder deeper."""
+    return make_bundle(path, folder="申请材料", extra={"扫描件/extra.pdf": pdf()})
+
+
 def directory_entry(path):
     """A directory entry beside files at the root: a folder is not a file."""
     return _with_names(path, [Entry("scans/", b"", method=0,
@@ -507,6 +512,7 @@ HOSTILE = {
     "nul_byte": (name_case(b"evil\x00.pdf"), "ZIP_UNSAFE_NAME"),
     "bidi_override": (name_case("evil\u202efdp.exe"), "ZIP_UNSAFE_NAME"),
     "deeper_folder": (deeper_folder, "ZIP_UNSAFE_NAME"),
+    "deeper_in_folder": (deeper_in_folder, "ZIP_UNSAFE_NAME"),
     "directory_entry": (directory_entry, "ZIP_UNSAFE_NAME"),
     "duplicate_names": (duplicate_names, "ZIP_DUPLICATE_NAME"),
     "duplicate_after_decoding": (duplicate_after_decoding, "ZIP_DUPLICATE_NAME"),
