@@ -1,18 +1,28 @@
 /* build.c: one build, start to end (see build.h).
  *
- * Incremental rebuilds: a page body (Markdown -> HTML, links rewritten,
- * the form rendered) depends only on the page's own blob, its path, and,
- * for the form, the blobs of the schema, fee schedule and print texts and
- * the asset names; links are checked on every build, so a reused body can
- * never hide a broken one. Bodies are cached in the output folder under
- * that key. Layouts, navigation, dates and the footer are applied to
- * every page on every build: cheap, and it keeps the result equal to a
- * full build by construction. */
+ * Incremental rebuilds, in two layers, both cached in the output folder:
+ *
+ * - A page body (Markdown -> HTML, links rewritten, the form rendered)
+ *   depends only on the page's own blob and path and, for the form, the
+ *   blobs of the schema, fee schedule and print texts and the asset
+ *   names. Links are checked on every build, so a reused body can never
+ *   hide a broken one.
+ * - A whole page file depends on its body, its date, its place in the
+ *   navigation, and what every page shares: the commit (footer), the
+ *   titles, URLs and descriptions of all pages in navigation order, every
+ *   file of site/ and content/site.yaml. When none of that changed the
+ *   old file is hard-linked into the new site instead of laid out again.
+ *
+ * Every input of a page's bytes is in its key, so the result equals a
+ * full build. The commit is one of them: a new commit lays out every
+ * page again (reusing the bodies); a --worktree rebuild after an edit
+ * keeps every page but the edited one. */
 #include "generator/build.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/fees.h"
 #include "common/fsutil.h"
@@ -27,7 +37,9 @@
 #include "generator/site.h"
 #include "generator/sitemap.h"
 
-#define CACHE_FORMAT "certhall-site cache 1 " CERTHALL_VERSION
+/* The generator's own build is part of every key: another binary may
+ * render differently. */
+#define CACHE_FORMAT "certhall-site cache 2 " CERTHALL_VERSION " " __DATE__ " " __TIME__
 #define MAX_CACHE (512u * 1024 * 1024)
 
 static const char *const form_files[] = {
@@ -175,7 +187,7 @@ static json_t *read_cache(const char *out_dir)
 	char path[4096], *data = NULL;
 	size_t len;
 	ch_error ignored;
-	json_t *c, *bodies;
+	json_t *c;
 
 	snprintf(path, sizeof path, "%s/%s", out_dir, GEN_CACHE_NAME);
 	if (ch_read_file(path, MAX_CACHE, &data, &len, &ignored) < 0)
@@ -185,13 +197,56 @@ static json_t *read_cache(const char *out_dir)
 	if (!json_is_object(c) ||
 	    !json_is_string(json_object_get(c, "format")) ||
 	    strcmp(json_string_value(json_object_get(c, "format")), CACHE_FORMAT) != 0 ||
-	    !json_is_object(bodies = json_object_get(c, "bodies"))) {
+	    !json_is_object(json_object_get(c, "bodies")) ||
+	    !json_is_object(json_object_get(c, "pages"))) {
 		json_decref(c); /* a stale or foreign cache is only a cold start */
 		return NULL;
 	}
-	json_incref(bodies);
-	json_decref(c);
-	return bodies;
+	return c;
+}
+
+/* What every page file shares (see the top of this file). */
+static void shared_key(const gen_site *s, char out[65])
+{
+	ch_sha256 h;
+	char num[64];
+
+	ch_sha256_init(&h);
+	ch_sha256_update(&h, CACHE_FORMAT, sizeof CACHE_FORMAT);
+	ch_sha256_update(&h, s->src.commit, 41);
+	ch_sha256_update(&h, s->src.worktree ? "w" : "c", 1);
+	for (size_t i = 0; i < s->src.nfiles; i++) {
+		const gen_file *f = &s->src.files[i];
+		if (strncmp(f->path, "site/", 5) == 0 ||
+		    strcmp(f->path, "content/site.yaml") == 0) {
+			ch_sha256_update(&h, f->path, strlen(f->path) + 1);
+			ch_sha256_update(&h, f->blob_id, 40);
+		}
+	}
+	for (size_t i = 0; i < s->npages; i++) {
+		const gen_page *p = &s->pages[i];
+		snprintf(num, sizeof num, "%d %d %ld", s->nodes[i].parent,
+		         p->is_section, p->order);
+		ch_sha256_update(&h, num, strlen(num) + 1);
+		ch_sha256_update(&h, p->url, strlen(p->url) + 1);
+		ch_sha256_update(&h, p->title, strlen(p->title) + 1);
+		ch_sha256_update(&h, p->description, strlen(p->description) + 1);
+	}
+	ch_sha256_hex(&h, out);
+}
+
+static void page_key(const char *shared, const char *body, size_t i,
+                     const gen_page *p, char out[65])
+{
+	ch_sha256 h;
+	char num[64];
+
+	ch_sha256_init(&h);
+	ch_sha256_update(&h, shared, 64);
+	ch_sha256_update(&h, body, 64);
+	snprintf(num, sizeof num, "%zu %lld", i, p->updated);
+	ch_sha256_update(&h, num, strlen(num) + 1);
+	ch_sha256_hex(&h, out);
 }
 
 static int apply_layouts(const gen_layouts *l, const gen_tpl *inner,
@@ -246,14 +301,40 @@ static const gen_tpl *page_layout(const gen_site *s, const gen_layouts *l,
 	return gen_layouts_get(l, "page"); /* home and section fall back */
 }
 
+typedef struct cache_io {
+	json_t *old_bodies, *old_pages; /* of the previous build, or NULL */
+	json_t *bodies, *pages;         /* of this build */
+	const char *out_dir;
+	char shared[65];
+} cache_io;
+
+/* Keeps the old file of an unchanged page; 1 if kept, 0 if not. */
+static int keep_page(const gen_page *p, const char *bkey, const char *pkey,
+                     cache_io *c, gen_out *out, ch_error *e)
+{
+	json_t *was = c->old_pages ? json_object_get(c->old_pages, pkey) : NULL;
+	json_t *body = c->old_bodies ? json_object_get(c->old_bodies, bkey) : NULL;
+	char old[8192];
+
+	if (!json_is_string(was) || strcmp(json_string_value(was), p->out_path) ||
+	    !json_is_string(body))
+		return 0;
+	snprintf(old, sizeof old, "%s/%s", c->out_dir, p->out_path);
+	if (access(old, R_OK) != 0)
+		return 0;
+	if (json_object_set(c->bodies, bkey, body) < 0 ||
+	    json_object_set_new(c->pages, pkey, json_string(p->out_path)) < 0)
+		return ch_fail(e, p->src_path, 0, "out of memory");
+	return gen_out_keep(out, p->out_path, old, e) < 0 ? -1 : 1;
+}
+
 static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
-                       const gen_assets *a, form_env *f, json_t *old,
-                       json_t *bodies, gen_out *out, gen_build_stats *st,
-                       ch_error *e)
+                       const gen_assets *a, form_env *f, cache_io *c,
+                       gen_out *out, gen_build_stats *st, ch_error *e)
 {
 	gen_node *n = &s->nodes[i];
 	const gen_page *p = &s->pages[i];
-	char root[512], key[65];
+	char root[512], key[65], pkey[65];
 	ch_buf body = CH_BUF_INIT, html = CH_BUF_INIT;
 	json_t *cached, *data = NULL;
 	page_ctx pc;
@@ -268,13 +349,23 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 	pc.index = (int)i;
 	pc.root = root;
 	pc.form = f;
+	body_key(p, &n->md, f, key);
+	page_key(c->shared, key, i, p, pkey);
+	switch (keep_page(p, key, pkey, c, out, e)) {
+	case -1:
+		goto out;
+	case 1:
+		st->reused++;
+		st->kept++;
+		rc = 0;
+		goto out;
+	}
 	pc.assets = gen_assets_json(a, root);
 	if (!pc.assets) {
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
-	body_key(p, &n->md, f, key);
-	cached = old ? json_object_get(old, key) : NULL;
+	cached = c->old_bodies ? json_object_get(c->old_bodies, key) : NULL;
 	ch_buf_puts(&body, "");
 	if (json_is_string(cached)) {
 		ch_buf_append(&body, json_string_value(cached), json_string_length(cached));
@@ -288,7 +379,8 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 		st->rendered++;
 	}
 	if (!ch_buf_ok(&body) ||
-	    json_object_set_new(bodies, key, json_stringn(body.data, body.len)) < 0) {
+	    json_object_set_new(c->bodies, key, json_stringn(body.data, body.len)) < 0 ||
+	    json_object_set_new(c->pages, pkey, json_string(p->out_path)) < 0) {
 		ch_fail(e, p->src_path, 0, "out of memory");
 		goto out;
 	}
@@ -355,12 +447,14 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	gen_build_stats st;
 	form_env form;
 	ch_buf b = CH_BUF_INIT;
-	json_t *old = NULL, *bodies = NULL, *cache = NULL;
+	json_t *old = NULL, *cache = NULL;
+	cache_io cio;
 	char *dump = NULL;
 	static const char *const needed[] = {"base", "page", "404"};
 	int rc = -1;
 
 	memset(&st, 0, sizeof st);
+	memset(&cio, 0, sizeof cio);
 	memset(&form, 0, sizeof form);
 	memset(&site, 0, sizeof site);
 	memset(&layouts, 0, sizeof layouts);
@@ -381,25 +475,32 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	if (gen_assets_collect(&site.src, &assets, &out, e) < 0)
 		goto out;
 	ch_buf_puts(&b, "");
+	/* The index keeps one name at the root (search.js finds it there):
+	 * naming it by its hash would change every page with every edit. */
 	if (gen_search_index(site.pages, site.npages, &b, e) < 0 ||
-	    gen_assets_add(&assets, "search-index.js", b.data, b.len, &out, e) < 0)
+	    gen_out_take(&out, "search-index.js", &b, e) < 0)
 		goto out;
-	ch_buf_free(&b);
 	if (load_form_env(&site, &assets, &form, e) < 0)
 		goto out;
 	old = read_cache(out_dir);
-	bodies = json_object();
-	if (!bodies) {
+	cio.old_bodies = json_object_get(old, "bodies");
+	cio.old_pages = json_object_get(old, "pages");
+	cio.bodies = json_object();
+	cio.pages = json_object();
+	cio.out_dir = out_dir;
+	shared_key(&site, cio.shared);
+	if (!cio.bodies || !cio.pages) {
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < site.npages; i++)
-		if (render_page(&site, i, &layouts, &assets, &form, old, bodies, &out,
+		if (render_page(&site, i, &layouts, &assets, &form, &cio, &out,
 		                &st, e) < 0)
 			goto out;
 	if (extras(&site, &layouts, &assets, &out, e) < 0)
 		goto out;
-	cache = json_pack("{s:s, s:O}", "format", CACHE_FORMAT, "bodies", bodies);
+	cache = json_pack("{s:s, s:O, s:O}", "format", CACHE_FORMAT,
+	                  "bodies", cio.bodies, "pages", cio.pages);
 	dump = cache ? json_dumps(cache, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
 	if (!dump || gen_out_add(&out, GEN_CACHE_NAME, dump, strlen(dump), e) < 0) {
 		if (!dump)
@@ -418,7 +519,8 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 out:
 	free(dump);
 	json_decref(cache);
-	json_decref(bodies);
+	json_decref(cio.bodies);
+	json_decref(cio.pages);
 	json_decref(old);
 	ch_buf_free(&b);
 	if (form.schema)

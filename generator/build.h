@@ -19,6 +19,7 @@ typedef struct gen_build_stats {
 	size_t pages;    /* pages written (the 404 page not counted) */
 	size_t rendered; /* page bodies rendered from Markdown */
 	size_t reused;   /* page bodies taken from the cache */
+	size_t kept;     /* of those, pages whose old file was kept whole */
 	size_t files;    /* files written in all */
 	char commit[41]; /* the commit built */
 	char short_id[16];

@@ -127,8 +127,9 @@ static int do_build(const args *a, ch_error *e, gen_build_stats *st)
 	if (gen_build(&o, st, e) < 0)
 		return -1;
 	if (a->verbose)
-		fprintf(stderr, PROG ": %zu pages: %zu rendered, %zu reused; "
-		        "%zu files\n", st->pages, st->rendered, st->reused, st->files);
+		fprintf(stderr, PROG ": %zu pages: %zu rendered, %zu reused "
+		        "(%zu unchanged files kept); %zu files\n", st->pages,
+		        st->rendered, st->reused, st->kept, st->files);
 	return 0;
 }
 

@@ -32,6 +32,7 @@ static int push(gen_out *o, const char *path, char *data, size_t len,
 		return ch_fail(e, path, 0, "out of memory");
 	f->data = data;
 	f->len = len;
+	f->link_from = NULL;
 	o->n++;
 	return 0;
 }
@@ -70,6 +71,19 @@ int gen_out_take(gen_out *o, const char *path, ch_buf *b, ch_error *e)
 	return 0;
 }
 
+int gen_out_keep(gen_out *o, const char *path, const char *old_path,
+                 ch_error *e)
+{
+	char *from = strdup(old_path);
+
+	if (!from || push(o, path, NULL, 0, e) < 0) {
+		free(from);
+		return ch_fail(e, path, 0, "out of memory");
+	}
+	o->v[o->n - 1].link_from = from;
+	return 0;
+}
+
 static int cmp_path(const void *a, const void *b)
 {
 	return strcmp(((const gen_out_file *)a)->path,
@@ -102,6 +116,22 @@ static int write_file(const char *root, const gen_out_file *f, ch_error *e)
 	if (ch_mkdirs(path, 0755, e) < 0)
 		return -1;
 	*slash = '/';
+	if (f->link_from) {
+		char *data = NULL;
+		size_t len = 0;
+		int rc;
+
+		if (link(f->link_from, path) == 0)
+			return 0;
+		/* No hard links here (another file system?): copy. */
+		if (ch_read_file(f->link_from, (size_t)1 << 31, &data, &len, e) < 0)
+			return -1;
+		fp = fopen(path, "wb");
+		rc = fp && fwrite(data, 1, len, fp) == len;
+		rc = (fp && fclose(fp) == 0) && rc;
+		free(data);
+		return rc ? 0 : ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
+	}
 	fp = fopen(path, "wb");
 	if (!fp)
 		return ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
@@ -229,6 +259,7 @@ void gen_out_free(gen_out *o)
 	for (size_t i = 0; i < o->n; i++) {
 		free(o->v[i].path);
 		free(o->v[i].data);
+		free(o->v[i].link_from);
 	}
 	free(o->v);
 	o->v = NULL;

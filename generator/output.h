@@ -14,9 +14,10 @@
 #define GEN_CACHE_NAME ".certhall-cache"
 
 typedef struct gen_out_file {
-	char *path; /* relative, '/'-separated, no ".." */
-	char *data;
+	char *path;      /* relative, '/'-separated, no ".." */
+	char *data;      /* NULL when link_from is set */
 	size_t len;
+	char *link_from; /* an unchanged file of the old site to hard-link */
 } gen_out_file;
 
 typedef struct gen_out {
@@ -30,6 +31,10 @@ int gen_out_add(gen_out *o, const char *path, const void *data, size_t len,
                 ch_error *e);
 /* Like gen_out_add, taking over b's data (b is left empty). */
 int gen_out_take(gen_out *o, const char *path, ch_buf *b, ch_error *e);
+/* Takes the file from the old site at old_path unchanged (a hard link,
+ * or a copy where links do not work). */
+int gen_out_keep(gen_out *o, const char *path, const char *old_path,
+                 ch_error *e);
 /* Writes every file under dir, replacing what was there. Refuses a dir
  * that exists, is not empty and holds no GEN_CACHE_NAME (not a site we
  * built), and two files with one path. */

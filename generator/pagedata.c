@@ -174,7 +174,6 @@ json_t *gen_page_data(const gen_site *s, int i, const char *root,
 	const gen_page *p = i >= 0 ? &s->pages[i] : NULL;
 	json_t *d = NULL, *page = NULL, *crumbs = NULL, *kids = NULL;
 	char *nav = NULL, *home = NULL, date[11] = "";
-	const char *idx;
 	char *website = NULL;
 	int ok = 0;
 
@@ -245,10 +244,6 @@ json_t *gen_page_data(const gen_site *s, int i, const char *root,
 	}
 	if (website && json_object_set_new(d, "website_href",
 	                                   json_string(website)) < 0)
-		goto out;
-	idx = gen_assets_path(a, "search-index.js");
-	if (idx && json_object_set_new(d, "search_index_file",
-	                               json_string(strrchr(idx, '/') + 1)) < 0)
 		goto out;
 	ok = 1;
 out:

@@ -13,8 +13,7 @@
  *   nav (the navigation as HTML, raw); breadcrumbs [{title, href}] (the
  *   ancestors); toc [{text, anchor, has_sub, sub [{text, anchor}]}] (h2, h3);
  *   has_toc; prev, next {title, href}; children [{title, href,
- *   description}]; website_href (site.website as
- *   a link); search_index_file (the index's name beside search.js). */
+ *   description}]; website_href (site.website as a link). */
 #ifndef GEN_PAGEDATA_H
 #define GEN_PAGEDATA_H
 

@@ -260,6 +260,22 @@ def test_rebuild_after_a_title_changed_updates_every_navigation(site_bin, conten
     assert snapshot(out) == snapshot(full)
 
 
+def test_draft_rebuild_keeps_every_unchanged_page_file(site_bin, content_repo, tmp_path):
+    with_section(content_repo)
+    out = tmp_path / "public"
+    assert build(site_bin, content_repo, out, "--worktree").returncode == 0
+    npages = len(list(out.rglob("index.html")))
+    p = content_repo / "content/zz-test/second.md"
+    p.write_text(p.read_text(encoding="utf-8") + "\n草稿里的新段落。\n", encoding="utf-8")
+    r = build(site_bin, content_repo, out, "--worktree", "-v")
+    assert r.returncode == 0, r.stderr
+    assert f": 1 rendered, {npages - 1} reused ({npages - 1} unchanged files kept)" in r.stderr, r.stderr
+    full = tmp_path / "full"
+    assert build(site_bin, content_repo, full, "--worktree").returncode == 0
+    assert snapshot(out) == snapshot(full)
+    assert "草稿里的新段落" in page(out, "zz-test/second")
+
+
 # --- bad input: one line, non-zero, old site untouched ------------------------------
 
 def check_refused(site_bin, repo, tmp_path, args, *needles):
