@@ -18,7 +18,8 @@
   var DRAFT_KEY = 'certhall.application.draft.v1';
   var ROW = '__i__';
   var CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-  var MAX_ENTRY = 20 * 1024 * 1024;
+  // BUNDLE.md's default limits; the batch refuses more.
+  var MAX_ENTRY = 20 * 1024 * 1024, MAX_BUNDLE = 64 * 1024 * 1024;
   // Entry names in the bundle; the kind is the fallback for a new kind.
   var DOC_NAMES = {
     authorization_letter: '授权委托书', business_license: '营业执照',
@@ -583,10 +584,15 @@
     if (!onApplicationIdChange()) errors.push({ where: 'application_id' });
     return Promise.all(docs.map(function (d) { return checkDoc(d, true); })).then(function (entries) {
       var bad = errors.length + entries.filter(function (e) { return e && e.error; }).length;
-      var id, when, documents = [], zip, app, a, url, name;
+      var id, when, documents = [], zip, app, a, url, name, size = 0;
       if (bad) {
         focusFirstError();
         status('申请表有 ' + bad + ' 处需要修改，请按提示修改后再下载申请包。');
+        return null;
+      }
+      entries.forEach(function (e) { if (e) size += e.bytes.length; });
+      if (size > MAX_BUNDLE - 1024 * 1024) {
+        status(V.message(schema, 'ZIP_LIMIT', '', '', '所有扫描件合计不超过 63 MiB，请压缩后重新选择'));
         return null;
       }
       if (document.getElementById('ch-resubmit').checked && meta.application_id && meta.revision)
@@ -717,9 +723,13 @@
     }
   });
 
+  var busy = false;
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
-    download().catch(function (e) { status('生成申请包失败：' + (e && e.message || e)); });
+    if (busy) return; // the scans are still being read for the last press
+    busy = true;
+    Promise.resolve().then(download).catch(function (e) { status('生成申请包失败：' + (e && e.message || e)); })
+      .then(function () { busy = false; });
   });
 
   form.addEventListener('focusout', onBlur);
