@@ -189,31 +189,33 @@ out:
 
 static const gen_site *sort_site; /* qsort has no context argument */
 
-/* The name a page sorts by among its siblings: a section by its folder. */
-static const char *sort_name(const gen_page *p)
+/* The name a page sorts by among its siblings: a section by its folder
+ * ("content/guide/index.md" -> "guide"), a page by its file name. */
+static void sort_name(const gen_page *p, char *out, size_t size)
 {
 	const char *s = p->src_path + 8;
-	const char *end = s + strlen(s);
-	const char *slash;
+	size_t end = strlen(s);
+	size_t start;
 
-	if (p->is_section) {
-		end -= 9; /* "/index.md" */
-		if (end <= s)
-			return "";
-	}
-	for (slash = end - 1; slash > s && *slash != '/'; slash--)
-		;
-	return *slash == '/' ? slash + 1 : s;
+	if (p->is_section)
+		end = end >= 9 ? end - 9 : 0; /* drop "/index.md" */
+	start = end;
+	while (start > 0 && s[start - 1] != '/')
+		start--;
+	snprintf(out, size, "%.*s", (int)(end - start), s + start);
 }
 
 static int cmp_sibling(const void *a, const void *b)
 {
 	const gen_page *pa = &sort_site->pages[*(const int *)a];
 	const gen_page *pb = &sort_site->pages[*(const int *)b];
+	char na[1024], nb[1024];
 
 	if (pa->order != pb->order)
 		return pa->order < pb->order ? -1 : 1;
-	return strcmp(sort_name(pa), sort_name(pb));
+	sort_name(pa, na, sizeof na);
+	sort_name(pb, nb, sizeof nb);
+	return strcmp(na, nb);
 }
 
 static int cmp_by_path(const void *a, const void *b)

@@ -349,6 +349,34 @@ def test_bad_layout_template_is_refused(site_bin, content_repo, tmp_path):
                   "site/layouts/page.html:", "oops")
 
 
+def test_bad_form_schema_is_refused(site_bin, content_repo, tmp_path):
+    p = content_repo / "content/forms/application.yaml"
+    text = p.read_text(encoding="utf-8")
+    assert "type: string" in text
+    p.write_text(text.replace("type: string", "type: strang", 1), encoding="utf-8")
+    commit_at(content_repo, "break schema", "2026-11-22T10:00:00+08:00")
+    check_refused(site_bin, content_repo, tmp_path, {"old_ok": 1},
+                  "content/forms/application.yaml:", "strang")
+
+
+def test_siblings_sort_by_order_then_name(site_bin, content_repo, tmp_path):
+    with_section(content_repo)
+    write(content_repo, {
+        "content/zz-test/b.md": "---\ntitle: 乙\norder: 5\ndescription: 乙。\n---\n乙。\n",
+        "content/zz-test/a.md": "---\ntitle: 甲\norder: 5\ndescription: 甲。\n---\n甲。\n",
+        "content/zz-test/sub/index.md": "---\ntitle: 子栏目\norder: 3\ndescription: 子。\n---\n子。\n",
+    })
+    commit_at(content_repo, "more", "2026-11-22T10:00:00+08:00")
+    out = tmp_path / "public"
+    assert build(site_bin, content_repo, out).returncode == 0
+    nav = re.search(r'<nav id="site-nav".*?</nav>', page(out, "zz-test"), re.S).group(0)
+    order = [t for t in re.findall(r">([^<>]+)</a>", nav)
+             if t in ("测试第一页", "测试第二页", "子栏目", "甲", "乙")]
+    assert order == ["测试第一页", "测试第二页", "子栏目", "甲", "乙"], order
+    # previous/next follow the same order, into and out of the sub-section
+    assert 'rel="next" href="../../zz-test/a/index.html"' in page(out, "zz-test/sub")
+
+
 def test_unknown_ref_is_refused(site_bin, content_repo, tmp_path):
     check_refused(site_bin, content_repo, tmp_path, {"extra": ["--ref", "no-such-ref"]},
                   "no-such-ref")
