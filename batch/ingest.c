@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -378,15 +379,58 @@ int ingest_make_folders(const batch_config *c, ch_error *e)
 	return 0;
 }
 
+/* One ingest at a time per store: two runs would race for the same
+ * bundle. The lock is on the store's folder, so no file is made for it,
+ * and the kernel drops it when a run dies. A second run waits. */
+static int lock_store(const char *root, int *fd, ch_error *e)
+{
+	*fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0)
+		return ch_fail(e, root, 0, "cannot open: %s", strerror(errno));
+	if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	note(root, "another ingest is running; waiting for it");
+	if (flock(*fd, LOCK_EX) == 0)
+		return 0;
+	close(*fd);
+	*fd = -1;
+	return ch_fail(e, root, 0, "cannot lock: %s", strerror(errno));
+}
+
+/* Temporary files a killed run left in the store: ours, and with the lock
+ * held no other run is writing one. */
+static void clean_store_tmp(const char *root)
+{
+	char dir[4200], p[4500];
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(dir, sizeof dir, "%s/tmp", root);
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, "doc-", 4)) {
+			snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+			unlink(p);
+		}
+	closedir(d);
+}
+
 int ingest_run(batch_ctx *ctx, sqlite3 *db, char *const *paths, size_t npaths,
                FILE *out, ingest_stats *st, ch_error *e)
 {
+	int lock = -1;
+
 	list l = {0};
 	run r = {ctx, db, out, st};
 	ch_progress bar;
 	int rc = -1, many;
 
 	memset(st, 0, sizeof *st);
+	if (lock_store(ctx->cfg.store, &lock, e) < 0)
+		return -1;
+	clean_store_tmp(ctx->cfg.store);
 	if (npaths == 0) {
 		if (collect(ctx->cfg.inbox, &l, st, e) < 0)
 			goto out;
@@ -412,5 +456,7 @@ int ingest_run(batch_ctx *ctx, sqlite3 *db, char *const *paths, size_t npaths,
 	rc = 0;
 out:
 	list_free(&l);
+	if (lock >= 0)
+		close(lock);
 	return rc;
 }

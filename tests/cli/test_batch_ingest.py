@@ -275,8 +275,51 @@ def test_killed_at_random_points_loses_and_doubles_nothing(ws):
     assert ws.query("SELECT count(*) FROM revisions") == [(30,)]
     assert ws.query("SELECT count(*) FROM outbox") == [(60,)]
     assert ws.query("SELECT count(DISTINCT order_no) FROM applications") == [(24,)]
+    # Temporary files of killed runs are cleared by the next run.
+    assert list((ws.var / "store" / "tmp").iterdir()) == []
     # Each file's place matches its recorded outcome.
     for s, outcome in ws.query("SELECT sha256, outcome FROM bundles"):
         folder = ws.done if outcome == "accepted" else ws.rejected
         assert (folder / placed[s][0]).exists()
     assert tree(ws.path) == before
+
+
+def test_two_runs_at_once_take_each_bundle_once(ws):
+    ws.init()
+    for i in range(12):
+        bundles.make_bundle(ws.inbox / ("c%02d.zip" % i),
+                            app=bundles.application(application_id=app_id(i)))
+    procs = [subprocess.Popen([str(BATCH), "ingest"], cwd=ws.path, env=ws.env(),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    results = [json.loads(l) for o, _ in outs for l in o.splitlines()]
+    assert sorted(r["bundle"] for r in results) == ["c%02d.zip" % i for i in range(12)]
+    assert all(r["outcome"] == "accepted" for r in results)
+    assert len(ws.files(ws.done)) == 12 and ws.files(ws.inbox) == []
+
+
+def test_version_1_database_is_upgraded_in_place(ws):
+    """A database the first schema left (tests/fixtures/batch/v1.sql) is
+    brought up to date by the current binary, keeping its applications."""
+    import sqlite3
+    ws.var.mkdir()
+    sql = (ws.path / "content").resolve().parent / "tests/fixtures/batch/v1.sql"
+    c = sqlite3.connect(ws.db_path)
+    c.executescript(sql.read_text())
+    c.close()
+    assert ws.query("PRAGMA user_version") == [(1,)]
+    ws.init()
+    assert ws.query("PRAGMA user_version") == [(2,)]
+    assert ws.query("PRAGMA integrity_check") == [("ok",)]
+    assert ws.query("SELECT count(*) FROM outbox") == [(0,)]
+    st = json.loads(ws.run("status", "--json", "V1V1-0000-0001").stdout)
+    assert st["state"] == "rejected"
+    assert st["revisions"][0]["findings"][0]["code"] == "DOC_MISSING"
+    bundles.make_bundle(ws.inbox / "r2.zip",
+                        app=bundles.application(application_id="V1V1-0000-0001",
+                                                revision=2))
+    _, [res] = ws.ingest()
+    assert res["outcome"] == "accepted" and res["revision"] == 2
+    assert ws.query("SELECT state, revision FROM applications") == [("accepted", 2)]
