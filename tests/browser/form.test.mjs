@@ -389,3 +389,17 @@ test('no certificate chosen and the 50-row limit', async () => {
   assert.deepEqual(page.scriptErrors, []);
   await context.close();
 });
+
+test('zip.js: CRC-32, DOS time in China Standard Time, unsafe names refused', () => {
+  const Z = require(join(ROOT, 'site/assets/zip.js'));
+  assert.equal(Z.crc32(Buffer.from('123456789')), 0xCBF43926); // the standard check value
+  // 2026-11-23 14:05:00 +08:00 is 06:05 UTC: the DOS fields hold 14:05.
+  const t = Z.dosDateTime(new Date('2026-11-23T06:05:00Z'));
+  assert.equal(t.time, (14 << 11) | (5 << 5));
+  assert.equal(t.date, ((2026 - 1980) << 9) | (11 << 5) | 23);
+  const z = new Z.ZipWriter(new Date());
+  for (const bad of ['../x.pdf', '/x.pdf', 'a\\b.pdf', 'dir/x.pdf', 'x\u0001.pdf', 'C:x.pdf', ''])
+    assert.throws(() => z.add(bad, new Uint8Array(1)), /unsafe/, JSON.stringify(bad));
+  z.add('营业执照.png', new Uint8Array([1]));
+  assert.throws(() => z.add('营业执照.png', new Uint8Array([2])), /duplicate/);
+});
