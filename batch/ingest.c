@@ -276,8 +276,7 @@ static void identify(const bundle *b, intake *in)
 	in->application_id = NULL;
 	in->revision = 0;
 	if (json_is_string(id) && appid_is_canonical(json_string_value(id)) &&
-	    json_is_integer(rev) && json_integer_value(rev) >= 1 &&
-	    json_integer_value(rev) <= 1000000) {
+	    json_is_integer(rev) && json_integer_value(rev) >= 1) {
 		in->application_id = json_string_value(id);
 		in->revision = (long)json_integer_value(rev);
 	}
@@ -330,7 +329,7 @@ static int one(const run *r, const char *path, ch_error *fatal_e)
 	} else if (b && b->app && !ch_findings_errors(&f)) {
 		/* The form check should have caught it; never accept a bundle
 		 * that cannot be filed under an application. */
-		if (ch_findings_add(&f, ctx->schema, "FORM_REQUIRED", CH_LEVEL_ERROR,
+		if (ch_findings_add(&f, ctx->schema, "FORM_TYPE", CH_LEVEL_ERROR,
 		                    "application_id", "申请编号", NULL) < 0)
 			goto oom;
 	}

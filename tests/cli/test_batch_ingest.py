@@ -323,3 +323,31 @@ def test_version_1_database_is_upgraded_in_place(ws):
     _, [res] = ws.ingest()
     assert res["outcome"] == "accepted" and res["revision"] == 2
     assert ws.query("SELECT state, revision FROM applications") == [("accepted", 2)]
+
+
+def test_progress_on_a_terminal_only(ws):
+    """Many bundles and stderr a terminal: a bar on stderr, while stdout
+    keeps exactly one JSON line per bundle."""
+    import pty
+    ws.init()
+    for i in range(12):
+        bundles.make_bundle(ws.inbox / ("p%02d.zip" % i),
+                            app=bundles.application(application_id=app_id(i)))
+    master, slave = pty.openpty()
+    p = subprocess.Popen([str(BATCH), "ingest"], cwd=ws.path, env=ws.env(),
+                         stdout=subprocess.PIPE, stderr=slave, text=True)
+    os.close(slave)
+    out, _ = p.communicate(timeout=300)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert p.returncode == 0
+    assert len([json.loads(l) for l in out.splitlines()]) == 12
+    assert b"12/12" in seen
