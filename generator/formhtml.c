@@ -377,18 +377,22 @@ static void put_fee_total(ch_buf *b, const ch_fees *fees)
 	ch_buf_puts(b, "</div>\n");
 }
 
+static int needed_is(const ch_doc_kind *d, const char *what)
+{
+	return d->needed && !strcmp(d->needed, what);
+}
+
 static void put_doc_input(ch_buf *b, const ch_doc_kind *d, const char *suffix)
 {
 	const char *accept = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png";
-	int required = !strcmp(d->needed, "always") ||
-	               !strcmp(d->needed, "per_person");
+	int required = needed_is(d, "always") || needed_is(d, "per_person");
 
 	ch_buf_puts(b, "<label for=\"doc-");
 	esc(b, d->kind);
 	ch_buf_puts(b, suffix);
 	ch_buf_puts(b, "\">");
 	esc(b, d->label);
-	if (!strcmp(d->needed, "per_person"))
+	if (needed_is(d, "per_person"))
 		ch_buf_puts(b, "（<span data-person-label></span>）");
 	if (required)
 		ch_buf_puts(b, "<span class=\"ch-req\" aria-hidden=\"true\">*</span>");
@@ -423,7 +427,7 @@ static void put_documents(ch_buf *b, const ch_schema *s)
 	ch_buf_puts(b, "</p>\n");
 	for (i = 0; i < s->ndocs; i++) {
 		d = &s->docs[i];
-		if (!strcmp(d->needed, "per_person")) {
+		if (needed_is(d, "per_person")) {
 			ch_buf_puts(b, "<div class=\"ch-doc-list\" data-doc-list=\"");
 			esc(b, d->kind);
 			ch_buf_puts(b, "\"></div>\n<template data-doc-template=\"");

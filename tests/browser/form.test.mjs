@@ -382,6 +382,14 @@ test('no certificate chosen and the 50-row limit', async () => {
   await page.press('#ch-app-id', 'Tab');
   assert.equal(await errorAt(page, 'ch-app-id'), '');
   assert.equal(await page.inputValue('#ch-app-id'), 'K7QD-2MPE-X9A3');
+  // By keyboard: Enter on the add button opens a row and moves focus into it.
+  await page.focus('[data-add="certificates.personal"]');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-certificates-personal-0-name');
+  await page.focus('[data-row="0"] [data-remove]');
+  await page.keyboard.press('Space');
+  assert.equal(await page.locator('.ch-row').count(), 0);
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-add')), 'certificates.personal');
   for (let i = 0; i < 50; i++) await page.click('[data-add="certificates.personal"]');
   assert.equal(await page.locator('.ch-row').count(), 50);
   assert.ok(await page.isDisabled('[data-add="certificates.personal"]'));
