@@ -9,6 +9,7 @@
 #include "batch/db.h"
 #include "batch/ingest.h"
 #include "batch/result.h"
+#include "batch/termsafe.h"
 
 static int is_json_name(const char *p)
 {
@@ -53,11 +54,16 @@ static void human(FILE *out, const char *path, const ch_findings *f)
 {
 	size_t errors = ch_findings_errors(f);
 
-	for (size_t i = 0; i < f->n; i++)
-		fprintf(out, "%s: %s %s%s%s: %s\n", path,
+	for (size_t i = 0; i < f->n; i++) {
+		term_puts(out, path);
+		fprintf(out, ": %s %s%s",
 		        f->v[i].level == CH_LEVEL_ERROR ? "error" : "warning",
-		        f->v[i].code, f->v[i].where[0] ? " " : "", f->v[i].where,
-		        f->v[i].message);
+		        f->v[i].code, f->v[i].where[0] ? " " : "");
+		term_puts(out, f->v[i].where);
+		fputs(": ", out);
+		term_puts(out, f->v[i].message);
+		fputc('\n', out);
+	}
 	if (errors)
 		fprintf(out, "%s: would be rejected: %zu error(s), %zu warning(s)\n",
 		        path, errors, f->n - errors);

@@ -12,6 +12,7 @@
 #include "batch/db.h"
 #include "batch/notice.h"
 #include "batch/orderno.h"
+#include "batch/termsafe.h"
 #include "common/text.h"
 
 typedef struct app_row {
@@ -128,8 +129,11 @@ static int history(sqlite3 *db, const app_row *a, json_t *arr, FILE *out,
 			                                     col(st, 0), "at_local", local,
 			                                     "kind", col(st, 1), "detail",
 			                                     col(st, 2)));
-		else
-			fprintf(out, "  %s  %-15s %s\n", local, col(st, 1), col(st, 2));
+		else {
+			fprintf(out, "  %s  %-15s ", local, col(st, 1));
+			term_puts(out, col(st, 2));
+			fputc('\n', out);
+		}
 	}
 	sqlite3_finalize(st);
 	return r == SQLITE_DONE ? 0 : db_fail(db, e, "database error");
@@ -164,11 +168,13 @@ static int revisions(sqlite3 *db, const app_row *a, json_t *arr, FILE *out,
 		}
 		fprintf(out, "  revision %lld  %-9s ingested %s\n",
 		        (long long)sqlite3_column_int64(st, 0), col(st, 1), local);
-		json_array_foreach(f, i, x)
-			fprintf(out, "    %s %s: %s\n",
+		json_array_foreach(f, i, x) {
+			fprintf(out, "    %s %s: ",
 			        json_string_value(json_object_get(x, "level")),
-			        json_string_value(json_object_get(x, "code")),
-			        json_string_value(json_object_get(x, "message")));
+			        json_string_value(json_object_get(x, "code")));
+			term_puts(out, json_string_value(json_object_get(x, "message")));
+			fputc('\n', out);
+		}
 		json_decref(f);
 	}
 	sqlite3_finalize(st);
@@ -193,7 +199,9 @@ static int people(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		char id[64], mobile[64];
 		ch_mask_id(col(st, 2), id);
-		fprintf(out, "  %-21s %s  %s", col(st, 0), col(st, 1), id);
+		fprintf(out, "  %-21s ", col(st, 0));
+		term_puts(out, col(st, 1));
+		fprintf(out, "  %s", id);
 		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
 			ch_mask_mobile(col(st, 3), mobile);
 			fprintf(out, "  %s", mobile);

@@ -100,3 +100,17 @@ def test_status_without_database(tmp_path):
     r = w.run("status", "K7QD-2MPE-X9A3")
     assert r.returncode == 2
     assert not w.var.exists()
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path):
+    w = Workspace(tmp_path / "w")
+    app = bundles.application()
+    app["handler"]["name"] = "王\x1b[2J示例"
+    app["certificates"]["personal"][0]["name"] = "张\u202e测试"
+    bundles.make_bundle(w.path / "a.zip", app=app)
+    w.ingest("a.zip")
+    r = w.run("status", "K7QD-2MPE-X9A3")
+    assert r.returncode == 0
+    assert "\x1b" not in r.stdout and "\u202e" not in r.stdout
+    r = w.run("check", "a.zip")
+    assert "\x1b" not in r.stdout and "\u202e" not in r.stdout
