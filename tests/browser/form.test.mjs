@@ -398,6 +398,20 @@ test('no certificate chosen and the 50-row limit', async () => {
   await context.close();
 });
 
+test('the form works when the site is opened from file://', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`file://${join(site, 'apply', 'index.html')}`);
+  await page.waitForSelector('#ch-form[data-ready="true"]');
+  await page.click('[data-add="certificates.personal"]');
+  await page.check(byId('f-certificates-personal-0-years-v-2'));
+  assert.equal(await page.textContent('#ch-total'), '350.00 元');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('zip.js: CRC-32, DOS time in China Standard Time, unsafe names refused', () => {
   const Z = require(join(ROOT, 'site/assets/zip.js'));
   assert.equal(Z.crc32(Buffer.from('123456789')), 0xCBF43926); // the standard check value
