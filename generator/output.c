@@ -104,7 +104,10 @@ static int safe_path(const char *p)
 	return 1;
 }
 
-static int write_file(const char *root, const gen_out_file *f, ch_error *e)
+/* last_dir: the folder the previous file went into; files come sorted,
+ * so most share it and need no mkdir. */
+static int write_file(const char *root, const gen_out_file *f,
+                      char *last_dir, size_t last_size, ch_error *e)
 {
 	char path[8400], *slash;
 	FILE *fp;
@@ -113,8 +116,11 @@ static int write_file(const char *root, const gen_out_file *f, ch_error *e)
 	snprintf(path, sizeof path, "%s/%s", root, f->path);
 	slash = strrchr(path, '/');
 	*slash = '\0';
-	if (ch_mkdirs(path, 0755, e) < 0)
-		return -1;
+	if (strcmp(path, last_dir) != 0) {
+		if (ch_mkdirs(path, 0755, e) < 0)
+			return -1;
+		snprintf(last_dir, last_size, "%s", path);
+	}
 	*slash = '/';
 	if (f->link_from) {
 		char *data = NULL;
@@ -170,7 +176,7 @@ static int ours(const char *dir, ch_error *e)
 
 int gen_out_commit(gen_out *o, const char *dir, ch_error *e)
 {
-	char parent[4096], tmp[4200], old[4200];
+	char parent[4096], tmp[4200], old[4200], last_dir[8400];
 	const char *base;
 	size_t dlen = strlen(dir);
 	int rc = -1, made = 0, r;
@@ -218,8 +224,9 @@ int gen_out_commit(gen_out *o, const char *dir, ch_error *e)
 		ch_fail(e, tmp, 0, "%s", strerror(errno));
 		goto out;
 	}
+	last_dir[0] = '\0';
 	for (size_t i = 0; i < o->n; i++)
-		if (write_file(tmp, &o->v[i], e) < 0)
+		if (write_file(tmp, &o->v[i], last_dir, sizeof last_dir, e) < 0)
 			goto out;
 	if (access(dir, F_OK) != 0) {
 		if (rename(tmp, dir) < 0) {
