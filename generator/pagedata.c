@@ -160,8 +160,10 @@ static char *website_href(json_t *config)
 
 	if (!w || !w[0])
 		return NULL;
-	if (strstr(w, "://"))
+	if (strncmp(w, "http://", 7) == 0 || strncmp(w, "https://", 8) == 0)
 		return strdup(w);
+	if (strchr(w, ':') || strchr(w, '/'))
+		return NULL; /* another scheme, or a path: no link */
 	out = malloc(strlen(w) + 9);
 	if (out)
 		sprintf(out, "https://%s", w);

@@ -75,8 +75,11 @@ static int walk_cb(const char *dir, const git_tree_entry *ent, void *payload)
 
 	if (git_tree_entry_type(ent) != GIT_OBJECT_BLOB)
 		return 0;
-	snprintf(path, sizeof path, "%s/%s%s", w->root, dir,
-	         git_tree_entry_name(ent));
+	if ((size_t)snprintf(path, sizeof path, "%s/%s%s", w->root, dir,
+	                     git_tree_entry_name(ent)) >= sizeof path) {
+		ch_fail(w->e, w->root, 0, "a path under it is too long");
+		goto fail;
+	}
 	if (git_tree_entry_filemode(ent) == GIT_FILEMODE_LINK)
 		return 0; /* a symlink's target is no content of ours */
 	if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(ent)) < 0) {
@@ -157,9 +160,10 @@ static int read_dir(const char *workdir, const char *rel, gen_source *s,
 
 		if (rc < 0 || name[0] == '.')
 			continue; /* hidden files and editor droppings */
-		snprintf(child, sizeof child, "%s/%s", rel, name);
-		snprintf(path, sizeof path, "%s%s", workdir, child);
-		if (lstat(path, &st) < 0) {
+		if ((size_t)snprintf(child, sizeof child, "%s/%s", rel, name) >= sizeof child ||
+		    (size_t)snprintf(path, sizeof path, "%s%s", workdir, child) >= sizeof path) {
+			rc = ch_fail(e, rel, 0, "a path under it is too long");
+		} else if (lstat(path, &st) < 0) {
 			rc = ch_fail(e, child, 0, "%s", strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
 			rc = read_dir(workdir, child, s, cap, e);
@@ -217,7 +221,8 @@ static int content_tree(git_repository *repo, git_commit *c, git_tree **out)
 	return rc;
 }
 
-/* One walk, newest first: a content file's date is the time of the first
+/* One walk, newest first (children before parents even when clocks were
+ * skewed): a content file's date is the time of the first
  * commit met whose content/ differs from its first parent's in that path.
  * Commits whose content/ tree equals the parent's are skipped without a
  * diff, and the walk stops once every file is dated. */
@@ -235,7 +240,7 @@ static int date_files(git_repository *repo, const git_oid *start,
 			pending++;
 		}
 	if (git_revwalk_new(&walk, repo) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TIME) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) < 0 ||
 	    git_revwalk_push(walk, start) < 0) {
 		git_fail(e, "", "cannot walk history");
 		goto out;

@@ -140,6 +140,27 @@ static int is_page_path(const char *path)
 	       strcmp(path + n - 3, ".md") == 0;
 }
 
+/* File and folder names of pages become URLs and output paths: keep
+ * them to letters, digits, '-', '_' and '.', never leading with '.'. */
+static int safe_name(const char *path)
+{
+	for (const char *seg = path; *seg; ) {
+		size_t n = strcspn(seg, "/");
+		if (n == 0 || seg[0] == '.')
+			return 0;
+		for (size_t i = 0; i < n; i++) {
+			char c = seg[i];
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+				return 0;
+		}
+		seg += n;
+		if (*seg == '/')
+			seg++;
+	}
+	return 1;
+}
+
 static int load_page(const gen_file *f, gen_page *p, gen_node *n, ch_error *e)
 {
 	json_t *meta = NULL;
@@ -156,6 +177,11 @@ static int load_page(const gen_file *f, gen_page *p, gen_node *n, ch_error *e)
 		return ch_fail(e, f->path, 0, "out of memory");
 	memcpy(p->blob_id, f->blob_id, sizeof p->blob_id);
 	p->updated = f->updated;
+	if (!safe_name(f->path + 8)) {
+		ch_fail(e, f->path, 0, "page file and folder names may use only "
+		        "a-z, A-Z, 0-9, '-', '_' and '.' (they become URLs)");
+		goto out;
+	}
 	if (u8_check((const uint8_t *)f->data, f->len) != NULL) {
 		ch_fail(e, f->path, 0, "not valid UTF-8");
 		goto out;
