@@ -116,7 +116,13 @@ run: all
 	@echo "or preview it with: $(SITE_BIN) serve  (http://127.0.0.1:8080/)"
 
 # --- tests --------------------------------------------------------------
-test: test-unit test-cli test-browser test-san
+# One suite after another: under -j the suites would interleave their
+# output and compete for the two cores the timing-sensitive tests share.
+test:
+	$(MAKE) test-unit
+	$(MAKE) test-cli
+	$(MAKE) test-browser
+	$(MAKE) test-san
 
 test-unit: all $(UNIT_BINS)
 	@tools/run-units.sh $(UNIT_BINS)
