@@ -63,7 +63,8 @@ static int list_dir(const char *path, char ***names, size_t *n, ch_error *e)
 		ch_fail(e, path, 0, "cannot read folder: %s", strerror(errno));
 		goto out;
 	}
-	qsort(v, len, sizeof *v, cmp_str);
+	if (len > 1) /* v is NULL for an empty folder */
+		qsort(v, len, sizeof *v, cmp_str);
 	*names = v;
 	*n = len;
 	v = NULL;
