@@ -122,7 +122,8 @@ static int collect(const char *arg, list *l, ingest_stats *st, ch_error *e)
 		}
 	}
 	closedir(d);
-	qsort(l->v + first, l->n - first, sizeof *l->v, by_name);
+	if (l->n > first)
+		qsort(l->v + first, l->n - first, sizeof *l->v, by_name);
 	return 0;
 }
 

@@ -147,3 +147,10 @@ def test_config_mistakes_name_file_and_line(ws, tmp_path, text, line):
 def test_missing_config_file(ws):
     r = ws.run("--config", "nope.yaml", "init")
     assert r.returncode == 2 and "nope.yaml" in r.stderr
+
+
+def test_ingest_of_an_empty_inbox(ws):
+    r = ws.run("ingest")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ""
+    assert "0 accepted" in r.stderr
