@@ -63,6 +63,9 @@ DEPS_STAMP := build/.deps-ok
 .PHONY: all deps run test test-unit test-cli test-browser test-san \
         fuzz bench clean install-man check-deps
 .DEFAULT_GOAL := all
+# Keep test objects: without this make deletes them as intermediates and
+# rebuilds them every time.
+.SECONDARY:
 
 all: $(DEPS_STAMP) $(SITE_BIN) $(BATCH_BIN)
 
