@@ -19,6 +19,7 @@ enum { EXIT_OK = 0, EXIT_FOUND = 1, EXIT_USAGE = 2 };
 typedef struct command {
 	const char *name;
 	const char *usage;
+	const char *summary;
 	const char *help;
 	int (*run)(const char *config, int argc, char **argv);
 } command;
@@ -30,26 +31,27 @@ static int cmd_status(const char *config, int argc, char **argv);
 static int cmd_help(const char *config, int argc, char **argv);
 
 static const command COMMANDS[] = {
-	{"init", "init",
+	{"init", "init", "create or upgrade the database, store and folders",
 	 "Creates the database (or upgrades its schema), the document store and\n"
 	 "the inbox, done and rejected folders; all private to this user.",
 	 cmd_init},
-	{"ingest", "ingest [PATH...]",
+	{"ingest", "ingest [PATH...]", "take in bundles (default: the inbox)",
 	 "Takes every *.zip bundle of the given files and folders (default: the\n"
 	 "inbox), records each in one transaction and prints one JSON line per\n"
 	 "bundle (BUNDLE.md); then moves it to done/ or rejected/. A bundle\n"
 	 "ingested before is reported as duplicate and changes nothing.",
 	 cmd_ingest},
-	{"check", "check [--json] PATH",
+	{"check", "check [--json] PATH", "check a bundle or application.json",
 	 "Runs every check of ingest on a bundle or a bare application.json and\n"
 	 "prints the findings; changes nothing. Exit 1 when there are errors.",
 	 cmd_check},
-	{"status", "status [--json] ID",
+	{"status", "status [--json] ID", "an application's progress (审核进度)",
 	 "Shows an application's progress by 申请编号 or 订单号: state, amounts\n"
 	 "in fen, history (Asia/Shanghai time) and what is awaited next. ID and\n"
 	 "mobile numbers are masked. Exit 1 when there is no such application.",
 	 cmd_status},
-	{"help", "help [COMMAND]", "Shows this help, or one command's.", cmd_help},
+	{"help", "help [COMMAND]", "this help, or one command's",
+	 "Shows this help, or one command's.", cmd_help},
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
@@ -58,7 +60,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: " PROG " [--config FILE] <command> [options]\n\n"
 	           "commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %s\n", COMMANDS[i].usage);
+		fprintf(f, "  %-22s %s\n", COMMANDS[i].usage, COMMANDS[i].summary);
 	fprintf(f, "\nThe configuration is FILE, else $CERTHALL_CONFIG, else the "
 	           "defaults (var/, content/).\n"
 	           "Exit status: 0 success, 1 errors found / not found / bundles "
