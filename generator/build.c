@@ -371,7 +371,14 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 		ch_buf_append(&body, json_string_value(cached), json_string_length(cached));
 		st->reused++;
 	} else {
-		if (gen_md_render(&n->md, href_cb, form_cb, &pc, &body, e) < 0) {
+		gen_md md;
+		int r = gen_md_parse(p->src_path, n->md.body, n->md.body_len,
+		                     n->md.body_line, &md, e);
+		if (r == 0) {
+			r = gen_md_render(&md, href_cb, form_cb, &pc, &body, e);
+			gen_md_free(&md);
+		}
+		if (r < 0) {
 			if (!e->file[0])
 				snprintf(e->file, sizeof e->file, "%s", p->src_path);
 			goto out;
@@ -472,7 +479,8 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 			ch_fail(e, file, 0, "layout '%s' is missing", needed[i]);
 			goto out;
 		}
-	if (gen_assets_collect(&site.src, &assets, &out, e) < 0)
+	if (gen_out_begin(&out, out_dir, e) < 0 ||
+	    gen_assets_collect(&site.src, &assets, &out, e) < 0)
 		goto out;
 	ch_buf_puts(&b, "");
 	/* The index keeps one name at the root (search.js finds it there):
@@ -508,10 +516,10 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 		goto out;
 	}
 	st.pages = site.npages;
-	st.files = out.n;
+	st.files = out.files;
 	snprintf(st.commit, sizeof st.commit, "%s", site.src.commit);
 	snprintf(st.short_id, sizeof st.short_id, "%s", site.src.short_id);
-	if (gen_out_commit(&out, out_dir, e) < 0)
+	if (gen_out_commit(&out, e) < 0)
 		goto out;
 	if (stats)
 		*stats = st;

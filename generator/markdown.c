@@ -236,6 +236,9 @@ int gen_md_parse(const char *src_path, const char *body, size_t len,
 	int line = 1, rc = -1;
 
 	memset(md, 0, sizeof *md);
+	md->body = body;
+	md->body_len = len;
+	md->body_line = body_line;
 	md->doc = cmark_parse_document(body, len, MD_OPTS);
 	if (!md->doc) {
 		ch_fail(e, src_path, 0, "out of memory");
@@ -385,6 +388,8 @@ int gen_md_render(gen_md *md, gen_md_href_fn href, gen_md_form_fn form,
 	char *html = NULL;
 	int rc = -1;
 
+	if (!md->doc)
+		return ch_fail(e, "", 0, "rendering a body whose tree was dropped");
 	for (size_t i = 0; i < md->nlinks; i++) {
 		char *h = href(ctx, &md->links[i], e);
 		if (!h)
@@ -453,6 +458,15 @@ out:
 	free(todo);
 	free(html);
 	return rc;
+}
+
+void gen_md_drop_tree(gen_md *md)
+{
+	if (md->doc)
+		cmark_node_free(md->doc);
+	md->doc = NULL;
+	for (size_t i = 0; i < md->nlinks; i++)
+		md->links[i].node = NULL;
 }
 
 void gen_md_free(gen_md *md)

@@ -37,6 +37,9 @@ typedef struct gen_md {
 	size_t nlinks;
 	int has_form;
 	int form_line;
+	const char *body;      /* the Markdown parsed (not owned), to parse */
+	size_t body_len;       /* it again once the tree was dropped */
+	int body_line;
 } gen_md;
 
 /* Parses a page body. src_path names the file in errors and resolves
@@ -55,6 +58,10 @@ typedef int (*gen_md_form_fn)(void *ctx, ch_buf *out, ch_error *e);
 int gen_md_render(gen_md *md, gen_md_href_fn href, gen_md_form_fn form,
                   void *ctx, ch_buf *out, ch_error *e);
 
+/* Frees the syntax tree (links' nodes become NULL) but keeps headings,
+ * ids, text and links: what a site of many pages holds between reading
+ * and rendering. Render a parse of md->body again. */
+void gen_md_drop_tree(gen_md *md);
 void gen_md_free(gen_md *md);
 
 /* Resolves a link destination written in src_path. Returns 1 and fills

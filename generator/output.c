@@ -1,4 +1,4 @@
-/* output.c: writing a build's files into place as a whole. */
+/* output.c: writing a build's files and swapping them into place. */
 #define _GNU_SOURCE /* renameat2 */
 #include "generator/output.h"
 
@@ -13,139 +13,22 @@
 
 #include "common/fsutil.h"
 
-static int push(gen_out *o, const char *path, char *data, size_t len,
-                ch_error *e)
-{
-	gen_out_file *f;
-
-	if (o->n == o->cap) {
-		size_t cap = o->cap ? o->cap * 2 : 64;
-		gen_out_file *v = realloc(o->v, cap * sizeof *v);
-		if (!v)
-			return ch_fail(e, path, 0, "out of memory");
-		o->v = v;
-		o->cap = cap;
-	}
-	f = &o->v[o->n];
-	f->path = strdup(path);
-	if (!f->path)
-		return ch_fail(e, path, 0, "out of memory");
-	f->data = data;
-	f->len = len;
-	f->link_from = NULL;
-	o->n++;
-	return 0;
-}
-
-int gen_out_add(gen_out *o, const char *path, const void *data, size_t len,
-                ch_error *e)
-{
-	char *copy = malloc(len + 1);
-
-	if (!copy)
-		return ch_fail(e, path, 0, "out of memory");
-	memcpy(copy, data, len);
-	copy[len] = '\0';
-	if (push(o, path, copy, len, e) < 0) {
-		free(copy);
-		return -1;
-	}
-	return 0;
-}
-
-int gen_out_take(gen_out *o, const char *path, ch_buf *b, ch_error *e)
-{
-	size_t len = 0;
-	char *data;
-
-	if (!ch_buf_ok(b))
-		return ch_fail(e, path, 0, "out of memory");
-	ch_buf_puts(b, "");
-	data = ch_buf_detach(b, &len);
-	if (!data)
-		return ch_fail(e, path, 0, "out of memory");
-	if (push(o, path, data, len, e) < 0) {
-		free(data);
-		return -1;
-	}
-	return 0;
-}
-
-int gen_out_keep(gen_out *o, const char *path, const char *old_path,
-                 ch_error *e)
-{
-	char *from = strdup(old_path);
-
-	if (!from || push(o, path, NULL, 0, e) < 0) {
-		free(from);
-		return ch_fail(e, path, 0, "out of memory");
-	}
-	o->v[o->n - 1].link_from = from;
-	return 0;
-}
-
-static int cmp_path(const void *a, const void *b)
-{
-	return strcmp(((const gen_out_file *)a)->path,
-	              ((const gen_out_file *)b)->path);
-}
-
 static int safe_path(const char *p)
 {
 	if (!*p || *p == '/')
 		return 0;
-	for (const char *s = p; s; s = strchr(s, '/')) {
+	for (const char *s = p; *s; ) {
+		size_t n = strcspn(s, "/");
+		if (n == 0 || (n == 1 && s[0] == '.') ||
+		    (n == 2 && s[0] == '.' && s[1] == '.'))
+			return 0;
+		s += n;
 		if (*s == '/')
 			s++;
-		if (strncmp(s, "../", 3) == 0 || strcmp(s, "..") == 0 ||
-		    *s == '/' || !*s)
-			return 0;
+		else
+			break;
 	}
-	return 1;
-}
-
-/* last_dir: the folder the previous file went into; files come sorted,
- * so most share it and need no mkdir. */
-static int write_file(const char *root, const gen_out_file *f,
-                      char *last_dir, size_t last_size, ch_error *e)
-{
-	char path[8400], *slash;
-	FILE *fp;
-	int ok;
-
-	snprintf(path, sizeof path, "%s/%s", root, f->path);
-	slash = strrchr(path, '/');
-	*slash = '\0';
-	if (strcmp(path, last_dir) != 0) {
-		if (ch_mkdirs(path, 0755, e) < 0)
-			return -1;
-		snprintf(last_dir, last_size, "%s", path);
-	}
-	*slash = '/';
-	if (f->link_from) {
-		char *data = NULL;
-		size_t len = 0;
-		int rc;
-
-		if (link(f->link_from, path) == 0)
-			return 0;
-		/* No hard links here (another file system?): copy. */
-		if (ch_read_file(f->link_from, (size_t)1 << 31, &data, &len, e) < 0)
-			return -1;
-		fp = fopen(path, "wb");
-		rc = fp && fwrite(data, 1, len, fp) == len;
-		rc = (fp && fclose(fp) == 0) && rc;
-		free(data);
-		return rc ? 0 : ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
-	}
-	fp = fopen(path, "wb");
-	if (!fp)
-		return ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
-	ok = fwrite(f->data, 1, f->len, fp) == f->len;
-	ok = (fclose(fp) == 0) && ok;
-	if (!ok)
-		return ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
-	return 0;
+	return p[strlen(p) - 1] != '/';
 }
 
 /* 1 if dir is missing or empty or one of ours, 0 if not ours, -1 error. */
@@ -174,38 +57,35 @@ static int ours(const char *dir, ch_error *e)
 	return empty ? 1 : 0;
 }
 
-int gen_out_commit(gen_out *o, const char *dir, ch_error *e)
+/* "a/b/public" -> parent "a/b", base "public"; "public" -> ".", "public". */
+static int split(const char *dir, char *parent, size_t psize, char *base,
+                 size_t bsize)
 {
-	char parent[4096], tmp[4200], old[4200], last_dir[8400];
-	const char *base;
-	size_t dlen = strlen(dir);
-	int rc = -1, made = 0, r;
+	size_t n = strlen(dir);
+	const char *slash;
 
-	while (dlen > 1 && dir[dlen - 1] == '/')
-		dlen--;
-	if (dlen >= sizeof parent - 1)
-		return ch_fail(e, dir, 0, "path too long");
-	memcpy(parent, dir, dlen);
-	parent[dlen] = '\0';
-	base = strrchr(parent, '/');
-	if (base) {
-		parent[base - parent] = '\0';
-		base = dir + (base - parent) + 1;
-		if (!parent[0])
-			strcpy(parent, "/");
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 0 || n >= psize)
+		return -1;
+	slash = memrchr(dir, '/', n);
+	if (!slash) {
+		snprintf(parent, psize, ".");
+		snprintf(base, bsize, "%.*s", (int)n, dir);
 	} else {
-		base = dir;
-		strcpy(parent, ".");
+		snprintf(parent, psize, "%.*s", slash == dir ? 1 : (int)(slash - dir), dir);
+		snprintf(base, bsize, "%.*s", (int)(n - (size_t)(slash - dir) - 1), slash + 1);
 	}
-	if (o->n > 1)
-		qsort(o->v, o->n, sizeof *o->v, cmp_path);
-	for (size_t i = 0; i < o->n; i++) {
-		if (!safe_path(o->v[i].path))
-			return ch_fail(e, o->v[i].path, 0, "bad output path");
-		if (i && strcmp(o->v[i].path, o->v[i - 1].path) == 0)
-			return ch_fail(e, o->v[i].path, 0,
-			               "two files of the site have this path");
-	}
+	return base[0] && strcmp(base, ".") && strcmp(base, "..") ? 0 : -1;
+}
+
+int gen_out_begin(gen_out *o, const char *dir, ch_error *e)
+{
+	char parent[4096], base[1024], tmp[5200];
+	int r;
+
+	if (split(dir, parent, sizeof parent, base, sizeof base) < 0)
+		return ch_fail(e, dir, 0, "not a usable output folder name");
 	r = ours(dir, e);
 	if (r < 0)
 		return -1;
@@ -215,60 +95,177 @@ int gen_out_commit(gen_out *o, const char *dir, ch_error *e)
 		               GEN_CACHE_NAME);
 	if (ch_mkdirs(parent, 0755, e) < 0)
 		return -1;
-	snprintf(tmp, sizeof tmp, "%s/.%.*s.tmp-XXXXXX", parent,
-	         (int)(dlen - (size_t)(base - dir)), base);
+	snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", parent, base);
 	if (!mkdtemp(tmp))
 		return ch_fail(e, tmp, 0, "cannot create: %s", strerror(errno));
-	made = 1;
-	if (chmod(tmp, 0755) < 0) {
-		ch_fail(e, tmp, 0, "%s", strerror(errno));
-		goto out;
+	o->tmp = strdup(tmp);
+	o->dir = strdup(dir);
+	if (!o->tmp || !o->dir || chmod(tmp, 0755) < 0) {
+		if (!o->tmp)
+			rmdir(tmp);
+		return ch_fail(e, tmp, 0, "cannot prepare: %s", strerror(errno));
 	}
-	last_dir[0] = '\0';
-	for (size_t i = 0; i < o->n; i++)
-		if (write_file(tmp, &o->v[i], last_dir, sizeof last_dir, e) < 0)
-			goto out;
-	if (access(dir, F_OK) != 0) {
-		if (rename(tmp, dir) < 0) {
-			ch_fail(e, dir, 0, "cannot move into place: %s", strerror(errno));
-			goto out;
-		}
-		made = 0;
-	} else if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) == 0) {
-		/* tmp now holds the old site */
-	} else {
-		/* No atomic exchange here: move the old aside, then the new in. */
-		snprintf(old, sizeof old, "%s/.%.*s.old-XXXXXX", parent,
-		         (int)(dlen - (size_t)(base - dir)), base);
-		if (!mkdtemp(old) || rename(dir, old) < 0) {
-			ch_fail(e, dir, 0, "cannot move the old site aside: %s",
-			        strerror(errno));
-			goto out;
-		}
-		if (rename(tmp, dir) < 0) {
-			ch_fail(e, dir, 0, "cannot move into place: %s", strerror(errno));
-			rename(old, dir);
-			goto out;
-		}
-		snprintf(tmp, sizeof tmp, "%s", old);
+	o->files = 0;
+	o->last_dir[0] = '\0';
+	return 0;
+}
+
+/* Makes tmp/path's folder (once per folder: files mostly come folder by
+ * folder) and fills full with tmp/path. */
+static int prepare(gen_out *o, const char *path, char *full, size_t size,
+                   ch_error *e)
+{
+	char *slash;
+
+	if (!o->tmp)
+		return ch_fail(e, path, 0, "output not started");
+	if (!safe_path(path))
+		return ch_fail(e, path, 0, "bad output path");
+	if ((size_t)snprintf(full, size, "%s/%s", o->tmp, path) >= size)
+		return ch_fail(e, path, 0, "output path too long");
+	slash = strrchr(full, '/');
+	*slash = '\0';
+	if (strcmp(full, o->last_dir) != 0) {
+		if (ch_mkdirs(full, 0755, e) < 0)
+			return -1;
+		snprintf(o->last_dir, sizeof o->last_dir, "%s", full);
 	}
-	rc = 0;
-out:
-	if (made) {
-		ch_error ignored;
-		ch_remove_tree(tmp, &ignored);
+	*slash = '/';
+	return 0;
+}
+
+/* Opens a new file; a second file at one path is an error. */
+static int open_new(const char *path, const char *full, ch_error *e)
+{
+	int fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	if (fd < 0 && errno == EEXIST)
+		return ch_fail(e, path, 0, "two files of the site have this path");
+	if (fd < 0)
+		return ch_fail(e, full, 0, "cannot write: %s", strerror(errno));
+	return fd;
+}
+
+static int write_all(int fd, const char *full, const void *data, size_t len,
+                     ch_error *e)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			int err = errno;
+			close(fd);
+			return ch_fail(e, full, 0, "cannot write: %s", strerror(err));
+		}
+		p += w;
+		len -= (size_t)w;
 	}
+	if (close(fd) < 0)
+		return ch_fail(e, full, 0, "cannot write: %s", strerror(errno));
+	return 0;
+}
+
+int gen_out_add(gen_out *o, const char *path, const void *data, size_t len,
+                ch_error *e)
+{
+	char full[8192];
+	int fd;
+
+	if (prepare(o, path, full, sizeof full, e) < 0 ||
+	    (fd = open_new(path, full, e)) < 0 ||
+	    write_all(fd, full, data, len, e) < 0)
+		return -1;
+	o->files++;
+	return 0;
+}
+
+int gen_out_take(gen_out *o, const char *path, ch_buf *b, ch_error *e)
+{
+	int rc;
+
+	if (!ch_buf_ok(b))
+		return ch_fail(e, path, 0, "out of memory");
+	rc = gen_out_add(o, path, b->data ? b->data : "", b->len, e);
+	ch_buf_reset(b);
 	return rc;
+}
+
+int gen_out_keep(gen_out *o, const char *path, const char *old_path,
+                 ch_error *e)
+{
+	char full[8192], *data = NULL;
+	size_t len = 0;
+	int fd, rc;
+
+	if (prepare(o, path, full, sizeof full, e) < 0)
+		return -1;
+	if (link(old_path, full) == 0) {
+		o->files++;
+		return 0;
+	}
+	if (errno == EEXIST)
+		return ch_fail(e, path, 0, "two files of the site have this path");
+	/* No hard links here (another file system?): copy. */
+	if (ch_read_file(old_path, (size_t)1 << 31, &data, &len, e) < 0)
+		return -1;
+	fd = open_new(path, full, e);
+	rc = fd < 0 ? -1 : write_all(fd, full, data, len, e);
+	free(data);
+	if (rc == 0)
+		o->files++;
+	return rc;
+}
+
+int gen_out_commit(gen_out *o, ch_error *e)
+{
+	char parent[4096], base[1024], old[5200];
+	ch_error ignored;
+
+	if (!o->tmp)
+		return ch_fail(e, o->dir ? o->dir : "", 0, "output not started");
+	if (access(o->dir, F_OK) != 0) {
+		if (rename(o->tmp, o->dir) < 0)
+			return ch_fail(e, o->dir, 0, "cannot move into place: %s",
+			               strerror(errno));
+		free(o->tmp);
+		o->tmp = NULL;
+		return 0;
+	}
+	if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->dir, RENAME_EXCHANGE) == 0) {
+		/* the temporary name now holds the old site */
+		ch_remove_tree(o->tmp, &ignored);
+		free(o->tmp);
+		o->tmp = NULL;
+		return 0;
+	}
+	/* No atomic exchange on this file system: old aside, then new in. */
+	split(o->dir, parent, sizeof parent, base, sizeof base);
+	snprintf(old, sizeof old, "%s/.%s.old-XXXXXX", parent, base);
+	if (!mkdtemp(old) || rename(o->dir, old) < 0)
+		return ch_fail(e, o->dir, 0, "cannot move the old site aside: %s",
+		               strerror(errno));
+	if (rename(o->tmp, o->dir) < 0) {
+		int err = errno;
+		rename(old, o->dir);
+		return ch_fail(e, o->dir, 0, "cannot move into place: %s",
+		               strerror(err));
+	}
+	ch_remove_tree(old, &ignored);
+	free(o->tmp);
+	o->tmp = NULL;
+	return 0;
 }
 
 void gen_out_free(gen_out *o)
 {
-	for (size_t i = 0; i < o->n; i++) {
-		free(o->v[i].path);
-		free(o->v[i].data);
-		free(o->v[i].link_from);
+	if (o->tmp) {
+		ch_error ignored;
+		ch_remove_tree(o->tmp, &ignored);
 	}
-	free(o->v);
-	o->v = NULL;
-	o->n = o->cap = 0;
+	free(o->tmp);
+	free(o->dir);
+	o->tmp = o->dir = NULL;
 }

@@ -202,6 +202,9 @@ static int load_page(const gen_file *f, gen_page *p, gen_node *n, ch_error *e)
 		ch_fail(e, f->path, 0, "out of memory");
 		goto out;
 	}
+	/* Thousands of trees would be most of the memory; rendering parses
+	 * again the bodies it needs. */
+	gen_md_drop_tree(&n->md);
 	/* The page shares its headings with the parsed body. */
 	p->headings = n->md.headings;
 	p->nheadings = n->md.nheadings;
