@@ -201,7 +201,12 @@ int main(int argc, char **argv)
 		       a.branch, st.short_id);
 		return 0;
 	}
-	printf("built %zu pages from %s%s into %s/\n", st.pages, st.short_id,
-	       a.worktree ? " (work tree)" : "", a.out ? a.out : "public");
+	{
+		const char *dir = a.out ? a.out : "public";
+		size_t n = strlen(dir);
+		printf("built %zu pages from %s%s into %s%s\n", st.pages, st.short_id,
+		       a.worktree ? " (work tree)" : "", dir,
+		       n && dir[n - 1] == '/' ? "" : "/");
+	}
 	return 0;
 }

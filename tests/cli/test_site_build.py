@@ -113,10 +113,18 @@ def test_build_writes_every_page_in_chinese(site_bin, content_repo, tmp_path):
                (out / rel.parent / "index.html")
         assert html.is_file(), html
         assert '<html lang="zh-CN">' in html.read_text(encoding="utf-8")
-    for f in ("404.html", "index.html"):
-        assert (out / f).is_file()
-    assert any(p.name.startswith("site.") and p.suffix == ".css"
-               for p in (out / "assets").iterdir())
+    for f in ("404.html", "index.html", "sitemap.xml", "robots.txt", "search-index.js"):
+        assert (out / f).is_file(), f
+    assert '<html lang="zh-CN">' in (out / "404.html").read_text(encoding="utf-8")
+    # fingerprinted assets: name.<10 hex>.ext, named so by every page
+    css = [p for p in (out / "assets").iterdir()
+           if re.fullmatch(r"site\.[0-9a-f]{10}\.css", p.name)]
+    assert len(css) == 1
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert f'href="assets/{css[0].name}"' in home
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in home
+    style = css[0].read_text(encoding="utf-8")
+    assert "@media print" in style and "@media (max-width" in style
 
 
 def test_page_has_nav_breadcrumbs_pager_toc_anchors(site_bin, content_repo, tmp_path):
