@@ -411,12 +411,17 @@ out:
 static int extras(const gen_site *s, const gen_layouts *l, const gen_assets *a,
                   gen_out *out, ch_error *e)
 {
-	const char *base_url = json_string_value(json_object_get(s->config, "base_url"));
+	json_t *bu = json_object_get(s->config, "base_url");
+	const char *base_url = json_string_value(bu);
 	char root[512];
 	ch_buf b = CH_BUF_INIT;
 	json_t *data = NULL;
-	int rc = -1;
+	int rc = -1, site_err = 0;
 
+	if (bu && (!base_url || (strncmp(base_url, "http://", 7) != 0 &&
+	                         strncmp(base_url, "https://", 8) != 0)))
+		return ch_fail(e, "content/site.yaml", 0,
+		               "base_url must be an http:// or https:// address");
 	base_path(base_url, root, sizeof root);
 	data = gen_page_data(s, -1, root, a, "");
 	if (!data) {
@@ -427,6 +432,7 @@ static int extras(const gen_site *s, const gen_layouts *l, const gen_assets *a,
 	    gen_out_take(out, "404.html", &b, e) < 0)
 		goto out;
 	if (base_url) {
+		site_err = 1;
 		if (gen_sitemap(s->pages, s->npages, base_url, &b, e) < 0 ||
 		    gen_out_take(out, "sitemap.xml", &b, e) < 0)
 			goto out;
@@ -436,7 +442,8 @@ static int extras(const gen_site *s, const gen_layouts *l, const gen_assets *a,
 	}
 	rc = 0;
 out:
-	if (rc < 0 && !e->file[0] && base_url && strstr(e->msg, "base_url"))
+	/* The sitemap's only input that can be wrong is site.yaml's base_url. */
+	if (rc < 0 && site_err && !e->file[0])
 		snprintf(e->file, sizeof e->file, "content/site.yaml");
 	json_decref(data);
 	ch_buf_free(&b);
