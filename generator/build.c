@@ -258,7 +258,8 @@ static int apply_layouts(const gen_layouts *l, const gen_tpl *inner,
 	ch_buf_puts(&main, "");
 	if (gen_tpl_render(inner, data, &main, e) < 0)
 		goto out;
-	if (json_object_set_new(data, "main", json_stringn(main.data, main.len)) < 0) {
+	if (json_object_set_new(data, "main",
+	                        json_stringn_nocheck(main.data, main.len)) < 0) {
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
@@ -386,7 +387,8 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 		st->rendered++;
 	}
 	if (!ch_buf_ok(&body) ||
-	    json_object_set_new(c->bodies, key, json_stringn(body.data, body.len)) < 0 ||
+	    json_object_set_new(c->bodies, key,
+	                        json_stringn_nocheck(body.data, body.len)) < 0 ||
 	    json_object_set_new(c->pages, pkey, json_string(p->out_path)) < 0) {
 		ch_fail(e, p->src_path, 0, "out of memory");
 		goto out;
