@@ -351,3 +351,75 @@ def test_progress_on_a_terminal_only(ws):
     assert p.returncode == 0
     assert len([json.loads(l) for l in out.splitlines()]) == 12
     assert b"12/12" in seen
+
+
+def form_variants():
+    """name -> (application.json changes as a function, expected code)."""
+    def top(**kw):
+        return lambda a: a.update(kw)
+
+    def set_in(path, value):
+        def f(a):
+            d = a
+            for k in path[:-1]:
+                d = d[k]
+            d[path[-1]] = value
+        return f
+
+    def dup_person(a):
+        a["certificates"]["personal"].append(dict(a["certificates"]["personal"][0]))
+        a["documents"].append({"kind": "id_copy", "file": "身份证-张测试.png",
+                               "person": 1})
+    return {
+        "format": (top(format="certhall-application/2"), "FORM_FORMAT"),
+        "unknown_key": (top(colour="blue"), "FORM_UNKNOWN_KEY"),
+        "required": (set_in(["organization", "name"], ""), "FORM_REQUIRED"),
+        "type": (top(revision="1"), "FORM_TYPE"),
+        "range": (set_in(["certificates", "organization_years"], 9), "FORM_RANGE"),
+        "enum": (top(payment_method="cash"), "FORM_ENUM"),
+        "id_number": (set_in(["legal_representative", "id_number"],
+                             "110105194912310021"), "ID_NUMBER_INVALID"),
+        "uscc": (set_in(["organization", "id_number"], "91140100MA0K1234X0"),
+                 "USCC_INVALID"),
+        "mobile": (set_in(["handler", "mobile"], "12812345678"), "MOBILE_INVALID"),
+        "email": (set_in(["handler", "email"], "wangwu@"), "EMAIL_INVALID"),
+        "postcode": (set_in(["mailing", "postcode"], "03000"), "POSTCODE_INVALID"),
+        "taxpayer": (set_in(["invoice", "taxpayer_id"], "1234"), "TAXPAYER_ID_INVALID"),
+        "bank": (set_in(["bank_account", "number"], "12-34"), "BANK_ACCOUNT_INVALID"),
+        "duplicate_person": (dup_person, "DUPLICATE_PERSON"),
+        "no_certificate": (lambda a: a["certificates"].update(
+            organization_years=0, personal=[]) or a.update(
+            documents=[d for d in a["documents"] if d["kind"] != "id_copy"]),
+            "NO_CERTIFICATE"),
+    }
+
+
+def test_form_mistakes_reach_ingest_results(ws):
+    ws.init()
+    expected = {}
+    for i, (name, (change, code)) in enumerate(sorted(form_variants().items())):
+        app = bundles.application(application_id=app_id(i + 300))
+        change(app)
+        bundles.make_bundle(ws.inbox / (name + ".zip"), app=app)
+        expected[name + ".zip"] = code
+    _, results = ws.ingest()
+    assert len(results) == len(expected)
+    for res in results:
+        codes = [f["code"] for f in res["findings"]]
+        assert res["outcome"] == "rejected", res
+        assert expected[res["bundle"]] in codes, (res["bundle"], codes)
+
+
+def test_every_finding_code_is_exercised():
+    """Every code the schema has a message for (BUNDLE.md's table) comes
+    out of ingest in one of the tests above."""
+    import pathlib
+    import re
+    schema = (pathlib.Path(__file__).resolve().parents[2]
+              / "content" / "forms" / "application.yaml").read_text()
+    messages = schema[schema.index("\nmessages:"):]
+    codes = set(re.findall(r"^  ([A-Z][A-Z0-9_]+):", messages, re.M))
+    covered = {c for _, c in bundles.HOSTILE.values() if c}
+    covered |= {c for _, c in form_variants().values()}
+    covered |= {"REVISION_STALE", "DOC_MISSING"}  # tested above
+    assert len(codes) >= 31 and codes <= covered, codes - covered
