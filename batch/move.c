@@ -88,11 +88,34 @@ out:
 	return rc;
 }
 
+/* 1 if src already lies in dir (ingest was pointed at done/ itself). */
+static int already_there(const char *src, const char *dir)
+{
+	char parent[4200], *slash, *a, *b;
+	int same;
+
+	snprintf(parent, sizeof parent, "%s", src);
+	slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+	a = realpath(slash ? (*parent ? parent : "/") : ".", NULL);
+	b = realpath(dir, NULL);
+	same = a && b && !strcmp(a, b);
+	free(a);
+	free(b);
+	return same;
+}
+
 int move_into(const char *src, const char *dir, char *final, size_t n,
               ch_error *e)
 {
 	char dest[4200];
 	const char *base = base_name(src);
+
+	if (already_there(src, dir)) {
+		snprintf(final, n, "%s", base);
+		return 0;
+	}
 
 	for (int k = 1; k <= MAX_TRIES; k++) {
 		int r;

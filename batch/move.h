@@ -5,7 +5,8 @@
  *
  * A rename is not followed by a sync of the folders: it is atomic, and if
  * a crash undoes it the bundle is back where it was, its bytes already
- * recorded, and the next run moves it as a duplicate. */
+ * recorded, and the next run moves it as a duplicate. A file already in
+ * dir stays as it is. */
 #ifndef BATCH_MOVE_H
 #define BATCH_MOVE_H
 

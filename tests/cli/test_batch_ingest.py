@@ -423,3 +423,12 @@ def test_every_finding_code_is_exercised():
     covered |= {c for _, c in form_variants().values()}
     covered |= {"REVISION_STALE", "DOC_MISSING"}  # tested above
     assert len(codes) >= 31 and codes <= covered, codes - covered
+
+
+def test_ingesting_done_again_moves_nothing(ws):
+    ws.init()
+    bundles.make_bundle(ws.inbox / "a.zip")
+    ws.ingest()
+    _, [res] = ws.ingest(ws.done)
+    assert res["outcome"] == "duplicate"
+    assert ws.files(ws.done) == ["a.zip"]
