@@ -22,6 +22,7 @@
 #include "common/buf.h"
 #include "common/form.h"
 #include "common/sha256.h"
+#include "common/text.h"
 
 #define CHUNK (64 * 1024)
 #define APP_NAME "application.json"
@@ -40,12 +41,14 @@ typedef struct opening {
 	bundle *b;
 	const ch_schema *s;
 	const bundle_limits *l;
+	const bundle_sink *sink; /* NULL: documents are only read */
 	ch_findings *f;
 	int fd;
 	uint64_t size;
 	zscan z;
 	zname *names;
 	int *skip;          /* per entry: not to be read */
+	int *wanted;        /* per b->entries[k]: listed, goes to the sink */
 	unsigned char *buf; /* the chunk buffer */
 	uint64_t total;     /* inflated so far, all entries */
 	size_t errors_before; /* errors in f before this bundle */
@@ -265,6 +268,8 @@ out:
 typedef struct doc_sink {
 	ch_sha256 h;
 	sniff sn;
+	const bundle_sink *to; /* NULL: not passed on */
+	void *doc;
 } doc_sink;
 
 static int doc_write(void *ctx, const void *p, size_t n, ch_error *e)
@@ -273,7 +278,75 @@ static int doc_write(void *ctx, const void *p, size_t n, ch_error *e)
 
 	ch_sha256_update(&d->h, p, n);
 	sniff_feed(&d->sn, p, n);
+	if (d->to && d->to->write(d->to->ctx, d->doc, p, n, e) < 0)
+		return -1;
 	return 0;
+}
+
+/* Which entries the form lists, known before they are read because
+ * application.json is read first: only those go to the sink. docs_check
+ * matches the same way (NFC of both names) and judges them afterwards.
+ * A bundle with an error already is rejected whatever follows, so nothing
+ * of it is passed on. Returns -1 when memory runs out. */
+static int mark_wanted(opening *o)
+{
+	json_t *docs = json_object_get(o->b->app, "documents"), *item;
+	size_t k;
+
+	o->wanted = calloc(o->b->nentries ? o->b->nentries : 1,
+	                   sizeof *o->wanted);
+	if (!o->wanted)
+		return -1;
+	if (!o->sink || !json_is_array(docs) ||
+	    ch_findings_errors(o->f) > o->errors_before)
+		return 0;
+	json_array_foreach(docs, k, item) {
+		const char *file = json_string_value(json_object_get(item, "file"));
+		char *nfc;
+
+		if (!file)
+			continue;
+		nfc = ch_nfc(file);
+		if (!nfc)
+			return -1;
+		for (size_t i = 0; i < o->b->nentries; i++)
+			if (!strcmp(o->b->entries[i].name, nfc))
+				o->wanted[i] = 1;
+		free(nfc);
+	}
+	return 0;
+}
+
+/* Reads one document whole, passing it on when it is wanted. Returns
+ * zread_entry's 0, 1 or -1; the sink's end is called for every begin. */
+static int read_doc(opening *o, size_t k, ch_error *e)
+{
+	bundle_entry *en = &o->b->entries[k];
+	zread_ctl c = ctl_for(o, (size_t)en->index);
+	doc_sink d;
+	int rc, ok;
+
+	ch_sha256_init(&d.h);
+	sniff_init(&d.sn);
+	d.to = NULL;
+	d.doc = NULL;
+	if (o->wanted[k]) {
+		if (o->sink->begin(o->sink->ctx, en, &d.doc, e) < 0)
+			return -1;
+		d.to = o->sink;
+	}
+	rc = zread_entry(o->b->zip, en->index, &c, doc_write, &d, &en->size, e);
+	if (rc == 0) {
+		ch_sha256_hex(&d.h, en->sha256);
+		en->type = sniff_result(&d.sn, &en->width, &en->height);
+	}
+	if (d.to) {
+		ok = rc == 0;
+		if (d.to->end(d.to->ctx, d.doc, en, ok, rc < 0 ? NULL : e) < 0 &&
+		    rc >= 0)
+			return -1;
+	}
+	return rc;
 }
 
 /* Collects the entries that are files, reading application.json first
@@ -317,25 +390,20 @@ static int read_entries(opening *o, long today, ch_error *e)
 		if (rc)
 			return rc < 0 ? -1 : 0;
 	}
+	if (mark_wanted(o) < 0)
+		return ch_fail(e, NULL, 0, "out of memory");
 	for (size_t k = 0; k < b->nentries; k++) {
 		bundle_entry *en = &b->entries[k];
-		zread_ctl c = ctl_for(o, (size_t)en->index);
-		doc_sink d;
 
 		if (o->skip[en->index])
 			continue;
-		ch_sha256_init(&d.h);
-		sniff_init(&d.sn);
-		rc = zread_entry(b->zip, en->index, &c, doc_write, &d,
-		                 &en->size, e);
+		rc = read_doc(o, k, e);
 		if (rc < 0)
 			return -1;
 		if (rc > 0) {
 			en->size = 0;
 			return 0; /* rejected: what follows would add nothing */
 		}
-		ch_sha256_hex(&d.h, en->sha256);
-		en->type = sniff_result(&d.sn, &en->width, &en->height);
 	}
 	if (b->app && docs_check(b, o->s, o->f) < 0)
 		return ch_fail(e, NULL, 0, "out of memory");
@@ -345,6 +413,14 @@ static int read_entries(opening *o, long today, ch_error *e)
 int bundle_open(const char *path, const ch_schema *schema,
                 const bundle_limits *limits, long today, bundle **out,
                 ch_findings *f, ch_error *e)
+{
+	return bundle_open_sink(path, schema, limits, today, NULL, out, f, e);
+}
+
+int bundle_open_sink(const char *path, const ch_schema *schema,
+                     const bundle_limits *limits, long today,
+                     const bundle_sink *sink, bundle **out, ch_findings *f,
+                     ch_error *e)
 {
 	bundle_limits def;
 	opening o;
@@ -360,6 +436,7 @@ int bundle_open(const char *path, const ch_schema *schema,
 	}
 	o.s = schema;
 	o.l = limits;
+	o.sink = sink;
 	o.f = f;
 	o.errors_before = ch_findings_errors(f);
 	o.b = calloc(1, sizeof *o.b);
@@ -394,6 +471,7 @@ out:
 	znames_free(o.names, o.z.n);
 	zscan_free(&o.z);
 	free(o.skip);
+	free(o.wanted);
 	free(o.buf);
 	if (rc < 0) {
 		if (e && !e->file[0])

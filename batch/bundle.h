@@ -3,7 +3,8 @@
  * listed document read once, streamed, hashed and sniffed. It owns the
  * libzip handle and everything it read; the caller owns the bundle and
  * frees it with bundle_close(). Nothing here writes a file: storing the
- * documents is the caller's (through bundle_copy_entry). */
+ * documents is the caller's, through a bundle_sink that sees each listed
+ * document's bytes during the one read (or bundle_copy_entry later). */
 #ifndef BATCH_BUNDLE_H
 #define BATCH_BUNDLE_H
 
@@ -51,6 +52,24 @@ typedef struct bundle {
 	void *zip;           /* zip_t *, private */
 } bundle;
 
+/* Where the listed documents' bytes go while bundle_open reads them, so
+ * that each is inflated once. begin is called before a listed document's
+ * first byte (only while the bundle has no error yet) and sets *doc, the
+ * sink's handle for it; write gets its bytes in order; end is called once
+ * for every begin that returned 0, with ok 1 when the entry was read whole
+ * and sound (en->sha256 and en->size are then of exactly the bytes write
+ * was given) and 0 when it was not (the sink drops what it has). A
+ * document a sink got may still belong to a bundle that is rejected later:
+ * the sink's owner decides what to keep once it knows the verdict. Each
+ * callback returns 0 or -1 (e filled), which ends bundle_open with -1. */
+typedef struct bundle_sink {
+	int (*begin)(void *ctx, const bundle_entry *en, void **doc, ch_error *e);
+	int (*write)(void *ctx, void *doc, const void *p, size_t n, ch_error *e);
+	int (*end)(void *ctx, void *doc, const bundle_entry *en, int ok,
+	           ch_error *e);
+	void *ctx;
+} bundle_sink;
+
 /* Opens path, checks the container, reads and parses application.json,
  * validates it with common/form.c, then reads every listed document
  * (CRC, size, ratio limits enforced while inflating, memory bounded) and
@@ -61,9 +80,14 @@ typedef struct bundle {
 int bundle_open(const char *path, const ch_schema *schema,
                 const bundle_limits *limits, long today, bundle **out,
                 ch_findings *f, ch_error *e);
+/* bundle_open that also streams each listed document to sink (NULL: none). */
+int bundle_open_sink(const char *path, const ch_schema *schema,
+                     const bundle_limits *limits, long today,
+                     const bundle_sink *sink, bundle **out, ch_findings *f,
+                     ch_error *e);
 
-/* Streams entry i's content to write(ctx, data, n) in chunks (for the
- * document store). write returns 0 or -1. Fails (-1, e filled) for an
+/* Streams entry i's content to write(ctx, data, n) in chunks, inflating
+ * it a second time (a sink given to bundle_open_sink avoids that). write returns 0 or -1. Fails (-1, e filled) for an
  * entry that was not read whole, when write fails, and when the bytes are
  * not those bundle_open hashed (the file changed under us): only what was
  * checked is ever stored. */

@@ -216,37 +216,78 @@ static long max_revision(sqlite3 *db, const char *aid, ch_error *e)
 	return v;
 }
 
-/* Every listed document not yet in the store, written and then published
- * together: one wait for the disk per bundle rather than per file. */
-static int store_documents(batch_ctx *ctx, bundle *b, ch_error *e)
-{
-	store_tx **txs = calloc(b->nentries ? b->nentries : 1, sizeof *txs);
-	size_t n = 0;
-	int rc = -1;
+/* The listed documents of the bundle being read: bundle_open_sink
+ * streams each into a temporary file of the store as it inflates it, and
+ * they get their content-addressed names only once the bundle is accepted
+ * and its transaction is about to commit (store_publish: one wait for the
+ * disk per bundle rather than per file). A rejected bundle's temporary
+ * files are removed; a crash leaves at most temporary files, which the next
+ * run's clean_store_tmp removes. The pending list owns its txs. */
+typedef struct pending {
+	const char *root;
+	store_tx **v;
+	size_t n, cap;
+} pending;
 
-	if (!txs)
-		return ch_fail(e, b->path, 0, "out of memory");
-	for (size_t i = 0; i < b->nentries; i++) {
-		store_tx *tx;
-		if (!b->entries[i].listed || store_has(ctx->cfg.store, b->entries[i].sha256))
-			continue;
-		if (store_begin(ctx->cfg.store, &tx, e) < 0)
-			goto out;
-		if (bundle_copy_entry(b, i, store_write, tx, e) < 0) {
-			store_abort(tx);
-			goto out;
-		}
-		if (store_finish(tx, b->entries[i].sha256, NULL, e) < 0)
-			goto out;
-		txs[n++] = tx;
+static int doc_begin(void *ctx, const bundle_entry *en, void **doc,
+                     ch_error *e)
+{
+	pending *p = ctx;
+
+	return store_begin_hashed(p->root, (store_tx **)doc, e);
+}
+
+static int doc_write(void *ctx, void *doc, const void *data, size_t n,
+                     ch_error *e)
+{
+	if (store_write(doc, data, n) < 0)
+		return ch_fail(e, NULL, 0, "the document store refused the data");
+	return 0;
+}
+
+/* ok: the reader's SHA-256 of exactly the bytes written becomes the
+ * document's name (store_begin_hashed). */
+static int doc_end(void *ctx, void *doc, const bundle_entry *en, int ok,
+                   ch_error *e)
+{
+	pending *p = ctx;
+	store_tx *tx = doc;
+
+	if (!ok) {
+		store_abort(tx);
+		return 0;
 	}
-	rc = store_publish(txs, n, e);
-	n = 0;
-out:
-	for (size_t i = 0; i < n; i++)
-		store_abort(txs[i]);
-	free(txs);
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 8;
+		store_tx **v = realloc(p->v, cap * sizeof *v);
+		if (!v) {
+			store_abort(tx);
+			return ch_fail(e, NULL, 0, "out of memory");
+		}
+		p->v = v;
+		p->cap = cap;
+	}
+	if (store_finish(tx, en->sha256, NULL, e) < 0)
+		return -1;
+	p->v[p->n++] = tx;
+	return 0;
+}
+
+/* Publishes every pending document (the bundle was accepted). */
+static int pending_publish(pending *p, ch_error *e)
+{
+	int rc = store_publish(p->v, p->n, e);
+
+	p->n = 0;
 	return rc;
+}
+
+/* Removes every pending temporary file (rejected, or failed). */
+static void pending_drop(pending *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		store_abort(p->v[i]);
+	p->n = 0;
 }
 
 typedef struct run {
@@ -293,9 +334,12 @@ static int one(const run *r, const char *path, ch_error *fatal_e)
 	char sha[65];
 	seen s;
 	intake in;
+	pending docs = {ctx->cfg.store, NULL, 0, 0};
+	bundle_sink sink = {doc_begin, doc_write, doc_end, &docs};
 	int rc = 0, k;
 
-	if (bundle_open(path, ctx->schema, &ctx->cfg.limits, 0, &b, &f, &e) < 0)
+	if (bundle_open_sink(path, ctx->schema, &ctx->cfg.limits, 0, &sink, &b,
+	                     &f, &e) < 0)
 		goto failed;
 	if (b)
 		memcpy(sha, b->sha256, sizeof sha);
@@ -335,8 +379,9 @@ static int one(const run *r, const char *path, ch_error *fatal_e)
 			goto oom;
 	}
 	in.accepted = b && b->app && in.application_id && !ch_findings_errors(&f);
-	if (in.accepted && store_documents(ctx, b, &e) < 0)
+	if (in.accepted && pending_publish(&docs, &e) < 0)
 		goto failed;
+	pending_drop(&docs);
 	if (record_intake(ctx, r->db, &in, &e) < 0)
 		goto fatal;
 	result_emit(r->out, in.file_name, sha, in.accepted ? "accepted" : "rejected",
@@ -357,6 +402,8 @@ fatal:
 	*fatal_e = e;
 	rc = -1;
 out:
+	pending_drop(&docs);
+	free(docs.v);
 	bundle_close(b);
 	ch_findings_free(&f);
 	return rc;

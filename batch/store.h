@@ -22,6 +22,11 @@ int store_has(const char *root, const char *sha256);
 int store_path(const char *root, const char *sha256, char *out, size_t n);
 
 int store_begin(const char *root, store_tx **out, ch_error *e);
+/* store_begin for bytes whose SHA-256 the caller computes itself while
+ * handing them over (the bundle reader does, in the same process, on the
+ * same buffers): the store does not hash them a second time, and
+ * store_finish must be given that hash as expect. */
+int store_begin_hashed(const char *root, store_tx **out, ch_error *e);
 /* Appends bytes; the signature of bundle_copy_entry's callback (ctx is the
  * store_tx). */
 int store_write(void *tx, const void *p, size_t n);
@@ -33,8 +38,8 @@ int store_commit(store_tx *tx, const char *expect, char sha_out[65],
 void store_abort(store_tx *tx);
 
 /* The same as store_commit for several documents at once, with fewer
- * waits for the disk: each tx is first finished (hash checked; a document
- * already present is dropped), then store_publish() syncs every file,
+ * waits for the disk: each tx is first finished (hash checked), then
+ * store_publish() drops the documents already present, syncs every file,
  * renames each into place and syncs each folder once. Both free the tx
  * they are given on failure; store_publish frees all of them always. */
 int store_finish(store_tx *tx, const char *expect, char sha_out[65],
