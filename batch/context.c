@@ -105,6 +105,57 @@ out:
 	return rc;
 }
 
+/* The two payment texts; both must be there and nothing else, so that a
+ * misspelt key is not a notice without instructions. */
+static int load_payment(batch_ctx *ctx, ch_error *e)
+{
+	char path[4096], *text = NULL;
+	size_t len;
+	json_t *doc = NULL, *v;
+	const char *key;
+	ch_error why;
+	int rc = -1;
+
+	if (content_path(ctx, "forms/payment_instructions.yaml", path, sizeof path,
+	                 e) < 0)
+		return -1;
+	if (ch_read_file(path, CONTENT_MAX_BYTES, &text, &len, &why) < 0) {
+		ch_fail(e, path, 0, "cannot read the payment instructions: %s",
+		        why.msg);
+		goto out;
+	}
+	doc = ch_yaml_parse(text, len, path, 1, e);
+	if (!doc)
+		goto out;
+	if (!json_is_object(doc)) {
+		ch_fail(e, path, 0, "must map 'transfer' and 'online' to texts");
+		goto out;
+	}
+	json_object_foreach(doc, key, v) {
+		if (strcmp(key, "transfer") && strcmp(key, "online")) {
+			ch_fail(e, path, 0, "unknown key '%s' (only transfer, online)",
+			        key);
+			goto out;
+		}
+		if (!json_is_string(v) || !*json_string_value(v)) {
+			ch_fail(e, path, 0, "'%s' must be a non-empty text", key);
+			goto out;
+		}
+	}
+	ctx->pay_transfer = dup_str(json_object_get(doc, "transfer"));
+	ctx->pay_online = dup_str(json_object_get(doc, "online"));
+	if (!ctx->pay_transfer || !ctx->pay_online) {
+		ch_fail(e, path, 0, "'%s' is missing",
+		        !json_object_get(doc, "transfer") ? "transfer" : "online");
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(doc);
+	free(text);
+	return rc;
+}
+
 /* hotline and website for the notices; the site's settings are optional
  * for the batch, so a missing file leaves them empty. */
 static int load_site(batch_ctx *ctx, ch_error *e)
@@ -146,7 +197,7 @@ int context_load(const char *config_path, batch_ctx *ctx, ch_error *e)
 	if (load_schema(ctx, e) < 0 || load_fees(ctx, e) < 0 ||
 	    load_notice(ctx, "accepted", &ctx->accepted, e) < 0 ||
 	    load_notice(ctx, "rejected", &ctx->rejected, e) < 0 ||
-	    load_site(ctx, e) < 0) {
+	    load_payment(ctx, e) < 0 || load_site(ctx, e) < 0) {
 		context_free(ctx);
 		return -1;
 	}
@@ -167,6 +218,8 @@ void context_free(batch_ctx *ctx)
 	ch_schema_free(ctx->schema);
 	notice_free(&ctx->accepted);
 	notice_free(&ctx->rejected);
+	free(ctx->pay_transfer);
+	free(ctx->pay_online);
 	free(ctx->hotline);
 	free(ctx->website);
 	memset(ctx, 0, sizeof *ctx);

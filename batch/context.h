@@ -1,7 +1,9 @@
 /* context.h: what every command of the batch works with, loaded once:
  * the configuration, the form schema, the fee schedule (the config's, or
  * content/fees.yaml) and the notice texts (content/notices/<id>.md) with
- * the contact details they mention (content/site.yaml). The context owns
+ * the contact details they mention (content/site.yaml), and how to pay by
+ * each payment method (content/forms/payment_instructions.yaml: nothing
+ * written to applicants lives in C). The context owns
  * all of it: context_free(). */
 #ifndef BATCH_CONTEXT_H
 #define BATCH_CONTEXT_H
@@ -26,6 +28,8 @@ typedef struct batch_ctx {
 	ch_fees fees;
 	notice_text accepted;
 	notice_text rejected;
+	char *pay_transfer; /* templates with {order_no}, by payment_method */
+	char *pay_online;
 	char *hotline; /* from content/site.yaml, "" if absent */
 	char *website;
 } batch_ctx;

@@ -15,17 +15,16 @@ void notice_yuan(long long fen, char out[32])
 	         (fen < 0 ? -fen : fen) / 100, (fen < 0 ? -fen : fen) % 100);
 }
 
-/* How to pay, by the payment method chosen on the form. The order number
- * in the memo is what reconciliation matches. */
-static const char *payment_text(json_t *app)
+/* How to pay, by the payment method chosen on the form
+ * (content/forms/payment_instructions.yaml). The order number in the
+ * transfer memo is what reconciliation matches. */
+static const char *payment_text(const batch_ctx *ctx, json_t *app)
 {
 	const char *m = json_string_value(json_object_get(app, "payment_method"));
 
 	if (m && !strcmp(m, "online"))
-		return "请登录深圳CA网上营业厅，在“个人中心—我的订单”中通过支付宝或微信"
-		       "缴费；缴费后将向贵司对公账户小额打款，请向财务获取随机验证码完成"
-		       "金融认证。";
-	return "请通过公对公转账汇款，并在附言中注明订单号{order_no}。";
+		return ctx->pay_online;
+	return ctx->pay_transfer;
 }
 
 static char *reasons(const ch_findings *f)
@@ -72,7 +71,7 @@ static json_t *variables(batch_ctx *ctx, json_t *app, const char *aid,
 	if (!tmp)
 		goto fail;
 	json_object_set_new(tmp, "order_no", json_string(order_no ? order_no : ""));
-	pay = notice_render(payment_text(app), tmp);
+	pay = notice_render(payment_text(ctx, app), tmp);
 	if (!pay)
 		goto fail;
 	json_object_set_new(v, "payment_instructions", json_string(pay));
