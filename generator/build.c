@@ -19,6 +19,7 @@
  * keeps every page but the edited one. */
 #include "generator/build.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 #include "common/schema.h"
 #include "common/sha256.h"
 #include "generator/assets.h"
+#include "generator/cache.h"
 #include "generator/formhtml.h"
 #include "generator/layout.h"
 #include "generator/output.h"
@@ -39,8 +41,9 @@
 
 /* The generator's own build is part of every key: another binary may
  * render differently. */
-#define CACHE_FORMAT "certhall-site cache 2 " CERTHALL_VERSION " " __DATE__ " " __TIME__
-#define MAX_CACHE (512u * 1024 * 1024)
+#define CACHE_FORMAT "certhall-site cache 3 " CERTHALL_VERSION " " __DATE__ " " __TIME__
+/* Bodies are written to their file in pieces of about this size. */
+#define BODIES_CHUNK (1u << 20)
 
 static const char *const form_files[] = {
 	"content/forms/application.yaml", "content/fees.yaml",
@@ -182,29 +185,6 @@ static void body_key(const gen_page *p, const gen_md *md, const form_env *f,
 	ch_sha256_hex(&h, out);
 }
 
-static json_t *read_cache(const char *out_dir)
-{
-	char path[4096], *data = NULL;
-	size_t len;
-	ch_error ignored;
-	json_t *c;
-
-	snprintf(path, sizeof path, "%s/%s", out_dir, GEN_CACHE_NAME);
-	if (ch_read_file(path, MAX_CACHE, &data, &len, &ignored) < 0)
-		return NULL;
-	c = json_loadb(data, len, 0, NULL);
-	free(data);
-	if (!json_is_object(c) ||
-	    !json_is_string(json_object_get(c, "format")) ||
-	    strcmp(json_string_value(json_object_get(c, "format")), CACHE_FORMAT) != 0 ||
-	    !json_is_object(json_object_get(c, "bodies")) ||
-	    !json_is_object(json_object_get(c, "pages"))) {
-		json_decref(c); /* a stale or foreign cache is only a cold start */
-		return NULL;
-	}
-	return c;
-}
-
 /* What every page file shares (see the top of this file). */
 static void shared_key(const gen_site *s, char out[65])
 {
@@ -303,29 +283,78 @@ static const gen_tpl *page_layout(const gen_site *s, const gen_layouts *l,
 }
 
 typedef struct cache_io {
-	json_t *old_bodies, *old_pages; /* of the previous build, or NULL */
-	json_t *bodies, *pages;         /* of this build */
+	gen_cache old;      /* of the previous build (empty if none) */
+	ch_buf index;       /* this build's cache lines */
+	ch_buf bodies;      /* bodies not yet written to their file */
+	int bodies_fd;
+	size_t bodies_off;  /* the bodies file's length so far */
+	gen_nav_memo nav;
 	const char *out_dir;
 	char shared[65];
 } cache_io;
+
+static int flush_bodies(cache_io *c, ch_error *e)
+{
+	const char *p = c->bodies.data;
+	size_t n = c->bodies.len;
+
+	if (!ch_buf_ok(&c->bodies))
+		return ch_fail(e, GEN_CACHE_BODIES, 0, "out of memory");
+	while (n > 0) {
+		ssize_t w = write(c->bodies_fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return ch_fail(e, GEN_CACHE_BODIES, 0, "cannot write: %s",
+			               strerror(errno));
+		p += w;
+		n -= (size_t)w;
+	}
+	ch_buf_reset(&c->bodies);
+	return 0;
+}
+
+/* Puts a page's body into the new cache. */
+static int cache_page(cache_io *c, const gen_page *p, const char *pkey,
+                      const char *bkey, const char *body, size_t len,
+                      ch_error *e)
+{
+	ch_buf_printf(&c->index, "P %s %s %zu %zu %s\n", pkey, bkey,
+	              c->bodies_off, len, p->out_path);
+	ch_buf_append(&c->bodies, body, len);
+	c->bodies_off += len;
+	if (!ch_buf_ok(&c->index))
+		return ch_fail(e, p->src_path, 0, "out of memory");
+	return c->bodies.len >= BODIES_CHUNK ? flush_bodies(c, e) : 0;
+}
+
+/* 1 if the old build's file of this page is still right. */
+static int page_unchanged(const gen_page *p, const char *bkey,
+                          const char *pkey, const cache_io *c)
+{
+	const gen_cache_page *was = gen_cache_page_by_pkey(&c->old, pkey);
+	size_t len;
+
+	return was && strcmp(was->out_path, p->out_path) == 0 &&
+	       gen_cache_body(&c->old, bkey, &len) != NULL;
+}
 
 /* Keeps the old file of an unchanged page; 1 if kept, 0 if not. */
 static int keep_page(const gen_page *p, const char *bkey, const char *pkey,
                      cache_io *c, gen_out *out, ch_error *e)
 {
-	json_t *was = c->old_pages ? json_object_get(c->old_pages, pkey) : NULL;
-	json_t *body = c->old_bodies ? json_object_get(c->old_bodies, bkey) : NULL;
+	const char *body;
+	size_t len = 0;
 	char old[8192];
 
-	if (!json_is_string(was) || strcmp(json_string_value(was), p->out_path) ||
-	    !json_is_string(body))
+	if (!page_unchanged(p, bkey, pkey, c))
 		return 0;
+	body = gen_cache_body(&c->old, bkey, &len);
 	snprintf(old, sizeof old, "%s/%s", c->out_dir, p->out_path);
 	if (access(old, R_OK) != 0)
 		return 0;
-	if (json_object_set(c->bodies, bkey, body) < 0 ||
-	    json_object_set_new(c->pages, pkey, json_string(p->out_path)) < 0)
-		return ch_fail(e, p->src_path, 0, "out of memory");
+	if (cache_page(c, p, pkey, bkey, body, len, e) < 0)
+		return -1;
 	return gen_out_keep(out, p->out_path, old, e) < 0 ? -1 : 1;
 }
 
@@ -337,7 +366,9 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 	const gen_page *p = &s->pages[i];
 	char root[512], key[65], pkey[65];
 	ch_buf body = CH_BUF_INIT, html = CH_BUF_INIT;
-	json_t *cached, *data = NULL;
+	json_t *data = NULL;
+	const char *cached;
+	size_t cached_len = 0;
 	page_ctx pc;
 	const gen_tpl *inner = page_layout(s, l, i, e);
 	int rc = -1;
@@ -366,10 +397,10 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
-	cached = c->old_bodies ? json_object_get(c->old_bodies, key) : NULL;
+	cached = gen_cache_body(&c->old, key, &cached_len);
 	ch_buf_puts(&body, "");
-	if (json_is_string(cached)) {
-		ch_buf_append(&body, json_string_value(cached), json_string_length(cached));
+	if (cached) {
+		ch_buf_append(&body, cached, cached_len);
 		st->reused++;
 	} else {
 		gen_md md;
@@ -386,14 +417,13 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 		}
 		st->rendered++;
 	}
-	if (!ch_buf_ok(&body) ||
-	    json_object_set_new(c->bodies, key,
-	                        json_stringn_nocheck(body.data, body.len)) < 0 ||
-	    json_object_set_new(c->pages, pkey, json_string(p->out_path)) < 0) {
+	if (!ch_buf_ok(&body)) {
 		ch_fail(e, p->src_path, 0, "out of memory");
 		goto out;
 	}
-	data = gen_page_data(s, (int)i, root, a, body.data);
+	if (cache_page(c, p, pkey, key, body.data, body.len, e) < 0)
+		goto out;
+	data = gen_page_data_memo(s, (int)i, root, a, body.data, &c->nav);
 	if (!data) {
 		ch_fail(e, p->src_path, 0, "out of memory");
 		goto out;
@@ -452,6 +482,51 @@ out:
 	return rc;
 }
 
+/* Chooses between a full build and an update in place: an update when
+ * the old cache is whole and at least half the pages are unchanged. */
+static int choose_update(const gen_site *s, const form_env *f, cache_io *c,
+                         gen_out *out, ch_error *e)
+{
+	size_t same = 0;
+
+	if (!c->old.by_pkey || s->npages == 0)
+		return 0;
+	for (size_t i = 0; i < s->npages; i++) {
+		char bkey[65], pkey[65];
+		body_key(&s->pages[i], &s->nodes[i].md, f, bkey);
+		page_key(c->shared, bkey, i, &s->pages[i], pkey);
+		same += page_unchanged(&s->pages[i], bkey, pkey, c);
+	}
+	if (same * 2 < s->npages)
+		return 0;
+	gen_out_update(out);
+	for (size_t i = 0; i < c->old.nfiles; i++)
+		if (gen_out_old_file(out, c->old.files[i], e) < 0)
+			return -1;
+	return 0;
+}
+
+/* The cache's index: the page lines made while rendering, then every
+ * file of the site but the cache's own. */
+static int write_cache(cache_io *c, gen_out *out, ch_error *e)
+{
+	size_t plen = strlen(GEN_CACHE_NAME);
+
+	if (flush_bodies(c, e) < 0)
+		return -1;
+	if (close(c->bodies_fd) < 0) {
+		c->bodies_fd = -1;
+		return ch_fail(e, GEN_CACHE_BODIES, 0, "cannot write: %s",
+		               strerror(errno));
+	}
+	c->bodies_fd = -1;
+	for (size_t i = 0; i < out->npaths; i++)
+		if (strncmp(out->paths[i], GEN_CACHE_NAME, plen) != 0)
+			ch_buf_printf(&c->index, "F %s\n", out->paths[i]);
+	ch_buf_puts(&c->index, "end\n");
+	return gen_out_take(out, GEN_CACHE_NAME, &c->index, e);
+}
+
 int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 {
 	const char *out_dir = o->out_dir ? o->out_dir : "public";
@@ -463,14 +538,14 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	gen_build_stats st;
 	form_env form;
 	ch_buf b = CH_BUF_INIT;
-	json_t *old = NULL, *cache = NULL;
 	cache_io cio;
-	char *dump = NULL;
 	static const char *const needed[] = {"base", "page", "404"};
 	int rc = -1;
 
 	memset(&st, 0, sizeof st);
 	memset(&cio, 0, sizeof cio);
+	cio.nav = (gen_nav_memo)GEN_NAV_MEMO_INIT;
+	cio.bodies_fd = -1;
 	memset(&form, 0, sizeof form);
 	memset(&site, 0, sizeof site);
 	memset(&layouts, 0, sizeof layouts);
@@ -499,31 +574,22 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 		goto out;
 	if (load_form_env(&site, &assets, &form, e) < 0)
 		goto out;
-	old = read_cache(out_dir);
-	cio.old_bodies = json_object_get(old, "bodies");
-	cio.old_pages = json_object_get(old, "pages");
-	cio.bodies = json_object();
-	cio.pages = json_object();
+	gen_cache_load(&cio.old, out_dir, CACHE_FORMAT);
 	cio.out_dir = out_dir;
 	shared_key(&site, cio.shared);
-	if (!cio.bodies || !cio.pages) {
-		ch_fail(e, "", 0, "out of memory");
+	if (choose_update(&site, &form, &cio, &out, e) < 0)
 		goto out;
-	}
+	ch_buf_puts(&cio.index, CACHE_FORMAT "\n");
+	cio.bodies_fd = gen_out_open(&out, GEN_CACHE_BODIES, e);
+	if (cio.bodies_fd < 0)
+		goto out;
 	for (size_t i = 0; i < site.npages; i++)
 		if (render_page(&site, i, &layouts, &assets, &form, &cio, &out,
 		                &st, e) < 0)
 			goto out;
-	if (extras(&site, &layouts, &assets, &out, e) < 0)
+	if (extras(&site, &layouts, &assets, &out, e) < 0 ||
+	    write_cache(&cio, &out, e) < 0)
 		goto out;
-	cache = json_pack("{s:s, s:O, s:O}", "format", CACHE_FORMAT,
-	                  "bodies", cio.bodies, "pages", cio.pages);
-	dump = cache ? json_dumps(cache, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
-	if (!dump || gen_out_add(&out, GEN_CACHE_NAME, dump, strlen(dump), e) < 0) {
-		if (!dump)
-			ch_fail(e, "", 0, "out of memory");
-		goto out;
-	}
 	st.pages = site.npages;
 	st.files = out.files;
 	snprintf(st.commit, sizeof st.commit, "%s", site.src.commit);
@@ -534,11 +600,12 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 		*stats = st;
 	rc = 0;
 out:
-	free(dump);
-	json_decref(cache);
-	json_decref(cio.bodies);
-	json_decref(cio.pages);
-	json_decref(old);
+	if (cio.bodies_fd >= 0)
+		close(cio.bodies_fd);
+	ch_buf_free(&cio.index);
+	ch_buf_free(&cio.bodies);
+	gen_cache_free(&cio.old);
+	gen_nav_memo_free(&cio.nav);
 	ch_buf_free(&b);
 	if (form.schema)
 		ch_schema_free(form.schema);

@@ -31,6 +31,32 @@ static int safe_path(const char *p)
 	return p[strlen(p) - 1] != '/';
 }
 
+static int push(char ***v, size_t *n, size_t *cap, const char *str)
+{
+	char *c;
+
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 256;
+		char **nv = realloc(*v, nc * sizeof *nv);
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = nc;
+	}
+	c = strdup(str);
+	if (!c)
+		return -1;
+	(*v)[(*n)++] = c;
+	return 0;
+}
+
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 /* 1 if dir is missing or empty or one of ours, 0 if not ours, -1 error. */
 static int ours(const char *dir, ch_error *e)
 {
@@ -168,6 +194,31 @@ static int write_all(int fd, const char *full, const void *data, size_t len,
 	return 0;
 }
 
+/* Records a file of the new site (written into tmp when staged). */
+static int record(gen_out *o, const char *path, int staged, ch_error *e)
+{
+	if (push(&o->paths, &o->npaths, &o->cappaths, path) < 0 ||
+	    (staged && push(&o->staged, &o->nstaged, &o->capstaged, path) < 0))
+		return ch_fail(e, path, 0, "out of memory");
+	o->files++;
+	return 0;
+}
+
+int gen_out_open(gen_out *o, const char *path, ch_error *e)
+{
+	char full[8192];
+	int fd;
+
+	if (prepare(o, path, full, sizeof full, e) < 0 ||
+	    (fd = open_new(path, full, e)) < 0)
+		return -1;
+	if (record(o, path, 1, e) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int gen_out_add(gen_out *o, const char *path, const void *data, size_t len,
                 ch_error *e)
 {
@@ -178,7 +229,18 @@ int gen_out_add(gen_out *o, const char *path, const void *data, size_t len,
 	    (fd = open_new(path, full, e)) < 0 ||
 	    write_all(fd, full, data, len, e) < 0)
 		return -1;
-	o->files++;
+	return record(o, path, 1, e);
+}
+
+void gen_out_update(gen_out *o)
+{
+	o->update = 1;
+}
+
+int gen_out_old_file(gen_out *o, const char *path, ch_error *e)
+{
+	if (push(&o->gone, &o->ngone, &o->capgone, path) < 0)
+		return ch_fail(e, path, 0, "out of memory");
 	return 0;
 }
 
@@ -200,12 +262,14 @@ int gen_out_keep(gen_out *o, const char *path, const char *old_path,
 	size_t len = 0;
 	int fd, rc;
 
+	if (o->update) {
+		/* It stays where it is; the caller saw that it exists. */
+		return record(o, path, 0, e);
+	}
 	if (prepare(o, path, full, sizeof full, e) < 0)
 		return -1;
-	if (link(old_path, full) == 0) {
-		o->files++;
-		return 0;
-	}
+	if (link(old_path, full) == 0)
+		return record(o, path, 0, e);
 	if (errno == EEXIST)
 		return ch_fail(e, path, 0, "two files of the site have this path");
 	/* No hard links here (another file system?): copy. */
@@ -214,8 +278,155 @@ int gen_out_keep(gen_out *o, const char *path, const char *old_path,
 	fd = open_new(path, full, e);
 	rc = fd < 0 ? -1 : write_all(fd, full, data, len, e);
 	free(data);
-	if (rc == 0)
-		o->files++;
+	return rc < 0 ? -1 : record(o, path, 0, e);
+}
+
+/* 1 if the files a and b hold the same bytes, 0 if not (or unreadable). */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char ba[65536], bb[65536];
+	int fa = -1, fb = -1, same = 0;
+
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    sa.st_size != sb.st_size)
+		return 0;
+	fa = open(a, O_RDONLY | O_CLOEXEC);
+	fb = open(b, O_RDONLY | O_CLOEXEC);
+	if (fa < 0 || fb < 0)
+		goto out;
+	for (;;) {
+		ssize_t na = read(fa, ba, sizeof ba), nb;
+		if (na < 0)
+			goto out;
+		if (na == 0) {
+			same = 1;
+			goto out;
+		}
+		nb = read(fb, bb, (size_t)na);
+		if (nb != na || memcmp(ba, bb, (size_t)na) != 0)
+			goto out;
+	}
+out:
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
+	return same;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Removes the now empty folders above dir/path, up to dir. */
+static void prune(const char *dir, const char *path)
+{
+	char full[8192];
+	char *slash;
+
+	if ((size_t)snprintf(full, sizeof full, "%s/%s", dir, path) >= sizeof full)
+		return;
+	while ((slash = strrchr(full, '/')) && (size_t)(slash - full) > strlen(dir)) {
+		*slash = '\0';
+		if (rmdir(full) < 0)
+			break;
+	}
+}
+
+static int move_in(gen_out *o, const char *path, ch_error *e)
+{
+	char from[8192], to[8192], *slash;
+
+	snprintf(from, sizeof from, "%s/%s", o->tmp, path);
+	snprintf(to, sizeof to, "%s/%s", o->dir, path);
+	slash = strrchr(to, '/');
+	*slash = '\0';
+	if (ch_mkdirs(to, 0755, e) < 0)
+		return -1;
+	*slash = '/';
+	if (rename(from, to) < 0)
+		return ch_fail(e, to, 0, "cannot move into place: %s", strerror(errno));
+	o->moved++;
+	return 0;
+}
+
+/* The update's commit (see gen_out_commit). */
+static int commit_update(gen_out *o, ch_error *e)
+{
+	char **sorted = NULL;
+	char stub[8192];
+	size_t nchanged = 0, ngone = 0;
+	int rc = -1, cache = -1;
+	ch_error ignored;
+
+	/* Which staged files differ from the old ones: those alone move. */
+	for (size_t i = 0; i < o->nstaged; i++) {
+		char a[8192], b[8192];
+		snprintf(a, sizeof a, "%s/%s", o->tmp, o->staged[i]);
+		snprintf(b, sizeof b, "%s/%s", o->dir, o->staged[i]);
+		if (same_file(a, b)) {
+			free(o->staged[i]);
+			o->staged[i] = NULL;
+		} else {
+			nchanged++;
+		}
+	}
+	sorted = malloc((o->npaths ? o->npaths : 1) * sizeof *sorted);
+	if (!sorted)
+		return ch_fail(e, o->dir, 0, "out of memory");
+	memcpy(sorted, o->paths, o->npaths * sizeof *sorted);
+	qsort(sorted, o->npaths, sizeof *sorted, cmp_str);
+	for (size_t i = 0; i < o->ngone; i++) {
+		if (bsearch(&o->gone[i], sorted, o->npaths, sizeof *sorted, cmp_str)) {
+			free(o->gone[i]);
+			o->gone[i] = NULL;
+		} else {
+			ngone++;
+		}
+	}
+	if (nchanged == 0 && ngone == 0) {
+		rc = 0;
+		goto out;
+	}
+	/* Cut short from here on, the folder is still ours but its cache is
+	 * no longer trusted: the next build is a full one. */
+	snprintf(stub, sizeof stub, "%s/%s", o->dir, GEN_CACHE_NAME);
+	if (ch_write_atomic(stub, "certhall-site cache: update under way\n", 38,
+	                    0644, e) < 0)
+		goto out;
+	for (size_t i = 0; i < o->ngone; i++) {
+		char full[8192];
+		if (!o->gone[i])
+			continue;
+		snprintf(full, sizeof full, "%s/%s", o->dir, o->gone[i]);
+		if (unlink(full) < 0 && errno != ENOENT) {
+			ch_fail(e, full, 0, "cannot delete: %s", strerror(errno));
+			goto out;
+		}
+		prune(o->dir, o->gone[i]);
+	}
+	for (size_t i = 0; i < o->nstaged; i++) {
+		if (!o->staged[i])
+			continue;
+		if (strcmp(o->staged[i], GEN_CACHE_NAME) == 0) {
+			cache = (int)i;
+			continue;
+		}
+		if (move_in(o, o->staged[i], e) < 0)
+			goto out;
+	}
+	if (cache >= 0 && move_in(o, o->staged[cache], e) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(sorted);
+	if (rc == 0) {
+		ch_remove_tree(o->tmp, &ignored);
+		free(o->tmp);
+		o->tmp = NULL;
+	}
 	return rc;
 }
 
@@ -226,6 +437,8 @@ int gen_out_commit(gen_out *o, ch_error *e)
 
 	if (!o->tmp)
 		return ch_fail(e, o->dir ? o->dir : "", 0, "output not started");
+	if (o->update)
+		return commit_update(o, e);
 	if (access(o->dir, F_OK) != 0) {
 		if (rename(o->tmp, o->dir) < 0)
 			return ch_fail(e, o->dir, 0, "cannot move into place: %s",
@@ -268,4 +481,10 @@ void gen_out_free(gen_out *o)
 	free(o->tmp);
 	free(o->dir);
 	o->tmp = o->dir = NULL;
+	free_list(o->staged, o->nstaged);
+	free_list(o->paths, o->npaths);
+	free_list(o->gone, o->ngone);
+	o->staged = o->paths = o->gone = NULL;
+	o->nstaged = o->npaths = o->ngone = 0;
+	o->capstaged = o->cappaths = o->capgone = 0;
 }

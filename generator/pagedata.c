@@ -59,17 +59,24 @@ static int is_ancestor_or_self(const gen_site *s, int a, int i)
 	return 0;
 }
 
-static void nav_item(const gen_site *s, int k, int cur, const char *root,
-                     int full, ch_buf *b)
+/* One entry and, when open, its children. cur is the page shown
+ * (marked current), anc the page whose ancestors (itself included) are
+ * marked and opened: cur itself, or for a memo (see gen_nav_memo) the
+ * parent of the pages it serves, with cur -1. The items of anc's
+ * children are recorded in memo's ranges. */
+static void nav_item(const gen_site *s, int k, int cur, int anc,
+                     const char *root, int full, gen_nav_memo *memo, ch_buf *b)
 {
 	const gen_page *p = &s->pages[k];
 	const gen_node *n = &s->nodes[k];
-	int open = n->nkids && k != 0 && (full || is_ancestor_or_self(s, k, cur));
+	int mine = anc >= 0 && is_ancestor_or_self(s, k, anc);
+	int open = n->nkids && k != 0 && (full || mine);
+	size_t start = b->len;
 
 	ch_buf_puts(b, "<li");
 	if (k == cur)
 		ch_buf_puts(b, " class=\"current\"");
-	else if (cur >= 0 && is_ancestor_or_self(s, k, cur))
+	else if (mine)
 		ch_buf_puts(b, " class=\"ancestor\"");
 	ch_buf_puts(b, "><a href=\"");
 	ch_buf_html(b, root, strlen(root));
@@ -83,25 +90,80 @@ static void nav_item(const gen_site *s, int k, int cur, const char *root,
 	if (open) {
 		ch_buf_puts(b, "\n<ul>\n");
 		for (size_t j = 0; j < n->nkids; j++)
-			nav_item(s, n->kids[j], cur, root, full, b);
+			nav_item(s, n->kids[j], cur, anc, root, full, memo, b);
 		ch_buf_puts(b, "</ul>\n");
 	}
 	ch_buf_puts(b, "</li>\n");
+	if (memo && n->parent == anc) {
+		memo->start[k] = start;
+		memo->end[k] = b->len;
+	}
 }
 
-/* The whole guide: the home page, then its children, sections opened. */
-static char *nav_html(const gen_site *s, int cur, const char *root)
+static void nav_list(const gen_site *s, int cur, int anc, const char *root,
+                     gen_nav_memo *memo, ch_buf *b)
 {
-	ch_buf b = CH_BUF_INIT;
 	int full = s->npages <= FULL_NAV_MAX;
 
-	ch_buf_puts(&b, "<ul>\n");
+	ch_buf_puts(b, "<ul>\n");
 	if (s->npages) {
-		nav_item(s, 0, cur, root, full, &b);
+		nav_item(s, 0, cur, anc, root, full, memo, b);
 		for (size_t j = 0; j < s->nodes[0].nkids; j++)
-			nav_item(s, s->nodes[0].kids[j], cur, root, full, &b);
+			nav_item(s, s->nodes[0].kids[j], cur, anc, root, full, memo, b);
 	}
-	ch_buf_puts(&b, "</ul>\n");
+	ch_buf_puts(b, "</ul>\n");
+}
+
+void gen_nav_memo_free(gen_nav_memo *m)
+{
+	free(m->html);
+	free(m->start);
+	free(m->end);
+	memset(m, 0, sizeof *m);
+	m->parent = -2;
+}
+
+/* The whole guide: the home page, then its children, sections opened.
+ * A page without children differs from its siblings' navigation only in
+ * its own entry, so the navigation of their parent is made once (in
+ * memo) and each page's is that with its entry swapped: the bytes are
+ * those of a navigation made for the page alone. */
+static char *nav_html(const gen_site *s, int cur, const char *root,
+                      gen_nav_memo *memo)
+{
+	ch_buf b = CH_BUF_INIT;
+	int parent = cur >= 0 ? s->nodes[cur].parent : -1;
+
+	if (memo && cur > 0 && parent >= 0 && s->nodes[cur].nkids == 0) {
+		if (memo->parent != parent || strcmp(memo->root, root) != 0) {
+			ch_buf m = CH_BUF_INIT;
+			if (!memo->start) {
+				memo->start = calloc(s->npages, sizeof *memo->start);
+				memo->end = calloc(s->npages, sizeof *memo->end);
+				if (!memo->start || !memo->end)
+					return NULL;
+			}
+			if (strlen(root) >= sizeof memo->root)
+				goto alone;
+			nav_list(s, -1, parent, root, memo, &m);
+			if (!ch_buf_ok(&m)) {
+				ch_buf_free(&m);
+				return NULL;
+			}
+			free(memo->html);
+			memo->html = ch_buf_detach(&m, &memo->len);
+			memo->parent = parent;
+			snprintf(memo->root, sizeof memo->root, "%s", root);
+		}
+		ch_buf_append(&b, memo->html, memo->start[cur]);
+		nav_item(s, cur, cur, cur, root, 0, NULL, &b);
+		ch_buf_append(&b, memo->html + memo->end[cur],
+		              memo->len - memo->end[cur]);
+		goto done;
+	}
+alone:
+	nav_list(s, cur, cur, root, NULL, &b);
+done:
 	if (!ch_buf_ok(&b)) {
 		ch_buf_free(&b);
 		return NULL;
@@ -173,13 +235,20 @@ static char *website_href(json_t *config)
 json_t *gen_page_data(const gen_site *s, int i, const char *root,
                       const gen_assets *a, const char *body)
 {
+	return gen_page_data_memo(s, i, root, a, body, NULL);
+}
+
+json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
+                           const gen_assets *a, const char *body,
+                           gen_nav_memo *memo)
+{
 	const gen_page *p = i >= 0 ? &s->pages[i] : NULL;
 	json_t *d = NULL, *page = NULL, *crumbs = NULL, *kids = NULL;
 	char *nav = NULL, *home = NULL, date[11] = "";
 	char *website = NULL;
 	int ok = 0;
 
-	nav = nav_html(s, i, root);
+	nav = nav_html(s, i, root, memo);
 	home = s->npages ? gen_href(root, &s->pages[0], NULL) : strdup("");
 	if (!nav || !home)
 		goto out;

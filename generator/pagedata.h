@@ -34,4 +34,22 @@ void gen_format_date(long long t, char out[11]);
 json_t *gen_page_data(const gen_site *s, int i, const char *root,
                       const gen_assets *a, const char *body);
 
+/* The navigation shared by the pages of one section, made once for a
+ * run of pages in navigation order. Owned by the caller; start it with
+ * GEN_NAV_MEMO_INIT, free it with gen_nav_memo_free(). */
+typedef struct gen_nav_memo {
+	int parent;      /* the section it was made for; -2: none yet */
+	char root[512];  /* the root prefix it was made with */
+	char *html;
+	size_t len;
+	size_t *start, *end; /* per page index: its entry's bytes in html */
+} gen_nav_memo;
+#define GEN_NAV_MEMO_INIT {-2, "", NULL, 0, NULL, NULL}
+void gen_nav_memo_free(gen_nav_memo *m);
+/* gen_page_data, reusing memo's navigation where it can (memo may be
+ * NULL); the result is the same. */
+json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
+                           const gen_assets *a, const char *body,
+                           gen_nav_memo *memo);
+
 #endif

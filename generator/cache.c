@@ -1,0 +1,212 @@
+/* cache.c: reading the build cache (see cache.h); build.c writes it. */
+#include "generator/cache.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/error.h"
+#include "common/fsutil.h"
+#include "generator/output.h"
+
+#define MAX_INDEX (256u * 1024 * 1024)
+
+static int cmp_pkey(const void *a, const void *b)
+{
+	return strcmp((*(gen_cache_page *const *)a)->pkey,
+	              (*(gen_cache_page *const *)b)->pkey);
+}
+
+static int cmp_bkey(const void *a, const void *b)
+{
+	return strcmp((*(gen_cache_page *const *)a)->bkey,
+	              (*(gen_cache_page *const *)b)->bkey);
+}
+
+static int is_key(const char *s, size_t n)
+{
+	if (n != 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* One "P pkey bkey off len path" line (without "P "). */
+static int parse_page(char *s, gen_cache_page *p)
+{
+	char *end;
+	unsigned long long off, len;
+
+	if (!is_key(s, 64) || s[64] != ' ' || !is_key(s + 65, 64) || s[129] != ' ')
+		return -1;
+	memcpy(p->pkey, s, 64);
+	p->pkey[64] = '\0';
+	memcpy(p->bkey, s + 65, 64);
+	p->bkey[64] = '\0';
+	s += 130;
+	off = strtoull(s, &end, 10);
+	if (end == s || *end != ' ')
+		return -1;
+	s = end + 1;
+	len = strtoull(s, &end, 10);
+	if (end == s || *end != ' ' || !end[1])
+		return -1;
+	p->off = (size_t)off;
+	p->len = (size_t)len;
+	p->out_path = strdup(end + 1);
+	return p->out_path ? 0 : -1;
+}
+
+static int map_bodies(gen_cache *c, const char *out_dir)
+{
+	char path[4096];
+	struct stat st;
+	int fd;
+	void *m;
+
+	snprintf(path, sizeof path, "%s/%s", out_dir, GEN_CACHE_BODIES);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return -1;
+	}
+	c->bodies_len = (size_t)st.st_size;
+	if (c->bodies_len == 0) {
+		close(fd);
+		c->bodies = "";
+		return 0;
+	}
+	m = mmap(NULL, c->bodies_len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return -1;
+	c->bodies = m;
+	return 0;
+}
+
+int gen_cache_load(gen_cache *c, const char *out_dir, const char *format)
+{
+	char path[4096], *data = NULL, *line, *next;
+	size_t len, np = 0, nf = 0, flen = strlen(format), end_at = 0;
+	ch_error ignored;
+	int ended = 0, rc = -1;
+
+	memset(c, 0, sizeof *c);
+	snprintf(path, sizeof path, "%s/%s", out_dir, GEN_CACHE_NAME);
+	if (ch_read_file(path, MAX_INDEX, &data, &len, &ignored) < 0)
+		return -1;
+	if (len < flen + 1 || memcmp(data, format, flen) != 0 || data[flen] != '\n')
+		goto out;
+	for (size_t i = flen; i + 1 < len; i++)
+		if (data[i] == '\n') {
+			np += data[i + 1] == 'P';
+			nf += data[i + 1] == 'F';
+		}
+	c->pages = calloc(np ? np : 1, sizeof *c->pages);
+	c->files = calloc(nf ? nf : 1, sizeof *c->files);
+	if (!c->pages || !c->files)
+		goto out;
+	for (line = data + flen + 1; line < data + len; line = next) {
+		next = memchr(line, '\n', (size_t)(data + len - line));
+		if (!next)
+			goto out; /* cut short */
+		*next++ = '\0';
+		if (ended)
+			goto out;
+		if (line[0] == 'P' && line[1] == ' ' && c->npages < np) {
+			if (parse_page(line + 2, &c->pages[c->npages]) < 0)
+				goto out;
+			c->npages++;
+		} else if (line[0] == 'F' && line[1] == ' ' && line[2] && c->nfiles < nf) {
+			c->files[c->nfiles] = strdup(line + 2);
+			if (!c->files[c->nfiles])
+				goto out;
+			c->nfiles++;
+		} else if (strcmp(line, "end") == 0) {
+			ended = 1;
+			end_at = c->npages;
+		} else {
+			goto out;
+		}
+	}
+	if (!ended || end_at != np || map_bodies(c, out_dir) < 0)
+		goto out;
+	c->by_pkey = malloc((np ? np : 1) * sizeof *c->by_pkey);
+	c->by_bkey = malloc((np ? np : 1) * sizeof *c->by_bkey);
+	if (!c->by_pkey || !c->by_bkey)
+		goto out;
+	for (size_t i = 0; i < np; i++) {
+		const gen_cache_page *p = &c->pages[i];
+		if (p->off > c->bodies_len || p->len > c->bodies_len - p->off)
+			goto out;
+		c->by_pkey[i] = c->by_bkey[i] = &c->pages[i];
+	}
+	qsort(c->by_pkey, np, sizeof *c->by_pkey, cmp_pkey);
+	qsort(c->by_bkey, np, sizeof *c->by_bkey, cmp_bkey);
+	rc = 0;
+out:
+	free(data);
+	if (rc < 0) {
+		gen_cache_free(c);
+		memset(c, 0, sizeof *c);
+	}
+	return rc;
+}
+
+static gen_cache_page *find(gen_cache_page **v, size_t n, const char *key,
+                            size_t at)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const char *k = at ? v[mid]->bkey : v[mid]->pkey;
+		int c = strcmp(k, key);
+		if (c == 0)
+			return v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const gen_cache_page *gen_cache_page_by_pkey(const gen_cache *c,
+                                             const char *pkey)
+{
+	return c->by_pkey ? find(c->by_pkey, c->npages, pkey, 0) : NULL;
+}
+
+const char *gen_cache_body(const gen_cache *c, const char *bkey, size_t *len)
+{
+	const gen_cache_page *p = c->by_bkey ? find(c->by_bkey, c->npages, bkey, 1)
+	                                     : NULL;
+	if (!p)
+		return NULL;
+	*len = p->len;
+	return c->bodies + p->off;
+}
+
+void gen_cache_free(gen_cache *c)
+{
+	for (size_t i = 0; i < c->npages; i++)
+		free(c->pages[i].out_path);
+	for (size_t i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->pages);
+	free(c->files);
+	free(c->by_pkey);
+	free(c->by_bkey);
+	if (c->bodies && c->bodies_len)
+		munmap((void *)c->bodies, c->bodies_len);
+	memset(c, 0, sizeof *c);
+}
