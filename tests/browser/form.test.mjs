@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -172,6 +172,34 @@ function batchCheck(zip) {
   });
 }
 
+// Issue 3's "done when": the bundle the form made is accepted by ingest.
+// init and ingest in a scratch folder (the embedded defaults put var/
+// there), with a copy of the bundle in its inbox; then status finds the
+// application by its 申请编号. Returns the ingest result and the status.
+function batchIngest(zip) {
+  const bin = join(BIN, 'certhall-batch');
+  assert.ok(existsSync(bin), `${bin} is missing: make all first`);
+  const dir = mkdtempSync(join(tmpdir(), 'certhall-ingest-'));
+  const config = join(dir, 'certhall.yaml');
+  writeFileSync(config, `paths:\n  content: ${JSON.stringify(join(ROOT, 'content'))}\n`);
+  const opts = { cwd: dir, encoding: 'utf8', env: { ...process.env, HOME: dir, CERTHALL_CONFIG: config } };
+  const run = (...args) => {
+    const r = spawnSync(bin, args, opts);
+    assert.equal(r.status, 0, `certhall-batch ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    return r.stdout;
+  };
+  run('init');
+  mkdirSync(join(dir, 'var', 'inbox'), { recursive: true });
+  copyFileSync(zip, join(dir, 'var', 'inbox', 'from-the-form.zip'));
+  const lines = run('ingest').split('\n').filter((l) => l.trim());
+  assert.equal(lines.length, 1, lines.join('\n'));
+  const result = JSON.parse(lines[0]);
+  const status = result.application_id
+    ? JSON.parse(run('status', result.application_id, '--json')) : null;
+  rmSync(dir, { recursive: true, force: true }); // kept when something failed
+  return { result, status };
+}
+
 test('valid data: rows, total, draft, printed letter and a bundle as BUNDLE.md', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   let page = await openForm(context);
@@ -295,6 +323,16 @@ test('valid data: rows, total, draft, printed letter and a bundle as BUNDLE.md',
     assert.equal(checked.status, 0, `certhall-batch check: ${checked.stdout}${checked.stderr}`);
     assert.doesNotMatch(checked.stdout, /"level"\s*:\s*"error"/);
   }
+  const { result, status } = batchIngest(zipPath);
+  assert.equal(result.outcome, 'accepted', JSON.stringify(result));
+  assert.equal(result.bundle, 'from-the-form.zip');
+  assert.equal(result.application_id, appId);
+  assert.equal(result.revision, 1);
+  assert.match(result.order_no ?? '', /^SX\d{8}/);
+  assert.deepEqual(result.findings.filter((f) => f.level === 'error'), []);
+  assert.ok(status, 'status found nothing');
+  assert.equal(status.application_id, appId);
+  assert.equal(status.order_no, result.order_no);
 
   // A later download keeps the 申请编号; a resubmission raises the revision.
   await page.check('#ch-resubmit');
