@@ -482,6 +482,75 @@ out:
 	return rc;
 }
 
+/* The search index, in parts of one top-level section each (with the
+ * pages that follow it at the top level; the home page's part holds the
+ * top-level pages before the first section). A part whose pages' sources
+ * and section titles did not change is kept from the old site. */
+static int search_index(const gen_site *s, cache_io *c, gen_out *out,
+                        ch_error *e)
+{
+	ch_buf b = CH_BUF_INIT;
+	const char **sections = calloc(s->npages ? s->npages : 1, sizeof *sections);
+	unsigned *sizes = calloc(s->npages ? s->npages : 1, sizeof *sizes);
+	size_t nshards = 0;
+	int rc = -1;
+
+	if (!sections || !sizes) {
+		ch_fail(e, "", 0, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < s->npages; i++) {
+		int parent = s->nodes[i].parent;
+		sections[i] = parent >= 0 ? s->pages[parent].title : "";
+	}
+	for (size_t start = 0; start < s->npages; ) {
+		size_t end = start + 1;
+		char path[64], key[65], old[8192];
+		ch_sha256 h;
+
+		while (end < s->npages && !(s->nodes[end].parent == 0 &&
+		                            s->pages[end].is_section))
+			end++;
+		snprintf(path, sizeof path, "search/%zu.js", nshards);
+		ch_sha256_init(&h);
+		ch_sha256_update(&h, CACHE_FORMAT, sizeof CACHE_FORMAT);
+		for (size_t i = start; i < end; i++) {
+			int parent = s->nodes[i].parent;
+			const gen_page *p = &s->pages[i];
+			ch_sha256_update(&h, p->src_path, strlen(p->src_path) + 1);
+			ch_sha256_update(&h, p->blob_id, 40);
+			ch_sha256_update(&h, parent >= 0 ? s->pages[parent].blob_id : "-",
+			                 parent >= 0 ? 40 : 1);
+		}
+		ch_sha256_hex(&h, key);
+		snprintf(old, sizeof old, "%s/%s", c->out_dir, path);
+		if (gen_cache_has_shard(&c->old, key, path) && access(old, R_OK) == 0) {
+			if (gen_out_keep(out, path, old, e) < 0)
+				goto out;
+		} else if (gen_search_shard(s->pages + start, end - start,
+		                            sections + start, (unsigned)nshards,
+		                            &b, e) < 0 ||
+		           gen_out_take(out, path, &b, e) < 0) {
+			goto out;
+		}
+		ch_buf_printf(&c->index, "S %s %s\n", key, path);
+		sizes[nshards++] = (unsigned)(end - start);
+		start = end;
+	}
+	/* The manifest keeps one name at the root (search.js finds it
+	 * there): naming it by its hash would change every page with every
+	 * edit. */
+	gen_search_manifest(sizes, nshards, &b);
+	if (gen_out_take(out, "search-index.js", &b, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	ch_buf_free(&b);
+	free(sections);
+	free(sizes);
+	return rc;
+}
+
 /* Chooses between a full build and an update in place: an update when
  * the old cache is whole and at least half the pages are unchanged. */
 static int choose_update(const gen_site *s, const form_env *f, cache_io *c,
@@ -566,12 +635,6 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	if (gen_out_begin(&out, out_dir, e) < 0 ||
 	    gen_assets_collect(&site.src, &assets, &out, e) < 0)
 		goto out;
-	ch_buf_puts(&b, "");
-	/* The index keeps one name at the root (search.js finds it there):
-	 * naming it by its hash would change every page with every edit. */
-	if (gen_search_index(site.pages, site.npages, &b, e) < 0 ||
-	    gen_out_take(&out, "search-index.js", &b, e) < 0)
-		goto out;
 	if (load_form_env(&site, &assets, &form, e) < 0)
 		goto out;
 	gen_cache_load(&cio.old, out_dir, CACHE_FORMAT);
@@ -580,6 +643,8 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	if (choose_update(&site, &form, &cio, &out, e) < 0)
 		goto out;
 	ch_buf_puts(&cio.index, CACHE_FORMAT "\n");
+	if (search_index(&site, &cio, &out, e) < 0)
+		goto out;
 	cio.bodies_fd = gen_out_open(&out, GEN_CACHE_BODIES, e);
 	if (cio.bodies_fd < 0)
 		goto out;

@@ -95,7 +95,7 @@ static int map_bodies(gen_cache *c, const char *out_dir)
 int gen_cache_load(gen_cache *c, const char *out_dir, const char *format)
 {
 	char path[4096], *data = NULL, *line, *next;
-	size_t len, np = 0, nf = 0, flen = strlen(format), end_at = 0;
+	size_t len, np = 0, nf = 0, ns = 0, flen = strlen(format), end_at = 0;
 	ch_error ignored;
 	int ended = 0, rc = -1;
 
@@ -109,10 +109,12 @@ int gen_cache_load(gen_cache *c, const char *out_dir, const char *format)
 		if (data[i] == '\n') {
 			np += data[i + 1] == 'P';
 			nf += data[i + 1] == 'F';
+			ns += data[i + 1] == 'S';
 		}
 	c->pages = calloc(np ? np : 1, sizeof *c->pages);
 	c->files = calloc(nf ? nf : 1, sizeof *c->files);
-	if (!c->pages || !c->files)
+	c->shards = calloc(ns ? ns : 1, sizeof *c->shards);
+	if (!c->pages || !c->files || !c->shards)
 		goto out;
 	for (line = data + flen + 1; line < data + len; line = next) {
 		next = memchr(line, '\n', (size_t)(data + len - line));
@@ -125,6 +127,15 @@ int gen_cache_load(gen_cache *c, const char *out_dir, const char *format)
 			if (parse_page(line + 2, &c->pages[c->npages]) < 0)
 				goto out;
 			c->npages++;
+		} else if (line[0] == 'S' && line[1] == ' ' && c->nshards < ns) {
+			gen_cache_page *sh = &c->shards[c->nshards];
+			if (!is_key(line + 2, 64) || line[66] != ' ' || !line[67])
+				goto out;
+			memcpy(sh->pkey, line + 2, 64);
+			sh->out_path = strdup(line + 67);
+			if (!sh->out_path)
+				goto out;
+			c->nshards++;
 		} else if (line[0] == 'F' && line[1] == ' ' && line[2] && c->nfiles < nf) {
 			c->files[c->nfiles] = strdup(line + 2);
 			if (!c->files[c->nfiles])
@@ -196,8 +207,20 @@ const char *gen_cache_body(const gen_cache *c, const char *bkey, size_t *len)
 	return c->bodies + p->off;
 }
 
+int gen_cache_has_shard(const gen_cache *c, const char *key, const char *path)
+{
+	for (size_t i = 0; i < c->nshards; i++)
+		if (strcmp(c->shards[i].pkey, key) == 0 &&
+		    strcmp(c->shards[i].out_path, path) == 0)
+			return 1;
+	return 0;
+}
+
 void gen_cache_free(gen_cache *c)
 {
+	for (size_t i = 0; i < c->nshards; i++)
+		free(c->shards[i].out_path);
+	free(c->shards);
 	for (size_t i = 0; i < c->npages; i++)
 		free(c->pages[i].out_path);
 	for (size_t i = 0; i < c->nfiles; i++)

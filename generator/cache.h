@@ -4,7 +4,8 @@
  *   .certhall-cache         lines: the format (which names the generator's
  *                           own build), then one "P pkey bkey offset length
  *                           out_path" per page in navigation order, one
- *                           "F path" per file of the site, and "end";
+ *                           "S key path" per part of the search index,
+ *                           one "F path" per file of the site, and "end";
  *   .certhall-cache-bodies  the pages' rendered bodies, one after another,
  *                           at the offsets the P lines give.
  *
@@ -29,6 +30,9 @@ typedef struct gen_cache {
 	size_t npages;
 	gen_cache_page **by_pkey; /* sorted views of pages */
 	gen_cache_page **by_bkey;
+	gen_cache_page *shards;   /* search index parts: key in pkey, file
+	                           * in out_path */
+	size_t nshards;
 	char **files;             /* every file of the old site (owned) */
 	size_t nfiles;
 	const char *bodies;       /* the bodies file, mapped */
@@ -41,6 +45,8 @@ typedef struct gen_cache {
 int gen_cache_load(gen_cache *c, const char *out_dir, const char *format);
 const gen_cache_page *gen_cache_page_by_pkey(const gen_cache *c,
                                              const char *pkey);
+/* 1 if the old site has the search index part path made from key. */
+int gen_cache_has_shard(const gen_cache *c, const char *key, const char *path);
 /* The cached body with bkey, or NULL. */
 const char *gen_cache_body(const gen_cache *c, const char *bkey, size_t *len);
 void gen_cache_free(gen_cache *c);

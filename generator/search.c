@@ -437,8 +437,11 @@ static int cmp_term(const void *a, const void *b)
 	return ta->keylen < tb->keylen ? -1 : ta->keylen > tb->keylen;
 }
 
-int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,
-                     ch_error *e)
+/* The index of pages[0..n) between head and tail; section titles from
+ * sections[] when given, else found among the pages themselves. */
+static int write_index(const gen_page *pages, size_t n,
+                       const char *const *sections, const char *head,
+                       const char *tail, ch_buf *out, ch_error *e)
 {
 	int rc = -1;
 	index_t ix = {0};
@@ -481,9 +484,8 @@ int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,
 		order[i] = &ix.terms[i];
 	qsort(order, ix.nterms, sizeof *order, cmp_term);
 
-	ch_buf_puts(out, "/* certhall-site search index: generated, do not "
-	                 "edit. */\nwindow.CERTHALL_SEARCH = {\"v\":1,"
-	                 "\"pages\":[");
+	ch_buf_puts(out, head);
+	ch_buf_puts(out, "{\"v\":1,\"pages\":[");
 	for (size_t i = 0; i < n; i++) {
 		const gen_page *p = &pages[i];
 		const char *url = p->url ? p->url : "";
@@ -494,7 +496,7 @@ int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,
 		ch_buf_putc(out, ',');
 		js_cstr(out, p->title);
 		ch_buf_putc(out, ',');
-		js_cstr(out, section_title(byurl, n, p));
+		js_cstr(out, sections ? sections[i] : section_title(byurl, n, p));
 		ch_buf_putc(out, ',');
 		excerpt(out, p);
 		ch_buf_putc(out, ']');
@@ -517,7 +519,8 @@ int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,
 		}
 		ch_buf_putc(out, ']');
 	}
-	ch_buf_puts(out, "}};\n");
+	ch_buf_puts(out, "}}");
+	ch_buf_puts(out, tail);
 	if (!ch_buf_ok(out))
 		goto nomem;
 	rc = 0;
@@ -529,4 +532,36 @@ out:
 	free(byurl);
 	index_free(&ix);
 	return rc;
+}
+
+int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,
+                     ch_error *e)
+{
+	return write_index(pages, n, NULL,
+	                   "/* certhall-site search index: generated, do not "
+	                   "edit. */\nwindow.CERTHALL_SEARCH = ", ";\n", out, e);
+}
+
+int gen_search_shard(const gen_page *pages, size_t n,
+                     const char *const *sections, unsigned shard,
+                     ch_buf *out, ch_error *e)
+{
+	char head[200];
+
+	snprintf(head, sizeof head, "/* certhall-site search index, part %u: "
+	         "generated, do not edit. */\n(window.CERTHALL_SEARCH_PARTS = "
+	         "window.CERTHALL_SEARCH_PARTS || {})[%u] = ", shard, shard);
+	return write_index(pages, n, sections, head, ";\n", out, e);
+}
+
+void gen_search_manifest(const unsigned *sizes, size_t nshards, ch_buf *out)
+{
+	ch_buf_puts(out, "/* certhall-site search index: generated, do not "
+	                 "edit. */\nwindow.CERTHALL_SEARCH_MANIFEST = "
+	                 "{\"v\":2,\"shards\":[");
+	for (size_t i = 0; i < nshards; i++) {
+		ch_buf_printf(out, "%s\n[\"search/%zu.js\",%u]", i ? "," : "", i,
+		              sizes[i]);
+	}
+	ch_buf_puts(out, "]};\n");
 }

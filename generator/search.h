@@ -31,4 +31,18 @@
 int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,
                      ch_error *e);
 
+/* A large site's index comes in parts, so that no step holds every
+ * page's text: search-index.js at the root is a manifest,
+ *   window.CERTHALL_SEARCH_MANIFEST = {"v":2,"shards":[[file, pages], ...]}
+ * naming each part's file (search/<k>.js, relative to the root) and its
+ * number of pages; part k assigns
+ *   window.CERTHALL_SEARCH_PARTS[k] = {"v":1,"pages":[...],"terms":{...}}
+ * with the same layout as the whole index, its ids counted from 0 within
+ * the part. The script numbers the pages of all parts one after another
+ * in part order. sections[i] is the section title shown for pages[i]. */
+int gen_search_shard(const gen_page *pages, size_t n,
+                     const char *const *sections, unsigned shard,
+                     ch_buf *out, ch_error *e);
+void gen_search_manifest(const unsigned *sizes, size_t nshards, ch_buf *out);
+
 #endif

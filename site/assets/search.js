@@ -1,8 +1,9 @@
 /* search.js: offline search of the guide.
  *
  * The index (search-index.js at the site root, written by the generator;
- * see generator/search.h) is loaded with a <script> element rather than
- * fetch() so that search works when the site is opened from file:// too.
+ * see generator/search.h: a large site's comes as a manifest and parts
+ * under search/) is loaded with <script> elements rather than fetch() so
+ * that search works when the site is opened from file:// too.
  * Its location and the site root are worked out from this script's own
  * address: assets live one level under the root. A layout names a
  * fingerprinted index with data-index on this script's tag, relative to
@@ -32,6 +33,65 @@
   var loading = false;
   var waiting = [];
 
+  function addScript(href, onload, onerror) {
+    var s = document.createElement('script');
+    s.src = href;
+    s.async = true;
+    s.onload = onload;
+    s.onerror = onerror;
+    document.head.appendChild(s);
+  }
+
+  // The parts of a large site's index as one index of the same layout:
+  // pages numbered on from part to part, each term's postings joined
+  // (the first gap of a part counts from the last id before it).
+  function merge(parts) {
+    var pages = [];
+    var terms = {};
+    var last = new Map();
+    parts.forEach(function (p) {
+      var base = pages.length;
+      for (var i = 0; i < p.pages.length; i++) pages.push(p.pages[i]);
+      Object.keys(p.terms).forEach(function (t) {
+        var list = p.terms[t];
+        var out = own(terms, t) ? terms[t] : (terms[t] = []);
+        var prev = last.has(t) ? last.get(t) : 0;
+        for (var k = 0, id = 0; k < list.length; k++) {
+          id += Math.floor(list[k] / 64);
+          out.push((base + id - prev) * 64 + list[k] % 64);
+          prev = base + id;
+        }
+        last.set(t, prev);
+      });
+    });
+    return { v: 1, pages: pages, terms: terms };
+  }
+
+  // search-index.js is either the whole index (window.CERTHALL_SEARCH) or
+  // a manifest of parts (window.CERTHALL_SEARCH_MANIFEST) loaded next,
+  // each by its own <script> element, and joined.
+  function loadParts(done) {
+    var m = window.CERTHALL_SEARCH_MANIFEST;
+    if (window.CERTHALL_SEARCH || !m || !m.shards) { done(); return; }
+    var left = m.shards.length;
+    var failed = false;
+    var one = function () {
+      if (--left > 0) return;
+      var got = window.CERTHALL_SEARCH_PARTS || {};
+      var parts = [];
+      for (var i = 0; i < m.shards.length; i++) {
+        if (!got[i]) failed = true;
+        else parts.push(got[i]);
+      }
+      if (!failed) window.CERTHALL_SEARCH = merge(parts);
+      done();
+    };
+    if (!left) { window.CERTHALL_SEARCH = merge([]); done(); return; }
+    m.shards.forEach(function (sh) {
+      addScript(new URL(sh[0], INDEX).href, one, function () { failed = true; one(); });
+    });
+  }
+
   function loadIndex(done) {
     if (index) { done(); return; }
     waiting.push(done);
@@ -49,12 +109,9 @@
       w.forEach(function (f) { f(); });
     };
     if (window.CERTHALL_SEARCH) { finish(); return; }
-    var s = document.createElement('script');
-    s.src = INDEX.href;
-    s.async = true;
-    s.onload = finish;
-    s.onerror = function () { loading = false; finish(); };
-    document.head.appendChild(s);
+    if (window.CERTHALL_SEARCH_MANIFEST) { loadParts(finish); return; }
+    addScript(INDEX.href, function () { loadParts(finish); },
+      function () { loading = false; finish(); });
   }
 
   function isCJK(c) {
