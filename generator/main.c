@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "common/fsutil.h"
 
 #include "common/error.h"
 #include "generator/build.h"
@@ -15,7 +18,7 @@
 static const char usage_text[] =
 	"usage: " PROG " build [--ref REV | --worktree] [-C DIR] [-o DIR] [-v]\n"
 	"       " PROG " publish --branch NAME [--ref REV] [-C DIR] [-o DIR] [-v]\n"
-	"       " PROG " serve [--port N] [--host ADDR] [--ref REV] [-C DIR] [-o DIR]\n"
+	"       " PROG " serve [-p N] [--host ADDR] [--ref REV] [-C DIR] [-o DIR]\n"
 	"       " PROG " --help | --version\n"
 	"\n"
 	"Builds the applicants' guide website from content/ and site/ of a git\n"
@@ -30,10 +33,12 @@ static const char usage_text[] =
 	"options:\n"
 	"   --ref REV      the commit to build (any revision: main, v1.2, a1b2c3d)\n"
 	"   --worktree     read content/ and site/ from the work tree (drafts)\n"
-	"   -C DIR         the repository (default: the current folder)\n"
-	"   -o DIR         the output folder (default: public)\n"
+	"   -C DIR         the repository (default: the current folder); before\n"
+	"                  the command, run as if started in DIR (like git -C)\n"
+	"   -o DIR         the output folder (default: public; for publish a\n"
+	"                  temporary folder outside the work tree)\n"
 	"   --branch NAME  the branch publish commits to\n"
-	"   --port N       the port serve listens on (default 8080)\n"
+	"   -p, --port N   the port serve listens on (default 8080)\n"
 	"   --host ADDR    the address serve listens on (default 127.0.0.1)\n"
 	"   -v             say how many pages were rendered and reused\n";
 
@@ -86,7 +91,7 @@ static int parse(int argc, char **argv, args *a)
 			val = &a->branch;
 		else if (strcmp(s, "--host") == 0)
 			val = &a->host;
-		else if (strcmp(s, "--port") == 0) {
+		else if (strcmp(s, "--port") == 0 || strcmp(s, "-p") == 0) {
 			char *end;
 			long p;
 			if (i + 1 >= argc)
@@ -139,6 +144,42 @@ static int rebuild(void *ctx, ch_error *e)
 	return do_build(ctx, e, &st);
 }
 
+/* publish: builds (without -o, into a temporary folder outside the
+ * work tree, removed afterwards) and commits the result to the branch. */
+static int publish(args *a, ch_error *e)
+{
+	char tmp[4096] = "", out[4200];
+	const char *t = getenv("TMPDIR");
+	gen_build_stats st;
+	int created = 0, rc = 1;
+	ch_error ignored;
+
+	if (!a->out) {
+		snprintf(tmp, sizeof tmp, "%s/certhall-publish-XXXXXX",
+		         t && t[0] == '/' ? t : "/tmp");
+		if (!mkdtemp(tmp)) {
+			ch_fail(e, tmp, 0, "cannot create a temporary folder");
+			tmp[0] = '\0';
+			goto out;
+		}
+		snprintf(out, sizeof out, "%s/site", tmp);
+		a->out = out;
+	}
+	if (do_build(a, e, &st) < 0 ||
+	    gen_publish(a->repo ? a->repo : ".", a->out, a->branch, st.commit,
+	                &created, e) < 0)
+		goto out;
+	printf("%s %s from %s\n", created ? "published to" : "unchanged:",
+	       a->branch, st.short_id);
+	rc = 0;
+out:
+	if (rc)
+		ch_error_print(e, PROG);
+	if (tmp[0])
+		ch_remove_tree(tmp, &ignored);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	args a;
@@ -148,6 +189,19 @@ int main(int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	memset(&e, 0, sizeof e);
+	/* Like git -C: each DIR given before the command is where the rest
+	 * runs, relative to the one before. */
+	while (argc >= 2 && strcmp(argv[1], "-C") == 0) {
+		if (argc < 3 || !argv[2][0])
+			return usage_error("option '%s' needs a value", "-C");
+		if (chdir(argv[2]) < 0) {
+			ch_fail(&e, argv[2], 0, "cannot change to this folder");
+			ch_error_print(&e, PROG);
+			return 1;
+		}
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2)
 		return usage_error("%s", "a command is needed");
 	a.cmd = argv[1];
@@ -186,20 +240,11 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	if (strcmp(a.cmd, "publish") == 0)
+		return publish(&a, &e);
 	if (do_build(&a, &e, &st) < 0) {
 		ch_error_print(&e, PROG);
 		return 1;
-	}
-	if (strcmp(a.cmd, "publish") == 0) {
-		int created = 0;
-		if (gen_publish(a.repo ? a.repo : ".", a.out ? a.out : "public",
-		                a.branch, st.commit, &created, &e) < 0) {
-			ch_error_print(&e, PROG);
-			return 1;
-		}
-		printf("%s %s from %s\n", created ? "published to" : "unchanged:",
-		       a.branch, st.short_id);
-		return 0;
 	}
 	{
 		const char *dir = a.out ? a.out : "public";

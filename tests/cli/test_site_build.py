@@ -419,3 +419,16 @@ def test_help_version_and_usage_errors(site_bin):
         r = run([site_bin, *args])
         assert r.returncode == 2, (args, r.stderr)
         assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_global_C_before_the_command_works_like_git(site_bin, content_repo, tmp_path):
+    # -C DIR before the command: the rest runs as if started in DIR, so a
+    # relative -o lands there too.
+    r = run([site_bin, "-C", content_repo, "build", "-o", "out-global"], cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (content_repo / "out-global" / "index.html").is_file()
+    full = tmp_path / "full"
+    assert build(site_bin, content_repo, full).returncode == 0
+    assert snapshot(content_repo / "out-global") == snapshot(full)
+    r = run([site_bin, "-C", tmp_path / "missing", "build"], cwd=tmp_path)
+    assert r.returncode != 0 and "missing" in r.stderr and len(r.stderr.splitlines()) == 1

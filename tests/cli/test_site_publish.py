@@ -124,3 +124,16 @@ def test_missing_ref_and_not_a_repository(site_bin, content_repo, tmp_path):
     r = run([site_bin, "publish", "--branch", "site", "-C", empty], cwd=tmp_path)
     assert r.returncode != 0 and r.stderr.strip()
     assert "refs/heads/site" not in git(content_repo, "for-each-ref")
+
+
+def test_publish_without_output_leaves_no_folder_in_the_work_tree(site_bin, content_repo, tmp_path):
+    before = checkout_state(content_repo)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    r = run([site_bin, "publish", "--branch", "site"], cwd=content_repo,
+            env={**__import__("os").environ, "TMPDIR": str(tmp)})
+    assert r.returncode == 0, r.stderr
+    assert "index.html" in tree_files(content_repo, "refs/heads/site")
+    assert not (content_repo / "public").exists()
+    assert checkout_state(content_repo) == before
+    assert list(tmp.iterdir()) == []  # its temporary build is gone too

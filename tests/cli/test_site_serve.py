@@ -145,3 +145,24 @@ def test_listens_on_loopback_only_by_default(server):
         pytest.skip("ss is not available")
     local = [line.split()[3] for line in out.stdout.splitlines()]
     assert local == [f"127.0.0.1:{port}"], out.stdout
+
+
+def test_short_port_option(content_repo, tmp_path):
+    port = free_port()
+    with open(tmp_path / "serve.log", "w+", encoding="utf-8") as log:
+        p = subprocess.Popen([str(BIN / "certhall-site"), "serve", "-p", str(port)],
+                             cwd=content_repo, stdout=log, stderr=log)
+        try:
+            status, _, body = None, None, b""
+            deadline = time.time() + 60
+            while time.time() < deadline and p.poll() is None:
+                try:
+                    status, _, body = get(port, "/")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            assert status == 200, (status, log.seek(0) or log.read())
+            assert "<html" in body.decode("utf-8")
+        finally:
+            p.kill()
+            p.wait()
