@@ -22,6 +22,10 @@ test "$N" -gt 0
 /usr/bin/python3 "$ROOT/tests/bench/make_bundles.py" var/inbox "$N"
 "$BIN/certhall-batch" init >/dev/null
 total=$(du -sm var/inbox | cut -f1)
+# The generator leaves gigabytes of dirty pages; flushed now, so that
+# neither side is timed while the kernel writes them back (ingest, which
+# fsyncs its store, would otherwise queue behind that writeback).
+sync
 
 # The peers first: they read the bundles into the page cache for both.
 # Wall time and CPU time (user + sys) of each side: with two shared cores
