@@ -358,9 +358,13 @@ static int keep_page(const gen_page *p, const char *bkey, const char *pkey,
 	return gen_out_keep(out, p->out_path, old, e) < 0 ? -1 : 1;
 }
 
+/* Lays out page i (unless its old file is kept). When text is given and
+ * the body was rendered from Markdown, *text receives the page's plain
+ * text (for search), else it stays NULL. */
 static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
                        const gen_assets *a, form_env *f, cache_io *c,
-                       gen_out *out, gen_build_stats *st, ch_error *e)
+                       gen_out *out, gen_build_stats *st, char **text,
+                       ch_error *e)
 {
 	gen_node *n = &s->nodes[i];
 	const gen_page *p = &s->pages[i];
@@ -408,6 +412,10 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 		                     n->md.body_line, &md, e);
 		if (r == 0) {
 			r = gen_md_render(&md, href_cb, form_cb, &pc, &body, e);
+			if (r == 0 && text) {
+				*text = md.text;
+				md.text = NULL;
+			}
 			gen_md_free(&md);
 		}
 		if (r < 0) {
@@ -482,72 +490,141 @@ out:
 	return rc;
 }
 
-/* The search index, in parts of one top-level section each (with the
- * pages that follow it at the top level; the home page's part holds the
- * top-level pages before the first section). A part whose pages' sources
- * and section titles did not change is kept from the old site. */
-static int search_index(const gen_site *s, cache_io *c, gen_out *out,
-                        ch_error *e)
+/* The search index comes in parts (search.h), one per top-level section
+ * with the pages that follow it at the top level (the home page's part
+ * holds the top-level pages before the first section). Each part is
+ * written right after its pages are laid out, from the plain text their
+ * rendering made, so that no step holds the text of every page. A part
+ * whose pages' sources and section titles did not change is kept from
+ * the old site. */
+typedef struct shards {
+	unsigned *sizes;   /* pages per part */
+	size_t n;
+	const char **sections; /* per page: the section title search shows */
+} shards;
+
+/* The end of the part starting at page start. */
+static size_t shard_end(const gen_site *s, size_t start)
 {
+	size_t end = start + 1;
+
+	while (end < s->npages && !(s->nodes[end].parent == 0 &&
+	                            s->pages[end].is_section))
+		end++;
+	return end;
+}
+
+static void shard_key(const gen_site *s, size_t start, size_t end,
+                      char out[65])
+{
+	ch_sha256 h;
+
+	ch_sha256_init(&h);
+	ch_sha256_update(&h, CACHE_FORMAT, sizeof CACHE_FORMAT);
+	for (size_t i = start; i < end; i++) {
+		int parent = s->nodes[i].parent;
+		const gen_page *p = &s->pages[i];
+		ch_sha256_update(&h, p->src_path, strlen(p->src_path) + 1);
+		ch_sha256_update(&h, p->blob_id, 40);
+		ch_sha256_update(&h, parent >= 0 ? s->pages[parent].blob_id : "-",
+		                 parent >= 0 ? 40 : 1);
+	}
+	ch_sha256_hex(&h, out);
+}
+
+/* The plain text of page i, parsed again (its body came from the cache). */
+static int page_text(const gen_site *s, size_t i, char **text, ch_error *e)
+{
+	const gen_node *n = &s->nodes[i];
+	gen_md md;
+
+	if (gen_md_parse(s->pages[i].src_path, n->md.body, n->md.body_len,
+	                 n->md.body_line, &md, e) < 0)
+		return -1;
+	*text = md.text;
+	md.text = NULL;
+	gen_md_free(&md);
+	return 0;
+}
+
+/* Lays out the pages of the part [start, end) and writes or keeps it. */
+static int render_shard(gen_site *s, size_t start, size_t end,
+                        const gen_layouts *l, const gen_assets *a,
+                        form_env *f, cache_io *c, shards *sh, gen_out *out,
+                        gen_build_stats *st, ch_error *e)
+{
+	char path[64], key[65], old[8192];
 	ch_buf b = CH_BUF_INIT;
-	const char **sections = calloc(s->npages ? s->npages : 1, sizeof *sections);
-	unsigned *sizes = calloc(s->npages ? s->npages : 1, sizeof *sizes);
-	size_t nshards = 0;
+	int keep, rc = -1;
+
+	snprintf(path, sizeof path, "search/%zu.js", sh->n);
+	shard_key(s, start, end, key);
+	snprintf(old, sizeof old, "%s/%s", c->out_dir, path);
+	keep = gen_cache_has_shard(&c->old, key, path) && access(old, R_OK) == 0;
+	for (size_t i = start; i < end; i++) {
+		char *text = NULL;
+		if (render_page(s, i, l, a, f, c, out, st, keep ? NULL : &text, e) < 0)
+			goto out;
+		if (!keep && !text && page_text(s, i, &text, e) < 0)
+			goto out;
+		s->pages[i].text = text;
+	}
+	if (keep) {
+		if (gen_out_keep(out, path, old, e) < 0)
+			goto out;
+	} else if (gen_search_shard(s->pages + start, end - start,
+	                            sh->sections + start, (unsigned)sh->n, &b,
+	                            e) < 0 ||
+	           gen_out_take(out, path, &b, e) < 0) {
+		goto out;
+	}
+	ch_buf_printf(&c->index, "S %s %s\n", key, path);
+	sh->sizes[sh->n++] = (unsigned)(end - start);
+	rc = 0;
+out:
+	for (size_t i = start; i < end; i++) {
+		free(s->pages[i].text);
+		s->pages[i].text = NULL;
+	}
+	ch_buf_free(&b);
+	return rc;
+}
+
+/* Every page and every part of the search index, then its manifest. */
+static int render_all(gen_site *s, const gen_layouts *l, const gen_assets *a,
+                      form_env *f, cache_io *c, gen_out *out,
+                      gen_build_stats *st, ch_error *e)
+{
+	shards sh = {NULL, 0, NULL};
+	ch_buf b = CH_BUF_INIT;
 	int rc = -1;
 
-	if (!sections || !sizes) {
+	sh.sizes = calloc(s->npages ? s->npages : 1, sizeof *sh.sizes);
+	sh.sections = calloc(s->npages ? s->npages : 1, sizeof *sh.sections);
+	if (!sh.sizes || !sh.sections) {
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < s->npages; i++) {
 		int parent = s->nodes[i].parent;
-		sections[i] = parent >= 0 ? s->pages[parent].title : "";
+		sh.sections[i] = parent >= 0 ? s->pages[parent].title : "";
 	}
-	for (size_t start = 0; start < s->npages; ) {
-		size_t end = start + 1;
-		char path[64], key[65], old[8192];
-		ch_sha256 h;
-
-		while (end < s->npages && !(s->nodes[end].parent == 0 &&
-		                            s->pages[end].is_section))
-			end++;
-		snprintf(path, sizeof path, "search/%zu.js", nshards);
-		ch_sha256_init(&h);
-		ch_sha256_update(&h, CACHE_FORMAT, sizeof CACHE_FORMAT);
-		for (size_t i = start; i < end; i++) {
-			int parent = s->nodes[i].parent;
-			const gen_page *p = &s->pages[i];
-			ch_sha256_update(&h, p->src_path, strlen(p->src_path) + 1);
-			ch_sha256_update(&h, p->blob_id, 40);
-			ch_sha256_update(&h, parent >= 0 ? s->pages[parent].blob_id : "-",
-			                 parent >= 0 ? 40 : 1);
-		}
-		ch_sha256_hex(&h, key);
-		snprintf(old, sizeof old, "%s/%s", c->out_dir, path);
-		if (gen_cache_has_shard(&c->old, key, path) && access(old, R_OK) == 0) {
-			if (gen_out_keep(out, path, old, e) < 0)
-				goto out;
-		} else if (gen_search_shard(s->pages + start, end - start,
-		                            sections + start, (unsigned)nshards,
-		                            &b, e) < 0 ||
-		           gen_out_take(out, path, &b, e) < 0) {
+	for (size_t start = 0, end; start < s->npages; start = end) {
+		end = shard_end(s, start);
+		if (render_shard(s, start, end, l, a, f, c, &sh, out, st, e) < 0)
 			goto out;
-		}
-		ch_buf_printf(&c->index, "S %s %s\n", key, path);
-		sizes[nshards++] = (unsigned)(end - start);
-		start = end;
 	}
 	/* The manifest keeps one name at the root (search.js finds it
 	 * there): naming it by its hash would change every page with every
 	 * edit. */
-	gen_search_manifest(sizes, nshards, &b);
+	gen_search_manifest(sh.sizes, sh.n, &b);
 	if (gen_out_take(out, "search-index.js", &b, e) < 0)
 		goto out;
 	rc = 0;
 out:
 	ch_buf_free(&b);
-	free(sections);
-	free(sizes);
+	free(sh.sizes);
+	free(sh.sections);
 	return rc;
 }
 
@@ -643,15 +720,10 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	if (choose_update(&site, &form, &cio, &out, e) < 0)
 		goto out;
 	ch_buf_puts(&cio.index, CACHE_FORMAT "\n");
-	if (search_index(&site, &cio, &out, e) < 0)
-		goto out;
 	cio.bodies_fd = gen_out_open(&out, GEN_CACHE_BODIES, e);
-	if (cio.bodies_fd < 0)
+	if (cio.bodies_fd < 0 ||
+	    render_all(&site, &layouts, &assets, &form, &cio, &out, &st, e) < 0)
 		goto out;
-	for (size_t i = 0; i < site.npages; i++)
-		if (render_page(&site, i, &layouts, &assets, &form, &cio, &out,
-		                &st, e) < 0)
-			goto out;
 	if (extras(&site, &layouts, &assets, &out, e) < 0 ||
 	    write_cache(&cio, &out, e) < 0)
 		goto out;

@@ -22,7 +22,8 @@ typedef struct gen_page {
 	char *section_url; /* url of the section (folder index) it belongs to */
 	long order;
 	int is_section;    /* 1 for a folder's index.md */
-	char *text;        /* the body as plain text, for search */
+	char *text;        /* the body as plain text, for search; the build
+	                    * fills it only while it indexes the page */
 	gen_heading *headings;
 	size_t nheadings;
 	long long updated; /* Unix time of the last commit that changed it */

@@ -197,11 +197,10 @@ static int load_page(const gen_file *f, gen_page *p, gen_node *n, ch_error *e)
 	}
 	if (gen_md_parse(f->path, body, body_len, body_line, &n->md, e) < 0)
 		goto out;
-	p->text = strdup(n->md.text);
-	if (!p->text) {
-		ch_fail(e, f->path, 0, "out of memory");
-		goto out;
-	}
+	/* Search takes the text from the rendering, part by part: holding
+	 * every page's here would be a large share of the memory. */
+	free(n->md.text);
+	n->md.text = NULL;
 	/* Thousands of trees would be most of the memory; rendering parses
 	 * again the bodies it needs. */
 	gen_md_drop_tree(&n->md);
