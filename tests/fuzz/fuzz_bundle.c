@@ -1,5 +1,7 @@
 /* libFuzzer target: any bytes as a bundle file, opened with the real form
- * schema, every readable entry copied out again. bundle_open must report
+ * schema and a sink that checks what it is handed (each begin ended once,
+ * an ok document exactly the bytes written), every readable entry copied
+ * out again. bundle_open must report
  * problems of the bytes as findings (never as a failure of the machine),
  * and free everything. */
 #define _GNU_SOURCE
@@ -40,8 +42,49 @@ static int discard(void *ctx, const void *p, size_t n)
 	return 0;
 }
 
+/* The sink's bookkeeping: one document open at a time. */
+typedef struct tally {
+	int open;
+	uint64_t got;
+} tally;
+
+static int t_begin(void *ctx, const bundle_entry *en, void **doc, ch_error *e)
+{
+	tally *t = ctx;
+
+	if (t->open)
+		abort();
+	t->open = 1;
+	t->got = 0;
+	*doc = t;
+	return 0;
+}
+
+static int t_write(void *ctx, void *doc, const void *p, size_t n, ch_error *e)
+{
+	tally *t = ctx;
+
+	if (doc != t || !t->open)
+		abort();
+	t->got += n;
+	return 0;
+}
+
+static int t_end(void *ctx, void *doc, const bundle_entry *en, int ok,
+                 ch_error *e)
+{
+	tally *t = ctx;
+
+	if (doc != t || !t->open || (ok && (t->got != en->size || !en->sha256[0])))
+		abort();
+	t->open = 0;
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	tally t = {0, 0};
+	bundle_sink sink = {t_begin, t_write, t_end, &t};
 	ch_findings f = CH_FINDINGS_INIT;
 	bundle *b = NULL;
 	ch_error e;
@@ -51,7 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fd < 0 || write(fd, data, size) != (ssize_t)size)
 		abort();
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	if (bundle_open(path, schema, NULL, 20261124, &b, &f, &e) < 0) {
+	if (bundle_open_sink(path, schema, NULL, 20261124, &sink, &b, &f, &e) < 0 ||
+	    t.open) {
 		ch_error_print(&e, "fuzz_bundle");
 		abort();
 	}

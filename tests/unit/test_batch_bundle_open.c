@@ -1,5 +1,5 @@
 /* bundle_open on bundles written here with libzip: what it records of a
- * good one, what bundle_copy_entry streams, and that cutting a bundle
+ * good one, what a sink and bundle_copy_entry get, and that cutting a bundle
  * anywhere or flipping its bytes gives findings, never a crash. */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -152,6 +152,103 @@ Test(bundle_open, a_good_bundle, .init = setup, .fini = teardown)
 	cr_assert_eq(bundle_copy_entry(b, 0, refuse, NULL, &e), -1);
 	cr_assert_eq(bundle_copy_entry(b, 99, collect, NULL, &e), -1);
 	bundle_close(b);
+	ch_findings_free(&f);
+}
+
+/* A sink that keeps each document it is given. */
+typedef struct kept {
+	ch_buf doc[8];
+	char name[8][32];
+	int ended_ok[8];
+	size_t n;
+	int open, fail_write;
+} kept;
+
+static int k_begin(void *ctx, const bundle_entry *en, void **doc, ch_error *e)
+{
+	kept *k = ctx;
+
+	ch_buf fresh = CH_BUF_INIT;
+
+	cr_assert_lt(k->n, 8);
+	cr_assert_not(k->open);
+	k->open = 1;
+	k->doc[k->n] = fresh;
+	snprintf(k->name[k->n], sizeof k->name[0], "%s", en->name);
+	*doc = &k->doc[k->n];
+	return 0;
+}
+
+static int k_write(void *ctx, void *doc, const void *p, size_t n, ch_error *e)
+{
+	kept *k = ctx;
+
+	if (k->fail_write)
+		return ch_fail(e, NULL, 0, "disk full");
+	cr_assert_eq(doc, &k->doc[k->n]);
+	ch_buf_append(doc, p, n);
+	return 0;
+}
+
+static int k_end(void *ctx, void *doc, const bundle_entry *en, int ok,
+                 ch_error *e)
+{
+	kept *k = ctx;
+
+	cr_assert(k->open);
+	k->open = 0;
+	k->ended_ok[k->n++] = ok;
+	return 0;
+}
+
+Test(bundle_open, sink_gets_each_listed_document_once, .init = setup,
+     .fini = teardown)
+{
+	const char *path = write_bundle();
+	ch_findings f = CH_FINDINGS_INIT;
+	kept k;
+	bundle_sink sink = {k_begin, k_write, k_end, &k};
+	ch_error e;
+	bundle *b;
+	char hex[65];
+	int err;
+	zip_t *z = zip_open(path, 0, &err);
+
+	memset(&k, 0, sizeof k);
+	cr_assert_not_null(z);
+	add(z, "unlisted.pdf", "%PDF-1.4 not listed %%EOF", 25);
+	cr_assert_eq(zip_close(z), 0);
+	cr_assert_eq(bundle_open_sink(path, schema, NULL, 20261124, &sink, &b, &f,
+	                              &e), 0, "%s", e.msg);
+	cr_assert_eq(f.n, 1);
+	cr_assert_str_eq(f.v[0].code, "DOC_UNLISTED");
+	cr_assert_eq(k.n, 4);
+	for (size_t i = 0; i < k.n; i++) {
+		const bundle_entry *en = &b->entries[i];
+
+		cr_assert(k.ended_ok[i]);
+		cr_assert_str_eq(k.name[i], en->name);
+		cr_assert_eq(k.doc[i].len, en->size);
+		ch_sha256_buf_hex(k.doc[i].data, k.doc[i].len, hex);
+		cr_assert_str_eq(hex, en->sha256);
+		ch_buf_free(&k.doc[i]);
+	}
+	cr_assert_str_eq(b->entries[4].name, "unlisted.pdf");
+	cr_assert_not(b->entries[4].listed);
+	bundle_close(b);
+	ch_findings_free(&f);
+
+	/* A sink that fails ends the opening as a failure of the machine,
+	 * and still hears the end of the document it began. */
+	memset(&k, 0, sizeof k);
+	k.fail_write = 1;
+	cr_assert_eq(bundle_open_sink(path, schema, NULL, 20261124, &sink, &b, &f,
+	                              &e), -1);
+	cr_assert_str_eq(e.msg, "disk full");
+	cr_assert_eq(k.n, 1);
+	cr_assert_not(k.ended_ok[0]);
+	cr_assert_not(k.open);
+	ch_buf_free(&k.doc[0]);
 	ch_findings_free(&f);
 }
 

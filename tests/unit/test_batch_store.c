@@ -163,3 +163,45 @@ Test(store, several_published_together)
 	cr_assert_str_eq(sha[0], sha[2]);
 	cr_assert_eq(tmp_files(), 0);
 }
+
+/* The bundle reader hashes what it hands over: the store names the file
+ * after that hash without hashing it again, and refuses to go without. */
+Test(store, hashed_by_the_caller)
+{
+	const char *doc = "%PDF-1.4 hashed by the reader %%EOF";
+	store_tx *tx;
+	char want[65], sha[65], p[512];
+	ch_error e;
+
+	ch_sha256_buf_hex(doc, strlen(doc), want);
+	cr_assert_eq(store_begin_hashed(root, &tx, &e), 0, "%s", e.msg);
+	cr_assert_eq(store_write(tx, doc, strlen(doc)), 0);
+	cr_assert_eq(store_finish(tx, want, sha, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(sha, want);
+	cr_assert_eq(store_publish(&tx, 1, &e), 0, "%s", e.msg);
+	cr_assert(store_has(root, want));
+	cr_assert_eq(store_path(root, want, p, sizeof p), 0);
+	cr_assert_eq(tmp_files(), 0);
+
+	cr_assert_eq(store_begin_hashed(root, &tx, &e), 0, "%s", e.msg);
+	cr_assert_eq(store_write(tx, doc, strlen(doc)), 0);
+	cr_assert_eq(store_finish(tx, NULL, sha, &e), -1);
+	cr_assert_eq(tmp_files(), 0);
+}
+
+/* A document already stored is dropped before any sync or rename. */
+Test(store, present_document_is_not_written_again)
+{
+	const char *doc = "the same scan twice";
+	store_tx *tx;
+	char sha[65], again[65];
+	ch_error e;
+
+	cr_assert_eq(put(doc, strlen(doc), NULL, sha), 0);
+	cr_assert_eq(store_begin(root, &tx, &e), 0, "%s", e.msg);
+	cr_assert_eq(store_write(tx, doc, strlen(doc)), 0);
+	cr_assert_eq(store_finish(tx, sha, again, &e), 0, "%s", e.msg);
+	cr_assert_eq(store_publish(&tx, 1, &e), 0, "%s", e.msg);
+	cr_assert(store_has(root, sha));
+	cr_assert_eq(tmp_files(), 0);
+}
