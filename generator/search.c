@@ -427,9 +427,27 @@ static void put_uint(ch_buf *b, uint32_t v)
 	ch_buf_append(b, tmp + i, sizeof tmp - i);
 }
 
+/* A term with the first 8 bytes of its key as a big-endian number, so
+ * that most comparisons of the sort are one of integers. */
+typedef struct sort_term {
+	uint64_t prefix;
+	term *t;
+} sort_term;
+
+static uint64_t key_prefix(const term *t)
+{
+	uint64_t v = 0;
+	for (size_t i = 0; i < 8; i++)
+		v = v << 8 | (i < t->keylen ? (unsigned char)t->key[i] : 0u);
+	return v;
+}
+
 static int cmp_term(const void *a, const void *b)
 {
-	const term *ta = *(term *const *)a, *tb = *(term *const *)b;
+	const sort_term *sa = a, *sb = b;
+	if (sa->prefix != sb->prefix)
+		return sa->prefix < sb->prefix ? -1 : 1;
+	const term *ta = sa->t, *tb = sb->t;
 	size_t m = ta->keylen < tb->keylen ? ta->keylen : tb->keylen;
 	int c = memcmp(ta->key, tb->key, m);
 	if (c)
@@ -446,7 +464,7 @@ static int write_index(const gen_page *pages, size_t n,
 	int rc = -1;
 	index_t ix = {0};
 	const gen_page **byurl = NULL;
-	term **order = NULL;
+	sort_term *order = NULL;
 
 	if (n > MAX_PAGES) {
 		ch_fail(e, NULL, 0, "search index: too many pages (%zu)", n);
@@ -481,7 +499,7 @@ static int write_index(const gen_page *pages, size_t n,
 	if (!order)
 		goto nomem;
 	for (size_t i = 0; i < ix.nterms; i++)
-		order[i] = &ix.terms[i];
+		order[i] = (sort_term){key_prefix(&ix.terms[i]), &ix.terms[i]};
 	qsort(order, ix.nterms, sizeof *order, cmp_term);
 
 	ch_buf_puts(out, head);
@@ -503,7 +521,7 @@ static int write_index(const gen_page *pages, size_t n,
 	}
 	ch_buf_puts(out, "],\n\"terms\":{");
 	for (size_t i = 0; i < ix.nterms; i++) {
-		const term *t = order[i];
+		const term *t = order[i].t;
 		ch_buf_puts(out, i ? ",\n" : "\n");
 		js_str(out, t->key, t->keylen);
 		ch_buf_puts(out, ":[");
