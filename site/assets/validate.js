@@ -108,17 +108,26 @@
       l[l.length - 1] !== '-' && /^[0-9A-Za-z-]+$/.test(l);
   }
 
-  // Pragmatic, as validate.c: what a mail server accepts and a person types.
+  // The top-level label: letters only, or an IDN TLD in punycode.
+  function tldOk(l) { return /^[A-Za-z]{2,}$/.test(l) || /^xn--./i.test(l); }
+
+  // A dot-atom of ASCII letters, digits and . _ % + -, or non-ASCII
+  // letters (a Chinese local part is real), at most 64 UTF-8 bytes and
+  // not starting with '-': nothing a shell or mail header reads as
+  // syntax, since the address is later handed to msmtp. As validate.c.
+  var LOCAL = /^[A-Za-z0-9_%+\-\p{L}]+(?:\.[A-Za-z0-9_%+\-\p{L}]+)*$/u;
+  function localOk(l) {
+    return l.length >= 1 && utf8Length(l) <= 64 && l[0] !== '-' && LOCAL.test(l);
+  }
+
+  // Stricter than RFC 5322 on purpose, as validate.c.
   function emailRaw(s) {
-    var at = s.indexOf('@'), i, c, labels;
+    var at = s.indexOf('@'), i, labels;
     if (utf8Length(s) > 254 || at <= 0 || s.indexOf('@', at + 1) >= 0) return false;
-    for (i = 0; i < at; i++) {
-      c = s.charCodeAt(i);
-      if (c <= 0x20 || c === 0x7F) return false;
-    }
+    if (!localOk(s.substring(0, at))) return false;
     labels = s.substr(at + 1).split('.');
     for (i = 0; i < labels.length; i++) if (!labelOk(labels[i])) return false;
-    return labels.length >= 2;
+    return labels.length >= 2 && tldOk(labels[labels.length - 1]);
   }
 
   function postcodeRaw(s) { return s === '' || /^[0-9]{6}$/.test(s); }
