@@ -432,3 +432,30 @@ def test_ingesting_done_again_moves_nothing(ws):
     _, [res] = ws.ingest(ws.done)
     assert res["outcome"] == "duplicate"
     assert ws.files(ws.done) == ["a.zip"]
+
+
+def test_only_accepted_listed_documents_reach_the_store(ws):
+    """Documents are written to temporary files while the bundle is read;
+    only an accepted bundle's listed ones get their names in the store."""
+    ws.init()
+    # Contents of its own, the last one too small: judged after the
+    # others were read.
+    files = {"授权委托书.pdf": bundles.pdf("rejected letter"),
+             "营业执照.jpg": bundles.jpeg(1200, 900, tag=b"rejected"),
+             "身份证-张测试.png": bundles.png(1000, 11),
+             "数字证书印模采集表.pdf": bundles.png(100, 10)}
+    bundles.make_bundle(ws.inbox / "a-rejected.zip", files=files,
+                        app=bundles.application(application_id=app_id(1)))
+    bundles.make_bundle(ws.inbox / "b-accepted.zip",
+                        app=bundles.application(application_id=app_id(2)),
+                        extra={"notes.pdf": bundles.pdf("not listed")})
+    _, results = ws.ingest()
+    assert [r["outcome"] for r in results] == ["rejected", "accepted"]
+    assert "DOC_TOO_SMALL" in {f["code"] for f in results[0]["findings"]}
+    stored = sorted(p.parent.name + p.name
+                    for p in (ws.var / "store").glob("*/*") if p.parent.name != "tmp")
+    listed = sorted(hashlib.sha256(d).hexdigest()
+                    for n, d in bundles.documents().items())
+    assert stored == sorted(set(listed))
+    assert sorted(s for s, in ws.query("SELECT DISTINCT sha256 FROM documents")) == stored
+    assert list((ws.var / "store" / "tmp").iterdir()) == []
