@@ -7,28 +7,7 @@
 
 #include "common/buf.h"
 #include "common/termsafe.h"
-
-/* A value cut to fit its field must not end in half a UTF-8 character:
- * the message goes into JSON reports too, where jansson refuses invalid
- * UTF-8 outright. Drops a trailing incomplete sequence. */
-static void cut_partial_char(char *s)
-{
-	size_t n = strlen(s), i = n, cont = 0, need;
-	unsigned char c;
-
-	while (i > 0 && cont < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) {
-		i--;
-		cont++;
-	}
-	if (i == 0)
-		return;
-	c = (unsigned char)s[i - 1];
-	if (c < 0xC0)
-		return;
-	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-	if (cont + 1 < need)
-		s[i - 1] = '\0';
-}
+#include "common/text.h"
 
 int ch_fail(ch_error *e, const char *file, int line, const char *fmt, ...)
 {
@@ -38,14 +17,16 @@ int ch_fail(ch_error *e, const char *file, int line, const char *fmt, ...)
 	if (!e)
 		return -1;
 	n = snprintf(e->file, sizeof e->file, "%s", file ? file : "");
+	/* A value cut to fit must not end in half a character: msg goes
+	 * into JSON reports too, where jansson refuses invalid UTF-8. */
 	if (n >= (int)sizeof e->file)
-		cut_partial_char(e->file);
+		ch_utf8_cut_tail(e->file);
 	e->line = line;
 	va_start(ap, fmt);
 	n = vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
 	if (n >= (int)sizeof e->msg)
-		cut_partial_char(e->msg);
+		ch_utf8_cut_tail(e->msg);
 	/* One line only: a message quoting input must not forge a second. */
 	for (char *p = e->msg; *p; p++)
 		if (*p == '\n' || *p == '\r')

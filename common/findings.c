@@ -1,11 +1,13 @@
 /* findings.c: the list of findings and their Chinese messages. */
 #include "common/findings.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/buf.h"
 #include "common/schema.h"
+#include "common/text.h"
 
 /* The template with {where}, {label} and {limit} filled; other braces are
  * kept as they are. */
@@ -39,6 +41,36 @@ static char *fill(const char *tpl, const char *where, const char *label,
 	return ch_buf_detach(&b, NULL);
 }
 
+/* A copy of s with each byte that is not part of valid UTF-8 replaced by
+ * '?'. `where` can be a ZIP entry name and the message quotes it: one
+ * stray byte would make jansson refuse the whole report, so the finding
+ * is kept readable instead. NULL only when memory runs out. */
+static char *utf8_dup(const char *s)
+{
+	ch_buf b = CH_BUF_INIT;
+	size_t n = strlen(s);
+
+	if (ch_utf8_valid(s, n))
+		return strdup(s);
+	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+		if (len > n || !ch_utf8_valid(s, len)) {
+			ch_buf_putc(&b, '?');
+			len = 1;
+		} else {
+			ch_buf_append(&b, s, len);
+		}
+		s += len;
+		n -= len;
+	}
+	if (!ch_buf_ok(&b)) {
+		ch_buf_free(&b);
+		return NULL;
+	}
+	return ch_buf_detach(&b, NULL);
+}
+
 int ch_findings_add(ch_findings *f, const struct ch_schema *schema,
                     const char *code, ch_level level, const char *where,
                     const char *label, const char *limit)
@@ -47,15 +79,23 @@ int ch_findings_add(ch_findings *f, const struct ch_schema *schema,
 
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 8;
-		ch_finding *v = realloc(f->v, cap * sizeof *v);
+		ch_finding *v;
+		if (f->cap > SIZE_MAX / 2 / sizeof *v)
+			return -1;
+		v = realloc(f->v, cap * sizeof *v);
 		if (!v)
 			return -1;
 		f->v = v;
 		f->cap = cap;
 	}
-	x.code = strdup(code);
-	x.where = strdup(where ? where : "");
+	x.code = utf8_dup(code);
+	x.where = utf8_dup(where ? where : "");
 	x.message = fill(ch_schema_message(schema, code), where, label, limit);
+	if (x.message) {
+		char *m = utf8_dup(x.message);
+		free(x.message);
+		x.message = m;
+	}
 	if (!x.code || !x.where || !x.message) {
 		free(x.code);
 		free(x.where);
@@ -95,8 +135,8 @@ json_t *ch_findings_json(const ch_findings *f)
 		                      "level",
 		                      x->level == CH_LEVEL_ERROR ? "error" : "warning",
 		                      "where", x->where, "message", x->message);
-		/* json_pack refuses invalid UTF-8: a ZIP entry name that is
-		 * neither UTF-8 nor GB18030 must be made valid by the caller. */
+		/* Every string was made valid UTF-8 when added, so a NULL
+		 * here is memory. */
 		if (!o || json_array_append_new(arr, o) < 0) {
 			json_decref(arr);
 			return NULL;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/text.h"
 #include "common/validate.h"
 #include "common/yaml.h"
 
@@ -65,10 +66,13 @@ static int fail_at(const loader *l, const char *ptr, const char *fmt, ...)
 {
 	char msg[900];
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	n = vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof msg)
+		ch_utf8_cut_tail(msg); /* a quoted Chinese key cut in half */
 	return ch_fail(l->e, l->file, line_at(l, ptr), "%s", msg);
 }
 

@@ -47,6 +47,25 @@ int ch_utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
+void ch_utf8_cut_tail(char *s)
+{
+	size_t n = strlen(s), i = n, cont = 0, need;
+	unsigned char c;
+
+	while (i > 0 && cont < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) {
+		i--;
+		cont++;
+	}
+	if (i == 0)
+		return;
+	c = (unsigned char)s[i - 1];
+	if (c < 0xC0)
+		return;
+	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+	if (cont + 1 < need)
+		s[i - 1] = '\0';
+}
+
 char *ch_fold_fullwidth(const char *s)
 {
 	size_t n = strlen(s);
@@ -90,6 +109,8 @@ char *ch_gb18030_to_utf8(const char *s, size_t n)
 		return NULL;
 	/* GB18030 takes at least one byte per character and UTF-8 at most
 	 * four per character, so 2n+4 covers every 2-byte and 4-byte form. */
+	if (n > (SIZE_MAX - 5) / 2)
+		goto fail;
 	cap = n * 2 + 4;
 	out = malloc(cap + 1);
 	if (!out)
@@ -100,7 +121,10 @@ char *ch_gb18030_to_utf8(const char *s, size_t n)
 		if (iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1) {
 			if (errno == E2BIG) {
 				size_t used = (size_t)(o - out);
-				char *p = realloc(out, cap * 2 + 1);
+				char *p;
+				if (cap > (SIZE_MAX - 1) / 2)
+					goto fail;
+				p = realloc(out, cap * 2 + 1);
 				if (!p)
 					goto fail;
 				out = p;

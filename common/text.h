@@ -6,6 +6,10 @@
 #include <stddef.h>
 
 int ch_utf8_valid(const char *s, size_t n);
+/* Drops an incomplete UTF-8 sequence from the end of s: what snprintf
+ * leaves when it cuts a string to fit, so that a cut value stays valid
+ * UTF-8 (jansson refuses anything else). */
+void ch_utf8_cut_tail(char *s);
 /* Returns a malloc'd copy with ０-９ Ａ-Ｚ ａ-ｚ and the ideographic space
  * folded to ASCII; NULL on allocation failure. */
 char *ch_fold_fullwidth(const char *s);

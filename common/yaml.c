@@ -229,6 +229,13 @@ static json_t *mapping(reader *r, int depth)
 		}
 		key = strndup((const char *)ev.data.scalar.value,
 		              ev.data.scalar.length);
+		/* A "\0" escape in a quoted key would otherwise cut it short
+		 * and turn it silently into another key. */
+		if (key && strlen(key) != ev.data.scalar.length) {
+			yaml_event_delete(&ev);
+			ch_fail(r->e, r->file, line, "NUL character in a YAML key");
+			goto fail;
+		}
 		yaml_event_delete(&ev);
 		if (!key) {
 			ch_fail(r->e, r->file, line, "out of memory");

@@ -106,3 +106,29 @@ Test(text, masks)
 	cr_expect_eq(strlen(out), 63);
 	cr_expect(!strncmp(out, "1234****", 8));
 }
+
+/* What snprintf leaves when it cuts a Chinese string: the half
+ * character goes, whole ones and ASCII stay. */
+Test(text, utf8_cut_tail)
+{
+	static const char *const cases[][2] = {
+		{"", ""},
+		{"abc", "abc"},
+		{"张三", "张三"},
+		{"张\xe4\xb8", "张"},
+		{"张\xe4", "张"},
+		{"a\xf0\x9f\x98", "a"},
+		{"a\xf0\x9f\x98\x80", "a\xf0\x9f\x98\x80"},
+		{"a\xc3", "a"},
+		{"a\xc3\xa9", "a\xc3\xa9"},
+		{"\x80\x80", "\x80\x80"}, /* not a cut character: left alone */
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char s[16];
+		strcpy(s, cases[i][0]);
+		ch_utf8_cut_tail(s);
+		cr_expect_str_eq(s, cases[i][1], "case %zu", i);
+		cr_expect(ch_utf8_valid(s, strlen(s)) || i == 9, "case %zu", i);
+	}
+}

@@ -147,3 +147,16 @@ Test(yaml, front_matter_absent_and_errors)
 	                             &bline, &e), -1);
 	cr_expect_eq(e.line, 2);
 }
+
+/* A "\0" escape in a quoted key must not cut it into another key: "a\0b"
+ * would become "a" and could stand in for a key the schema checks. */
+Test(yaml, nul_in_key_refused)
+{
+	ch_error e;
+	json_t *j = parse("ok: 1\n\"a\\0b\": 2\n", &e);
+
+	cr_expect_null(j);
+	json_decref(j);
+	cr_expect_eq(e.line, 2);
+	cr_expect(strstr(e.msg, "NUL"), "%s", e.msg);
+}
