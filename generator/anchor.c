@@ -133,6 +133,17 @@ const char *gen_anchors_add(gen_anchors *a, const char *text)
 	return id;
 }
 
+int gen_anchors_push(gen_anchors *a, const char *id)
+{
+	char *c = strdup(id);
+
+	if (!c || push(a, c) < 0) {
+		free(c);
+		return -1;
+	}
+	return 0;
+}
+
 void gen_anchors_free(gen_anchors *a)
 {
 	for (size_t i = 0; i < a->n; i++)

@@ -25,6 +25,8 @@ typedef struct gen_anchors {
  * runs out. */
 const char *gen_anchors_add(gen_anchors *a, const char *text);
 int gen_anchors_has(const gen_anchors *a, const char *id);
+/* Adds id as it is (a set restored from the build cache); 0 or -1. */
+int gen_anchors_push(gen_anchors *a, const char *id);
 void gen_anchors_free(gen_anchors *a);
 
 #endif

@@ -23,6 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/fees.h"
@@ -33,6 +36,7 @@
 #include "generator/cache.h"
 #include "generator/formhtml.h"
 #include "generator/layout.h"
+#include "generator/meta.h"
 #include "generator/output.h"
 #include "generator/pagedata.h"
 #include "generator/search.h"
@@ -41,7 +45,7 @@
 
 /* The generator's own build is part of every key: another binary may
  * render differently. */
-#define CACHE_FORMAT "certhall-site cache 3 " CERTHALL_VERSION " " __DATE__ " " __TIME__
+#define CACHE_FORMAT "certhall-site cache 4 " CERTHALL_VERSION " " __DATE__ " " __TIME__
 /* Bodies are written to their file in pieces of about this size. */
 #define BODIES_CHUNK (1u << 20)
 
@@ -286,8 +290,10 @@ typedef struct cache_io {
 	gen_cache old;      /* of the previous build (empty if none) */
 	ch_buf index;       /* this build's cache lines */
 	ch_buf bodies;      /* bodies not yet written to their file */
-	int bodies_fd;
-	size_t bodies_off;  /* the bodies file's length so far */
+	int bodies_fd;      /* the open pack of bodies, or -1 */
+	size_t bodies_off;  /* its length so far */
+	unsigned pack;      /* its number (the search part's) */
+	int pack_kept;      /* the old pack is kept: nothing to write */
 	gen_nav_memo nav;
 	const char *out_dir;
 	char shared[65];
@@ -319,18 +325,20 @@ static int cache_page(cache_io *c, const gen_page *p, const char *pkey,
                       const char *bkey, const char *body, size_t len,
                       ch_error *e)
 {
-	ch_buf_printf(&c->index, "P %s %s %zu %zu %s\n", pkey, bkey,
+	ch_buf_printf(&c->index, "P %s %s %u %zu %zu %s\n", pkey, bkey, c->pack,
 	              c->bodies_off, len, p->out_path);
-	ch_buf_append(&c->bodies, body, len);
 	c->bodies_off += len;
 	if (!ch_buf_ok(&c->index))
 		return ch_fail(e, p->src_path, 0, "out of memory");
+	if (c->pack_kept)
+		return 0;
+	ch_buf_append(&c->bodies, body, len);
 	return c->bodies.len >= BODIES_CHUNK ? flush_bodies(c, e) : 0;
 }
 
 /* 1 if the old build's file of this page is still right. */
 static int page_unchanged(const gen_page *p, const char *bkey,
-                          const char *pkey, const cache_io *c)
+                          const char *pkey, cache_io *c)
 {
 	const gen_cache_page *was = gen_cache_page_by_pkey(&c->old, pkey);
 	size_t len;
@@ -408,8 +416,10 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 		st->reused++;
 	} else {
 		gen_md md;
-		int r = gen_md_parse(p->src_path, n->md.body, n->md.body_len,
-		                     n->md.body_line, &md, e);
+		int r = gen_site_body((gen_site *)s, i, e);
+		if (r == 0)
+			r = gen_md_parse(p->src_path, n->md.body, n->md.body_len,
+			                 n->md.body_line, &md, e);
 		if (r == 0) {
 			r = gen_md_render(&md, href_cb, form_cb, &pc, &body, e);
 			if (r == 0 && text) {
@@ -538,12 +548,59 @@ static int page_text(const gen_site *s, size_t i, char **text, ch_error *e)
 	const gen_node *n = &s->nodes[i];
 	gen_md md;
 
-	if (gen_md_parse(s->pages[i].src_path, n->md.body, n->md.body_len,
+	if (gen_site_body((gen_site *)s, i, e) < 0 ||
+	    gen_md_parse(s->pages[i].src_path, n->md.body, n->md.body_len,
 	                 n->md.body_line, &md, e) < 0)
 		return -1;
 	*text = md.text;
 	md.text = NULL;
 	gen_md_free(&md);
+	return 0;
+}
+
+/* The rendered bodies are kept in packs, one per search part, under
+ * GEN_CACHE_BODIES/<part>: a pack whose pages' bodies are all as before
+ * is kept whole, so an edit rewrites one pack, not every body. */
+static int open_pack(const gen_site *s, size_t start, size_t end,
+                     const form_env *f, cache_io *c, size_t k, gen_out *out,
+                     ch_error *e)
+{
+	char path[128], key[65], old[8192];
+	ch_sha256 h;
+
+	snprintf(path, sizeof path, "%s/%zu", GEN_CACHE_BODIES, k);
+	ch_sha256_init(&h);
+	ch_sha256_update(&h, CACHE_FORMAT, sizeof CACHE_FORMAT);
+	for (size_t i = start; i < end; i++) {
+		char bkey[65];
+		body_key(&s->pages[i], &s->nodes[i].md, f, bkey);
+		ch_sha256_update(&h, bkey, 64);
+	}
+	ch_sha256_hex(&h, key);
+	snprintf(old, sizeof old, "%s/%s", c->out_dir, path);
+	c->pack = (unsigned)k;
+	c->bodies_off = 0;
+	c->pack_kept = gen_cache_has_shard(&c->old, key, path) &&
+	               access(old, R_OK) == 0;
+	ch_buf_printf(&c->index, "S %s %s\n", key, path);
+	if (c->pack_kept)
+		return gen_out_keep(out, path, old, e);
+	c->bodies_fd = gen_out_open(out, path, e);
+	return c->bodies_fd < 0 ? -1 : 0;
+}
+
+static int close_pack(cache_io *c, ch_error *e)
+{
+	int fd = c->bodies_fd;
+
+	if (fd < 0)
+		return 0;
+	if (flush_bodies(c, e) < 0)
+		return -1;
+	c->bodies_fd = -1;
+	if (close(fd) < 0)
+		return ch_fail(e, GEN_CACHE_BODIES, 0, "cannot write: %s",
+		               strerror(errno));
 	return 0;
 }
 
@@ -561,6 +618,8 @@ static int render_shard(gen_site *s, size_t start, size_t end,
 	shard_key(s, start, end, key);
 	snprintf(old, sizeof old, "%s/%s", c->out_dir, path);
 	keep = gen_cache_has_shard(&c->old, key, path) && access(old, R_OK) == 0;
+	if (open_pack(s, start, end, f, c, sh->n, out, e) < 0)
+		goto out;
 	for (size_t i = start; i < end; i++) {
 		char *text = NULL;
 		if (render_page(s, i, l, a, f, c, out, st, keep ? NULL : &text, e) < 0)
@@ -569,6 +628,8 @@ static int render_shard(gen_site *s, size_t start, size_t end,
 			goto out;
 		s->pages[i].text = text;
 	}
+	if (close_pack(c, e) < 0)
+		goto out;
 	if (keep) {
 		if (gen_out_keep(out, path, old, e) < 0)
 			goto out;
@@ -654,23 +715,97 @@ static int choose_update(const gen_site *s, const form_env *f, cache_io *c,
 
 /* The cache's index: the page lines made while rendering, then every
  * file of the site but the cache's own. */
-static int write_cache(cache_io *c, gen_out *out, ch_error *e)
+static int write_cache(cache_io *c, gen_out *out,
+                       const struct timespec *started, ch_error *e)
 {
-	size_t plen = strlen(GEN_CACHE_NAME);
+	char path[8192];
+	struct timespec times[2];
 
-	if (flush_bodies(c, e) < 0)
-		return -1;
-	if (close(c->bodies_fd) < 0) {
-		c->bodies_fd = -1;
-		return ch_fail(e, GEN_CACHE_BODIES, 0, "cannot write: %s",
-		               strerror(errno));
-	}
-	c->bodies_fd = -1;
 	for (size_t i = 0; i < out->npaths; i++)
-		if (strncmp(out->paths[i], GEN_CACHE_NAME, plen) != 0)
+		if (strcmp(out->paths[i], GEN_CACHE_NAME) != 0)
 			ch_buf_printf(&c->index, "F %s\n", out->paths[i]);
 	ch_buf_puts(&c->index, "end\n");
-	return gen_out_take(out, GEN_CACHE_NAME, &c->index, e);
+	if (gen_out_take(out, GEN_CACHE_NAME, &c->index, e) < 0)
+		return -1;
+	/* Its time says when this build began reading (see hint_blob). */
+	times[0] = times[1] = *started;
+	snprintf(path, sizeof path, "%s/%s", out->tmp, GEN_CACHE_NAME);
+	if (utimensat(AT_FDCWD, path, times, 0) < 0)
+		return ch_fail(e, path, 0, "cannot set its time: %s", strerror(errno));
+	return 0;
+}
+
+/* --- what the build before knew (source hints) ---------------------- */
+
+static int hint_blob(void *ctx, const gen_file *f, char out[41])
+{
+	const gen_cache *c = ctx;
+	const gen_cache_src *w = gen_cache_src_find(c->stats, c->nstats, f->path);
+
+	/* A file changed in the second before that build started could have
+	 * changed again unseen within one tick of the clock: hash it. */
+	if (!w || w->n[0] != f->st.size || w->n[1] != f->st.mtime_ns ||
+	    w->n[2] != f->st.ctime_ns || (unsigned long long)w->n[3] != f->st.ino ||
+	    f->st.mtime_ns > c->started_ns - 1000000000LL ||
+	    f->st.ctime_ns > c->started_ns - 1000000000LL)
+		return 0;
+	memcpy(out, w->blob, 40);
+	out[40] = '\0';
+	return 1;
+}
+
+static int hint_known(void *ctx, const gen_file *f)
+{
+	const gen_cache *c = ctx;
+	const gen_cache_src *m = gen_cache_src_find(c->models, c->nmodels, f->path);
+
+	return m && memcmp(m->blob, f->blob_id, 40) == 0;
+}
+
+static int hint_date(void *ctx, const char *commit, const char *path,
+                     long long *t)
+{
+	const gen_cache *c = ctx;
+	const gen_cache_src *d;
+
+	if (strcmp(c->commit, commit) != 0)
+		return 0;
+	d = gen_cache_src_find(c->dates, c->ndates, path);
+	if (!d)
+		return 0;
+	*t = d->n[0];
+	return 1;
+}
+
+static const char *hint_model(void *ctx, const char *path, const char *blob)
+{
+	const gen_cache *c = ctx;
+	const gen_cache_src *m = gen_cache_src_find(c->models, c->nmodels, path);
+
+	return m && memcmp(m->blob, blob, 40) == 0 ? m->model : NULL;
+}
+
+/* The cache lines of the source: U, D, W and M (see cache.h). */
+static void source_lines(const gen_site *s, ch_buf *b)
+{
+	ch_buf_printf(b, "U %s\n", s->src.commit);
+	for (size_t i = 0; i < s->src.nfiles; i++) {
+		const gen_file *f = &s->src.files[i];
+		if (strncmp(f->path, "content/", 8) == 0)
+			ch_buf_printf(b, "D %lld %s\n", f->updated, f->path);
+	}
+	for (size_t i = 0; s->src.worktree && i < s->src.nfiles; i++) {
+		const gen_file *f = &s->src.files[i];
+		ch_buf_printf(b, "W %lld %lld %lld %llu %s %s\n", f->st.size,
+		              f->st.mtime_ns, f->st.ctime_ns, f->st.ino, f->blob_id,
+		              f->path);
+	}
+	for (size_t i = 0; i < s->npages; i++) {
+		ch_buf_printf(b, "M %s %s\t", s->pages[i].blob_id,
+		              s->pages[i].src_path);
+		gen_meta_write(&s->pages[i], &s->nodes[i], b);
+		ch_buf_putc(b, '\n');
+	}
 }
 
 int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
@@ -685,20 +820,31 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	form_env form;
 	ch_buf b = CH_BUF_INIT;
 	cache_io cio;
+	gen_source_hints hints;
+	struct timespec started;
 	static const char *const needed[] = {"base", "page", "404"};
 	int rc = -1;
 
 	memset(&st, 0, sizeof st);
 	memset(&cio, 0, sizeof cio);
+	memset(&hints, 0, sizeof hints);
 	cio.nav = (gen_nav_memo)GEN_NAV_MEMO_INIT;
 	cio.bodies_fd = -1;
 	memset(&form, 0, sizeof form);
 	memset(&site, 0, sizeof site);
 	memset(&layouts, 0, sizeof layouts);
+	clock_gettime(CLOCK_REALTIME, &started);
+	/* What the build before knew spares reading and parsing the pages
+	 * it saw, when their sources did not change. */
+	gen_cache_load(&cio.old, out_dir, CACHE_FORMAT);
+	hints.ctx = &cio.old;
+	hints.blob_of = hint_blob;
+	hints.known = hint_known;
+	hints.date_of = hint_date;
 	if (gen_source_read(o->repo_dir ? o->repo_dir : ".", o->rev, o->worktree,
-	                    &src, e) < 0)
+	                    cio.old.text ? &hints : NULL, &src, e) < 0)
 		goto out;
-	if (gen_site_load(&site, &src, e) < 0 ||
+	if (gen_site_load_known(&site, &src, hint_model, &cio.old, e) < 0 ||
 	    gen_site_check_links(&site, e) < 0 ||
 	    gen_layouts_load(&site.src, &layouts, e) < 0)
 		goto out;
@@ -714,18 +860,16 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 		goto out;
 	if (load_form_env(&site, &assets, &form, e) < 0)
 		goto out;
-	gen_cache_load(&cio.old, out_dir, CACHE_FORMAT);
 	cio.out_dir = out_dir;
 	shared_key(&site, cio.shared);
 	if (choose_update(&site, &form, &cio, &out, e) < 0)
 		goto out;
 	ch_buf_puts(&cio.index, CACHE_FORMAT "\n");
-	cio.bodies_fd = gen_out_open(&out, GEN_CACHE_BODIES, e);
-	if (cio.bodies_fd < 0 ||
-	    render_all(&site, &layouts, &assets, &form, &cio, &out, &st, e) < 0)
+	source_lines(&site, &cio.index);
+	if (render_all(&site, &layouts, &assets, &form, &cio, &out, &st, e) < 0)
 		goto out;
 	if (extras(&site, &layouts, &assets, &out, e) < 0 ||
-	    write_cache(&cio, &out, e) < 0)
+	    write_cache(&cio, &out, &started, e) < 0)
 		goto out;
 	st.pages = site.npages;
 	st.files = out.files;

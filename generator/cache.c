@@ -41,7 +41,7 @@ static int is_key(const char *s, size_t n)
 static int parse_page(char *s, gen_cache_page *p)
 {
 	char *end;
-	unsigned long long off, len;
+	unsigned long long off, len, pack;
 
 	if (!is_key(s, 64) || s[64] != ' ' || !is_key(s + 65, 64) || s[129] != ' ')
 		return -1;
@@ -50,6 +50,10 @@ static int parse_page(char *s, gen_cache_page *p)
 	memcpy(p->bkey, s + 65, 64);
 	p->bkey[64] = '\0';
 	s += 130;
+	pack = strtoull(s, &end, 10);
+	if (end == s || *end != ' ' || pack > 1000000)
+		return -1;
+	s = end + 1;
 	off = strtoull(s, &end, 10);
 	if (end == s || *end != ' ')
 		return -1;
@@ -57,43 +61,154 @@ static int parse_page(char *s, gen_cache_page *p)
 	len = strtoull(s, &end, 10);
 	if (end == s || *end != ' ' || !end[1])
 		return -1;
+	p->pack = (unsigned)pack;
 	p->off = (size_t)off;
 	p->len = (size_t)len;
 	p->out_path = strdup(end + 1);
 	return p->out_path ? 0 : -1;
 }
 
-static int map_bodies(gen_cache *c, const char *out_dir)
+/* Maps pack k of the old build; 0, or -1 if it cannot be. */
+static int map_pack(gen_cache *c, unsigned k)
 {
 	char path[4096];
 	struct stat st;
 	int fd;
 	void *m;
 
-	snprintf(path, sizeof path, "%s/%s", out_dir, GEN_CACHE_BODIES);
+	if (k >= c->npacks) {
+		size_t n = (size_t)k + 1;
+		const char **v = realloc(c->packs, n * sizeof *v);
+		size_t *l = v ? realloc(c->pack_len, n * sizeof *l) : NULL;
+		if (v)
+			c->packs = v;
+		if (!v || !l)
+			return -1;
+		c->pack_len = l;
+		for (size_t i = c->npacks; i < n; i++) {
+			c->packs[i] = NULL;
+			c->pack_len[i] = 0;
+		}
+		c->npacks = n;
+	}
+	if (c->packs[k])
+		return 0;
+	snprintf(path, sizeof path, "%s/%s/%u", c->out_dir, GEN_CACHE_BODIES, k);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, &st) < 0 || st.st_size == 0) {
 		close(fd);
 		return -1;
 	}
-	c->bodies_len = (size_t)st.st_size;
-	if (c->bodies_len == 0) {
-		close(fd);
-		c->bodies = "";
-		return 0;
-	}
-	m = mmap(NULL, c->bodies_len, PROT_READ, MAP_PRIVATE, fd, 0);
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (m == MAP_FAILED)
 		return -1;
-	c->bodies = m;
+	c->packs[k] = m;
+	c->pack_len[k] = (size_t)st.st_size;
+	return 0;
+}
+
+static int cmp_src(const void *a, const void *b)
+{
+	return strcmp(((const gen_cache_src *)a)->path,
+	              ((const gen_cache_src *)b)->path);
+}
+
+const gen_cache_src *gen_cache_src_find(const gen_cache_src *v, size_t n,
+                                        const char *path)
+{
+	gen_cache_src key;
+
+	if (!n)
+		return NULL;
+	key.path = path;
+	return bsearch(&key, v, n, sizeof key, cmp_src);
+}
+
+/* "n n ... path" with k numbers (and, when blob, a blob id before the
+ * path) into src. */
+static int parse_src(char *s, int k, int blob, gen_cache_src *src)
+{
+	char *end;
+
+	memset(src, 0, sizeof *src);
+	for (int i = 0; i < k; i++) {
+		src->n[i] = strtoll(s, &end, 10);
+		if (end == s || *end != ' ')
+			return -1;
+		s = end + 1;
+	}
+	if (blob) {
+		if (strlen(s) < 42 || s[40] != ' ')
+			return -1;
+		src->blob = s;
+		s[40] = '\0';
+		s += 41;
+	}
+	if (!*s)
+		return -1;
+	src->path = s;
+	return 0;
+}
+
+static int grow_src(gen_cache_src **v, size_t *n, size_t *cap)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 256;
+		gen_cache_src *nv = realloc(*v, nc * sizeof *nv);
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = nc;
+	}
+	return 0;
+}
+
+/* The U, D, W and M lines; 1 if line was one, 0 if not, -1 if bad. */
+static int source_line(gen_cache *c, char *line, size_t caps[3])
+{
+	gen_cache_src src;
+	char *tab;
+
+	switch (line[0] == '\0' || line[1] != ' ' ? 0 : line[0]) {
+	case 'U':
+		if (strlen(line + 2) != 40)
+			return -1;
+		memcpy(c->commit, line + 2, 41);
+		return 1;
+	case 'D':
+		if (parse_src(line + 2, 1, 0, &src) < 0 ||
+		    grow_src(&c->dates, &c->ndates, &caps[0]) < 0)
+			return -1;
+		c->dates[c->ndates++] = src;
+		return 1;
+	case 'W':
+		if (parse_src(line + 2, 4, 1, &src) < 0 ||
+		    grow_src(&c->stats, &c->nstats, &caps[1]) < 0)
+			return -1;
+		c->stats[c->nstats++] = src;
+		return 1;
+	case 'M':
+		tab = strchr(line, '\t');
+		if (!tab)
+			return -1;
+		*tab = '\0';
+		if (parse_src(line + 2, 0, 1, &src) < 0 ||
+		    grow_src(&c->models, &c->nmodels, &caps[2]) < 0)
+			return -1;
+		src.model = tab + 1;
+		c->models[c->nmodels++] = src;
+		return 1;
+	}
 	return 0;
 }
 
 int gen_cache_load(gen_cache *c, const char *out_dir, const char *format)
 {
+	size_t caps[3] = {0, 0, 0};
+	struct stat st;
 	char path[4096], *data = NULL, *line, *next;
 	size_t len, np = 0, nf = 0, ns = 0, flen = strlen(format), end_at = 0;
 	ch_error ignored;
@@ -101,8 +216,11 @@ int gen_cache_load(gen_cache *c, const char *out_dir, const char *format)
 
 	memset(c, 0, sizeof *c);
 	snprintf(path, sizeof path, "%s/%s", out_dir, GEN_CACHE_NAME);
-	if (ch_read_file(path, MAX_INDEX, &data, &len, &ignored) < 0)
+	if (stat(path, &st) < 0 ||
+	    ch_read_file(path, MAX_INDEX, &data, &len, &ignored) < 0)
 		return -1;
+	c->started_ns = (long long)st.st_mtim.tv_sec * 1000000000LL +
+	                st.st_mtim.tv_nsec;
 	if (len < flen + 1 || memcmp(data, format, flen) != 0 || data[flen] != '\n')
 		goto out;
 	for (size_t i = flen; i + 1 < len; i++)
@@ -123,6 +241,11 @@ int gen_cache_load(gen_cache *c, const char *out_dir, const char *format)
 		*next++ = '\0';
 		if (ended)
 			goto out;
+		int r = source_line(c, line, caps);
+		if (r < 0)
+			goto out;
+		if (r > 0)
+			continue;
 		if (line[0] == 'P' && line[1] == ' ' && c->npages < np) {
 			if (parse_page(line + 2, &c->pages[c->npages]) < 0)
 				goto out;
@@ -148,20 +271,22 @@ int gen_cache_load(gen_cache *c, const char *out_dir, const char *format)
 			goto out;
 		}
 	}
-	if (!ended || end_at != np || map_bodies(c, out_dir) < 0)
+	if (!ended || end_at != np)
 		goto out;
+	c->out_dir = out_dir;
 	c->by_pkey = malloc((np ? np : 1) * sizeof *c->by_pkey);
 	c->by_bkey = malloc((np ? np : 1) * sizeof *c->by_bkey);
 	if (!c->by_pkey || !c->by_bkey)
 		goto out;
-	for (size_t i = 0; i < np; i++) {
-		const gen_cache_page *p = &c->pages[i];
-		if (p->off > c->bodies_len || p->len > c->bodies_len - p->off)
-			goto out;
+	for (size_t i = 0; i < np; i++)
 		c->by_pkey[i] = c->by_bkey[i] = &c->pages[i];
-	}
 	qsort(c->by_pkey, np, sizeof *c->by_pkey, cmp_pkey);
 	qsort(c->by_bkey, np, sizeof *c->by_bkey, cmp_bkey);
+	qsort(c->dates, c->ndates, sizeof *c->dates, cmp_src);
+	qsort(c->stats, c->nstats, sizeof *c->stats, cmp_src);
+	qsort(c->models, c->nmodels, sizeof *c->models, cmp_src);
+	c->text = data; /* the D, W and M entries point into it */
+	data = NULL;
 	rc = 0;
 out:
 	free(data);
@@ -197,14 +322,16 @@ const gen_cache_page *gen_cache_page_by_pkey(const gen_cache *c,
 	return c->by_pkey ? find(c->by_pkey, c->npages, pkey, 0) : NULL;
 }
 
-const char *gen_cache_body(const gen_cache *c, const char *bkey, size_t *len)
+const char *gen_cache_body(gen_cache *c, const char *bkey, size_t *len)
 {
 	const gen_cache_page *p = c->by_bkey ? find(c->by_bkey, c->npages, bkey, 1)
 	                                     : NULL;
-	if (!p)
+	if (!p || map_pack(c, p->pack) < 0 ||
+	    p->off > c->pack_len[p->pack] ||
+	    p->len > c->pack_len[p->pack] - p->off)
 		return NULL;
 	*len = p->len;
-	return c->bodies + p->off;
+	return c->packs[p->pack] + p->off;
 }
 
 int gen_cache_has_shard(const gen_cache *c, const char *key, const char *path)
@@ -229,7 +356,14 @@ void gen_cache_free(gen_cache *c)
 	free(c->files);
 	free(c->by_pkey);
 	free(c->by_bkey);
-	if (c->bodies && c->bodies_len)
-		munmap((void *)c->bodies, c->bodies_len);
+	free(c->dates);
+	free(c->stats);
+	free(c->models);
+	free(c->text);
+	for (size_t i = 0; i < c->npacks; i++)
+		if (c->packs[i])
+			munmap((void *)c->packs[i], c->pack_len[i]);
+	free(c->packs);
+	free(c->pack_len);
 	memset(c, 0, sizeof *c);
 }

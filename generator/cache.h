@@ -2,12 +2,21 @@
  * build of that folder. Two files, small to load:
  *
  *   .certhall-cache         lines: the format (which names the generator's
- *                           own build), then one "P pkey bkey offset length
- *                           out_path" per page in navigation order, one
- *                           "S key path" per part of the search index,
- *                           one "F path" per file of the site, and "end";
- *   .certhall-cache-bodies  the pages' rendered bodies, one after another,
- *                           at the offsets the P lines give.
+ *                           own build); "U commit", the commit whose
+ *                           history dated the files; "D time path" per
+ *                           content file, its date; "W size mtime ctime
+ *                           inode blob path" per work-tree file read;
+ *                           "M blob path<TAB>model" per page (meta.h);
+ *                           one "P pkey bkey pack offset length out_path"
+ *                           per page in navigation order, one "S key
+ *                           path" per part of the search index and per
+ *                           pack of bodies, one "F path" per file of the
+ *                           site, and "end". The file's
+ *                           modification time is set to the start of the
+ *                           build that wrote it (see W below);
+ *   .certhall-cache-bodies/<pack>  the pages' rendered bodies, one after
+ *                           another, at the offsets the P lines give; one
+ *                           pack per part of the search index.
  *
  * pkey is the hash of every input of a page's file, bkey of its body's
  * (see build.c). A cache that is missing, of another format, cut short
@@ -21,11 +30,24 @@
 
 typedef struct gen_cache_page {
 	char pkey[65], bkey[65];
-	size_t off, len;  /* the body in the bodies file */
+	unsigned pack;    /* the body in the bodies pack */
+	size_t off, len;
 	char *out_path;   /* owned */
 } gen_cache_page;
 
+typedef struct gen_cache_src {
+	const char *path;   /* into the index's text */
+	const char *blob;   /* 40 hex, W and M */
+	const char *model;  /* M: the model line */
+	long long n[4];     /* W: size, mtime, ctime, inode; D: the date */
+} gen_cache_src;
+
 typedef struct gen_cache {
+	char *text;               /* the index as read, lines cut (owned) */
+	char commit[41];          /* U */
+	long long started_ns;     /* the build's start (the file's mtime) */
+	gen_cache_src *dates, *stats, *models; /* D, W, M sorted by path */
+	size_t ndates, nstats, nmodels;
 	gen_cache_page *pages;    /* navigation order of the old build */
 	size_t npages;
 	gen_cache_page **by_pkey; /* sorted views of pages */
@@ -35,8 +57,10 @@ typedef struct gen_cache {
 	size_t nshards;
 	char **files;             /* every file of the old site (owned) */
 	size_t nfiles;
-	const char *bodies;       /* the bodies file, mapped */
-	size_t bodies_len;
+	const char *out_dir;      /* (not owned) */
+	const char **packs;       /* the packs mapped so far, by number */
+	size_t *pack_len;
+	size_t npacks;
 } gen_cache;
 
 /* Loads the cache of out_dir if it has the given format and is whole;
@@ -45,10 +69,14 @@ typedef struct gen_cache {
 int gen_cache_load(gen_cache *c, const char *out_dir, const char *format);
 const gen_cache_page *gen_cache_page_by_pkey(const gen_cache *c,
                                              const char *pkey);
+/* The D, W or M entry of path, or NULL. */
+const gen_cache_src *gen_cache_src_find(const gen_cache_src *v, size_t n,
+                                        const char *path);
 /* 1 if the old site has the search index part path made from key. */
 int gen_cache_has_shard(const gen_cache *c, const char *key, const char *path);
-/* The cached body with bkey, or NULL. */
-const char *gen_cache_body(const gen_cache *c, const char *bkey, size_t *len);
+/* The cached body with bkey, or NULL (mapping its pack when first
+ * asked). */
+const char *gen_cache_body(gen_cache *c, const char *bkey, size_t *len);
 void gen_cache_free(gen_cache *c);
 
 #endif

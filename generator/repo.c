@@ -23,6 +23,7 @@ static int git_fail(ch_error *e, const char *file, const char *what)
 	               g ? g->message : "");
 }
 
+/* Adds a file; data NULL leaves its bytes unread. */
 static int add_file(gen_source *s, size_t *cap, const char *path,
                     const git_oid *id, const void *data, size_t len,
                     ch_error *e)
@@ -40,15 +41,17 @@ static int add_file(gen_source *s, size_t *cap, const char *path,
 	f = &s->files[s->nfiles];
 	memset(f, 0, sizeof *f);
 	f->path = strdup(path);
-	f->data = malloc(len + 1);
-	if (!f->path || !f->data) {
+	f->data = data ? malloc(len + 1) : NULL;
+	if (!f->path || (data && !f->data)) {
 		free(f->path);
 		free(f->data);
 		return ch_fail(e, path, 0, "out of memory");
 	}
-	memcpy(f->data, data, len);
-	f->data[len] = '\0';
-	f->len = len;
+	if (data) {
+		memcpy(f->data, data, len);
+		f->data[len] = '\0';
+		f->len = len;
+	}
 	git_oid_fmt(f->blob_id, id);
 	f->blob_id[40] = '\0';
 	s->nfiles++;
@@ -64,7 +67,20 @@ struct walk_ctx {
 	const char *root;
 	ch_error *e;
 	int failed;
+	const gen_source_hints *hints;
 };
+
+static int known(const gen_source_hints *h, const char *path, const char *hex)
+{
+	gen_file f;
+
+	if (!h || !h->known)
+		return 0;
+	memset(&f, 0, sizeof f);
+	f.path = (char *)path;
+	memcpy(f.blob_id, hex, 41);
+	return h->known(h->ctx, &f);
+}
 
 static int walk_cb(const char *dir, const git_tree_entry *ent, void *payload)
 {
@@ -82,6 +98,17 @@ static int walk_cb(const char *dir, const git_tree_entry *ent, void *payload)
 	}
 	if (git_tree_entry_filemode(ent) == GIT_FILEMODE_LINK)
 		return 0; /* a symlink's target is no content of ours */
+	{
+		char hex[41];
+		git_oid_fmt(hex, git_tree_entry_id(ent));
+		hex[40] = '\0';
+		if (known(w->hints, path, hex)) {
+			if (add_file(w->src, w->cap, path, git_tree_entry_id(ent), NULL,
+			             0, w->e) < 0)
+				goto fail;
+			return 0;
+		}
+	}
 	if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(ent)) < 0) {
 		git_fail(w->e, path, "cannot read blob");
 		goto fail;
@@ -104,7 +131,8 @@ out:
 }
 
 static int read_commit(git_repository *repo, git_commit *commit,
-                       gen_source *s, size_t *cap, ch_error *e)
+                       gen_source *s, size_t *cap,
+                       const gen_source_hints *hints, ch_error *e)
 {
 	git_tree *tree = NULL;
 	int rc = -1;
@@ -116,7 +144,7 @@ static int read_commit(git_repository *repo, git_commit *commit,
 	for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
 		git_tree_entry *ent = NULL;
 		git_tree *sub = NULL;
-		struct walk_ctx w = {repo, s, cap, roots[i], e, 0};
+		struct walk_ctx w = {repo, s, cap, roots[i], e, 0, hints};
 
 		if (git_tree_entry_bypath(&ent, tree, roots[i]) < 0)
 			continue; /* a missing site/ or content/ is caught later */
@@ -143,7 +171,7 @@ out:
 /* --- from the work tree ------------------------------------------------ */
 
 static int read_dir(const char *workdir, const char *rel, gen_source *s,
-                    size_t *cap, ch_error *e)
+                    size_t *cap, const gen_source_hints *h, ch_error *e)
 {
 	char full[4096];
 	struct dirent **names = NULL;
@@ -166,18 +194,37 @@ static int read_dir(const char *workdir, const char *rel, gen_source *s,
 		} else if (lstat(path, &st) < 0) {
 			rc = ch_fail(e, child, 0, "%s", strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
-			rc = read_dir(workdir, child, s, cap, e);
+			rc = read_dir(workdir, child, s, cap, h, e);
 		} else if (S_ISREG(st.st_mode)) {
 			char *data = NULL;
 			size_t len = 0;
 			git_oid id;
+			gen_file probe;
+			char hex[41];
 
+			memset(&probe, 0, sizeof probe);
+			probe.path = child;
+			probe.st.size = (long long)st.st_size;
+			probe.st.mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL +
+			                    st.st_mtim.tv_nsec;
+			probe.st.ctime_ns = (long long)st.st_ctim.tv_sec * 1000000000LL +
+			                    st.st_ctim.tv_nsec;
+			probe.st.ino = (unsigned long long)st.st_ino;
+			if (h && h->blob_of && h->blob_of(h->ctx, &probe, hex) &&
+			    known(h, child, hex) && git_oid_fromstr(&id, hex) == 0) {
+				rc = add_file(s, cap, child, &id, NULL, 0, e);
+				if (rc == 0)
+					s->files[s->nfiles - 1].st = probe.st;
+				continue;
+			}
 			rc = ch_read_file(path, MAX_FILE, &data, &len, e);
 			if (rc == 0 && git_odb_hash(&id, data, len,
 			                            GIT_OBJECT_BLOB) < 0)
 				rc = git_fail(e, child, "cannot hash");
 			if (rc == 0)
 				rc = add_file(s, cap, child, &id, data, len, e);
+			if (rc == 0)
+				s->files[s->nfiles - 1].st = probe.st;
 			free(data);
 		}
 	}
@@ -227,7 +274,7 @@ static int content_tree(git_repository *repo, git_commit *c, git_tree **out)
  * Commits whose content/ tree equals the parent's are skipped without a
  * diff, and the walk stops once every file is dated. */
 static int date_files(git_repository *repo, const git_oid *start,
-                      gen_source *s, ch_error *e)
+                      gen_source *s, const gen_source_hints *h, ch_error *e)
 {
 	git_revwalk *walk = NULL;
 	git_oid oid;
@@ -239,6 +286,25 @@ static int date_files(git_repository *repo, const git_oid *start,
 			s->files[i].updated = -1;
 			pending++;
 		}
+	/* Dates known from the build before, for this very commit: history
+	 * is walked only when some file's is not. */
+	if (h && h->date_of) {
+		size_t found = 0;
+		for (size_t i = 0; i < s->nfiles; i++) {
+			gen_file *f = &s->files[i];
+			long long t;
+			if (f->updated == -1 && h->date_of(h->ctx, s->commit, f->path, &t))
+				found++;
+		}
+		if (found == pending) {
+			for (size_t i = 0; i < s->nfiles; i++) {
+				gen_file *f = &s->files[i];
+				if (f->updated == -1)
+					h->date_of(h->ctx, s->commit, f->path, &f->updated);
+			}
+			return 0;
+		}
+	}
 	if (git_revwalk_new(&walk, repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) < 0 ||
 	    git_revwalk_push(walk, start) < 0) {
@@ -303,7 +369,8 @@ out:
 /* --- entry ------------------------------------------------------------- */
 
 int gen_source_read(const char *repo_dir, const char *rev, int worktree,
-                    gen_source *out, ch_error *e)
+                    const gen_source_hints *hints, gen_source *out,
+                    ch_error *e)
 {
 	git_repository *repo = NULL;
 	git_object *obj = NULL;
@@ -341,15 +408,17 @@ int gen_source_read(const char *repo_dir, const char *rev, int worktree,
 	if (worktree) {
 		const char *wd = git_repository_workdir(repo);
 		for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++)
-			if (read_dir(wd, roots[i], out, &cap, e) < 0)
+			if (read_dir(wd, roots[i], out, &cap, hints, e) < 0)
 				goto out;
-	} else if (read_commit(repo, commit, out, &cap, e) < 0) {
+	} else if (read_commit(repo, commit, out, &cap, hints, e) < 0) {
 		goto out;
 	}
 	if (out->nfiles > 1)
 		qsort(out->files, out->nfiles, sizeof *out->files, cmp_file);
-	if (date_files(repo, git_commit_id(commit), out, e) < 0)
+	if (date_files(repo, git_commit_id(commit), out, hints, e) < 0)
 		goto out;
+	out->repo = repo; /* kept for gen_source_load */
+	repo = NULL;
 	rc = 0;
 out:
 	if (rc < 0)
@@ -357,6 +426,57 @@ out:
 	git_commit_free(commit);
 	git_object_free(obj);
 	git_repository_free(repo);
+	return rc;
+}
+
+int gen_source_load(gen_source *s, gen_file *f, ch_error *e)
+{
+	git_repository *repo = s->repo;
+	char *data = NULL;
+	size_t len = 0;
+	git_oid id;
+	int rc = -1;
+
+	if (f->data)
+		return 0;
+	if (!repo)
+		return ch_fail(e, f->path, 0, "source not open");
+	if (s->worktree) {
+		char path[8192];
+		snprintf(path, sizeof path, "%s%s", git_repository_workdir(repo), f->path);
+		if (ch_read_file(path, MAX_FILE, &data, &len, e) < 0)
+			return -1;
+		/* Changed since the stat said otherwise: a full build is right. */
+		if (git_odb_hash(&id, data, len, GIT_OBJECT_BLOB) < 0 ||
+		    (git_oid_fmt(path, &id), memcmp(path, f->blob_id, 40) != 0)) {
+			ch_fail(e, f->path, 0, "changed while the site was built; build again");
+			goto out;
+		}
+		f->data = data;
+		f->len = len;
+		data = NULL;
+	} else {
+		git_blob *blob = NULL;
+		if (git_oid_fromstr(&id, f->blob_id) < 0 ||
+		    git_blob_lookup(&blob, repo, &id) < 0) {
+			git_fail(e, f->path, "cannot read blob");
+			goto out;
+		}
+		len = (size_t)git_blob_rawsize(blob);
+		f->data = malloc(len + 1);
+		if (!f->data) {
+			git_blob_free(blob);
+			ch_fail(e, f->path, 0, "out of memory");
+			goto out;
+		}
+		memcpy(f->data, git_blob_rawcontent(blob), len);
+		f->data[len] = '\0';
+		f->len = len;
+		git_blob_free(blob);
+	}
+	rc = 0;
+out:
+	free(data);
 	return rc;
 }
 
@@ -369,4 +489,6 @@ void gen_source_free(gen_source *s)
 	free(s->files);
 	s->files = NULL;
 	s->nfiles = 0;
+	git_repository_free(s->repo);
+	s->repo = NULL;
 }

@@ -9,13 +9,38 @@
 
 #include "common/error.h"
 
+/* What a work-tree file's stat said when it was read: the same values
+ * later (and a file older than the build that recorded them) mean the
+ * same bytes, as git's index assumes. */
+typedef struct gen_stat {
+	long long size, mtime_ns, ctime_ns;
+	unsigned long long ino;
+} gen_stat;
+
 typedef struct gen_file {
 	char *path;        /* "content/guide/login.md", '/'-separated */
 	char blob_id[41];  /* git blob id of the bytes, hex */
-	char *data;        /* NUL-terminated */
+	char *data;        /* NUL-terminated; NULL until read (see hints) */
 	size_t len;
 	long long updated; /* content/ only: newest commit time changing it */
+	gen_stat st;       /* work tree only */
 } gen_file;
+
+/* What the caller already knows from an earlier build, so that reading
+ * the source skips work; every member may be NULL. */
+typedef struct gen_source_hints {
+	void *ctx;
+	/* Work tree: fills out with the blob id of f->path and returns 1 when
+	 * f->st shows the file unchanged since it was hashed. */
+	int (*blob_of)(void *ctx, const gen_file *f, char out[41]);
+	/* 1 when the bytes of f (path, blob id) need not be read now: the
+	 * caller reads them with gen_source_load if it needs them. */
+	int (*known)(void *ctx, const gen_file *f);
+	/* 1 with *t when the caller knows the date of path in the history
+	 * of commit. */
+	int (*date_of)(void *ctx, const char *commit, const char *path,
+	               long long *t);
+} gen_source_hints;
 
 typedef struct gen_source {
 	gen_file *files;    /* sorted by path (byte order) */
@@ -24,6 +49,7 @@ typedef struct gen_source {
 	char short_id[16];  /* its abbreviation as shown in the footer */
 	long long commit_time;
 	int worktree;       /* 1 when read from the work tree */
+	void *repo;         /* the open git_repository, for gen_source_load */
 } gen_source;
 
 /* Reads content/ and site/ from rev (NULL: HEAD) of the repository at
@@ -31,7 +57,10 @@ typedef struct gen_source {
  * content file from history. Fills *out, which the caller frees with
  * gen_source_free(). */
 int gen_source_read(const char *repo_dir, const char *rev, int worktree,
-                    gen_source *out, ch_error *e);
+                    const gen_source_hints *hints, gen_source *out,
+                    ch_error *e);
+/* Reads the bytes of f (a file of s) if they were left unread. */
+int gen_source_load(gen_source *s, gen_file *f, ch_error *e);
 /* The file at path, or NULL. */
 const gen_file *gen_source_file(const gen_source *s, const char *path);
 void gen_source_free(gen_source *s);

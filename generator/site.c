@@ -8,6 +8,7 @@
 #include <unistr.h>
 
 #include "common/yaml.h"
+#include "generator/meta.h"
 
 /* The line of `key:` in the front matter (lines 2..end-1), or 1. */
 static int key_line(const char *text, int end_line, const char *key)
@@ -159,6 +160,24 @@ static int safe_name(const char *path)
 			seg++;
 	}
 	return 1;
+}
+
+/* A page known from the build before: its model from the cache line. */
+static int restore_page(const gen_file *f, const char *line, gen_page *p,
+                        gen_node *n, ch_error *e)
+{
+	memset(p, 0, sizeof *p);
+	memset(n, 0, sizeof *n);
+	n->parent = -1;
+	n->layout_line = 1;
+	p->src_path = strdup(f->path);
+	if (!p->src_path)
+		return ch_fail(e, f->path, 0, "out of memory");
+	memcpy(p->blob_id, f->blob_id, sizeof p->blob_id);
+	p->updated = f->updated;
+	if (gen_meta_read(line, p, n) < 0 || page_urls(p, n) < 0)
+		return ch_fail(e, f->path, 0, "cannot restore from the build cache");
+	return 0;
 }
 
 static int load_page(const gen_file *f, gen_page *p, gen_node *n, ch_error *e)
@@ -393,6 +412,37 @@ out:
 
 int gen_site_load(gen_site *site, gen_source *src, ch_error *e)
 {
+	return gen_site_load_known(site, src, NULL, NULL, e);
+}
+
+int gen_site_body(gen_site *site, size_t i, ch_error *e)
+{
+	gen_node *n = &site->nodes[i];
+	gen_file *f;
+	json_t *meta = NULL;
+	const char *body;
+	size_t len;
+	int line;
+
+	if (n->md.body)
+		return 0;
+	f = (gen_file *)gen_source_file(&site->src, site->pages[i].src_path);
+	if (!f)
+		return ch_fail(e, site->pages[i].src_path, 0, "source missing");
+	if (gen_source_load(&site->src, f, e) < 0 ||
+	    ch_front_matter(f->data, f->len, f->path, &meta, &body, &len, &line,
+	                    e) < 0)
+		return -1;
+	json_decref(meta);
+	n->md.body = body;
+	n->md.body_len = len;
+	n->md.body_line = line;
+	return 0;
+}
+
+int gen_site_load_known(gen_site *site, gen_source *src,
+                        gen_meta_lookup meta_of, void *ctx, ch_error *e)
+{
 	const gen_file *cfg;
 	size_t n = 0;
 
@@ -410,9 +460,15 @@ int gen_site_load(gen_site *site, gen_source *src, ch_error *e)
 		const gen_file *f = &site->src.files[i];
 		if (!is_page_path(f->path))
 			continue;
+		const char *line = !f->data && meta_of ?
+		                   meta_of(ctx, f->path, f->blob_id) : NULL;
 		site->npages++;
-		if (load_page(f, &site->pages[site->npages - 1],
-		              &site->nodes[site->npages - 1], e) < 0)
+		if (!f->data && !line)
+			return ch_fail(e, f->path, 0, "source not read");
+		if ((line ? restore_page(f, line, &site->pages[site->npages - 1],
+		                         &site->nodes[site->npages - 1], e)
+		          : load_page(f, &site->pages[site->npages - 1],
+		                      &site->nodes[site->npages - 1], e)) < 0)
 			return -1;
 	}
 	cfg = gen_source_file(&site->src, "content/site.yaml");

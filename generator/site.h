@@ -39,6 +39,16 @@ typedef struct gen_site {
  * missing home page, invalid UTF-8 or a bad link destination is an error
  * naming file:line. Free with gen_site_free(). */
 int gen_site_load(gen_site *site, gen_source *src, ch_error *e);
+/* Like gen_site_load; a page whose bytes src left unread is restored
+ * from the line meta_of(ctx, path, blob id) returns (see meta.h): the
+ * caller knows the page from an earlier build. */
+typedef const char *(*gen_meta_lookup)(void *ctx, const char *path,
+                                       const char *blob_id);
+int gen_site_load_known(gen_site *site, gen_source *src,
+                        gen_meta_lookup meta_of, void *ctx, ch_error *e);
+/* Makes page i's Markdown body available (nodes[i].md.body), reading
+ * its source if it was restored from the cache. */
+int gen_site_body(gen_site *site, size_t i, ch_error *e);
 /* The index of the page whose source is src_path, or -1. */
 int gen_site_find(const gen_site *site, const char *src_path);
 /* Checks every internal link and anchor of every page; the first broken

@@ -1,0 +1,172 @@
+/* meta.c: a page's model as one cache line (see meta.h). */
+#include "generator/meta.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void put_str(ch_buf *b, const char *s)
+{
+	size_t run = 0, n = strlen(s);
+
+	ch_buf_putc(b, '\t');
+	for (size_t i = 0; i < n; i++) {
+		const char *esc = s[i] == '%' ? "%25" : s[i] == '\t' ? "%09" :
+		                  s[i] == '\n' ? "%0A" : s[i] == '\r' ? "%0D" : NULL;
+		if (!esc) {
+			run++;
+			continue;
+		}
+		ch_buf_append(b, s + i - run, run);
+		ch_buf_puts(b, esc);
+		run = 0;
+	}
+	ch_buf_append(b, s + n - run, run);
+}
+
+static void put_num(ch_buf *b, long long v)
+{
+	ch_buf_printf(b, "\t%lld", v);
+}
+
+void gen_meta_write(const gen_page *p, const gen_node *n, ch_buf *out)
+{
+	const gen_md *md = &n->md;
+
+	ch_buf_puts(out, "m1");
+	put_num(out, p->order);
+	put_num(out, n->layout_line);
+	put_num(out, md->has_form);
+	put_num(out, md->form_line);
+	/* A layout from front matter is named on line layout_line > 1; the
+	 * defaults are given later, by the page's place. */
+	put_str(out, n->layout_line > 1 && n->layout ? n->layout : "");
+	put_str(out, p->title);
+	put_str(out, p->description);
+	put_num(out, (long long)md->ids.n);
+	for (size_t i = 0; i < md->ids.n; i++)
+		put_str(out, md->ids.v[i]);
+	put_num(out, (long long)md->nheadings);
+	for (size_t i = 0; i < md->nheadings; i++) {
+		put_num(out, md->headings[i].level);
+		put_str(out, md->headings[i].text);
+		put_str(out, md->headings[i].anchor);
+	}
+	put_num(out, (long long)md->nlinks);
+	for (size_t i = 0; i < md->nlinks; i++) {
+		put_str(out, md->links[i].target);
+		put_num(out, md->links[i].anchor != NULL);
+		put_str(out, md->links[i].anchor ? md->links[i].anchor : "");
+		put_num(out, md->links[i].line);
+	}
+}
+
+/* The next field, unescaped and malloc'd; NULL at the end or on error. */
+static char *get_str(const char **s)
+{
+	const char *p = *s, *end;
+	char *out, *o;
+
+	if (*p != '\t')
+		return NULL;
+	p++;
+	end = p + strcspn(p, "\t");
+	out = malloc((size_t)(end - p) + 1);
+	if (!out)
+		return NULL;
+	for (o = out; p < end; p++) {
+		if (*p == '%' && end - p >= 3) {
+			char hex[3] = {p[1], p[2], 0};
+			*o++ = (char)strtol(hex, NULL, 16);
+			p += 2;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	*s = end;
+	return out;
+}
+
+static int get_num(const char **s, long long *v)
+{
+	char *end;
+
+	if (**s != '\t')
+		return -1;
+	*v = strtoll(*s + 1, &end, 10);
+	if (end == *s + 1)
+		return -1;
+	*s = end;
+	return 0;
+}
+
+int gen_meta_read(const char *line, gen_page *p, gen_node *n)
+{
+	const char *s = line;
+	gen_md *md = &n->md;
+	long long order, lline, form, fline, count;
+	char *layout = NULL;
+
+	if (strncmp(s, "m1", 2) != 0)
+		return -1;
+	s += 2;
+	if (get_num(&s, &order) < 0 || get_num(&s, &lline) < 0 ||
+	    get_num(&s, &form) < 0 || get_num(&s, &fline) < 0 ||
+	    !(layout = get_str(&s)))
+		return -1;
+	p->order = (long)order;
+	n->layout_line = (int)lline;
+	md->has_form = (int)form;
+	md->form_line = (int)fline;
+	if (layout[0])
+		n->layout = layout;
+	else
+		free(layout);
+	if (!(p->title = get_str(&s)) || !(p->description = get_str(&s)) ||
+	    get_num(&s, &count) < 0 || count < 0)
+		return -1;
+	for (long long i = 0; i < count; i++) {
+		char *id = get_str(&s);
+		int r = id ? gen_anchors_push(&md->ids, id) : -1;
+		free(id);
+		if (r < 0)
+			return -1;
+	}
+	if (get_num(&s, &count) < 0 || count < 0)
+		return -1;
+	md->headings = calloc(count ? (size_t)count : 1, sizeof *md->headings);
+	if (!md->headings)
+		return -1;
+	for (long long i = 0; i < count; i++) {
+		gen_heading *h = &md->headings[i];
+		long long level;
+		if (get_num(&s, &level) < 0)
+			return -1;
+		h->level = (int)level;
+		md->nheadings++;
+		if (!(h->text = get_str(&s)) || !(h->anchor = get_str(&s)))
+			return -1;
+	}
+	if (get_num(&s, &count) < 0 || count < 0)
+		return -1;
+	md->links = calloc(count ? (size_t)count : 1, sizeof *md->links);
+	if (!md->links)
+		return -1;
+	for (long long i = 0; i < count; i++) {
+		gen_link *l = &md->links[i];
+		long long has, ln;
+		md->nlinks++;
+		if (!(l->target = get_str(&s)) || get_num(&s, &has) < 0 ||
+		    !(l->anchor = get_str(&s)) || get_num(&s, &ln) < 0)
+			return -1;
+		if (!has) {
+			free(l->anchor);
+			l->anchor = NULL;
+		}
+		l->line = (int)ln;
+	}
+	p->headings = md->headings;
+	p->nheadings = md->nheadings;
+	return *s == '\0' ? 0 : -1;
+}
