@@ -293,11 +293,38 @@ typedef struct cache_io {
 	int bodies_fd;      /* the open pack of bodies, or -1 */
 	size_t bodies_off;  /* its length so far */
 	unsigned pack;      /* its number (the search part's) */
+	char (*bkeys)[65];  /* per page: its body's key and its file's */
+	char (*pkeys)[65];
 	int pack_kept;      /* the old pack is kept: nothing to write */
 	gen_nav_memo nav;
 	const char *out_dir;
 	char shared[65];
 } cache_io;
+
+/* Numbers and words of the cache's lines without printf, which would be
+ * a large share of a rebuild's time. */
+static void put_num(ch_buf *b, long long v)
+{
+	char tmp[24];
+	size_t i = sizeof tmp;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+	                             : (unsigned long long)v;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		tmp[--i] = '-';
+	ch_buf_append(b, tmp + i, sizeof tmp - i);
+}
+
+/* Appends " " and s. */
+static void put_word(ch_buf *b, const char *s)
+{
+	ch_buf_putc(b, ' ');
+	ch_buf_puts(b, s);
+}
 
 static int flush_bodies(cache_io *c, ch_error *e)
 {
@@ -325,8 +352,17 @@ static int cache_page(cache_io *c, const gen_page *p, const char *pkey,
                       const char *bkey, const char *body, size_t len,
                       ch_error *e)
 {
-	ch_buf_printf(&c->index, "P %s %s %u %zu %zu %s\n", pkey, bkey, c->pack,
-	              c->bodies_off, len, p->out_path);
+	ch_buf_puts(&c->index, "P");
+	put_word(&c->index, pkey);
+	put_word(&c->index, bkey);
+	ch_buf_putc(&c->index, ' ');
+	put_num(&c->index, c->pack);
+	ch_buf_putc(&c->index, ' ');
+	put_num(&c->index, (long long)c->bodies_off);
+	ch_buf_putc(&c->index, ' ');
+	put_num(&c->index, (long long)len);
+	put_word(&c->index, p->out_path);
+	ch_buf_putc(&c->index, '\n');
 	c->bodies_off += len;
 	if (!ch_buf_ok(&c->index))
 		return ch_fail(e, p->src_path, 0, "out of memory");
@@ -393,8 +429,8 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 	pc.index = (int)i;
 	pc.root = root;
 	pc.form = f;
-	body_key(p, &n->md, f, key);
-	page_key(c->shared, key, i, p, pkey);
+	memcpy(key, c->bkeys[i], 65);
+	memcpy(pkey, c->pkeys[i], 65);
 	switch (keep_page(p, key, pkey, c, out, e)) {
 	case -1:
 		goto out;
@@ -571,11 +607,8 @@ static int open_pack(const gen_site *s, size_t start, size_t end,
 	snprintf(path, sizeof path, "%s/%zu", GEN_CACHE_BODIES, k);
 	ch_sha256_init(&h);
 	ch_sha256_update(&h, CACHE_FORMAT, sizeof CACHE_FORMAT);
-	for (size_t i = start; i < end; i++) {
-		char bkey[65];
-		body_key(&s->pages[i], &s->nodes[i].md, f, bkey);
-		ch_sha256_update(&h, bkey, 64);
-	}
+	for (size_t i = start; i < end; i++)
+		ch_sha256_update(&h, c->bkeys[i], 64);
 	ch_sha256_hex(&h, key);
 	snprintf(old, sizeof old, "%s/%s", c->out_dir, path);
 	c->pack = (unsigned)k;
@@ -696,14 +729,18 @@ static int choose_update(const gen_site *s, const form_env *f, cache_io *c,
 {
 	size_t same = 0;
 
+	c->bkeys = malloc((s->npages ? s->npages : 1) * sizeof *c->bkeys);
+	c->pkeys = malloc((s->npages ? s->npages : 1) * sizeof *c->pkeys);
+	if (!c->bkeys || !c->pkeys)
+		return ch_fail(e, "", 0, "out of memory");
+	for (size_t i = 0; i < s->npages; i++) {
+		body_key(&s->pages[i], &s->nodes[i].md, f, c->bkeys[i]);
+		page_key(c->shared, c->bkeys[i], i, &s->pages[i], c->pkeys[i]);
+	}
 	if (!c->old.by_pkey || s->npages == 0)
 		return 0;
-	for (size_t i = 0; i < s->npages; i++) {
-		char bkey[65], pkey[65];
-		body_key(&s->pages[i], &s->nodes[i].md, f, bkey);
-		page_key(c->shared, bkey, i, &s->pages[i], pkey);
-		same += page_unchanged(&s->pages[i], bkey, pkey, c);
-	}
+	for (size_t i = 0; i < s->npages; i++)
+		same += page_unchanged(&s->pages[i], c->bkeys[i], c->pkeys[i], c);
 	if (same * 2 < s->npages)
 		return 0;
 	gen_out_update(out);
@@ -722,8 +759,11 @@ static int write_cache(cache_io *c, gen_out *out,
 	struct timespec times[2];
 
 	for (size_t i = 0; i < out->npaths; i++)
-		if (strcmp(out->paths[i], GEN_CACHE_NAME) != 0)
-			ch_buf_printf(&c->index, "F %s\n", out->paths[i]);
+		if (strcmp(out->paths[i], GEN_CACHE_NAME) != 0) {
+			ch_buf_puts(&c->index, "F");
+			put_word(&c->index, out->paths[i]);
+			ch_buf_putc(&c->index, '\n');
+		}
 	ch_buf_puts(&c->index, "end\n");
 	if (gen_out_take(out, GEN_CACHE_NAME, &c->index, e) < 0)
 		return -1;
@@ -791,18 +831,32 @@ static void source_lines(const gen_site *s, ch_buf *b)
 	ch_buf_printf(b, "U %s\n", s->src.commit);
 	for (size_t i = 0; i < s->src.nfiles; i++) {
 		const gen_file *f = &s->src.files[i];
-		if (strncmp(f->path, "content/", 8) == 0)
-			ch_buf_printf(b, "D %lld %s\n", f->updated, f->path);
+		if (strncmp(f->path, "content/", 8) == 0) {
+			ch_buf_puts(b, "D ");
+			put_num(b, f->updated);
+			put_word(b, f->path);
+			ch_buf_putc(b, '\n');
+		}
 	}
 	for (size_t i = 0; s->src.worktree && i < s->src.nfiles; i++) {
 		const gen_file *f = &s->src.files[i];
-		ch_buf_printf(b, "W %lld %lld %lld %llu %s %s\n", f->st.size,
-		              f->st.mtime_ns, f->st.ctime_ns, f->st.ino, f->blob_id,
-		              f->path);
+		ch_buf_puts(b, "W ");
+		put_num(b, f->st.size);
+		ch_buf_putc(b, ' ');
+		put_num(b, f->st.mtime_ns);
+		ch_buf_putc(b, ' ');
+		put_num(b, f->st.ctime_ns);
+		ch_buf_putc(b, ' ');
+		put_num(b, (long long)f->st.ino);
+		put_word(b, f->blob_id);
+		put_word(b, f->path);
+		ch_buf_putc(b, '\n');
 	}
 	for (size_t i = 0; i < s->npages; i++) {
-		ch_buf_printf(b, "M %s %s\t", s->pages[i].blob_id,
-		              s->pages[i].src_path);
+		ch_buf_puts(b, "M");
+		put_word(b, s->pages[i].blob_id);
+		put_word(b, s->pages[i].src_path);
+		ch_buf_putc(b, '\t');
 		gen_meta_write(&s->pages[i], &s->nodes[i], b);
 		ch_buf_putc(b, '\n');
 	}
@@ -886,6 +940,8 @@ out:
 	ch_buf_free(&cio.index);
 	ch_buf_free(&cio.bodies);
 	gen_cache_free(&cio.old);
+	free(cio.bkeys);
+	free(cio.pkeys);
 	gen_nav_memo_free(&cio.nav);
 	ch_buf_free(&b);
 	if (form.schema)

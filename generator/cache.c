@@ -127,6 +127,16 @@ const gen_cache_src *gen_cache_src_find(const gen_cache_src *v, size_t n,
 	return bsearch(&key, v, n, sizeof key, cmp_src);
 }
 
+/* They were written in path order: check rather than sort. */
+static void sort_src(gen_cache_src *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(v[i - 1].path, v[i].path) > 0) {
+			qsort(v, n, sizeof *v, cmp_src);
+			return;
+		}
+}
+
 /* "n n ... path" with k numbers (and, when blob, a blob id before the
  * path) into src. */
 static int parse_src(char *s, int k, int blob, gen_cache_src *src)
@@ -282,9 +292,9 @@ int gen_cache_load(gen_cache *c, const char *out_dir, const char *format)
 		c->by_pkey[i] = c->by_bkey[i] = &c->pages[i];
 	qsort(c->by_pkey, np, sizeof *c->by_pkey, cmp_pkey);
 	qsort(c->by_bkey, np, sizeof *c->by_bkey, cmp_bkey);
-	qsort(c->dates, c->ndates, sizeof *c->dates, cmp_src);
-	qsort(c->stats, c->nstats, sizeof *c->stats, cmp_src);
-	qsort(c->models, c->nmodels, sizeof *c->models, cmp_src);
+	sort_src(c->dates, c->ndates);
+	sort_src(c->stats, c->nstats);
+	sort_src(c->models, c->nmodels);
 	c->text = data; /* the D, W and M entries point into it */
 	data = NULL;
 	rc = 0;

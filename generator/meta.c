@@ -26,7 +26,19 @@ static void put_str(ch_buf *b, const char *s)
 
 static void put_num(ch_buf *b, long long v)
 {
-	ch_buf_printf(b, "\t%lld", v);
+	char tmp[24];
+	size_t i = sizeof tmp;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+	                             : (unsigned long long)v;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		tmp[--i] = '-';
+	tmp[--i] = '\t';
+	ch_buf_append(b, tmp + i, sizeof tmp - i);
 }
 
 void gen_meta_write(const gen_page *p, const gen_node *n, ch_buf *out)

@@ -293,8 +293,12 @@ static void index_paths(gen_site *s)
 	for (size_t i = 0; i < s->npages; i++)
 		s->by_path[i] = (int)i;
 	sort_site = s;
-	if (s->npages > 1)
-		qsort(s->by_path, s->npages, sizeof *s->by_path, cmp_by_path);
+	for (size_t i = 1; i < s->npages; i++)
+		if (cmp_by_path(&s->by_path[i - 1], &s->by_path[i]) > 0) {
+			/* not already in path order */
+			qsort(s->by_path, s->npages, sizeof *s->by_path, cmp_by_path);
+			break;
+		}
 }
 
 /* The section index.md a page belongs to, as a source path. */
