@@ -395,7 +395,10 @@ static int keep_page(const gen_page *p, const char *bkey, const char *pkey,
 		return 0;
 	body = gen_cache_body(&c->old, bkey, &len);
 	snprintf(old, sizeof old, "%s/%s", c->out_dir, p->out_path);
-	if (access(old, R_OK) != 0)
+	/* An update trusts the cache's list of the site's files, as git
+	 * trusts its index; a full build links the old file, so it must be
+	 * there. */
+	if (!out->update && access(old, R_OK) != 0)
 		return 0;
 	if (cache_page(c, p, pkey, bkey, body, len, e) < 0)
 		return -1;
@@ -857,7 +860,10 @@ static void source_lines(const gen_site *s, ch_buf *b)
 		put_word(b, s->pages[i].blob_id);
 		put_word(b, s->pages[i].src_path);
 		ch_buf_putc(b, '\t');
-		gen_meta_write(&s->pages[i], &s->nodes[i], b);
+		if (s->nodes[i].model) /* the same bytes gen_meta_write makes */
+			ch_buf_puts(b, s->nodes[i].model);
+		else
+			gen_meta_write(&s->pages[i], &s->nodes[i], b);
 		ch_buf_putc(b, '\n');
 	}
 }

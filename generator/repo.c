@@ -4,11 +4,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/fsutil.h"
 
@@ -177,10 +179,17 @@ static int read_dir(const char *workdir, const char *rel, gen_source *s,
 	struct dirent **names = NULL;
 	int n, rc = 0;
 
+	int dfd;
+
 	snprintf(full, sizeof full, "%s%s", workdir, rel);
 	n = scandir(full, &names, NULL, alphasort);
 	if (n < 0)
 		return errno == ENOENT ? 0 : ch_fail(e, rel, 0, "%s", strerror(errno));
+	/* Names looked up in their folder, not from the root each time: a
+	 * rebuild's reading is mostly these stats. */
+	dfd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		rc = ch_fail(e, rel, 0, "%s", strerror(errno));
 	for (int i = 0; i < n; i++) {
 		char child[2048], path[4096];
 		struct stat st;
@@ -191,7 +200,7 @@ static int read_dir(const char *workdir, const char *rel, gen_source *s,
 		if ((size_t)snprintf(child, sizeof child, "%s/%s", rel, name) >= sizeof child ||
 		    (size_t)snprintf(path, sizeof path, "%s%s", workdir, child) >= sizeof path) {
 			rc = ch_fail(e, rel, 0, "a path under it is too long");
-		} else if (lstat(path, &st) < 0) {
+		} else if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			rc = ch_fail(e, child, 0, "%s", strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
 			rc = read_dir(workdir, child, s, cap, h, e);
@@ -231,6 +240,8 @@ static int read_dir(const char *workdir, const char *rel, gen_source *s,
 	for (int i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	if (dfd >= 0)
+		close(dfd);
 	return rc;
 }
 

@@ -177,6 +177,7 @@ static int restore_page(const gen_file *f, const char *line, gen_page *p,
 	p->updated = f->updated;
 	if (gen_meta_read(line, p, n) < 0 || page_urls(p, n) < 0)
 		return ch_fail(e, f->path, 0, "cannot restore from the build cache");
+	n->model = line;
 	return 0;
 }
 
