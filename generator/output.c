@@ -137,7 +137,8 @@ int gen_out_begin(gen_out *o, const char *dir, ch_error *e)
 }
 
 /* Makes tmp/path's folder (once per folder: files mostly come folder by
- * folder) and fills full with tmp/path. */
+ * folder) and fills full with tmp/path. Its parents are made only when
+ * it has none: most pages are a new folder in one that exists. */
 static int prepare(gen_out *o, const char *path, char *full, size_t size,
                    ch_error *e)
 {
@@ -152,8 +153,15 @@ static int prepare(gen_out *o, const char *path, char *full, size_t size,
 	slash = strrchr(full, '/');
 	*slash = '\0';
 	if (strcmp(full, o->last_dir) != 0) {
-		if (ch_mkdirs(full, 0755, e) < 0)
-			return -1;
+		if (mkdir(full, 0755) < 0 && errno != EEXIST) {
+			if (errno != ENOENT) {
+				ch_fail(e, full, 0, "cannot create folder: %s",
+				        strerror(errno));
+				return -1;
+			}
+			if (ch_mkdirs(full, 0755, e) < 0)
+				return -1;
+		}
 		snprintf(o->last_dir, sizeof o->last_dir, "%s", full);
 	}
 	*slash = '/';
