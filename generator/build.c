@@ -293,6 +293,7 @@ typedef struct cache_io {
 	int bodies_fd;      /* the open pack of bodies, or -1 */
 	size_t bodies_off;  /* its length so far */
 	unsigned pack;      /* its number (the search part's) */
+	int index_fd;       /* the new index, open */
 	char (*bkeys)[65];  /* per page: its body's key and its file's */
 	char (*pkeys)[65];
 	int pack_kept;      /* the old pack is kept: nothing to write */
@@ -326,25 +327,38 @@ static void put_word(ch_buf *b, const char *s)
 	ch_buf_puts(b, s);
 }
 
-static int flush_bodies(cache_io *c, ch_error *e)
+/* Writes b's bytes to fd (the file name) and empties b. */
+static int flush_buf(ch_buf *b, int fd, const char *name, ch_error *e)
 {
-	const char *p = c->bodies.data;
-	size_t n = c->bodies.len;
+	const char *p = b->data;
+	size_t n = b->len;
 
-	if (!ch_buf_ok(&c->bodies))
-		return ch_fail(e, GEN_CACHE_BODIES, 0, "out of memory");
+	if (!ch_buf_ok(b))
+		return ch_fail(e, name, 0, "out of memory");
 	while (n > 0) {
-		ssize_t w = write(c->bodies_fd, p, n);
+		ssize_t w = write(fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			return ch_fail(e, GEN_CACHE_BODIES, 0, "cannot write: %s",
-			               strerror(errno));
+			return ch_fail(e, name, 0, "cannot write: %s", strerror(errno));
 		p += w;
 		n -= (size_t)w;
 	}
-	ch_buf_reset(&c->bodies);
+	ch_buf_reset(b);
 	return 0;
+}
+
+static int flush_bodies(cache_io *c, ch_error *e)
+{
+	return flush_buf(&c->bodies, c->bodies_fd, GEN_CACHE_BODIES, e);
+}
+
+/* The index goes to its file in pieces too: its lines for a large site
+ * are megabytes. */
+static int flush_index(cache_io *c, size_t at_least, ch_error *e)
+{
+	return c->index.len >= at_least ?
+	       flush_buf(&c->index, c->index_fd, GEN_CACHE_NAME, e) : 0;
 }
 
 /* Puts a page's body into the new cache. */
@@ -364,8 +378,8 @@ static int cache_page(cache_io *c, const gen_page *p, const char *pkey,
 	put_word(&c->index, p->out_path);
 	ch_buf_putc(&c->index, '\n');
 	c->bodies_off += len;
-	if (!ch_buf_ok(&c->index))
-		return ch_fail(e, p->src_path, 0, "out of memory");
+	if (flush_index(c, BODIES_CHUNK, e) < 0)
+		return -1;
 	if (c->pack_kept)
 		return 0;
 	ch_buf_append(&c->bodies, body, len);
@@ -760,6 +774,7 @@ static int write_cache(cache_io *c, gen_out *out,
 {
 	char path[8192];
 	struct timespec times[2];
+	int fd;
 
 	for (size_t i = 0; i < out->npaths; i++)
 		if (strcmp(out->paths[i], GEN_CACHE_NAME) != 0) {
@@ -768,8 +783,12 @@ static int write_cache(cache_io *c, gen_out *out,
 			ch_buf_putc(&c->index, '\n');
 		}
 	ch_buf_puts(&c->index, "end\n");
-	if (gen_out_take(out, GEN_CACHE_NAME, &c->index, e) < 0)
+	if (flush_index(c, 0, e) < 0)
 		return -1;
+	fd = c->index_fd;
+	c->index_fd = -1;
+	if (close(fd) < 0)
+		return ch_fail(e, GEN_CACHE_NAME, 0, "cannot write: %s", strerror(errno));
 	/* Its time says when this build began reading (see hint_blob). */
 	times[0] = times[1] = *started;
 	snprintf(path, sizeof path, "%s/%s", out->tmp, GEN_CACHE_NAME);
@@ -829,8 +848,10 @@ static const char *hint_model(void *ctx, const char *path, const char *blob)
 }
 
 /* The cache lines of the source: U, D, W and M (see cache.h). */
-static void source_lines(const gen_site *s, ch_buf *b)
+static int source_lines(const gen_site *s, cache_io *c, ch_error *e)
 {
+	ch_buf *b = &c->index;
+
 	ch_buf_printf(b, "U %s\n", s->src.commit);
 	for (size_t i = 0; i < s->src.nfiles; i++) {
 		const gen_file *f = &s->src.files[i];
@@ -865,7 +886,10 @@ static void source_lines(const gen_site *s, ch_buf *b)
 		else
 			gen_meta_write(&s->pages[i], &s->nodes[i], b);
 		ch_buf_putc(b, '\n');
+		if (flush_index(c, BODIES_CHUNK, e) < 0)
+			return -1;
 	}
+	return 0;
 }
 
 int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
@@ -890,6 +914,7 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	memset(&hints, 0, sizeof hints);
 	cio.nav = (gen_nav_memo)GEN_NAV_MEMO_INIT;
 	cio.bodies_fd = -1;
+	cio.index_fd = -1;
 	memset(&form, 0, sizeof form);
 	memset(&site, 0, sizeof site);
 	memset(&layouts, 0, sizeof layouts);
@@ -924,8 +949,12 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	shared_key(&site, cio.shared);
 	if (choose_update(&site, &form, &cio, &out, e) < 0)
 		goto out;
+	cio.index_fd = gen_out_open(&out, GEN_CACHE_NAME, e);
+	if (cio.index_fd < 0)
+		goto out;
 	ch_buf_puts(&cio.index, CACHE_FORMAT "\n");
-	source_lines(&site, &cio.index);
+	if (source_lines(&site, &cio, e) < 0)
+		goto out;
 	if (render_all(&site, &layouts, &assets, &form, &cio, &out, &st, e) < 0)
 		goto out;
 	if (extras(&site, &layouts, &assets, &out, e) < 0 ||
@@ -943,6 +972,8 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 out:
 	if (cio.bodies_fd >= 0)
 		close(cio.bodies_fd);
+	if (cio.index_fd >= 0)
+		close(cio.index_fd);
 	ch_buf_free(&cio.index);
 	ch_buf_free(&cio.bodies);
 	gen_cache_free(&cio.old);

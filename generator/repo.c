@@ -428,8 +428,13 @@ int gen_source_read(const char *repo_dir, const char *rev, int worktree,
 		qsort(out->files, out->nfiles, sizeof *out->files, cmp_file);
 	if (date_files(repo, git_commit_id(commit), out, hints, e) < 0)
 		goto out;
-	out->repo = repo; /* kept for gen_source_load */
-	repo = NULL;
+	/* Closed now, with its caches; gen_source_load opens it again in
+	 * the rare build that needs an unread file. */
+	out->repo_path = strdup(git_repository_path(repo));
+	if (!out->repo_path) {
+		ch_fail(e, repo_dir, 0, "out of memory");
+		goto out;
+	}
 	rc = 0;
 out:
 	if (rc < 0)
@@ -450,8 +455,12 @@ int gen_source_load(gen_source *s, gen_file *f, ch_error *e)
 
 	if (f->data)
 		return 0;
-	if (!repo)
-		return ch_fail(e, f->path, 0, "source not open");
+	if (!repo) {
+		if (!s->repo_path ||
+		    git_repository_open(&repo, s->repo_path) < 0)
+			return git_fail(e, f->path, "cannot open the repository again");
+		s->repo = repo;
+	}
 	if (s->worktree) {
 		char path[8192];
 		snprintf(path, sizeof path, "%s%s", git_repository_workdir(repo), f->path);
@@ -502,4 +511,6 @@ void gen_source_free(gen_source *s)
 	s->nfiles = 0;
 	git_repository_free(s->repo);
 	s->repo = NULL;
+	free(s->repo_path);
+	s->repo_path = NULL;
 }

@@ -49,7 +49,8 @@ typedef struct gen_source {
 	char short_id[16];  /* its abbreviation as shown in the footer */
 	long long commit_time;
 	int worktree;       /* 1 when read from the work tree */
-	void *repo;         /* the open git_repository, for gen_source_load */
+	void *repo;         /* the git_repository gen_source_load opened */
+	char *repo_path;    /* where it is, to open it again */
 } gen_source;
 
 /* Reads content/ and site/ from rev (NULL: HEAD) of the repository at
