@@ -432,3 +432,56 @@ def test_global_C_before_the_command_works_like_git(site_bin, content_repo, tmp_
     assert snapshot(content_repo / "out-global") == snapshot(full)
     r = run([site_bin, "-C", tmp_path / "missing", "build"], cwd=tmp_path)
     assert r.returncode != 0 and "missing" in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+# --- updates in place (a work-tree rebuild into the output of the last one) ---------
+
+def test_draft_rebuild_deletes_a_removed_page_and_adds_a_new_one(site_bin, content_repo, tmp_path):
+    with_section(content_repo)
+    out = tmp_path / "public"
+    assert build(site_bin, content_repo, out, "--worktree").returncode == 0
+    assert (out / "zz-test" / "first" / "index.html").is_file()
+    first = content_repo / "content/zz-test/first.md"
+    first.unlink()
+    index = content_repo / "content/zz-test/index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("[第一页](first.md)和", ""),
+                     encoding="utf-8")
+    (content_repo / "content/zz-test/third.md").write_text(
+        "---\ntitle: 测试第三页\norder: 3\ndescription: 第三页。\n---\n第三页正文。\n",
+        encoding="utf-8")
+    r = build(site_bin, content_repo, out, "--worktree", "-v")
+    assert r.returncode == 0, r.stderr
+    assert not (out / "zz-test" / "first").exists()
+    assert "第三页正文" in page(out, "zz-test/third")
+    full = tmp_path / "full"
+    assert build(site_bin, content_repo, full, "--worktree").returncode == 0
+    assert snapshot(out) == snapshot(full)
+
+
+def test_draft_rebuild_with_a_broken_link_changes_nothing(site_bin, content_repo, tmp_path):
+    with_section(content_repo)
+    out = tmp_path / "public"
+    assert build(site_bin, content_repo, out, "--worktree").returncode == 0
+    before = snapshot(out)
+    p = content_repo / "content/zz-test/second.md"
+    p.write_text(p.read_text(encoding="utf-8") + "\n见[不存在](missing.md)。\n", encoding="utf-8")
+    r = build(site_bin, content_repo, out, "--worktree")
+    assert_one_line_error(r, "content/zz-test/second.md", "missing.md")
+    assert snapshot(out) == before
+    assert [x.name for x in tmp_path.iterdir() if ".tmp-" in x.name] == []
+
+
+def test_search_index_is_a_manifest_of_parts_covering_every_page(site_bin, content_repo, tmp_path):
+    import json
+    out = tmp_path / "public"
+    assert build(site_bin, content_repo, out).returncode == 0
+    text = (out / "search-index.js").read_text(encoding="utf-8")
+    manifest = json.loads(text[text.index("= ") + 2:].rstrip().rstrip(";"))
+    assert manifest["v"] == 2 and len(manifest["shards"]) > 1
+    total = 0
+    for k, (name, n) in enumerate(manifest["shards"]):
+        assert name == f"search/{k}.js"
+        part = (out / name).read_text(encoding="utf-8")
+        assert f"window.CERTHALL_SEARCH_PARTS || {{}})[{k}] = " in part
+        total += n
+    assert total == len(list(out.rglob("index.html")))
