@@ -9,7 +9,7 @@
 #include "batch/db.h"
 #include "batch/ingest.h"
 #include "batch/result.h"
-#include "batch/termsafe.h"
+#include "common/termsafe.h"
 
 static int is_json_name(const char *p)
 {
@@ -55,20 +55,21 @@ static void human(FILE *out, const char *path, const ch_findings *f)
 	size_t errors = ch_findings_errors(f);
 
 	for (size_t i = 0; i < f->n; i++) {
-		term_puts(out, path);
+		ch_term_fputs(path, out);
 		fprintf(out, ": %s %s%s",
 		        f->v[i].level == CH_LEVEL_ERROR ? "error" : "warning",
 		        f->v[i].code, f->v[i].where[0] ? " " : "");
-		term_puts(out, f->v[i].where);
+		ch_term_fputs(f->v[i].where, out);
 		fputs(": ", out);
-		term_puts(out, f->v[i].message);
+		ch_term_fputs(f->v[i].message, out);
 		fputc('\n', out);
 	}
+	ch_term_fputs(path, out);
 	if (errors)
-		fprintf(out, "%s: would be rejected: %zu error(s), %zu warning(s)\n",
-		        path, errors, f->n - errors);
+		fprintf(out, ": would be rejected: %zu error(s), %zu warning(s)\n",
+		        errors, f->n - errors);
 	else
-		fprintf(out, "%s: would be accepted (%zu warning(s))\n", path, f->n);
+		fprintf(out, ": would be accepted (%zu warning(s))\n", f->n);
 }
 
 int check_run(batch_ctx *ctx, const char *path, int as_json, FILE *out,

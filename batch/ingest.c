@@ -19,6 +19,7 @@
 #include "batch/store.h"
 #include "common/fsutil.h"
 #include "common/progress.h"
+#include "common/termsafe.h"
 #include "common/sha256.h"
 
 #define PROG "certhall-batch"
@@ -71,9 +72,12 @@ static int is_zip_name(const char *p)
 	return n > 4 && !strcasecmp(p + n - 4, ".zip");
 }
 
+/* path comes from the inbox, which outsiders name: shown terminal-safe. */
 static void note(const char *path, const char *msg)
 {
-	fprintf(stderr, PROG ": %s: %s\n", path, msg);
+	fputs(PROG ": ", stderr);
+	ch_term_fputs(path, stderr);
+	fprintf(stderr, ": %s\n", msg);
 }
 
 /* A file argument or a folder's regular *.zip files, sorted by name so a

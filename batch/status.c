@@ -12,7 +12,7 @@
 #include "batch/db.h"
 #include "batch/notice.h"
 #include "batch/orderno.h"
-#include "batch/termsafe.h"
+#include "common/termsafe.h"
 #include "common/text.h"
 
 typedef struct app_row {
@@ -131,7 +131,7 @@ static int history(sqlite3 *db, const app_row *a, json_t *arr, FILE *out,
 			                                     col(st, 2)));
 		else {
 			fprintf(out, "  %s  %-15s ", local, col(st, 1));
-			term_puts(out, col(st, 2));
+			ch_term_fputs(col(st, 2), out);
 			fputc('\n', out);
 		}
 	}
@@ -172,7 +172,7 @@ static int revisions(sqlite3 *db, const app_row *a, json_t *arr, FILE *out,
 			fprintf(out, "    %s %s: ",
 			        json_string_value(json_object_get(x, "level")),
 			        json_string_value(json_object_get(x, "code")));
-			term_puts(out, json_string_value(json_object_get(x, "message")));
+			ch_term_fputs(json_string_value(json_object_get(x, "message")), out);
 			fputc('\n', out);
 		}
 		json_decref(f);
@@ -200,7 +200,7 @@ static int people(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
 		char id[64], mobile[64];
 		ch_mask_id(col(st, 2), id);
 		fprintf(out, "  %-21s ", col(st, 0));
-		term_puts(out, col(st, 1));
+		ch_term_fputs(col(st, 1), out);
 		fprintf(out, "  %s", id);
 		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
 			ch_mask_mobile(col(st, 3), mobile);
