@@ -62,11 +62,16 @@ static int check_item(bundle *b, json_t *item, long min_side,
 
 		if (strcmp(en->name, nfc) != 0)
 			continue;
-		if (!en->listed && en->sha256[0])
-			if (judge(en, min_side, s, f) < 0)
-				goto out;
+		/* One file standing for a second document is two documents
+		 * with identical content (BUNDLE.md): the reviewer must see it,
+		 * once per extra listing. */
+		if (en->listed)
+			rc = warn(f, s, "DOC_DUPLICATE", en->name);
+		else if (en->sha256[0])
+			rc = judge(en, min_side, s, f);
+		else
+			rc = 0;
 		en->listed = 1;
-		rc = 0;
 		goto out;
 	}
 	shown = zname_printable(file, strlen(file));

@@ -51,3 +51,40 @@ def test_check_summary_line_defuses_the_name(ws):
     assert r.returncode == 1
     assert "would be rejected" in r.stdout and "ZIP_UNSAFE_NAME" in r.stdout
     assert "\033" not in r.stdout and no_controls(r.stdout)
+
+
+def one_file_for_every_document(path):
+    """documents[] lists one PDF as all four documents."""
+    app = bundles.application()
+    for d in app["documents"]:
+        d["file"] = "授权委托书.pdf"
+    files = {"授权委托书.pdf": bundles.documents()["授权委托书.pdf"]}
+    return bundles.make_bundle(path, app=app, files=files)
+
+
+def test_one_file_listed_as_several_documents_is_flagged(ws):
+    one_file_for_every_document(ws.path / "same.zip")
+    r = ws.run("check", "--json", "same.zip")
+    res = json.loads(r.stdout)
+    dups = [x for x in res["findings"] if x["code"] == "DOC_DUPLICATE"]
+    assert len(dups) == 3
+    assert all(x["level"] == "warning" and x["where"] == "授权委托书.pdf"
+               for x in dups)
+    one_file_for_every_document(ws.inbox / "same.zip")
+    _, lines = ws.ingest()
+    assert lines[0]["outcome"] == "accepted"
+    assert [x["code"] for x in lines[0]["findings"]] == ["DOC_DUPLICATE"] * 3
+    # The reviewer sees it in the status of the application.
+    r = ws.run("status", "K7QD-2MPE-X9A3")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("warning DOC_DUPLICATE") == 3
+    assert "授权委托书.pdf" in r.stdout
+    st = json.loads(ws.run("status", "--json", "K7QD-2MPE-X9A3").stdout)
+    assert [x["code"] for x in st["revisions"][0]["findings"]] == \
+        ["DOC_DUPLICATE"] * 3
+
+
+def test_identical_contents_still_one_warning(ws):
+    bundles.doc_duplicate(ws.path / "d.zip")
+    res = json.loads(ws.run("check", "--json", "d.zip").stdout)
+    assert [x["code"] for x in res["findings"]] == ["DOC_DUPLICATE"]
