@@ -106,7 +106,7 @@ int check_run(batch_ctx *ctx, const char *path, int as_json, FILE *out,
 		                json_string_value(id),
 		                json_is_integer(rev) ? (long)json_integer_value(rev) : 0,
 		                NULL, &f) < 0) {
-			ch_fail(e, path, 0, "out of memory");
+			ch_fail(e, path, 0, "cannot write the result");
 			goto out;
 		}
 	} else {

@@ -353,8 +353,9 @@ static int one(const run *r, const char *path, ch_error *fatal_e)
 	if (k < 0)
 		goto fatal;
 	if (k == 1) {
-		result_emit(r->out, base_name(path), sha, "duplicate", s.application_id,
-		     s.revision, s.order_no, NULL);
+		if (result_emit(r->out, base_name(path), sha, "duplicate",
+		                s.application_id, s.revision, s.order_no, NULL) < 0)
+			goto unwritten;
 		r->st->duplicate++;
 		move_after(r, path, !strcmp(s.outcome, "accepted"));
 		goto out;
@@ -388,14 +389,21 @@ static int one(const run *r, const char *path, ch_error *fatal_e)
 	pending_drop(&docs);
 	if (record_intake(ctx, r->db, &in, &e) < 0)
 		goto fatal;
-	result_emit(r->out, in.file_name, sha, in.accepted ? "accepted" : "rejected",
-	     in.application_id, in.revision, in.order_no, &f);
+	/* The line is what tells the operator the outcome: without it the
+	 * bundle stays in the inbox (a later run reports it as a duplicate). */
+	if (result_emit(r->out, in.file_name, sha,
+	                in.accepted ? "accepted" : "rejected", in.application_id,
+	                in.revision, in.order_no, &f) < 0)
+		goto unwritten;
 	if (in.accepted)
 		r->st->accepted++;
 	else
 		r->st->rejected++;
 	move_after(r, path, in.accepted);
 	goto out;
+unwritten:
+	ch_fail(&e, path, 0, "cannot write its result line");
+	goto fatal;
 oom:
 	ch_fail(&e, path, 0, "out of memory");
 failed:

@@ -8,8 +8,9 @@
 /* Pure ISO 7064 MOD 11-2: the check c makes sum(d_i * 2^(n+1-i)) + c
  * congruent to 1 mod 11. The weights are powers of 2 modulo the prime 11,
  * so neighbours always differ (w and 2w): a swap of two different digits,
- * or of the last digit and the check, changes the sum. */
-char orderno_check_char(const char *s, size_t n)
+ * or of the last digit and the check, changes the sum. The check is
+ * '0'-'9' or 'X', or 0 if s holds anything but digits. */
+static char orderno_check_char(const char *s, size_t n)
 {
 	int sum = 0;
 

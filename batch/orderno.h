@@ -14,10 +14,6 @@
 #define ORDERNO_LEN 16 /* SX + 8 + 5 + 1 */
 #define ORDERNO_MAX_SEQ 99999L
 
-/* The check character ('0'-'9' or 'X') for the digits s[0..n), or 0 if s
- * holds anything but digits. */
-char orderno_check_char(const char *s, size_t n);
-
 /* Writes "SX<day><seq><check>" and a NUL into out. day is yyyymmdd.
  * Returns -1 when seq is outside 1..ORDERNO_MAX_SEQ. */
 int orderno_make(long day, long seq, char out[ORDERNO_LEN + 1]);

@@ -8,6 +8,7 @@
 #include "batch/clock.h"
 #include "batch/db.h"
 #include "batch/notice.h"
+#include "batch/result.h"
 #include "common/text.h"
 #include "common/validate.h"
 
@@ -16,7 +17,8 @@ static const char *str(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-long record_find_entry(const bundle *b, const char *file)
+/* The entry of b holding document file name `file` (NFC compared), or -1. */
+static long record_find_entry(const bundle *b, const char *file)
 {
 	char *want = ch_nfc(file);
 	long found = -1;
@@ -72,6 +74,22 @@ out:
 	free(text);
 	json_decref(fj);
 	return rc;
+}
+
+/* An event's detail naming the bundle: the name as valid UTF-8, cut on
+ * a character boundary when long, because status reads details back into
+ * JSON, which holds nothing else. -1: no memory. */
+static int append_name(char *out, size_t n, const char *file)
+{
+	char *name = result_utf8_name(file);
+	size_t k = strlen(out);
+
+	if (!name)
+		return -1;
+	snprintf(out + k, n - k, "%.200s", name);
+	ch_utf8_cut_tail(out + k);
+	free(name);
+	return 0;
 }
 
 static int event(sqlite3 *db, const char *aid, const char *now,
@@ -256,8 +274,11 @@ static int application(batch_ctx *ctx, sqlite3 *db, intake *in,
 	           "sisssss", aid, rev, in->sha256, json, str(app, "submitted_at"),
 	           now, in->accepted ? "accepted" : "rejected") < 0)
 		goto out;
-	snprintf(detail, sizeof detail, "revision %lld, bundle %.200s", rev,
-	         in->file_name);
+	snprintf(detail, sizeof detail, "revision %lld, bundle ", rev);
+	if (append_name(detail, sizeof detail, in->file_name) < 0) {
+		ch_fail(e, in->file_name, 0, "out of memory");
+		goto out;
+	}
 	if (event(db, aid, now, "submitted", detail, e) < 0)
 		goto out;
 	if (in->accepted) {
@@ -295,8 +316,12 @@ int record_intake(batch_ctx *ctx, sqlite3 *db, intake *in, ch_error *e)
 		goto fail;
 	if (in->application_id && in->stale) {
 		snprintf(detail, sizeof detail,
-		         "revision %ld not newer than the one on file, bundle %.200s",
-		         in->revision, in->file_name);
+		         "revision %ld not newer than the one on file, bundle ",
+		         in->revision);
+		if (append_name(detail, sizeof detail, in->file_name) < 0) {
+			ch_fail(e, in->file_name, 0, "out of memory");
+			goto fail;
+		}
 		if (event(db, in->application_id, now, "stale_revision", detail, e) < 0)
 			goto fail;
 	} else if (in->application_id) {

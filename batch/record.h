@@ -28,7 +28,4 @@ typedef struct intake {
 
 int record_intake(batch_ctx *ctx, sqlite3 *db, intake *in, ch_error *e);
 
-/* The entry of b holding document file name `file` (NFC compared), or -1. */
-long record_find_entry(const bundle *b, const char *file);
-
 #endif

@@ -12,6 +12,7 @@
 #include "batch/db.h"
 #include "batch/notice.h"
 #include "batch/orderno.h"
+#include "batch/zipnames.h"
 #include "common/termsafe.h"
 #include "common/text.h"
 
@@ -27,6 +28,40 @@ static const char *col(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
 	return s ? (const char *)s : "";
+}
+
+/* A column's text as a JSON string. The batch writes only valid UTF-8,
+ * but a database from before (or edited by hand) may hold other bytes,
+ * which jansson refuses: those are shown \xNN rather than dropped. NULL
+ * only when memory runs out (json_pack then fails, and says so). */
+static json_t *text(const char *s)
+{
+	char *shown;
+	json_t *j;
+
+	if (ch_utf8_valid(s, strlen(s)))
+		return json_string(s);
+	shown = zname_printable(s, strlen(s));
+	j = shown ? json_string(shown) : NULL;
+	free(shown);
+	return j;
+}
+
+/* Appends v (taken); -1 when v is NULL or the append fails. */
+static int append(json_t *arr, json_t *v)
+{
+	return v ? json_array_append_new(arr, v) : -1;
+}
+
+/* Not a SQLite code: a loop over rows stopped for want of memory. */
+#define OOM (-2)
+
+/* What a loop over rows ended with: 0 after the last row, else -1 and e. */
+static int rows_end(sqlite3 *db, int r, ch_error *e)
+{
+	if (r == OOM)
+		return ch_fail(e, NULL, 0, "out of memory");
+	return r == SQLITE_DONE ? 0 : db_fail(db, e, "database error");
 }
 
 /* 1 found, 0 not (or a mistyped order number), 2 not an id at all,
@@ -62,8 +97,7 @@ static int find(sqlite3 *db, const char *id, app_row *a, ch_error *e)
 	}
 	if (db_prepare(db, sql, &st, e) < 0)
 		return -1;
-	db_bind(st, "s", key);
-	r = sqlite3_step(st);
+	r = db_bind(st, "s", key) < 0 ? SQLITE_ERROR : sqlite3_step(st);
 	if (r == SQLITE_ROW) {
 		snprintf(a->application_id, sizeof a->application_id, "%s", col(st, 0));
 		snprintf(a->order_no, sizeof a->order_no, "%s", col(st, 1));
@@ -120,23 +154,30 @@ static int history(sqlite3 *db, const app_row *a, json_t *arr, FILE *out,
 	if (db_prepare(db, "SELECT at, kind, detail FROM events"
 	               " WHERE application_id = ? ORDER BY event_id", &st, e) < 0)
 		return -1;
-	db_bind(st, "s", a->application_id);
+	if (db_bind(st, "s", a->application_id) < 0) {
+		db_fail(db, e, "database error");
+		sqlite3_finalize(st);
+		return -1;
+	}
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		char local[32];
 		clock_show(col(st, 0), local, sizeof local);
-		if (arr)
-			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "at",
-			                                     col(st, 0), "at_local", local,
-			                                     "kind", col(st, 1), "detail",
-			                                     col(st, 2)));
-		else {
+		if (arr) {
+			if (append(arr, json_pack("{s:o,s:s,s:o,s:o}", "at",
+			                          text(col(st, 0)), "at_local", local,
+			                          "kind", text(col(st, 1)), "detail",
+			                          text(col(st, 2)))) < 0) {
+				r = OOM;
+				break;
+			}
+		} else {
 			fprintf(out, "  %s  %-15s ", local, col(st, 1));
 			ch_term_fputs(col(st, 2), out);
 			fputc('\n', out);
 		}
 	}
 	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? 0 : db_fail(db, e, "database error");
+	return rows_end(db, r, e);
 }
 
 /* Each revision with its outcome and findings (the 驳回原因). */
@@ -151,19 +192,28 @@ static int revisions(sqlite3 *db, const app_row *a, json_t *arr, FILE *out,
 	               " JOIN bundles b ON b.sha256 = r.bundle_sha256"
 	               " WHERE r.application_id = ? ORDER BY r.revision", &st, e) < 0)
 		return -1;
-	db_bind(st, "s", a->application_id);
+	if (db_bind(st, "s", a->application_id) < 0) {
+		db_fail(db, e, "database error");
+		sqlite3_finalize(st);
+		return -1;
+	}
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *f = json_loads(col(st, 4), 0, NULL);
 		char local[32];
 		size_t i;
 		json_t *x;
+		const char *msg;
 		clock_show(col(st, 3), local, sizeof local);
 		if (arr) {
-			json_array_append_new(arr, json_pack(
-				"{s:I,s:s,s:s,s:s,s:o}", "revision",
-				(json_int_t)sqlite3_column_int64(st, 0), "outcome", col(st, 1),
-				"submitted_at", col(st, 2), "ingested_at", col(st, 3),
-				"findings", f ? f : json_array()));
+			if (append(arr, json_pack(
+				"{s:I,s:o,s:o,s:o,s:o}", "revision",
+				(json_int_t)sqlite3_column_int64(st, 0), "outcome",
+				text(col(st, 1)), "submitted_at", text(col(st, 2)),
+				"ingested_at", text(col(st, 3)),
+				"findings", f ? f : json_array())) < 0) {
+				r = OOM;
+				break;
+			}
 			continue;
 		}
 		fprintf(out, "  revision %lld  %-9s ingested %s\n",
@@ -172,13 +222,14 @@ static int revisions(sqlite3 *db, const app_row *a, json_t *arr, FILE *out,
 			fprintf(out, "    %s %s: ",
 			        json_string_value(json_object_get(x, "level")),
 			        json_string_value(json_object_get(x, "code")));
-			ch_term_fputs(json_string_value(json_object_get(x, "message")), out);
+			msg = json_string_value(json_object_get(x, "message"));
+			ch_term_fputs(msg ? msg : "", out);
 			fputc('\n', out);
 		}
 		json_decref(f);
 	}
 	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? 0 : db_fail(db, e, "database error");
+	return rows_end(db, r, e);
 }
 
 /* The people of the current revision, masked. */
@@ -195,7 +246,11 @@ static int people(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
 	               " WHERE p.application_id = ? AND p.revision = ?"
 	               " ORDER BY p.role, p.seq", &st, e) < 0)
 		return -1;
-	db_bind(st, "si", a->application_id, (long long)a->revision);
+	if (db_bind(st, "si", a->application_id, (long long)a->revision) < 0) {
+		db_fail(db, e, "database error");
+		sqlite3_finalize(st);
+		return -1;
+	}
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		char id[64], mobile[64];
 		ch_mask_id(col(st, 2), id);
@@ -212,7 +267,7 @@ static int people(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
 		fputc('\n', out);
 	}
 	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? 0 : db_fail(db, e, "database error");
+	return rows_end(db, r, e);
 }
 
 static int as_json_out(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)

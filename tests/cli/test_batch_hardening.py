@@ -88,3 +88,33 @@ def test_identical_contents_still_one_warning(ws):
     bundles.doc_duplicate(ws.path / "d.zip")
     res = json.loads(ws.run("check", "--json", "d.zip").stdout)
     assert [x["code"] for x in res["findings"]] == ["DOC_DUPLICATE"]
+
+
+@pytest.mark.parametrize("raw,shown", [
+    ("中文申请包".encode("gbk") + b".zip", "中文申请包.zip"),
+    (b"\xff\xfe-bad.zip", "\\xFF\\xFE-bad.zip"),
+])
+def test_result_line_has_every_key_for_a_non_utf8_name(ws, raw, shown):
+    path = os.path.join(os.fsencode(ws.inbox), raw)
+    os.rename(bundles.make_bundle(ws.path / "tmp.zip"), path)
+    _, lines = ws.ingest()
+    assert len(lines) == 1 and set(lines[0]) == KEYS
+    assert lines[0]["bundle"] == shown and lines[0]["outcome"] == "accepted"
+    assert os.listdir(os.fsencode(ws.done)) == [raw]
+    # The history names it readably too, and status --json keeps the event.
+    st = json.loads(ws.run("status", "--json", "K7QD-2MPE-X9A3").stdout)
+    assert [h["kind"] for h in st["history"]] == ["submitted", "accepted"]
+    assert shown in st["history"][0]["detail"]
+    path = os.path.join(os.fsencode(ws.done), raw)
+    r = ws.run("check", "--json", os.fsdecode(path))
+    assert set(json.loads(r.stdout)) == KEYS
+
+
+def test_unwritable_result_line_fails_the_run_before_the_move(ws):
+    bundles.make_bundle(ws.inbox / "a.zip")
+    with open("/dev/full", "w") as full:
+        r = ws.run("ingest", stdout=full, capture_output=False,
+                   stderr=__import__("subprocess").PIPE)
+    assert r.returncode != 0
+    assert "a.zip" in r.stderr and "result" in r.stderr
+    assert ws.files(ws.inbox) == ["a.zip"] and ws.files(ws.done) == []
