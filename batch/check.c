@@ -24,7 +24,7 @@ static int stale(batch_ctx *ctx, json_t *app, ch_findings *f, ch_error *e)
 	json_t *rev = json_object_get(app, "revision");
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
-	int rc = -1;
+	int rc = -1, r;
 
 	if (!json_is_string(id) || !appid_is_canonical(json_string_value(id)) ||
 	    !json_is_integer(rev))
@@ -36,8 +36,15 @@ static int stale(batch_ctx *ctx, json_t *app, ch_findings *f, ch_error *e)
 	if (db_prepare(db, "SELECT 1 FROM revisions WHERE application_id = ?"
 	               " AND revision >= ?", &st, e) < 0)
 		goto out;
-	db_bind(st, "si", json_string_value(id), (long long)json_integer_value(rev));
-	if (sqlite3_step(st) == SQLITE_ROW &&
+	if (db_bind(st, "si", json_string_value(id),
+	            (long long)json_integer_value(rev)) < 0) {
+		db_fail(db, e, "database error");
+		goto out;
+	}
+	r = db_step(db, st, e);
+	if (r < 0)
+		goto out;
+	if (r == 1 &&
 	    ch_findings_add(f, ctx->schema, "REVISION_STALE", CH_LEVEL_ERROR,
 	                    "revision", "revision", NULL) < 0) {
 		ch_fail(e, NULL, 0, "out of memory");

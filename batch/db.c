@@ -110,6 +110,17 @@ int db_fail(sqlite3 *db, ch_error *e, const char *what)
 	return ch_fail(e, file ? file : "", 0, "%s: %s", what, sqlite3_errmsg(db));
 }
 
+int db_step(sqlite3 *db, sqlite3_stmt *st, ch_error *e)
+{
+	int r = sqlite3_step(st);
+
+	if (r == SQLITE_ROW)
+		return 1;
+	if (r == SQLITE_DONE)
+		return 0;
+	return db_fail(db, e, "database error");
+}
+
 int db_exec(sqlite3 *db, const char *sql, ch_error *e)
 {
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)

@@ -30,6 +30,9 @@ int db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, ch_error *e);
 int db_run(sqlite3 *db, ch_error *e, const char *sql, const char *types, ...);
 /* Binds arguments the same way to a prepared statement. */
 int db_bind(sqlite3_stmt *st, const char *types, ...);
+/* One step of st: 1 a row, 0 no more rows, -1 (e filled) anything else,
+ * which is an error, never "not found". */
+int db_step(sqlite3 *db, sqlite3_stmt *st, ch_error *e);
 /* Fills e with the database's last error and returns -1. */
 int db_fail(sqlite3 *db, ch_error *e, const char *what);
 

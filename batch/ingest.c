@@ -181,11 +181,13 @@ static int lookup_seen(sqlite3 *db, const char *sha, seen *s, ch_error *e)
 	               " ON a.application_id = b.application_id AND b.outcome = 'accepted'"
 	               " WHERE b.sha256 = ?", &st, e) < 0)
 		return -1;
-	db_bind(st, "s", sha);
-	r = sqlite3_step(st);
-	if (r == SQLITE_DONE) {
+	if (db_bind(st, "s", sha) < 0)
+		r = db_fail(db, e, "database error");
+	else
+		r = db_step(db, st, e);
+	if (r == 0) {
 		rc = 0;
-	} else if (r == SQLITE_ROW) {
+	} else if (r == 1) {
 		snprintf(s->outcome, sizeof s->outcome, "%s",
 		         (const char *)sqlite3_column_text(st, 0));
 		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
@@ -196,8 +198,6 @@ static int lookup_seen(sqlite3 *db, const char *sha, seen *s, ch_error *e)
 			snprintf(s->order_no, sizeof s->order_no, "%s",
 			         (const char *)sqlite3_column_text(st, 3));
 		rc = 1;
-	} else {
-		db_fail(db, e, "database error");
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -207,15 +207,17 @@ static long max_revision(sqlite3 *db, const char *aid, ch_error *e)
 {
 	sqlite3_stmt *st = NULL;
 	long v = -1;
+	int r;
 
 	if (db_prepare(db, "SELECT coalesce(max(revision), 0) FROM revisions"
 	               " WHERE application_id = ?", &st, e) < 0)
 		return -1;
-	db_bind(st, "s", aid);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = (long)sqlite3_column_int64(st, 0);
-	else
+	if (db_bind(st, "s", aid) < 0)
 		db_fail(db, e, "database error");
+	else if ((r = db_step(db, st, e)) == 1)
+		v = (long)sqlite3_column_int64(st, 0);
+	else if (r == 0) /* an aggregate always gives a row */
+		db_fail(db, e, "database error: no maximum revision");
 	sqlite3_finalize(st);
 	return v;
 }

@@ -197,13 +197,19 @@ static int order_number(sqlite3 *db, intake *in, ch_error *e)
 	sqlite3_stmt *st = NULL;
 	char prefix[16];
 	long day = clock_today(), seq = 1;
-	int rc = -1;
+	int rc = -1, r;
 
 	if (db_prepare(db, "SELECT order_no FROM applications WHERE"
 	               " application_id = ? AND order_no IS NOT NULL", &st, e) < 0)
 		return -1;
-	db_bind(st, "s", in->application_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (db_bind(st, "s", in->application_id) < 0) {
+		db_fail(db, e, "database error");
+		goto out;
+	}
+	r = db_step(db, st, e);
+	if (r < 0)
+		goto out;
+	if (r == 1) {
 		snprintf(in->order_no, sizeof in->order_no, "%s",
 		         (const char *)sqlite3_column_text(st, 0));
 		rc = 0;
@@ -215,9 +221,15 @@ static int order_number(sqlite3 *db, intake *in, ch_error *e)
 	if (db_prepare(db, "SELECT max(CAST(substr(order_no, 11, 5) AS INTEGER))"
 	               " FROM applications WHERE order_no LIKE ?", &st, e) < 0)
 		return -1;
-	db_bind(st, "s", prefix);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	if (db_bind(st, "s", prefix) < 0) {
 		db_fail(db, e, "database error");
+		goto out;
+	}
+	r = db_step(db, st, e);
+	if (r < 0)
+		goto out;
+	if (r == 0) { /* an aggregate always gives a row */
+		db_fail(db, e, "database error: no day's maximum");
 		goto out;
 	}
 	seq = sqlite3_column_int64(st, 0) + 1;

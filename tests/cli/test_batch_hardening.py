@@ -118,3 +118,41 @@ def test_unwritable_result_line_fails_the_run_before_the_move(ws):
     assert r.returncode != 0
     assert "a.zip" in r.stderr and "result" in r.stderr
     assert ws.files(ws.inbox) == ["a.zip"] and ws.files(ws.done) == []
+
+
+def corrupt_table(ws, table):
+    """Breaks every page of table and its indexes (all one page here), so
+    that statements on it prepare but fail when they run."""
+    c = sqlite3.connect(ws.db_path)
+    c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = c.execute("PRAGMA page_size").fetchone()[0]
+    roots = [r for (r,) in c.execute(
+        "SELECT rootpage FROM sqlite_master WHERE tbl_name = ? AND rootpage",
+        (table,))]
+    c.close()
+    with open(ws.db_path, "r+b") as f:
+        for r in roots:
+            f.seek((r - 1) * size)
+            f.write(b"\xff" * 16)
+
+
+def test_database_error_is_not_read_as_no_row(ws):
+    bundles.make_bundle(ws.inbox / "a.zip")
+    ws.ingest()
+    bundles.make_bundle(ws.path / "again.zip",
+                        app=bundles.application(revision=2))
+    assert ws.run("check", "again.zip").returncode == 0
+    corrupt_table(ws, "revisions")
+    r = ws.run("check", "again.zip")
+    assert "would be accepted" not in r.stdout
+    assert r.returncode not in (0, 1) and "database" in r.stderr
+
+
+def test_long_chinese_name_keeps_its_history_event(ws):
+    name = "深" * 80 + ".zip"  # 244 bytes: cut at 200, inside a character
+    bundles.make_bundle(ws.inbox / name)
+    _, lines = ws.ingest()
+    assert lines[0]["bundle"] == name
+    st = json.loads(ws.run("status", "--json", "K7QD-2MPE-X9A3").stdout)
+    assert [h["kind"] for h in st["history"]] == ["submitted", "accepted"]
+    assert st["history"][0]["detail"] == "revision 1, bundle " + "深" * 66
