@@ -161,6 +161,32 @@ static int check_container(opening *o, ch_error *e)
 	return stop;
 }
 
+/* 1 when libzip's entry i is not the one our scan read: a second end
+ * record (or a crafted Zip64 one) can make two readers take two different
+ * directories with the same names, and our checks of attributes, methods,
+ * encryption and sizes would then be about entries libzip does not read. */
+static int differs(zip_t *za, size_t i, const zscan_entry *en)
+{
+	const zip_uint64_t need = ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD |
+	                          ZIP_STAT_ENCRYPTION_METHOD;
+	zip_stat_t sb;
+	zip_uint8_t opsys;
+	zip_uint32_t attr;
+	int encrypted = (en->flags & ZS_FLAG_ENCRYPTED) != 0;
+
+	zip_stat_init(&sb);
+	if (zip_stat_index(za, i, 0, &sb) < 0 || (sb.valid & need) != need ||
+	    zip_file_get_external_attributes(za, i, 0, &opsys, &attr) < 0)
+		return 1;
+	if (sb.comp_size != en->comp_size || attr != en->ext_attr ||
+	    opsys != (en->made_by >> 8) ||
+	    (sb.encryption_method != ZIP_EM_NONE) != encrypted)
+		return 1;
+	/* An encrypted entry is refused already; for WinZip AES libzip
+	 * reports the method inside the encryption, not the header's 99. */
+	return !encrypted && sb.comp_method != (zip_int32_t)en->method;
+}
+
 /* libzip opens the same bytes through a second descriptor; its view must
  * agree with ours entry by entry. Returns 1 (with a finding) if not. */
 static int open_zip(opening *o, ch_error *e)
@@ -208,7 +234,8 @@ static int open_zip(opening *o, ch_error *e)
 		if (memchr(o->z.v[i].name, '\0', o->z.v[i].name_len))
 			continue; /* already refused by name; C cannot compare */
 		if (!raw || strlen(raw) != o->z.v[i].name_len ||
-		    memcmp(raw, o->z.v[i].name, o->z.v[i].name_len) != 0)
+		    memcmp(raw, o->z.v[i].name, o->z.v[i].name_len) != 0 ||
+		    differs(za, i, &o->z.v[i]))
 			return add(o, "ZIP_UNREADABLE", o->names[i].where, NULL) < 0
 			           ? -1 : 1;
 	}

@@ -480,6 +480,34 @@ def doc_unlisted(path):
     return make_bundle(path, extra={"notes.txt": b"remember the stamp"})
 
 
+def two_directories(path):
+    """Two end records, each with its own central directory: the first
+    (its comment running to the file's end holds the second directory and
+    end record) says the last file is a symbolic link, the second says a
+    regular file. Same names, same count; libzip takes the first, a reader
+    honouring the last end record the second. Must be ZIP_UNREADABLE."""
+    ents = _entries()
+    out, where = bytearray(), []
+    for e in ents:
+        where.append(len(out))
+        out += local_header(e) + e.payload
+    link = Entry(ents[-1].raw.decode(), ents[-1].data,
+                 external_attr=0o120777 << 16)
+    cd_a = b"".join(central_header(e, off) for e, off in
+                    zip(ents[:-1] + [link], where))
+    cd_b = b"".join(central_header(e, off) for e, off in zip(ents, where))
+    a_off = len(out)
+    b_off = a_off + len(cd_a) + 22
+    eocd_b = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(ents), len(ents),
+                         len(cd_b), b_off, 0)
+    eocd_a = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(ents), len(ents),
+                         len(cd_a), a_off, len(cd_b) + len(eocd_b))
+    out += cd_a + eocd_a + cd_b + eocd_b
+    with open(path, "wb") as f:
+        f.write(out)
+    return path
+
+
 def zip64_records(path):
     """Sizes and offsets in Zip64 extra fields, as streaming writers put
     them even for small files. Valid."""

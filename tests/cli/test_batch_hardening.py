@@ -156,3 +156,11 @@ def test_long_chinese_name_keeps_its_history_event(ws):
     st = json.loads(ws.run("status", "--json", "K7QD-2MPE-X9A3").stdout)
     assert [h["kind"] for h in st["history"]] == ["submitted", "accepted"]
     assert st["history"][0]["detail"] == "revision 1, bundle " + "深" * 66
+
+
+def test_two_directories_read_two_ways_are_refused(ws):
+    bundles.two_directories(ws.path / "two.zip")
+    r = ws.run("check", "--json", "two.zip")
+    res = json.loads(r.stdout)
+    assert r.returncode == 1 and res["outcome"] == "rejected"
+    assert "ZIP_UNREADABLE" in [x["code"] for x in res["findings"]]
