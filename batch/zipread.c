@@ -47,8 +47,10 @@ static int over_limits(const zread_ctl *c, uint64_t got)
 		return finding(c, "ZIP_LIMIT", text);
 	}
 	/* Judged on what was really inflated against what the entry really
-	 * occupies: a header cannot lie its way past it. */
-	if (l->max_ratio && got / l->max_ratio > c->comp_size &&
+	 * occupies: a header cannot lie its way past it. Exactly: got over
+	 * ratio times comp_size, a product that cannot overflow when it is
+	 * reached at all (got fits in 64 bits). */
+	if (l->max_ratio && c->comp_size <= UINT64_MAX / l->max_ratio &&
 	    got > l->max_ratio * c->comp_size) {
 		snprintf(text, sizeof text, "压缩比超过 %" PRIu64 ":1",
 		         l->max_ratio);
