@@ -67,6 +67,7 @@ typedef struct page_ctx {
 	int index;
 	const char *root;
 	form_env *form;
+	const gen_assets *all; /* for assets, made when the form asks */
 	json_t *assets; /* asset key -> page-relative URL */
 } page_ctx;
 
@@ -103,6 +104,8 @@ static const char *asset_url_cb(void *ctx, const char *name)
 		key[j] = name[j] == '.' || name[j] == '-' || name[j] == '/' ?
 		         '_' : name[j];
 	key[j] = '\0';
+	if (!pc->assets)
+		pc->assets = gen_assets_json(pc->all, pc->root);
 	return json_string_value(json_object_get(pc->assets, key));
 }
 
@@ -457,11 +460,7 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 		rc = 0;
 		goto out;
 	}
-	pc.assets = gen_assets_json(a, root);
-	if (!pc.assets) {
-		ch_fail(e, "", 0, "out of memory");
-		goto out;
-	}
+	pc.all = a;
 	cached = gen_cache_body(&c->old, key, &cached_len);
 	ch_buf_puts(&body, "");
 	if (cached) {

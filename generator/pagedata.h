@@ -43,8 +43,10 @@ typedef struct gen_nav_memo {
 	char *html;
 	size_t len;
 	size_t *start, *end; /* per page index: its entry's bytes in html */
+	json_t *assets;  /* the asset URLs for assets_root */
+	char assets_root[512];
 } gen_nav_memo;
-#define GEN_NAV_MEMO_INIT {-2, "", NULL, 0, NULL, NULL}
+#define GEN_NAV_MEMO_INIT {-2, "", NULL, 0, NULL, NULL, NULL, ""}
 void gen_nav_memo_free(gen_nav_memo *m);
 /* gen_page_data, reusing memo's navigation where it can (memo may be
  * NULL); the result is the same. */
