@@ -560,6 +560,7 @@ out:
  * whose pages' sources and section titles did not change is kept from
  * the old site. */
 typedef struct shards {
+	gen_search_terms *terms;
 	unsigned *sizes;   /* pages per part */
 	size_t n;
 	const char **sections; /* per page: the section title search shows */
@@ -682,7 +683,7 @@ static int render_shard(gen_site *s, size_t start, size_t end,
 	if (keep) {
 		if (gen_out_keep(out, path, old, e) < 0)
 			goto out;
-	} else if (gen_search_shard(s->pages + start, end - start,
+	} else if (gen_search_shard(sh->terms, s->pages + start, end - start,
 	                            sh->sections + start, (unsigned)sh->n, &b,
 	                            e) < 0 ||
 	           gen_out_take(out, path, &b, e) < 0) {
@@ -705,13 +706,14 @@ static int render_all(gen_site *s, const gen_layouts *l, const gen_assets *a,
                       form_env *f, cache_io *c, gen_out *out,
                       gen_build_stats *st, ch_error *e)
 {
-	shards sh = {NULL, 0, NULL};
+	shards sh = {NULL, NULL, 0, NULL};
 	ch_buf b = CH_BUF_INIT;
 	int rc = -1;
 
 	sh.sizes = calloc(s->npages ? s->npages : 1, sizeof *sh.sizes);
 	sh.sections = calloc(s->npages ? s->npages : 1, sizeof *sh.sections);
-	if (!sh.sizes || !sh.sections) {
+	sh.terms = gen_search_terms_new();
+	if (!sh.sizes || !sh.sections || !sh.terms) {
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
@@ -735,6 +737,7 @@ out:
 	ch_buf_free(&b);
 	free(sh.sizes);
 	free(sh.sections);
+	gen_search_terms_free(sh.terms);
 	return rc;
 }
 

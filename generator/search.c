@@ -457,12 +457,15 @@ static int cmp_term(const void *a, const void *b)
 
 /* The index of pages[0..n) between head and tail; section titles from
  * sections[] when given, else found among the pages themselves. */
-static int write_index(const gen_page *pages, size_t n,
+static int write_index(index_t *shared, const gen_page *pages, size_t n,
                        const char *const *sections, const char *head,
                        const char *tail, ch_buf *out, ch_error *e)
 {
 	int rc = -1;
-	index_t ix = {0};
+	index_t local = {0};
+	index_t *ixp = shared ? shared : &local;
+#define ix (*ixp)
+	size_t nused = 0;
 	const gen_page **byurl = NULL;
 	sort_term *order = NULL;
 
@@ -498,9 +501,13 @@ static int write_index(const gen_page *pages, size_t n,
 	order = malloc((ix.nterms ? ix.nterms : 1) * sizeof *order);
 	if (!order)
 		goto nomem;
+	/* A shared table also holds the terms of parts before: only those
+	 * with postings here belong to this part. */
 	for (size_t i = 0; i < ix.nterms; i++)
-		order[i] = (sort_term){key_prefix(&ix.terms[i]), &ix.terms[i]};
-	qsort(order, ix.nterms, sizeof *order, cmp_term);
+		if (ix.terms[i].npost)
+			order[nused++] = (sort_term){key_prefix(&ix.terms[i]),
+			                             &ix.terms[i]};
+	qsort(order, nused, sizeof *order, cmp_term);
 
 	ch_buf_puts(out, head);
 	ch_buf_puts(out, "{\"v\":1,\"pages\":[");
@@ -520,7 +527,7 @@ static int write_index(const gen_page *pages, size_t n,
 		ch_buf_putc(out, ']');
 	}
 	ch_buf_puts(out, "],\n\"terms\":{");
-	for (size_t i = 0; i < ix.nterms; i++) {
+	for (size_t i = 0; i < nused; i++) {
 		const term *t = order[i].t;
 		ch_buf_puts(out, i ? ",\n" : "\n");
 		js_str(out, t->key, t->keylen);
@@ -548,19 +555,44 @@ nomem:
 out:
 	free(order);
 	free(byurl);
-	index_free(&ix);
+	if (shared) {
+		/* Ready for the next part: its terms start with no postings. */
+		for (size_t i = 0; i < ix.nterms; i++)
+			ix.terms[i].npost = 0;
+		ix.failed = 0;
+	} else {
+		index_free(&ix);
+	}
 	return rc;
+#undef ix
 }
 
 int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,
                      ch_error *e)
 {
-	return write_index(pages, n, NULL,
+	return write_index(NULL, pages, n, NULL,
 	                   "/* certhall-site search index: generated, do not "
 	                   "edit. */\nwindow.CERTHALL_SEARCH = ", ";\n", out, e);
 }
 
-int gen_search_shard(const gen_page *pages, size_t n,
+struct gen_search_terms {
+	index_t ix;
+};
+
+gen_search_terms *gen_search_terms_new(void)
+{
+	return calloc(1, sizeof(gen_search_terms));
+}
+
+void gen_search_terms_free(gen_search_terms *t)
+{
+	if (t) {
+		index_free(&t->ix);
+		free(t);
+	}
+}
+
+int gen_search_shard(gen_search_terms *terms, const gen_page *pages, size_t n,
                      const char *const *sections, unsigned shard,
                      ch_buf *out, ch_error *e)
 {
@@ -569,7 +601,8 @@ int gen_search_shard(const gen_page *pages, size_t n,
 	snprintf(head, sizeof head, "/* certhall-site search index, part %u: "
 	         "generated, do not edit. */\n(window.CERTHALL_SEARCH_PARTS = "
 	         "window.CERTHALL_SEARCH_PARTS || {})[%u] = ", shard, shard);
-	return write_index(pages, n, sections, head, ";\n", out, e);
+	return write_index(terms ? &terms->ix : NULL, pages, n, sections, head,
+	                   ";\n", out, e);
 }
 
 void gen_search_manifest(const unsigned *sizes, size_t nshards, ch_buf *out)

@@ -40,7 +40,13 @@ int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,
  * with the same layout as the whole index, its ids counted from 0 within
  * the part. The script numbers the pages of all parts one after another
  * in part order. sections[i] is the section title shown for pages[i]. */
-int gen_search_shard(const gen_page *pages, size_t n,
+typedef struct gen_search_terms gen_search_terms;
+/* The terms seen so far, kept from part to part so that each part does
+ * not find and allocate them again (terms may be NULL; the output is the
+ * same). NULL when memory runs out. */
+gen_search_terms *gen_search_terms_new(void);
+void gen_search_terms_free(gen_search_terms *t);
+int gen_search_shard(gen_search_terms *terms, const gen_page *pages, size_t n,
                      const char *const *sections, unsigned shard,
                      ch_buf *out, ch_error *e);
 void gen_search_manifest(const unsigned *sizes, size_t nshards, ch_buf *out);
