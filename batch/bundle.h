@@ -44,7 +44,9 @@ typedef struct bundle_entry {
 } bundle_entry;
 
 typedef struct bundle {
-	char sha256[65];     /* of the bundle file's bytes */
+	char sha256[65];     /* of the bundle file's bytes; "" when it was
+	                      * over twice max_bundle_bytes, refused on its
+	                      * size without being read */
 	char *path;
 	bundle_entry *entries;
 	size_t nentries;

@@ -351,6 +351,16 @@ static int one(const run *r, const char *path, ch_error *fatal_e)
 		memcpy(sha, b->sha256, sizeof sha);
 	else if (ingest_file_sha256(path, sha, &e) < 0)
 		goto failed;
+	if (!sha[0]) {
+		/* Refused on its size unread: no hash to file it under, so
+		 * nothing is recorded; the line and rejected/ tell of it. */
+		if (result_emit(r->out, base_name(path), NULL, "rejected", NULL, 0,
+		                NULL, &f) < 0)
+			goto unwritten;
+		r->st->rejected++;
+		move_after(r, path, 0);
+		goto out;
+	}
 	k = lookup_seen(r->db, sha, &s, &e);
 	if (k < 0)
 		goto fatal;

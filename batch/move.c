@@ -47,12 +47,15 @@ static int copy_no_replace(const char *src, const char *dir, const char *dest,
 	int in = -1, out = -1, rc = -1;
 	ssize_t r;
 
-	snprintf(tmp, sizeof tmp, "%s/.moving-XXXXXX", dir);
+	/* tmp names a file to remove only once mkstemp has made it: before,
+	 * it is the template, which could be someone's file. */
+	tmp[0] = '\0';
 	in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0) {
 		ch_fail(e, src, 0, "cannot open: %s", strerror(errno));
 		goto out;
 	}
+	snprintf(tmp, sizeof tmp, "%s/.moving-XXXXXX", dir);
 	out = mkstemp(tmp);
 	if (out < 0) {
 		ch_fail(e, dir, 0, "cannot create a file: %s", strerror(errno));
@@ -138,6 +141,10 @@ int move_into(const char *src, const char *dir, char *final, size_t n,
 		} else if (r < 0) {
 			return ch_fail(e, src, 0, "cannot move to %s: %s", dir,
 			               strerror(errno));
+		} else if (ch_fsync_dir(dir, e) < 0) {
+			/* The rename is not durable until the folder is: a crash
+			 * could bring the bundle back into the inbox. */
+			return -1;
 		}
 		snprintf(final, n, "%s", dest + strlen(dir) + 1);
 		return 0;

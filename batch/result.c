@@ -38,7 +38,7 @@ int result_emit(FILE *out, const char *file, const char *sha,
 	if (!o || !fj || !name)
 		goto out;
 	if (set(o, "bundle", json_string(name)) < 0 ||
-	    set(o, "sha256", sha ? json_string(sha) : json_null()) < 0 ||
+	    set(o, "sha256", sha && *sha ? json_string(sha) : json_null()) < 0 ||
 	    set(o, "outcome", json_string(outcome)) < 0 ||
 	    set(o, "application_id",
 	        aid && *aid ? json_string(aid) : json_null()) < 0 ||

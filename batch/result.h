@@ -12,7 +12,7 @@
  * \xNN. JSON and the history hold only this form. */
 char *result_utf8_name(const char *file);
 
-/* aid, order_no NULL or "" and revision <= 0 are written as null; f NULL
+/* sha, aid, order_no NULL or "" and revision <= 0 are written as null; f NULL
  * as []. The line always has all seven keys. Returns -1 when out of
  * memory or when the line could not be written. */
 int result_emit(FILE *out, const char *file, const char *sha,

@@ -4,13 +4,14 @@ losing keys, history events dropped, database errors read as "not found",
 ZIP directories read two ways, and the ratio limit's slack."""
 import json
 import os
+import shutil
 import sqlite3
-import zipfile
+import subprocess
 
 import pytest
 
 import bundles
-from batchws import Workspace
+from batchws import BATCH, Workspace
 
 ESC = "\033]0;title\007\033[31mred"
 KEYS = {"bundle", "sha256", "outcome", "application_id", "revision",
@@ -114,7 +115,7 @@ def test_unwritable_result_line_fails_the_run_before_the_move(ws):
     bundles.make_bundle(ws.inbox / "a.zip")
     with open("/dev/full", "w") as full:
         r = ws.run("ingest", stdout=full, capture_output=False,
-                   stderr=__import__("subprocess").PIPE)
+                   stderr=subprocess.PIPE)
     assert r.returncode != 0
     assert "a.zip" in r.stderr and "result" in r.stderr
     assert ws.files(ws.inbox) == ["a.zip"] and ws.files(ws.done) == []
@@ -164,3 +165,41 @@ def test_two_directories_read_two_ways_are_refused(ws):
     res = json.loads(r.stdout)
     assert r.returncode == 1 and res["outcome"] == "rejected"
     assert "ZIP_UNREADABLE" in [x["code"] for x in res["findings"]]
+
+
+def test_oversize_bundle_refused_without_reading_it(ws):
+    path = ws.inbox / "huge.zip"
+    bundles.make_bundle(path)
+    with open(path, "r+b") as f:
+        f.truncate(1 << 40)  # 1 TiB, sparse: hours to hash, none to stat
+    r = ws.run("check", "--json", path, timeout=20)
+    res = json.loads(r.stdout)
+    assert r.returncode == 1 and res["sha256"] is None
+    assert [x["code"] for x in res["findings"]] == ["ZIP_LIMIT"]
+    r = ws.run("ingest", timeout=20)
+    assert r.returncode == 0, r.stderr
+    res = json.loads(r.stdout)
+    assert set(res) == KEYS and res["outcome"] == "rejected"
+    assert res["sha256"] is None and res["findings"][0]["code"] == "ZIP_LIMIT"
+    assert ws.files(ws.rejected) == ["huge.zip"] and ws.files(ws.inbox) == []
+
+
+@pytest.mark.skipif(not shutil.which("strace"), reason="needs strace")
+def test_folder_synced_after_the_move(ws, tmp_path):
+    """A rename is durable only once its folder is: done/ is fsynced
+    after the bundle lands there, or a crash could bring it back."""
+    bundles.make_bundle(ws.inbox / "a.zip")
+    log = tmp_path / "strace.txt"
+    r = subprocess.run(["strace", "-f", "-o", str(log), "-e",
+                        "trace=renameat2,openat,fsync", str(BATCH), "ingest"],
+                       cwd=ws.path, env=ws.env(), capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    calls = log.read_text().splitlines()
+    moved = [i for i, c in enumerate(calls)
+             if "renameat2(" in c and '"var/done/a.zip"' in c]
+    assert moved, calls
+    after = calls[moved[0] + 1:]
+    fds = [c.rsplit("= ", 1)[1] for c in after
+           if 'openat(AT_FDCWD, "var/done", ' in c and "O_DIRECTORY" in c]
+    assert any(f"fsync({fd})" in c for fd in fds for c in after)
