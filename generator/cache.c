@@ -15,6 +15,25 @@
 
 #define MAX_INDEX (256u * 1024 * 1024)
 
+/* A path inside the output folder: relative, no empty, "." or ".."
+ * part. The cache names files the next build may link or delete, so a
+ * line that names anything else makes the whole cache unusable. */
+static int safe_rel(const char *p)
+{
+	if (!*p || *p == '/')
+		return 0;
+	for (const char *s = p; *s; ) {
+		size_t n = strcspn(s, "/");
+		if (n == 0 || (n == 1 && s[0] == '.') ||
+		    (n == 2 && s[0] == '.' && s[1] == '.'))
+			return 0;
+		s += n;
+		if (*s == '/' && !*++s)
+			return 0;
+	}
+	return 1;
+}
+
 static int cmp_pkey(const void *a, const void *b)
 {
 	return strcmp((*(gen_cache_page *const *)a)->pkey,
@@ -64,6 +83,8 @@ static int parse_page(char *s, gen_cache_page *p)
 	p->pack = (unsigned)pack;
 	p->off = (size_t)off;
 	p->len = (size_t)len;
+	if (!safe_rel(end + 1))
+		return -1;
 	p->out_path = strdup(end + 1);
 	return p->out_path ? 0 : -1;
 }
@@ -262,14 +283,16 @@ int gen_cache_load(gen_cache *c, const char *out_dir, const char *format)
 			c->npages++;
 		} else if (line[0] == 'S' && line[1] == ' ' && c->nshards < ns) {
 			gen_cache_page *sh = &c->shards[c->nshards];
-			if (!is_key(line + 2, 64) || line[66] != ' ' || !line[67])
+			if (!is_key(line + 2, 64) || line[66] != ' ' ||
+			    !safe_rel(line + 67))
 				goto out;
 			memcpy(sh->pkey, line + 2, 64);
 			sh->out_path = strdup(line + 67);
 			if (!sh->out_path)
 				goto out;
 			c->nshards++;
-		} else if (line[0] == 'F' && line[1] == ' ' && line[2] && c->nfiles < nf) {
+		} else if (line[0] == 'F' && line[1] == ' ' && safe_rel(line + 2) &&
+		           c->nfiles < nf) {
 			c->files[c->nfiles] = strdup(line + 2);
 			if (!c->files[c->nfiles])
 				goto out;

@@ -485,3 +485,19 @@ def test_search_index_is_a_manifest_of_parts_covering_every_page(site_bin, conte
         assert f"window.CERTHALL_SEARCH_PARTS || {{}})[{k}] = " in part
         total += n
     assert total == len(list(out.rglob("index.html")))
+
+
+def test_a_cache_naming_files_outside_the_output_is_not_trusted(site_bin, content_repo, tmp_path):
+    out = tmp_path / "public"
+    assert build(site_bin, content_repo, out, "--worktree").returncode == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    cache = out / ".certhall-cache"
+    text = cache.read_text(encoding="utf-8")
+    cache.write_text(text.replace("\nend\n", "\nF ../victim.txt\nend\n"), encoding="utf-8")
+    r = build(site_bin, content_repo, out, "--worktree", "-v")
+    assert r.returncode == 0, r.stderr
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    full = tmp_path / "full"
+    assert build(site_bin, content_repo, full, "--worktree").returncode == 0
+    assert snapshot(out) == snapshot(full)
