@@ -85,8 +85,8 @@ static int parse_page(char *s, gen_cache_page *p)
 	p->len = (size_t)len;
 	if (!safe_rel(end + 1))
 		return -1;
-	p->out_path = strdup(end + 1);
-	return p->out_path ? 0 : -1;
+	p->out_path = end + 1; /* into the index's text, which the cache keeps */
+	return 0;
 }
 
 /* Maps pack k of the old build; 0, or -1 if it cannot be. */
@@ -254,12 +254,12 @@ int gen_cache_load(gen_cache *c, const char *out_dir, const char *format)
 	                st.st_mtim.tv_nsec;
 	if (len < flen + 1 || memcmp(data, format, flen) != 0 || data[flen] != '\n')
 		goto out;
-	for (size_t i = flen; i + 1 < len; i++)
-		if (data[i] == '\n') {
-			np += data[i + 1] == 'P';
-			nf += data[i + 1] == 'F';
-			ns += data[i + 1] == 'S';
-		}
+	for (const char *q = data + flen, *end = data + len;
+	     (q = memchr(q, '\n', (size_t)(end - q))) && q + 1 < end; q++) {
+		np += q[1] == 'P';
+		nf += q[1] == 'F';
+		ns += q[1] == 'S';
+	}
 	c->pages = calloc(np ? np : 1, sizeof *c->pages);
 	c->files = calloc(nf ? nf : 1, sizeof *c->files);
 	c->shards = calloc(ns ? ns : 1, sizeof *c->shards);
@@ -287,16 +287,11 @@ int gen_cache_load(gen_cache *c, const char *out_dir, const char *format)
 			    !safe_rel(line + 67))
 				goto out;
 			memcpy(sh->pkey, line + 2, 64);
-			sh->out_path = strdup(line + 67);
-			if (!sh->out_path)
-				goto out;
+			sh->out_path = line + 67;
 			c->nshards++;
 		} else if (line[0] == 'F' && line[1] == ' ' && safe_rel(line + 2) &&
 		           c->nfiles < nf) {
-			c->files[c->nfiles] = strdup(line + 2);
-			if (!c->files[c->nfiles])
-				goto out;
-			c->nfiles++;
+			c->files[c->nfiles++] = line + 2;
 		} else if (strcmp(line, "end") == 0) {
 			ended = 1;
 			end_at = c->npages;
@@ -378,13 +373,7 @@ int gen_cache_has_shard(const gen_cache *c, const char *key, const char *path)
 
 void gen_cache_free(gen_cache *c)
 {
-	for (size_t i = 0; i < c->nshards; i++)
-		free(c->shards[i].out_path);
 	free(c->shards);
-	for (size_t i = 0; i < c->npages; i++)
-		free(c->pages[i].out_path);
-	for (size_t i = 0; i < c->nfiles; i++)
-		free(c->files[i]);
 	free(c->pages);
 	free(c->files);
 	free(c->by_pkey);

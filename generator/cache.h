@@ -32,7 +32,7 @@ typedef struct gen_cache_page {
 	char pkey[65], bkey[65];
 	unsigned pack;    /* the body in the bodies pack */
 	size_t off, len;
-	char *out_path;   /* owned */
+	char *out_path;   /* into the index's text */
 } gen_cache_page;
 
 typedef struct gen_cache_src {
@@ -55,7 +55,7 @@ typedef struct gen_cache {
 	gen_cache_page *shards;   /* search index parts: key in pkey, file
 	                           * in out_path */
 	size_t nshards;
-	char **files;             /* every file of the old site (owned) */
+	char **files;             /* every file of the old site (into text) */
 	size_t nfiles;
 	const char *out_dir;      /* (not owned) */
 	const char **packs;       /* the packs mapped so far, by number */
