@@ -78,15 +78,17 @@ static const char *content_type(const char *path)
 }
 
 /* A URL path the server will map to a file: absolute, and no segment
- * that is empty-dot, parent or hidden (the generator's cache lives in
- * hidden files). libmicrohttpd has already percent-decoded it, so
- * "%2e%2e" and "..%2f" arrive here as "..". */
+ * that is empty, empty-dot, parent or hidden (the generator's cache lives
+ * in hidden files). libmicrohttpd has already percent-decoded it, so
+ * "%2e%2e" and "..%2f" arrive here as "..". An empty segment is refused
+ * because "//host" would come back in a folder redirect as a
+ * protocol-relative Location, sending the browser to another host. */
 static int safe_url(const char *url)
 {
 	if (url[0] != '/' || strchr(url, '\\'))
 		return 0;
 	for (const char *s = url; *s; s++)
-		if (s[0] == '/' && s[1] == '.')
+		if (s[0] == '/' && (s[1] == '.' || s[1] == '/'))
 			return 0;
 	return 1;
 }

@@ -166,3 +166,14 @@ def test_short_port_option(content_repo, tmp_path):
         finally:
             p.kill()
             p.wait()
+
+
+def test_no_redirect_to_another_host(server):
+    """"//guide" must not come back as a protocol-relative Location
+    ("//guide/"), which a browser follows to the host "guide"."""
+    _, port, _ = server
+    for path in ["//guide", "//faq", "///guide", "/guide//faq"]:
+        status, headers, _ = get(port, path)
+        location = headers.get("location", "")
+        assert not location.startswith("//"), (path, location)
+        assert status in (400, 403, 404), path
