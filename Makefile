@@ -24,7 +24,7 @@ DEB_LIBS := libgit2-dev libcmark-dev libzip-dev libsqlite3-dev libyaml-dev \
             libcsv-dev libcriterion-dev
 DEB_TOOLS := pkg-config gcc clang lld libclang-rt-14-dev make git zip unzip \
              python3 python3-pytest chromium nodejs hugo msmtp sqlite3 \
-             time
+             time strace
 PKGS     := libgit2 libcmark libzip sqlite3 yaml-0.1 jansson nettle \
             libmicrohttpd
 
