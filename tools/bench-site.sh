@@ -36,9 +36,12 @@ t=$work/times
 mkdir "$t"
 
 # measure NAME CMD...: runs CMD, leaves "seconds kilobytes" in $t/NAME.
+# The data written before (the corpus, the previous build) is flushed
+# first, untimed, so that no command pays for another's write-back.
 measure() {
 	name=$1
 	shift
+	sync
 	if ! /usr/bin/time -f '%e %M' -o "$t/$name.time" "$@" \
 		>"$t/$name.out" 2>"$t/$name.err"; then
 		echo "bench-site: $name failed:" >&2
