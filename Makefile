@@ -115,8 +115,9 @@ $(BUILD)/tests/test_batch_%: $(call obj,tests/unit/test_batch_%.c) $(LIBBATCH) $
 # --- the main job -------------------------------------------------------
 run: all
 	@$(SITE_BIN) build -o public
-	@echo "The site is in public/. Open public/index.html in a browser,"
-	@echo "or preview it with: $(SITE_BIN) serve  (http://127.0.0.1:8080/)"
+	@echo "The site is in $(abspath public)/."
+	@echo "Open it in a browser: file://$(abspath public)/index.html"
+	@echo "or preview it with:   $(SITE_BIN) serve   then http://127.0.0.1:8080/"
 
 # --- tests --------------------------------------------------------------
 # One suite after another: under -j the suites would interleave their
