@@ -212,6 +212,13 @@ static int record(gen_out *o, const char *path, int staged, ch_error *e)
 	return 0;
 }
 
+int gen_out_record(gen_out *o, const char *path, int staged, ch_error *e)
+{
+	if (!safe_path(path))
+		return ch_fail(e, path, 0, "bad output path");
+	return record(o, path, staged, e);
+}
+
 int gen_out_open(gen_out *o, const char *path, ch_error *e)
 {
 	char full[8192];

@@ -61,6 +61,9 @@ int gen_out_old_file(gen_out *o, const char *path, ch_error *e);
 /* Opens a new file to be written in pieces (the caller closes it, then
  * the file is part of the site like any other). */
 int gen_out_open(gen_out *o, const char *path, ch_error *e);
+/* Records a file that another process of this build (build.c's
+ * workers) wrote into the temporary folder; staged as gen_out_add's. */
+int gen_out_record(gen_out *o, const char *path, int staged, ch_error *e);
 /* Swaps the complete new site into place and removes the old one; or,
  * for an update, moves the changed files in and deletes the gone ones
  * (the file GEN_CACHE_NAME last, so that an update cut short leaves no
