@@ -24,9 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,6 +42,7 @@
 #include "generator/search.h"
 #include "generator/site.h"
 #include "generator/sitemap.h"
+#include "generator/workers.h"
 
 /* The generator's own build is part of every key: another binary may
  * render differently. */
@@ -703,40 +702,7 @@ out:
 	return rc;
 }
 
-/* --- laying out the parts on several cores --------------------------
- *
- * A full build of a large site lays out its parts in up to MAX_JOBS
- * processes: after the site is loaded and checked, the build forks one
- * worker per later run of parts; each writes its pages, packs and search
- * parts into the same temporary folder (their paths are disjoint) and
- * reports what the first process needs through two unnamed files: its
- * cache lines, and its counts, part sizes and files (or its error). The
- * first process lays out the first run, then adds each worker's results
- * in part order, so the output is the bytes one process makes. Separate
- * processes share no state, so libgit2, cmark and jansson need not be
- * thread-safe. */
-#define MAX_JOBS 4
-/* Below this many pages a fork costs more than it saves. */
-#define JOBS_MIN_PAGES 200
-
-typedef struct worker {
-	pid_t pid;
-	FILE *lines;  /* its cache lines */
-	FILE *report; /* its counts, part sizes and files, or its error */
-	size_t first, end; /* its parts */
-} worker;
-
-/* How many processes lay out a site of npages: CERTHALL_JOBS, else the
- * online cores, at most MAX_JOBS. */
-static size_t jobs_for(size_t npages)
-{
-	const char *v = getenv("CERTHALL_JOBS");
-	long n = v && *v ? strtol(v, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (npages < JOBS_MIN_PAGES || n < 1)
-		return 1;
-	return n > MAX_JOBS ? MAX_JOBS : (size_t)n;
-}
+/* --- laying out the parts (on several cores: see workers.h) -------- */
 
 /* Lays out the parts [first, end) (starts[k] is part k's first page). */
 static int render_parts(gen_site *s, const size_t *starts, size_t first,
@@ -753,170 +719,47 @@ static int render_parts(gen_site *s, const size_t *starts, size_t first,
 	return 0;
 }
 
-/* The worker's side: lays out its parts, reports, and exits without
- * running the first process's cleanup (the temporary folder is the
- * first process's to remove). */
-static _Noreturn void run_worker(worker *w, gen_site *s, const size_t *starts,
-                                 const gen_layouts *l, const gen_assets *a,
-                                 form_env *f, cache_io *c, shards *sh,
-                                 gen_out *out)
-{
-	gen_build_stats st;
-	ch_error e;
-	size_t paths0 = out->npaths, staged = out->nstaged;
-	int rc;
+/* What a worker needs to lay out its parts (workers.h's callbacks). */
+typedef struct parts_ctx {
+	gen_site *s;
+	const size_t *starts;
+	const gen_layouts *l;
+	const gen_assets *a;
+	form_env *f;
+	cache_io *c;
+	shards *sh;
+	gen_out *out;
+} parts_ctx;
 
-	memset(&st, 0, sizeof st);
-	memset(&e, 0, sizeof e);
-	ch_buf_reset(&c->index); /* the first process's lines, not ours */
-	c->index_fd = fileno(w->lines);
-	if (getenv("CERTHALL_TEST_FAIL_CHILD"))
-		rc = ch_fail(&e, "", 0, "worker failed (CERTHALL_TEST_FAIL_CHILD)");
-	else
-		rc = render_parts(s, starts, w->first, w->end, l, a, f, c, sh,
-		                  out, &st, &e);
-	if (rc == 0)
-		rc = flush_index(c, 0, &e);
-	if (rc < 0) {
-		fprintf(w->report, "E %d", e.line);
-		fputc('\0', w->report);
-		fputs(e.file, w->report);
-		fputc('\0', w->report);
-		fputs(e.msg, w->report);
-		fputc('\0', w->report);
-	} else {
-		fprintf(w->report, "K %zu %zu %zu %zu", st.rendered, st.reused,
-		        st.kept, out->npaths - paths0);
-		for (size_t k = w->first; k < w->end; k++)
-			fprintf(w->report, " %u", sh->sizes[k]);
-		fputc('\0', w->report);
-		/* A file is staged when it is the next staged one. */
-		for (size_t i = paths0; i < out->npaths; i++) {
-			int st1 = staged < out->nstaged &&
-			          strcmp(out->staged[staged], out->paths[i]) == 0;
-			staged += (size_t)st1;
-			fputc(st1 ? 's' : 'k', w->report);
-			fputs(out->paths[i], w->report);
-			fputc('\0', w->report);
-		}
-	}
-	if (fflush(w->report) != 0 || ferror(w->report))
-		rc = -1;
-	_exit(rc < 0 ? 1 : 0);
+static int parts_render(void *ctx, size_t first, size_t end,
+                        gen_build_stats *st, ch_error *e)
+{
+	parts_ctx *p = ctx;
+
+	return render_parts(p->s, p->starts, first, end, p->l, p->a, p->f, p->c,
+	                    p->sh, p->out, st, e);
 }
 
-/* Reads the whole of f from its start into b. */
-static int read_back(FILE *f, ch_buf *b, ch_error *e)
+static void parts_to_worker(void *ctx, int lines_fd)
 {
-	char tmp[65536];
-	size_t n;
+	parts_ctx *p = ctx;
 
-	if (fseek(f, 0, SEEK_SET) != 0)
-		return ch_fail(e, "", 0, "cannot read a worker's results: %s",
-		               strerror(errno));
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		ch_buf_append(b, tmp, n);
-	if (ferror(f) || !ch_buf_ok(b))
-		return ch_fail(e, "", 0, "cannot read a worker's results");
-	ch_buf_putc(b, '\0');
-	return 0;
+	ch_buf_reset(&p->c->index); /* the first process's lines, not ours */
+	p->c->index_fd = lines_fd;
 }
 
-/* Waits for worker w; 0 if it exited well. */
-static int reap(worker *w)
+static int parts_flush(void *ctx, ch_error *e)
 {
-	int status;
+	parts_ctx *p = ctx;
 
-	if (w->pid <= 0)
-		return -1;
-	while (waitpid(w->pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			w->pid = 0;
-			return -1;
-		}
-	w->pid = 0;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	return flush_index(p->c, 0, e);
 }
 
-/* Waits for worker w and adds its results: its cache lines after ours,
- * its part sizes, counts and files. Its error becomes ours. */
-static int join_worker(worker *w, cache_io *c, shards *sh, gen_out *out,
-                       gen_build_stats *st, ch_error *e)
+static int parts_append_lines(void *ctx, ch_buf *lines, ch_error *e)
 {
-	ch_buf r = CH_BUF_INIT, lines = CH_BUF_INIT;
-	int ok = reap(w) == 0, rc = -1;
-	size_t nfiles = 0;
-	char *p, *end;
+	parts_ctx *p = ctx;
 
-	if (read_back(w->report, &r, e) < 0)
-		goto out;
-	p = r.data;
-	end = r.data + r.len - 1;
-	if (p[0] == 'E') {
-		int line = atoi(p + 2);
-		const char *file = p + strlen(p) + 1;
-		const char *msg = file < end ? file + strlen(file) + 1 : "";
-		ch_fail(e, file < end ? file : "", line, "%s",
-		        msg < end ? msg : "a worker of the build failed");
-		goto out;
-	}
-	if (!ok || p[0] != 'K') {
-		ch_fail(e, "", 0, "a worker of the build failed");
-		goto out;
-	}
-	{
-		size_t v[4];
-		char *q = p + 1;
-		for (size_t i = 0; i < 4; i++)
-			v[i] = (size_t)strtoull(q, &q, 10);
-		st->rendered += v[0];
-		st->reused += v[1];
-		st->kept += v[2];
-		nfiles = v[3];
-		for (size_t k = w->first; k < w->end; k++)
-			sh->sizes[sh->n++] = (unsigned)strtoul(q, &q, 10);
-	}
-	p += strlen(p) + 1;
-	for (size_t i = 0; i < nfiles; i++) {
-		if (p >= end) {
-			ch_fail(e, "", 0, "a worker's results are cut short");
-			goto out;
-		}
-		if (gen_out_record(out, p + 1, p[0] == 's', e) < 0)
-			goto out;
-		p += strlen(p) + 1;
-	}
-	if (flush_index(c, 0, e) < 0 || read_back(w->lines, &lines, e) < 0)
-		goto out;
-	lines.len--; /* read_back's '\0' */
-	if (flush_buf(&lines, c->index_fd, GEN_CACHE_NAME, e) < 0)
-		goto out;
-	rc = 0;
-out:
-	ch_buf_free(&r);
-	ch_buf_free(&lines);
-	return rc;
-}
-
-/* Splits the parts into runs of about equal pages, one per job; the
- * number of runs made. */
-static size_t plan(const size_t *starts, size_t nparts, size_t npages,
-                   size_t jobs, worker *w)
-{
-	size_t n = 0, k = 0;
-
-	if (jobs > nparts)
-		jobs = nparts;
-	for (size_t j = 0; j < jobs && k < nparts; j++) {
-		size_t goal = npages * (j + 1) / jobs;
-		w[n].first = k;
-		while (k < nparts && (starts[k + 1] <= goal || k == w[n].first))
-			k++;
-		if (j + 1 == jobs)
-			k = nparts;
-		w[n++].end = k;
-	}
-	return n;
+	return flush_buf(lines, p->c->index_fd, GEN_CACHE_NAME, e);
 }
 
 /* Every page and every part of the search index, then its manifest. */
@@ -926,11 +769,11 @@ static int render_all(gen_site *s, const gen_layouts *l, const gen_assets *a,
 {
 	shards sh = {NULL, NULL, 0, NULL};
 	ch_buf b = CH_BUF_INIT;
-	worker w[MAX_JOBS];
-	size_t *starts = NULL, nparts = 0, nw = 1;
+	size_t *starts = NULL, nparts = 0;
+	parts_ctx pc;
+	gen_work wk;
 	int rc = -1;
 
-	memset(w, 0, sizeof w);
 	sh.sizes = calloc(s->npages ? s->npages : 1, sizeof *sh.sizes);
 	sh.sections = calloc(s->npages ? s->npages : 1, sizeof *sh.sections);
 	starts = calloc(s->npages + 1, sizeof *starts);
@@ -946,36 +789,22 @@ static int render_all(gen_site *s, const gen_layouts *l, const gen_assets *a,
 	for (size_t start = 0; start < s->npages; start = shard_end(s, start))
 		starts[nparts++] = start;
 	starts[nparts] = s->npages;
-	/* An update keeps most files: little to share out. */
-	w[0].first = 0;
-	w[0].end = nparts;
-	if (!out->update)
-		nw = plan(starts, nparts, s->npages, jobs_for(s->npages), w);
-	if (nw == 0)
-		nw = 1;
-	for (size_t j = 1; j < nw; j++) {
-		w[j].lines = tmpfile();
-		w[j].report = tmpfile();
-		if (!w[j].lines || !w[j].report) {
-			ch_fail(e, "", 0, "cannot make a temporary file: %s",
-			        strerror(errno));
-			goto out;
-		}
-		fflush(NULL); /* nothing buffered is written twice */
-		w[j].pid = fork();
-		if (w[j].pid < 0) {
-			ch_fail(e, "", 0, "cannot start a worker: %s", strerror(errno));
-			goto out;
-		}
-		if (w[j].pid == 0)
-			run_worker(&w[j], s, starts, l, a, f, c, &sh, out);
-	}
-	if (render_parts(s, starts, w[0].first, w[0].end, l, a, f, c, &sh, out,
-	                 st, e) < 0)
+	pc.s = s;
+	pc.starts = starts;
+	pc.l = l;
+	pc.a = a;
+	pc.f = f;
+	pc.c = c;
+	pc.sh = &sh;
+	pc.out = out;
+	wk.ctx = &pc;
+	wk.render = parts_render;
+	wk.to_worker = parts_to_worker;
+	wk.flush = parts_flush;
+	wk.append_lines = parts_append_lines;
+	if (gen_workers_render(starts, nparts, s->npages, sh.sizes, &sh.n, &wk,
+	                       out, st, e) < 0)
 		goto out;
-	for (size_t j = 1; j < nw; j++)
-		if (join_worker(&w[j], c, &sh, out, st, e) < 0)
-			goto out;
 	/* The manifest keeps one name at the root (search.js finds it
 	 * there): naming it by its hash would change every page with every
 	 * edit. */
@@ -984,17 +813,6 @@ static int render_all(gen_site *s, const gen_layouts *l, const gen_assets *a,
 		goto out;
 	rc = 0;
 out:
-	/* A worker still running would write into the folder we remove. */
-	for (size_t j = 1; j < nw; j++) {
-		if (w[j].pid > 0) {
-			kill(w[j].pid, SIGKILL);
-			reap(&w[j]);
-		}
-		if (w[j].lines)
-			fclose(w[j].lines);
-		if (w[j].report)
-			fclose(w[j].report);
-	}
 	ch_buf_free(&b);
 	free(starts);
 	free(sh.sizes);
