@@ -53,6 +53,23 @@ void ch_buf_putc(ch_buf *b, char c)
 	ch_buf_append(b, &c, 1);
 }
 
+void ch_buf_put_int(ch_buf *b, long long v)
+{
+	char tmp[24];
+	size_t i = sizeof tmp;
+	/* Negated as unsigned, so LLONG_MIN does not overflow. */
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+	                             : (unsigned long long)v;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		tmp[--i] = '-';
+	ch_buf_append(b, tmp + i, sizeof tmp - i);
+}
+
 void ch_buf_vprintf(ch_buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;

@@ -24,52 +24,45 @@ static void put_str(ch_buf *b, const char *s)
 	ch_buf_append(b, s + n - run, run);
 }
 
-static void put_num(ch_buf *b, long long v)
-{
-	char tmp[24];
-	size_t i = sizeof tmp;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
-	                             : (unsigned long long)v;
-
-	do {
-		tmp[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		tmp[--i] = '-';
-	tmp[--i] = '\t';
-	ch_buf_append(b, tmp + i, sizeof tmp - i);
-}
-
 void gen_meta_write(const gen_page *p, const gen_node *n, ch_buf *out)
 {
 	const gen_md *md = &n->md;
 
 	ch_buf_puts(out, "m1");
-	put_num(out, p->order);
-	put_num(out, n->layout_line);
-	put_num(out, md->has_form);
-	put_num(out, md->form_line);
+	ch_buf_putc(out, '\t');
+	ch_buf_put_int(out, p->order);
+	ch_buf_putc(out, '\t');
+	ch_buf_put_int(out, n->layout_line);
+	ch_buf_putc(out, '\t');
+	ch_buf_put_int(out, md->has_form);
+	ch_buf_putc(out, '\t');
+	ch_buf_put_int(out, md->form_line);
 	/* A layout from front matter is named on line layout_line > 1; the
 	 * defaults are given later, by the page's place. */
 	put_str(out, n->layout_line > 1 && n->layout ? n->layout : "");
 	put_str(out, p->title);
 	put_str(out, p->description);
-	put_num(out, (long long)md->ids.n);
+	ch_buf_putc(out, '\t');
+	ch_buf_put_int(out, (long long)md->ids.n);
 	for (size_t i = 0; i < md->ids.n; i++)
 		put_str(out, md->ids.v[i]);
-	put_num(out, (long long)md->nheadings);
+	ch_buf_putc(out, '\t');
+	ch_buf_put_int(out, (long long)md->nheadings);
 	for (size_t i = 0; i < md->nheadings; i++) {
-		put_num(out, md->headings[i].level);
+		ch_buf_putc(out, '\t');
+		ch_buf_put_int(out, md->headings[i].level);
 		put_str(out, md->headings[i].text);
 		put_str(out, md->headings[i].anchor);
 	}
-	put_num(out, (long long)md->nlinks);
+	ch_buf_putc(out, '\t');
+	ch_buf_put_int(out, (long long)md->nlinks);
 	for (size_t i = 0; i < md->nlinks; i++) {
 		put_str(out, md->links[i].target);
-		put_num(out, md->links[i].anchor != NULL);
+		ch_buf_putc(out, '\t');
+		ch_buf_put_int(out, md->links[i].anchor != NULL);
 		put_str(out, md->links[i].anchor ? md->links[i].anchor : "");
-		put_num(out, md->links[i].line);
+		ch_buf_putc(out, '\t');
+		ch_buf_put_int(out, md->links[i].line);
 	}
 }
 
