@@ -21,16 +21,11 @@ static int content_path(const batch_ctx *ctx, const char *rel, char *out,
 
 static int load_schema(batch_ctx *ctx, ch_error *e)
 {
-	char path[4096], *text = NULL;
-	size_t len;
-	int rc;
+	char path[4096];
 
-	if (content_path(ctx, "forms/application.yaml", path, sizeof path, e) < 0 ||
-	    ch_read_file(path, CONTENT_MAX_BYTES, &text, &len, e) < 0)
+	if (content_path(ctx, "forms/application.yaml", path, sizeof path, e) < 0)
 		return -1;
-	rc = ch_schema_load(text, len, path, &ctx->schema, e);
-	free(text);
-	return rc;
+	return ch_schema_load_file(path, CONTENT_MAX_BYTES, &ctx->schema, e);
 }
 
 static int load_fees(batch_ctx *ctx, ch_error *e)

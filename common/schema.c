@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/fsutil.h"
 #include "common/text.h"
 #include "common/validate.h"
 #include "common/yaml.h"
@@ -652,4 +653,19 @@ const ch_field *ch_schema_field(const ch_schema *s, const char *path)
 			return NULL;
 	}
 	return found;
+}
+
+int ch_schema_load_file(const char *path, size_t max, ch_schema **out,
+                        ch_error *e)
+{
+	char *text = NULL;
+	size_t len;
+	int rc = -1;
+
+	if (ch_read_file(path, max, &text, &len, e) < 0)
+		goto out;
+	rc = ch_schema_load(text, len, path, out, e);
+out:
+	free(text);
+	return rc;
 }

@@ -74,6 +74,10 @@ typedef struct ch_schema {
  * file and line. *out is owned by the caller: ch_schema_free(). */
 int ch_schema_load(const char *text, size_t len, const char *file,
                    ch_schema **out, ch_error *e);
+/* Reads the schema file at path (at most max bytes) and loads it as
+ * ch_schema_load does; errors name the path. */
+int ch_schema_load_file(const char *path, size_t max, ch_schema **out,
+                        ch_error *e);
 void ch_schema_free(ch_schema *s);
 
 /* The message template for a finding code, or the code itself. */

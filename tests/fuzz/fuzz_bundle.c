@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "batch/bundle.h"
-#include "common/fsutil.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -22,17 +21,12 @@ static ch_schema *schema;
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	ch_error e;
-	char *text;
-	size_t len;
 
-	if (ch_read_file("content/forms/application.yaml", 1 << 20, &text, &len,
-	                 &e) < 0 ||
-	    ch_schema_load(text, len, "content/forms/application.yaml", &schema,
-	                   &e) < 0) {
+	if (ch_schema_load_file("content/forms/application.yaml", 1 << 20,
+	                        &schema, &e) < 0) {
 		ch_error_print(&e, "fuzz_bundle");
 		abort();
 	}
-	free(text);
 	return 0;
 }
 

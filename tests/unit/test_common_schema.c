@@ -145,3 +145,19 @@ Test(schema, widget_unknown)
 	refused("widget: years", "widget: slider", "unknown widget");
 }
 
+
+Test(schema, load_file_reads_and_names_the_path)
+{
+	ch_schema *s = NULL;
+	ch_error e = {{0}, 0, {0}};
+
+	cr_assert_eq(ch_schema_load_file("content/forms/application.yaml",
+	                                 1 << 20, &s, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(s->format, "certhall-application/1");
+	ch_schema_free(s);
+	s = NULL;
+	cr_assert_eq(ch_schema_load_file("content/forms/no-such.yaml", 1 << 20,
+	                                 &s, &e), -1);
+	cr_assert_null(s);
+	cr_assert_str_eq(e.file, "content/forms/no-such.yaml");
+}
