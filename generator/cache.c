@@ -15,24 +15,6 @@
 
 #define MAX_INDEX (256u * 1024 * 1024)
 
-/* A path inside the output folder: relative, no empty, "." or ".."
- * part. The cache names files the next build may link or delete, so a
- * line that names anything else makes the whole cache unusable. */
-static int safe_rel(const char *p)
-{
-	if (!*p || *p == '/')
-		return 0;
-	for (const char *s = p; *s; ) {
-		size_t n = strcspn(s, "/");
-		if (n == 0 || (n == 1 && s[0] == '.') ||
-		    (n == 2 && s[0] == '.' && s[1] == '.'))
-			return 0;
-		s += n;
-		if (*s == '/' && !*++s)
-			return 0;
-	}
-	return 1;
-}
 
 static int cmp_pkey(const void *a, const void *b)
 {
@@ -83,7 +65,7 @@ static int parse_page(char *s, gen_cache_page *p)
 	p->pack = (unsigned)pack;
 	p->off = (size_t)off;
 	p->len = (size_t)len;
-	if (!safe_rel(end + 1))
+	if (!gen_out_safe_path(end + 1))
 		return -1;
 	p->out_path = end + 1; /* into the index's text, which the cache keeps */
 	return 0;
@@ -284,12 +266,12 @@ int gen_cache_load(gen_cache *c, const char *out_dir, const char *format)
 		} else if (line[0] == 'S' && line[1] == ' ' && c->nshards < ns) {
 			gen_cache_page *sh = &c->shards[c->nshards];
 			if (!is_key(line + 2, 64) || line[66] != ' ' ||
-			    !safe_rel(line + 67))
+			    !gen_out_safe_path(line + 67))
 				goto out;
 			memcpy(sh->pkey, line + 2, 64);
 			sh->out_path = line + 67;
 			c->nshards++;
-		} else if (line[0] == 'F' && line[1] == ' ' && safe_rel(line + 2) &&
+		} else if (line[0] == 'F' && line[1] == ' ' && gen_out_safe_path(line + 2) &&
 		           c->nfiles < nf) {
 			c->files[c->nfiles++] = line + 2;
 		} else if (strcmp(line, "end") == 0) {

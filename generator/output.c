@@ -13,7 +13,7 @@
 
 #include "common/fsutil.h"
 
-static int safe_path(const char *p)
+int gen_out_safe_path(const char *p)
 {
 	if (!*p || *p == '/')
 		return 0;
@@ -146,7 +146,7 @@ static int prepare(gen_out *o, const char *path, char *full, size_t size,
 
 	if (!o->tmp)
 		return ch_fail(e, path, 0, "output not started");
-	if (!safe_path(path))
+	if (!gen_out_safe_path(path))
 		return ch_fail(e, path, 0, "bad output path");
 	if ((size_t)snprintf(full, size, "%s/%s", o->tmp, path) >= size)
 		return ch_fail(e, path, 0, "output path too long");
@@ -214,7 +214,7 @@ static int record(gen_out *o, const char *path, int staged, ch_error *e)
 
 int gen_out_record(gen_out *o, const char *path, int staged, ch_error *e)
 {
-	if (!safe_path(path))
+	if (!gen_out_safe_path(path))
 		return ch_fail(e, path, 0, "bad output path");
 	return record(o, path, staged, e);
 }

@@ -38,6 +38,12 @@ typedef struct gen_out {
 #define GEN_OUT_INIT {NULL, NULL, 0, "", 0, NULL, 0, 0, NULL, 0, 0, \
 	NULL, 0, 0, 0}
 
+/* 1 if p names a place inside the output folder: relative, no empty, "."
+ * or ".." part, no trailing '/'. The cache uses it too: a cache line naming
+ * anything else makes the whole cache unusable, since the next build may
+ * link or delete the files it names. */
+int gen_out_safe_path(const char *p);
+
 /* Starts a build of dir: refuses a dir that exists, is not empty and
  * holds no GEN_CACHE_NAME (not a site we built), and makes the temporary
  * folder. */
