@@ -32,21 +32,21 @@
 #include "common/fsutil.h"
 #include "common/schema.h"
 #include "common/sha256.h"
+#include "common/trace.h"
 #include "generator/assets.h"
 #include "generator/cache.h"
 #include "generator/formhtml.h"
+#include "generator/keys.h"
 #include "generator/layout.h"
 #include "generator/meta.h"
 #include "generator/output.h"
 #include "generator/pagedata.h"
+#include "generator/quick.h"
 #include "generator/search.h"
 #include "generator/site.h"
 #include "generator/sitemap.h"
 #include "generator/workers.h"
 
-/* The generator's own build is part of every key: another binary may
- * render differently. */
-#define CACHE_FORMAT "certhall-site cache 4 " CERTHALL_VERSION " " __DATE__ " " __TIME__
 /* Bodies are written to their file in pieces of about this size. */
 #define BODIES_CHUNK (1u << 20)
 
@@ -83,13 +83,8 @@ static char *href_cb(void *ctx, const gen_link *l, ch_error *e)
 		        "broken link: no page %s", l->target);
 		return NULL;
 	}
-	if (t == pc->index && l->anchor && l->anchor[0]) {
-		h = malloc(strlen(l->anchor) + 2);
-		if (h)
-			sprintf(h, "#%s", l->anchor);
-	} else {
-		h = gen_href(pc->root, &pc->site->pages[t], l->anchor);
-	}
+	h = gen_link_href(pc->root, &pc->site->pages[pc->index],
+	                  &pc->site->pages[t], l->anchor);
 	if (!h)
 		ch_fail(e, "", 0, "out of memory");
 	return h;
@@ -182,15 +177,7 @@ static int load_form_env(const gen_site *s, const gen_assets *a, form_env *f,
 static void body_key(const gen_page *p, const gen_md *md, const form_env *f,
                      char out[65])
 {
-	ch_sha256 h;
-
-	ch_sha256_init(&h);
-	ch_sha256_update(&h, CACHE_FORMAT, sizeof CACHE_FORMAT);
-	ch_sha256_update(&h, p->src_path, strlen(p->src_path) + 1);
-	ch_sha256_update(&h, p->blob_id, 40);
-	if (md->has_form)
-		ch_sha256_update(&h, f->deps, 64);
-	ch_sha256_hex(&h, out);
+	gen_key_body(p->src_path, p->blob_id, md->has_form ? f->deps : NULL, out);
 }
 
 /* What every page file shares (see the top of this file). */
@@ -199,8 +186,7 @@ static void shared_key(const gen_site *s, char out[65])
 	ch_sha256 h;
 	char num[64];
 
-	ch_sha256_init(&h);
-	ch_sha256_update(&h, CACHE_FORMAT, sizeof CACHE_FORMAT);
+	gen_key_begin(&h);
 	ch_sha256_update(&h, s->src.commit, 41);
 	ch_sha256_update(&h, s->src.worktree ? "w" : "c", 1);
 	for (size_t i = 0; i < s->src.nfiles; i++) {
@@ -223,35 +209,32 @@ static void shared_key(const gen_site *s, char out[65])
 	ch_sha256_hex(&h, out);
 }
 
-static void page_key(const char *shared, const char *body, size_t i,
-                     const gen_page *p, char out[65])
-{
-	ch_sha256 h;
-	char num[64];
 
-	ch_sha256_init(&h);
-	ch_sha256_update(&h, shared, 64);
-	ch_sha256_update(&h, body, 64);
-	snprintf(num, sizeof num, "%zu %lld", i, p->updated);
-	ch_sha256_update(&h, num, strlen(num) + 1);
-	ch_sha256_hex(&h, out);
-}
-
+/* Lays out data with the page's layout inside the base layout. When at
+ * is given, *at receives where data's body went in html (-1 if not once
+ * and raw: see gen_tpl_render_at). */
 static int apply_layouts(const gen_layouts *l, const gen_tpl *inner,
-                         json_t *data, ch_buf *html, ch_error *e)
+                         json_t *data, ch_buf *html, long long *at,
+                         ch_error *e)
 {
 	ch_buf main = CH_BUF_INIT;
+	long long in_main = -1, in_html = -1;
+	json_t *m;
 	int rc = -1;
 
 	ch_buf_puts(&main, "");
-	if (gen_tpl_render(inner, data, &main, e) < 0)
+	if (gen_tpl_render_at(inner, data, json_object_get(data, "body"), &main,
+	                      &in_main, e) < 0)
 		goto out;
-	if (json_object_set_new(data, "main",
-	                        json_stringn_nocheck(main.data, main.len)) < 0) {
+	m = json_stringn_nocheck(main.data, main.len);
+	if (!m || json_object_set_new(data, "main", m) < 0) {
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
-	rc = gen_tpl_render(gen_layouts_get(l, "base"), data, html, e);
+	rc = gen_tpl_render_at(gen_layouts_get(l, "base"), data, m, html,
+	                       &in_html, e);
+	if (at)
+		*at = in_main >= 0 && in_html >= 0 ? in_html + in_main : -1;
 out:
 	ch_buf_free(&main);
 	return rc;
@@ -306,15 +289,6 @@ typedef struct cache_io {
 	char shared[65];
 } cache_io;
 
-/* Words of the cache's lines without printf, which would be a large
- * share of a rebuild's time (numbers: ch_buf_put_int). */
-/* Appends " " and s. */
-static void put_word(ch_buf *b, const char *s)
-{
-	ch_buf_putc(b, ' ');
-	ch_buf_puts(b, s);
-}
-
 /* Writes b's bytes to fd (the file name) and empties b. */
 static int flush_buf(ch_buf *b, int fd, const char *name, ch_error *e)
 {
@@ -349,67 +323,84 @@ static int flush_index(cache_io *c, size_t at_least, ch_error *e)
 	       flush_buf(&c->index, c->index_fd, GEN_CACHE_NAME, e) : 0;
 }
 
-/* Puts a page's body into the new cache. */
+/* A page's rendering as the cache keeps it: the body, its plain text,
+ * and where the body sits in the page's file. */
+typedef struct page_out {
+	const char *body, *text;
+	size_t len, tlen;
+	long long at, size;
+} page_out;
+
+/* Puts a page into the new cache. */
 static int cache_page(cache_io *c, const gen_page *p, const char *pkey,
-                      const char *bkey, const char *body, size_t len,
-                      ch_error *e)
+                      const char *bkey, const page_out *po, ch_error *e)
 {
-	ch_buf_puts(&c->index, "P");
-	put_word(&c->index, pkey);
-	put_word(&c->index, bkey);
-	ch_buf_putc(&c->index, ' ');
-	ch_buf_put_int(&c->index, c->pack);
-	ch_buf_putc(&c->index, ' ');
-	ch_buf_put_int(&c->index, (long long)c->bodies_off);
-	ch_buf_putc(&c->index, ' ');
-	ch_buf_put_int(&c->index, (long long)len);
-	put_word(&c->index, p->out_path);
-	ch_buf_putc(&c->index, '\n');
-	c->bodies_off += len;
+	gen_cache_line_page(&c->index, pkey, bkey, c->pack, c->bodies_off,
+	                    po->len, po->tlen, po->at, po->size, p->src_path,
+	                    p->out_path);
+	c->bodies_off += po->len + po->tlen;
 	if (flush_index(c, BODIES_CHUNK, e) < 0)
 		return -1;
 	if (c->pack_kept)
 		return 0;
-	ch_buf_append(&c->bodies, body, len);
+	ch_buf_append(&c->bodies, po->body, po->len);
+	ch_buf_append(&c->bodies, po->text, po->tlen);
 	return c->bodies.len >= BODIES_CHUNK ? flush_bodies(c, e) : 0;
 }
 
-/* 1 if the old build's file of this page is still right. */
-static int page_unchanged(const gen_page *p, const char *bkey,
-                          const char *pkey, cache_io *c)
+/* The old build's entry of this page if its file is still right. */
+static const gen_cache_page *page_unchanged(const gen_page *p,
+                                            const char *pkey, cache_io *c)
 {
 	const gen_cache_page *was = gen_cache_page_by_pkey(&c->old, pkey);
-	size_t len;
+	const char *text;
 
 	return was && strcmp(was->out_path, p->out_path) == 0 &&
-	       gen_cache_body(&c->old, bkey, &len) != NULL;
+	       gen_cache_page_body(&c->old, was, &text) != NULL ? was : NULL;
 }
 
-/* Keeps the old file of an unchanged page; 1 if kept, 0 if not. */
-static int keep_page(const gen_page *p, const char *bkey, const char *pkey,
-                     cache_io *c, gen_out *out, ch_error *e)
+/* A copy of n bytes of s as a string, into *out. */
+static int dup_text(const char *s, size_t n, char **out)
 {
-	const char *body;
-	size_t len = 0;
+	*out = malloc(n + 1);
+	if (!*out)
+		return -1;
+	memcpy(*out, s, n);
+	(*out)[n] = '\0';
+	return 0;
+}
+
+/* Keeps the old file of an unchanged page; 1 if kept, 0 if not. When
+ * text is given, *text receives the page's plain text. */
+static int keep_page(const gen_page *p, const char *bkey, const char *pkey,
+                     cache_io *c, gen_out *out, char **text, ch_error *e)
+{
+	const gen_cache_page *was = page_unchanged(p, pkey, c);
+	page_out po;
 	char old[8192];
 
-	if (!page_unchanged(p, bkey, pkey, c))
+	if (!was)
 		return 0;
-	body = gen_cache_body(&c->old, bkey, &len);
+	po.body = gen_cache_page_body(&c->old, was, &po.text);
+	po.len = was->len;
+	po.tlen = was->tlen;
+	po.at = was->at;
+	po.size = was->size;
 	snprintf(old, sizeof old, "%s/%s", c->out_dir, p->out_path);
 	/* An update trusts the cache's list of the site's files, as git
 	 * trusts its index; a full build links the old file, so it must be
 	 * there. */
 	if (!out->update && access(old, R_OK) != 0)
 		return 0;
-	if (cache_page(c, p, pkey, bkey, body, len, e) < 0)
+	if (text && dup_text(po.text, po.tlen, text) < 0)
+		return ch_fail(e, p->src_path, 0, "out of memory");
+	if (cache_page(c, p, pkey, bkey, &po, e) < 0)
 		return -1;
 	return gen_out_keep(out, p->out_path, old, e) < 0 ? -1 : 1;
 }
 
-/* Lays out page i (unless its old file is kept). When text is given and
- * the body was rendered from Markdown, *text receives the page's plain
- * text (for search), else it stays NULL. */
+/* Lays out page i (unless its old file is kept). When text is given,
+ * *text receives the page's plain text (for search). */
 static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
                        const gen_assets *a, form_env *f, cache_io *c,
                        gen_out *out, gen_build_stats *st, char **text,
@@ -420,8 +411,10 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 	char root[512], key[65], pkey[65];
 	ch_buf body = CH_BUF_INIT, html = CH_BUF_INIT;
 	json_t *data = NULL;
-	const char *cached;
-	size_t cached_len = 0;
+	const char *cached, *ctext = NULL;
+	char *mytext = NULL;
+	size_t cached_len = 0, ctlen = 0;
+	page_out po;
 	page_ctx pc;
 	const gen_tpl *inner = page_layout(s, l, i, e);
 	int rc = -1;
@@ -436,7 +429,7 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 	pc.form = f;
 	memcpy(key, c->bkeys[i], 65);
 	memcpy(pkey, c->pkeys[i], 65);
-	switch (keep_page(p, key, pkey, c, out, e)) {
+	switch (keep_page(p, key, pkey, c, out, text, e)) {
 	case -1:
 		goto out;
 	case 1:
@@ -446,10 +439,14 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 		goto out;
 	}
 	pc.all = a;
-	cached = gen_cache_body(&c->old, key, &cached_len);
+	cached = gen_cache_body(&c->old, key, &cached_len, &ctext, &ctlen);
 	ch_buf_puts(&body, "");
 	if (cached) {
 		ch_buf_append(&body, cached, cached_len);
+		if (dup_text(ctext, ctlen, &mytext) < 0) {
+			ch_fail(e, p->src_path, 0, "out of memory");
+			goto out;
+		}
 		st->reused++;
 	} else {
 		gen_md md;
@@ -459,10 +456,8 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 			                 n->md.body_line, &md, e);
 		if (r == 0) {
 			r = gen_md_render(&md, href_cb, form_cb, &pc, &body, e);
-			if (r == 0 && text) {
-				*text = md.text;
-				md.text = NULL;
-			}
+			mytext = md.text;
+			md.text = NULL;
 			gen_md_free(&md);
 		}
 		if (r < 0) {
@@ -472,22 +467,32 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 		}
 		st->rendered++;
 	}
-	if (!ch_buf_ok(&body)) {
+	if (!ch_buf_ok(&body) || !mytext) {
 		ch_fail(e, p->src_path, 0, "out of memory");
 		goto out;
 	}
-	if (cache_page(c, p, pkey, key, body.data, body.len, e) < 0)
-		goto out;
 	data = gen_page_data_memo(s, (int)i, root, a, body.data, &c->nav);
 	if (!data) {
 		ch_fail(e, p->src_path, 0, "out of memory");
 		goto out;
 	}
-	if (apply_layouts(l, inner, data, &html, e) < 0 ||
+	po.body = body.data;
+	po.len = body.len;
+	po.text = mytext;
+	po.tlen = strlen(mytext);
+	if (apply_layouts(l, inner, data, &html, &po.at, e) < 0)
+		goto out;
+	po.size = (long long)html.len;
+	if (cache_page(c, p, pkey, key, &po, e) < 0 ||
 	    gen_out_take(out, p->out_path, &html, e) < 0)
 		goto out;
+	if (text) {
+		*text = mytext;
+		mytext = NULL;
+	}
 	rc = 0;
 out:
+	free(mytext);
 	json_decref(pc.assets);
 	json_decref(data);
 	ch_buf_free(&body);
@@ -515,7 +520,7 @@ static int extras(const gen_site *s, const gen_layouts *l, const gen_assets *a,
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
-	if (apply_layouts(l, gen_layouts_get(l, "404"), data, &b, e) < 0 ||
+	if (apply_layouts(l, gen_layouts_get(l, "404"), data, &b, NULL, e) < 0 ||
 	    gen_out_take(out, "404.html", &b, e) < 0)
 		goto out;
 	if (base_url) {
@@ -567,33 +572,13 @@ static void shard_key(const gen_site *s, size_t start, size_t end,
 {
 	ch_sha256 h;
 
-	ch_sha256_init(&h);
-	ch_sha256_update(&h, CACHE_FORMAT, sizeof CACHE_FORMAT);
+	gen_key_begin(&h);
 	for (size_t i = start; i < end; i++) {
 		int parent = s->nodes[i].parent;
-		const gen_page *p = &s->pages[i];
-		ch_sha256_update(&h, p->src_path, strlen(p->src_path) + 1);
-		ch_sha256_update(&h, p->blob_id, 40);
-		ch_sha256_update(&h, parent >= 0 ? s->pages[parent].blob_id : "-",
-		                 parent >= 0 ? 40 : 1);
+		gen_key_shard_page(&h, s->pages[i].src_path, s->pages[i].blob_id,
+		                   parent >= 0 ? s->pages[parent].blob_id : NULL);
 	}
 	ch_sha256_hex(&h, out);
-}
-
-/* The plain text of page i, parsed again (its body came from the cache). */
-static int page_text(const gen_site *s, size_t i, char **text, ch_error *e)
-{
-	const gen_node *n = &s->nodes[i];
-	gen_md md;
-
-	if (gen_site_body((gen_site *)s, i, e) < 0 ||
-	    gen_md_parse(s->pages[i].src_path, n->md.body, n->md.body_len,
-	                 n->md.body_line, &md, e) < 0)
-		return -1;
-	*text = md.text;
-	md.text = NULL;
-	gen_md_free(&md);
-	return 0;
 }
 
 /* The rendered bodies are kept in packs, one per search part, under
@@ -607,17 +592,16 @@ static int open_pack(const gen_site *s, size_t start, size_t end,
 	ch_sha256 h;
 
 	snprintf(path, sizeof path, "%s/%zu", GEN_CACHE_BODIES, k);
-	ch_sha256_init(&h);
-	ch_sha256_update(&h, CACHE_FORMAT, sizeof CACHE_FORMAT);
+	gen_key_begin(&h);
 	for (size_t i = start; i < end; i++)
-		ch_sha256_update(&h, c->bkeys[i], 64);
+		gen_key_pack_page(&h, c->bkeys[i]);
 	ch_sha256_hex(&h, key);
 	snprintf(old, sizeof old, "%s/%s", c->out_dir, path);
 	c->pack = (unsigned)k;
 	c->bodies_off = 0;
 	c->pack_kept = gen_cache_has_shard(&c->old, key, path) &&
 	               access(old, R_OK) == 0;
-	ch_buf_printf(&c->index, "S %s %s\n", key, path);
+	gen_cache_line_shard(&c->index, key, path);
 	if (c->pack_kept)
 		return gen_out_keep(out, path, old, e);
 	c->bodies_fd = gen_out_open(out, path, e);
@@ -659,8 +643,6 @@ static int render_shard(gen_site *s, size_t start, size_t end,
 		char *text = NULL;
 		if (render_page(s, i, l, a, f, c, out, st, keep ? NULL : &text, e) < 0)
 			goto out;
-		if (!keep && !text && page_text(s, i, &text, e) < 0)
-			goto out;
 		s->pages[i].text = text;
 	}
 	if (close_pack(c, e) < 0)
@@ -674,7 +656,7 @@ static int render_shard(gen_site *s, size_t start, size_t end,
 	           gen_out_take(out, path, &b, e) < 0) {
 		goto out;
 	}
-	ch_buf_printf(&c->index, "S %s %s\n", key, path);
+	gen_cache_line_shard(&c->index, key, path);
 	sh->sizes[sh->n++] = (unsigned)(end - start);
 	rc = 0;
 out:
@@ -818,12 +800,13 @@ static int choose_update(const gen_site *s, const form_env *f, cache_io *c,
 		return ch_fail(e, "", 0, "out of memory");
 	for (size_t i = 0; i < s->npages; i++) {
 		body_key(&s->pages[i], &s->nodes[i].md, f, c->bkeys[i]);
-		page_key(c->shared, c->bkeys[i], i, &s->pages[i], c->pkeys[i]);
+		gen_key_page(c->shared, c->bkeys[i], i, s->pages[i].updated,
+		             c->pkeys[i]);
 	}
 	if (!c->old.by_pkey || s->npages == 0)
 		return 0;
 	for (size_t i = 0; i < s->npages; i++)
-		same += page_unchanged(&s->pages[i], c->bkeys[i], c->pkeys[i], c);
+		same += page_unchanged(&s->pages[i], c->pkeys[i], c) != NULL;
 	if (same * 2 < s->npages)
 		return 0;
 	gen_out_update(out);
@@ -843,11 +826,8 @@ static int write_cache(cache_io *c, gen_out *out,
 	int fd;
 
 	for (size_t i = 0; i < out->npaths; i++)
-		if (strcmp(out->paths[i], GEN_CACHE_NAME) != 0) {
-			ch_buf_puts(&c->index, "F");
-			put_word(&c->index, out->paths[i]);
-			ch_buf_putc(&c->index, '\n');
-		}
+		if (strcmp(out->paths[i], GEN_CACHE_NAME) != 0)
+			gen_cache_line_file(&c->index, out->paths[i]);
 	ch_buf_puts(&c->index, "end\n");
 	if (flush_index(c, 0, e) < 0)
 		return -1;
@@ -913,40 +893,15 @@ static const char *hint_model(void *ctx, const char *path, const char *blob)
 	return m && memcmp(m->blob, blob, 40) == 0 ? m->model : NULL;
 }
 
-/* The cache lines of the source: U, D, W and M (see cache.h). */
+/* The cache lines of the source: U, K, D, W and M (see cache.h). */
 static int source_lines(const gen_site *s, cache_io *c, ch_error *e)
 {
 	ch_buf *b = &c->index;
 
-	ch_buf_printf(b, "U %s\n", s->src.commit);
-	for (size_t i = 0; i < s->src.nfiles; i++) {
-		const gen_file *f = &s->src.files[i];
-		if (strncmp(f->path, "content/", 8) == 0) {
-			ch_buf_puts(b, "D ");
-			ch_buf_put_int(b, f->updated);
-			put_word(b, f->path);
-			ch_buf_putc(b, '\n');
-		}
-	}
-	for (size_t i = 0; s->src.worktree && i < s->src.nfiles; i++) {
-		const gen_file *f = &s->src.files[i];
-		ch_buf_puts(b, "W ");
-		ch_buf_put_int(b, f->st.size);
-		ch_buf_putc(b, ' ');
-		ch_buf_put_int(b, f->st.mtime_ns);
-		ch_buf_putc(b, ' ');
-		ch_buf_put_int(b, f->st.ctime_ns);
-		ch_buf_putc(b, ' ');
-		ch_buf_put_int(b, (long long)f->st.ino);
-		put_word(b, f->blob_id);
-		put_word(b, f->path);
-		ch_buf_putc(b, '\n');
-	}
+	gen_cache_lines_source(b, &s->src, c->shared);
 	for (size_t i = 0; i < s->npages; i++) {
-		ch_buf_puts(b, "M");
-		put_word(b, s->pages[i].blob_id);
-		put_word(b, s->pages[i].src_path);
-		ch_buf_putc(b, '\t');
+		gen_cache_line_model_head(b, s->pages[i].blob_id,
+		                          s->pages[i].src_path);
 		if (s->nodes[i].model) /* the same bytes gen_meta_write makes */
 			ch_buf_puts(b, s->nodes[i].model);
 		else
@@ -985,9 +940,11 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	memset(&site, 0, sizeof site);
 	memset(&layouts, 0, sizeof layouts);
 	clock_gettime(CLOCK_REALTIME, &started);
+	ch_trace("build: begin");
 	/* What the build before knew spares reading and parsing the pages
 	 * it saw, when their sources did not change. */
-	gen_cache_load(&cio.old, out_dir, CACHE_FORMAT);
+	gen_cache_load(&cio.old, out_dir, gen_cache_format);
+	ch_trace("build: load the cache");
 	hints.ctx = &cio.old;
 	hints.blob_of = hint_blob;
 	hints.known = hint_known;
@@ -995,9 +952,28 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	if (gen_source_read(o->repo_dir ? o->repo_dir : ".", o->rev, o->worktree,
 	                    cio.old.text ? &hints : NULL, &src, e) < 0)
 		goto out;
-	if (gen_site_load_known(&site, &src, hint_model, &cio.old, e) < 0 ||
-	    gen_site_check_links(&site, e) < 0 ||
-	    gen_layouts_load(&site.src, &layouts, e) < 0)
+	ch_trace("build: read the source");
+	if (o->worktree && cio.old.text) {
+		int q = gen_quick_update(&cio.old, &src, out_dir, &started, &st, e);
+		ch_trace("build: quick update");
+		if (q != 0)
+			gen_source_free(&src);
+		if (q < 0)
+			goto out;
+		if (q > 0) {
+			if (stats)
+				*stats = st;
+			rc = 0;
+			goto out;
+		}
+	}
+	if (gen_site_load_known(&site, &src, hint_model, &cio.old, e) < 0)
+		goto out;
+	ch_trace("build: the site model");
+	if (gen_site_check_links(&site, e) < 0)
+		goto out;
+	ch_trace("build: check links");
+	if (gen_layouts_load(&site.src, &layouts, e) < 0)
 		goto out;
 	for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
 		if (!gen_layouts_get(&layouts, needed[i])) {
@@ -1011,27 +987,34 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 		goto out;
 	if (load_form_env(&site, &assets, &form, e) < 0)
 		goto out;
+	ch_trace("build: layouts, assets, form");
 	cio.out_dir = out_dir;
 	shared_key(&site, cio.shared);
 	if (choose_update(&site, &form, &cio, &out, e) < 0)
 		goto out;
+	ch_trace("build: keys");
 	cio.index_fd = gen_out_open(&out, GEN_CACHE_NAME, e);
 	if (cio.index_fd < 0)
 		goto out;
-	ch_buf_puts(&cio.index, CACHE_FORMAT "\n");
+	ch_buf_puts(&cio.index, gen_cache_format);
+	ch_buf_putc(&cio.index, '\n');
 	if (source_lines(&site, &cio, e) < 0)
 		goto out;
+	ch_trace("build: source cache lines");
 	if (render_all(&site, &layouts, &assets, &form, &cio, &out, &st, e) < 0)
 		goto out;
+	ch_trace("build: pages and search");
 	if (extras(&site, &layouts, &assets, &out, e) < 0 ||
 	    write_cache(&cio, &out, &started, e) < 0)
 		goto out;
+	ch_trace("build: extras, cache");
 	st.pages = site.npages;
 	st.files = out.files;
 	snprintf(st.commit, sizeof st.commit, "%s", site.src.commit);
 	snprintf(st.short_id, sizeof st.short_id, "%s", site.src.short_id);
 	if (gen_out_commit(&out, e) < 0)
 		goto out;
+	ch_trace("build: put in place");
 	if (stats)
 		*stats = st;
 	rc = 0;

@@ -1,4 +1,5 @@
-/* cache.c: reading the build cache (see cache.h); build.c writes it. */
+/* cache.c: reading the build cache and the layout of its lines (see
+ * cache.h); build.c and quick.c write it. */
 #include "generator/cache.h"
 
 #include <fcntl.h>
@@ -38,11 +39,13 @@ static int is_key(const char *s, size_t n)
 	return 1;
 }
 
-/* One "P pkey bkey off len path" line (without "P "). */
+/* One "P pkey bkey pack off len tlen at size src out" line (without
+ * "P "). */
 static int parse_page(char *s, gen_cache_page *p)
 {
 	char *end;
-	unsigned long long off, len, pack;
+	unsigned long long off, len, pack, tlen, size;
+	long long at;
 
 	if (!is_key(s, 64) || s[64] != ' ' || !is_key(s + 65, 64) || s[129] != ' ')
 		return -1;
@@ -60,14 +63,36 @@ static int parse_page(char *s, gen_cache_page *p)
 		return -1;
 	s = end + 1;
 	len = strtoull(s, &end, 10);
-	if (end == s || *end != ' ' || !end[1])
+	if (end == s || *end != ' ')
+		return -1;
+	s = end + 1;
+	tlen = strtoull(s, &end, 10);
+	if (end == s || *end != ' ')
+		return -1;
+	s = end + 1;
+	at = strtoll(s, &end, 10);
+	if (end == s || *end != ' ' || at < -1)
+		return -1;
+	s = end + 1;
+	size = strtoull(s, &end, 10);
+	if (end == s || *end != ' ' || strncmp(end + 1, "content/", 8) != 0 ||
+	    (at >= 0 && ((unsigned long long)at > size || len > size - (unsigned long long)at)))
 		return -1;
 	p->pack = (unsigned)pack;
 	p->off = (size_t)off;
 	p->len = (size_t)len;
+	p->tlen = (size_t)tlen;
+	p->at = at;
+	p->size = (long long)size;
+	s = end + 1;
+	end = strchr(s, ' ');
+	if (!end || !end[1])
+		return -1;
+	*end = '\0';
 	if (!gen_out_safe_path(end + 1))
 		return -1;
-	p->out_path = end + 1; /* into the index's text, which the cache keeps */
+	p->src_path = s; /* into the index's text, which the cache keeps */
+	p->out_path = end + 1;
 	return 0;
 }
 
@@ -190,6 +215,11 @@ static int source_line(gen_cache *c, char *line, size_t caps[3])
 		if (strlen(line + 2) != 40)
 			return -1;
 		memcpy(c->commit, line + 2, 41);
+		return 1;
+	case 'K':
+		if (!is_key(line + 2, strlen(line + 2)))
+			return -1;
+		memcpy(c->shared, line + 2, 65);
 		return 1;
 	case 'D':
 		if (parse_src(line + 2, 1, 0, &src) < 0 ||
@@ -332,16 +362,32 @@ const gen_cache_page *gen_cache_page_by_pkey(const gen_cache *c,
 	return c->by_pkey ? find(c->by_pkey, c->npages, pkey, 0) : NULL;
 }
 
-const char *gen_cache_body(gen_cache *c, const char *bkey, size_t *len)
+const char *gen_cache_page_body(gen_cache *c, const gen_cache_page *p,
+                                const char **text)
+{
+	size_t avail;
+
+	if (map_pack(c, p->pack) < 0 || p->off > c->pack_len[p->pack])
+		return NULL;
+	avail = c->pack_len[p->pack] - p->off;
+	if (p->len > avail || p->tlen > avail - p->len)
+		return NULL;
+	*text = c->packs[p->pack] + p->off + p->len;
+	return c->packs[p->pack] + p->off;
+}
+
+const char *gen_cache_body(gen_cache *c, const char *bkey, size_t *len,
+                           const char **text, size_t *tlen)
 {
 	const gen_cache_page *p = c->by_bkey ? find(c->by_bkey, c->npages, bkey, 1)
 	                                     : NULL;
-	if (!p || map_pack(c, p->pack) < 0 ||
-	    p->off > c->pack_len[p->pack] ||
-	    p->len > c->pack_len[p->pack] - p->off)
+	const char *body = p ? gen_cache_page_body(c, p, text) : NULL;
+
+	if (!body)
 		return NULL;
 	*len = p->len;
-	return c->packs[p->pack] + p->off;
+	*tlen = p->tlen;
+	return body;
 }
 
 int gen_cache_has_shard(const gen_cache *c, const char *key, const char *path)
@@ -370,4 +416,92 @@ void gen_cache_free(gen_cache *c)
 	free(c->packs);
 	free(c->pack_len);
 	memset(c, 0, sizeof *c);
+}
+
+/* --- writing ------------------------------------------------------------ */
+
+/* Words of the lines without printf, which would be a large share of a
+ * rebuild's time. */
+static void put_word(ch_buf *b, const char *s)
+{
+	ch_buf_putc(b, ' ');
+	ch_buf_puts(b, s);
+}
+
+static void put_num(ch_buf *b, long long n)
+{
+	ch_buf_putc(b, ' ');
+	ch_buf_put_int(b, n);
+}
+
+void gen_cache_lines_source(ch_buf *b, const gen_source *src,
+                            const char *shared)
+{
+	ch_buf_puts(b, "U");
+	put_word(b, src->commit);
+	ch_buf_puts(b, "\nK");
+	put_word(b, shared);
+	ch_buf_putc(b, '\n');
+	for (size_t i = 0; i < src->nfiles; i++) {
+		const gen_file *f = &src->files[i];
+		if (strncmp(f->path, "content/", 8) == 0) {
+			ch_buf_putc(b, 'D');
+			put_num(b, f->updated);
+			put_word(b, f->path);
+			ch_buf_putc(b, '\n');
+		}
+	}
+	for (size_t i = 0; src->worktree && i < src->nfiles; i++) {
+		const gen_file *f = &src->files[i];
+		ch_buf_putc(b, 'W');
+		put_num(b, f->st.size);
+		put_num(b, f->st.mtime_ns);
+		put_num(b, f->st.ctime_ns);
+		put_num(b, (long long)f->st.ino);
+		put_word(b, f->blob_id);
+		put_word(b, f->path);
+		ch_buf_putc(b, '\n');
+	}
+}
+
+void gen_cache_line_model_head(ch_buf *b, const char *blob, const char *path)
+{
+	ch_buf_putc(b, 'M');
+	put_word(b, blob);
+	put_word(b, path);
+	ch_buf_putc(b, '\t');
+}
+
+void gen_cache_line_page(ch_buf *b, const char *pkey, const char *bkey,
+                         unsigned pack, size_t off, size_t len, size_t tlen,
+                         long long at, long long size, const char *src_path,
+                         const char *out_path)
+{
+	ch_buf_putc(b, 'P');
+	put_word(b, pkey);
+	put_word(b, bkey);
+	put_num(b, pack);
+	put_num(b, (long long)off);
+	put_num(b, (long long)len);
+	put_num(b, (long long)tlen);
+	put_num(b, at);
+	put_num(b, size);
+	put_word(b, src_path);
+	put_word(b, out_path);
+	ch_buf_putc(b, '\n');
+}
+
+void gen_cache_line_shard(ch_buf *b, const char *key, const char *path)
+{
+	ch_buf_putc(b, 'S');
+	put_word(b, key);
+	put_word(b, path);
+	ch_buf_putc(b, '\n');
+}
+
+void gen_cache_line_file(ch_buf *b, const char *path)
+{
+	ch_buf_putc(b, 'F');
+	put_word(b, path);
+	ch_buf_putc(b, '\n');
 }

@@ -1,21 +1,26 @@
 /* cache.h: the build cache kept in the output folder, read by the next
- * build of that folder. Two files, small to load:
+ * build of that folder; this module reads it and knows its lines. Two files, small to load:
  *
  *   .certhall-cache         lines: the format (which names the generator's
  *                           own build); "U commit", the commit whose
- *                           history dated the files; "D time path" per
- *                           content file, its date; "W size mtime ctime
- *                           inode blob path" per work-tree file read;
- *                           "M blob path<TAB>model" per page (meta.h);
- *                           one "P pkey bkey pack offset length out_path"
- *                           per page in navigation order, one "S key
- *                           path" per part of the search index and per
- *                           pack of bodies, one "F path" per file of the
- *                           site, and "end". The file's
- *                           modification time is set to the start of the
- *                           build that wrote it (see W below);
- *   .certhall-cache-bodies/<pack>  the pages' rendered bodies, one after
- *                           another, at the offsets the P lines give; one
+ *                           history dated the files; "K key", the key of
+ *                           what every page shares (build.c); "D time
+ *                           path" per content file, its date; "W size
+ *                           mtime ctime inode blob path" per work-tree
+ *                           file read; "M blob path<TAB>model" per page
+ *                           (meta.h); one "P pkey bkey pack offset length
+ *                           text_length at size src_path out_path" per page in
+ *                           navigation order, one "S key path" per part
+ *                           of the search index and per pack of bodies,
+ *                           one "F path" per file of the site, and "end".
+ *                           The file's modification time is set to the
+ *                           start of the build that wrote it (see W
+ *                           below). at is where the body sits in the
+ *                           page's file of size bytes, -1 when the layout
+ *                           did not put it there once and raw (quick.h);
+ *   .certhall-cache-bodies/<pack>  the pages' rendered bodies, each followed
+ *                           by its plain text for search, one after
+ *                           another at the offsets the P lines give; one
  *                           pack per part of the search index.
  *
  * pkey is the hash of every input of a page's file, bkey of its body's
@@ -26,13 +31,20 @@
 
 #include <stddef.h>
 
+#include "common/buf.h"
+#include "generator/repo.h"
+
 #define GEN_CACHE_BODIES ".certhall-cache-bodies"
 
 typedef struct gen_cache_page {
 	char pkey[65], bkey[65];
 	unsigned pack;    /* the body in the bodies pack */
 	size_t off, len;
-	char *out_path;   /* into the index's text */
+	size_t tlen;      /* its plain text, right after it */
+	long long at;     /* the body's place in the page's file, or -1 */
+	long long size;   /* the page file's size */
+	char *src_path;   /* into the index's text */
+	char *out_path;
 } gen_cache_page;
 
 typedef struct gen_cache_src {
@@ -45,6 +57,7 @@ typedef struct gen_cache_src {
 typedef struct gen_cache {
 	char *text;               /* the index as read, lines cut (owned) */
 	char commit[41];          /* U */
+	char shared[65];          /* K */
 	long long started_ns;     /* the build's start (the file's mtime) */
 	gen_cache_src *dates, *stats, *models; /* D, W, M sorted by path */
 	size_t ndates, nstats, nmodels;
@@ -75,8 +88,25 @@ const gen_cache_src *gen_cache_src_find(const gen_cache_src *v, size_t n,
 /* 1 if the old site has the search index part path made from key. */
 int gen_cache_has_shard(const gen_cache *c, const char *key, const char *path);
 /* The cached body with bkey, or NULL (mapping its pack when first
- * asked). */
-const char *gen_cache_body(gen_cache *c, const char *bkey, size_t *len);
+ * asked); *text and *tlen receive its plain text. */
+const char *gen_cache_body(gen_cache *c, const char *bkey, size_t *len,
+                           const char **text, size_t *tlen);
+/* The same for an entry of c->pages. */
+const char *gen_cache_page_body(gen_cache *c, const gen_cache_page *p,
+                                const char **text);
 void gen_cache_free(gen_cache *c);
+
+/* Writing the lines (the one place that knows their layout): */
+/* U, K, D and, for a work tree, W lines of src. */
+void gen_cache_lines_source(ch_buf *b, const gen_source *src,
+                            const char *shared);
+/* "M blob path<TAB>" (the caller appends the model and the line end). */
+void gen_cache_line_model_head(ch_buf *b, const char *blob, const char *path);
+void gen_cache_line_page(ch_buf *b, const char *pkey, const char *bkey,
+                         unsigned pack, size_t off, size_t len, size_t tlen,
+                         long long at, long long size, const char *src_path,
+                         const char *out_path);
+void gen_cache_line_shard(ch_buf *b, const char *key, const char *path);
+void gen_cache_line_file(ch_buf *b, const char *path);
 
 #endif

@@ -133,8 +133,9 @@ static int do_build(const args *a, ch_error *e, gen_build_stats *st)
 		return -1;
 	if (a->verbose)
 		fprintf(stderr, PROG ": %zu pages: %zu rendered, %zu reused "
-		        "(%zu unchanged files kept); %zu files\n", st->pages,
-		        st->rendered, st->reused, st->kept, st->files);
+		        "(%zu unchanged files kept); %zu files%s\n", st->pages,
+		        st->rendered, st->reused, st->kept, st->files,
+		        st->quick ? ", quick update" : "");
 	return 0;
 }
 

@@ -454,7 +454,8 @@ int gen_md_render(gen_md *md, gen_md_href_fn href, gen_md_form_fn form,
 	ch_buf_puts(out, html);
 	rc = 0;
 out:
-	cmark_iter_free(it);
+	if (it) /* cmark_iter_free does not take NULL */
+		cmark_iter_free(it);
 	free(todo);
 	free(html);
 	return rc;

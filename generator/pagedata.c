@@ -41,6 +41,19 @@ char *gen_href(const char *root, const gen_page *target, const char *anchor)
 	return ch_buf_detach(&b, NULL);
 }
 
+char *gen_link_href(const char *root, const gen_page *self,
+                    const gen_page *target, const char *anchor)
+{
+	char *h;
+
+	if (target != self || !anchor || !anchor[0])
+		return gen_href(root, target, anchor);
+	h = malloc(strlen(anchor) + 2);
+	if (h)
+		sprintf(h, "#%s", anchor);
+	return h;
+}
+
 void gen_format_date(long long t, char out[11])
 {
 	time_t s = (time_t)(t + 8 * 3600);

@@ -27,6 +27,11 @@
 void gen_root_prefix(int depth, char *out, size_t size);
 /* root + target's out_path (+ "#" anchor). malloc'd, NULL: no memory. */
 char *gen_href(const char *root, const gen_page *target, const char *anchor);
+/* The href of a link in page self's body to target (self again for a
+ * link within the page: then "#anchor" alone). malloc'd; NULL when out
+ * of memory. */
+char *gen_link_href(const char *root, const gen_page *self,
+                    const gen_page *target, const char *anchor);
 /* YYYY-MM-DD in Asia/Shanghai (UTC+8, no daylight saving since 1991). */
 void gen_format_date(long long t, char out[11]);
 /* The data of page i (i < 0: the 404 page, whose root the caller gives).

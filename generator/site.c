@@ -133,7 +133,7 @@ static int page_urls(gen_page *p, gen_node *n)
 	return 0;
 }
 
-static int is_page_path(const char *path)
+int gen_site_is_page(const char *path)
 {
 	size_t n = strlen(path);
 	return strncmp(path, "content/", 8) == 0 &&
@@ -163,7 +163,7 @@ static int safe_name(const char *path)
 }
 
 /* A page known from the build before: its model from the cache line. */
-static int restore_page(const gen_file *f, const char *line, gen_page *p,
+int gen_site_page_restore(const gen_file *f, const char *line, gen_page *p,
                         gen_node *n, ch_error *e)
 {
 	memset(p, 0, sizeof *p);
@@ -181,7 +181,8 @@ static int restore_page(const gen_file *f, const char *line, gen_page *p,
 	return 0;
 }
 
-static int load_page(const gen_file *f, gen_page *p, gen_node *n, ch_error *e)
+int gen_site_page_load(const gen_file *f, gen_page *p, gen_node *n,
+                       ch_error *e)
 {
 	json_t *meta = NULL;
 	const char *body;
@@ -302,8 +303,7 @@ static void index_paths(gen_site *s)
 		}
 }
 
-/* The section index.md a page belongs to, as a source path. */
-static void parent_path(const gen_page *p, char *out, size_t size)
+void gen_site_parent_path(const gen_page *p, char *out, size_t size)
 {
 	const char *s = p->src_path;
 	size_t len = strlen(s);
@@ -342,7 +342,7 @@ static int arrange(gen_site *s, ch_error *e)
 
 		if ((int)i == home)
 			continue;
-		parent_path(&s->pages[i], pp, sizeof pp);
+		gen_site_parent_path(&s->pages[i], pp, sizeof pp);
 		parent = gen_site_find(s, pp);
 		if (parent < 0)
 			return ch_fail(e, s->pages[i].src_path, 0,
@@ -455,7 +455,7 @@ int gen_site_load_known(gen_site *site, gen_source *src,
 	site->src = *src;
 	memset(src, 0, sizeof *src);
 	for (size_t i = 0; i < site->src.nfiles; i++)
-		n += is_page_path(site->src.files[i].path);
+		n += gen_site_is_page(site->src.files[i].path);
 	site->pages = calloc(n ? n : 1, sizeof *site->pages);
 	site->nodes = calloc(n ? n : 1, sizeof *site->nodes);
 	site->by_path = calloc(n ? n : 1, sizeof *site->by_path);
@@ -463,16 +463,16 @@ int gen_site_load_known(gen_site *site, gen_source *src,
 		return ch_fail(e, "", 0, "out of memory");
 	for (size_t i = 0; i < site->src.nfiles; i++) {
 		const gen_file *f = &site->src.files[i];
-		if (!is_page_path(f->path))
+		if (!gen_site_is_page(f->path))
 			continue;
 		const char *line = !f->data && meta_of ?
 		                   meta_of(ctx, f->path, f->blob_id) : NULL;
 		site->npages++;
 		if (!f->data && !line)
 			return ch_fail(e, f->path, 0, "source not read");
-		if ((line ? restore_page(f, line, &site->pages[site->npages - 1],
+		if ((line ? gen_site_page_restore(f, line, &site->pages[site->npages - 1],
 		                         &site->nodes[site->npages - 1], e)
-		          : load_page(f, &site->pages[site->npages - 1],
+		          : gen_site_page_load(f, &site->pages[site->npages - 1],
 		                      &site->nodes[site->npages - 1], e)) < 0)
 			return -1;
 	}
@@ -506,23 +506,27 @@ int gen_site_check_links(const gen_site *site, ch_error *e)
 	return 0;
 }
 
+void gen_site_page_free(gen_page *p, gen_node *n)
+{
+	free(p->src_path);
+	free(p->url);
+	free(p->out_path);
+	free(p->title);
+	free(p->description);
+	free(p->section_url);
+	free(p->text);
+	/* headings belong to n->md */
+	free(n->kids);
+	free(n->layout);
+	gen_md_free(&n->md);
+	memset(p, 0, sizeof *p);
+	memset(n, 0, sizeof *n);
+}
+
 void gen_site_free(gen_site *site)
 {
-	for (size_t i = 0; i < site->npages; i++) {
-		gen_page *p = &site->pages[i];
-		gen_node *n = &site->nodes[i];
-		free(p->src_path);
-		free(p->url);
-		free(p->out_path);
-		free(p->title);
-		free(p->description);
-		free(p->section_url);
-		free(p->text);
-		/* headings belong to n->md */
-		free(n->kids);
-		free(n->layout);
-		gen_md_free(&n->md);
-	}
+	for (size_t i = 0; i < site->npages; i++)
+		gen_site_page_free(&site->pages[i], &site->nodes[i]);
 	free(site->pages);
 	free(site->nodes);
 	free(site->by_path);

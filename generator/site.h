@@ -58,4 +58,21 @@ int gen_site_find(const gen_site *site, const char *src_path);
 int gen_site_check_links(const gen_site *site, ch_error *e);
 void gen_site_free(gen_site *site);
 
+/* One page alone, for the quick update (quick.h), which does not build
+ * the whole model: */
+/* 1 if path is a page's source (a .md file under content/, not under content/forms/). */
+int gen_site_is_page(const char *path);
+/* Reads page f (its bytes loaded) into p and n as gen_site_load would,
+ * minus its place in the navigation; the tree is dropped but n->md.body
+ * points into f's bytes. */
+int gen_site_page_load(const gen_file *f, gen_page *p, gen_node *n,
+                       ch_error *e);
+/* Restores page f from its cache line (meta.h), likewise. */
+int gen_site_page_restore(const gen_file *f, const char *line, gen_page *p,
+                          gen_node *n, ch_error *e);
+/* The source path of the section index.md a page belongs to. */
+void gen_site_parent_path(const gen_page *p, char *out, size_t size);
+/* Frees what the two above filled. */
+void gen_site_page_free(gen_page *p, gen_node *n);
+
 #endif

@@ -1,0 +1,54 @@
+/* keys.c: see keys.h. */
+#include "generator/keys.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char gen_cache_format[] = "certhall-site cache 5 " CERTHALL_VERSION
+                                " " __DATE__ " " __TIME__;
+
+void gen_key_begin(ch_sha256 *h)
+{
+	ch_sha256_init(h);
+	ch_sha256_update(h, gen_cache_format, sizeof gen_cache_format);
+}
+
+void gen_key_body(const char *src_path, const char *blob,
+                  const char *form_deps, char out[65])
+{
+	ch_sha256 h;
+
+	gen_key_begin(&h);
+	ch_sha256_update(&h, src_path, strlen(src_path) + 1);
+	ch_sha256_update(&h, blob, 40);
+	if (form_deps)
+		ch_sha256_update(&h, form_deps, 64);
+	ch_sha256_hex(&h, out);
+}
+
+void gen_key_page(const char *shared, const char *bkey, size_t index,
+                  long long updated, char out[65])
+{
+	ch_sha256 h;
+	char num[64];
+
+	ch_sha256_init(&h);
+	ch_sha256_update(&h, shared, 64);
+	ch_sha256_update(&h, bkey, 64);
+	snprintf(num, sizeof num, "%zu %lld", index, updated);
+	ch_sha256_update(&h, num, strlen(num) + 1);
+	ch_sha256_hex(&h, out);
+}
+
+void gen_key_shard_page(ch_sha256 *h, const char *src_path, const char *blob,
+                        const char *parent_blob)
+{
+	ch_sha256_update(h, src_path, strlen(src_path) + 1);
+	ch_sha256_update(h, blob, 40);
+	ch_sha256_update(h, parent_blob ? parent_blob : "-", parent_blob ? 40 : 1);
+}
+
+void gen_key_pack_page(ch_sha256 *h, const char *bkey)
+{
+	ch_sha256_update(h, bkey, 64);
+}

@@ -1,0 +1,33 @@
+/* keys.h: the content keys of the build cache (cache.h), shared by the
+ * full build (build.c) and the quick update (quick.h) so that both name
+ * the same inputs the same way. Every key starts from gen_cache_format,
+ * which names the generator's own build: another binary may render
+ * differently, so its cache is never trusted. */
+#ifndef GEN_KEYS_H
+#define GEN_KEYS_H
+
+#include <stddef.h>
+
+#include "common/sha256.h"
+
+/* The first line of the cache's index (defined in one file only: it
+ * holds the build time). */
+extern const char gen_cache_format[];
+
+/* A hash begun with the format; finish with ch_sha256_hex. */
+void gen_key_begin(ch_sha256 *h);
+/* A page body: its path and blob and, for a page with the form, the
+ * hash of everything the form depends on (form_deps, else NULL). */
+void gen_key_body(const char *src_path, const char *blob,
+                  const char *form_deps, char out[65]);
+/* A page file: what every page shares, its body, its place in the
+ * navigation and its date. */
+void gen_key_page(const char *shared, const char *bkey, size_t index,
+                  long long updated, char out[65]);
+/* One page of a search part's key: its source and its section's. */
+void gen_key_shard_page(ch_sha256 *h, const char *src_path, const char *blob,
+                        const char *parent_blob);
+/* One page of a pack of bodies' key: its body's key. */
+void gen_key_pack_page(ch_sha256 *h, const char *bkey);
+
+#endif
