@@ -39,10 +39,10 @@ ifeq ($(SAN),1)
 endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lcsv
-CFLAGS   += $(CSTD) $(WARN) $(OPT) -I. $(PKG_CFLAGS) \
+CFLAGS   += $(CSTD) $(WARN) $(OPT) -pthread -I. $(PKG_CFLAGS) \
             -DCERTHALL_VERSION='"$(VERSION)"'
 LDFLAGS  += $(filter -fsanitize=%,$(OPT))
-LDLIBS   += $(PKG_LIBS) -lm
+LDLIBS   += $(PKG_LIBS) -lm -pthread
 
 COMMON_SRC := $(wildcard common/*.c)
 GEN_SRC    := $(filter-out generator/main.c,$(wildcard generator/*.c))

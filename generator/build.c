@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -803,7 +804,7 @@ static int choose_update(const gen_site *s, const form_env *f, cache_io *c,
 		gen_key_page(c->shared, c->bkeys[i], i, s->pages[i].updated,
 		             c->pkeys[i]);
 	}
-	if (!c->old.by_pkey || s->npages == 0)
+	if (!c->old.text || s->npages == 0)
 		return 0;
 	for (size_t i = 0; i < s->npages; i++)
 		same += page_unchanged(&s->pages[i], c->pkeys[i], c) != NULL;
@@ -845,10 +846,48 @@ static int write_cache(cache_io *c, gen_out *out,
 
 /* --- what the build before knew (source hints) ---------------------- */
 
+/* The cache is loaded on a thread of its own while the work tree's files
+ * are listed (mostly the kernel's stat): the two took a work-tree
+ * rebuild's time one after the other. */
+typedef struct cache_loader {
+	gen_cache *c;
+	const char *out_dir;
+	pthread_t thread;
+	int running;
+} cache_loader;
+
+static void *load_cache(void *arg)
+{
+	cache_loader *l = arg;
+
+	gen_cache_load(l->c, l->out_dir, gen_cache_format);
+	return NULL;
+}
+
+static void loader_start(cache_loader *l)
+{
+	l->running = pthread_create(&l->thread, NULL, load_cache, l) == 0;
+	if (!l->running) /* no thread: load it here */
+		load_cache(l);
+}
+
+static void loader_join(cache_loader *l)
+{
+	if (l->running)
+		pthread_join(l->thread, NULL);
+	l->running = 0;
+}
+
+static void hint_ready(void *ctx)
+{
+	loader_join(ctx);
+}
+
 static int hint_blob(void *ctx, const gen_file *f, char out[41])
 {
-	const gen_cache *c = ctx;
-	const gen_cache_src *w = gen_cache_src_find(c->stats, c->nstats, f->path);
+	gen_cache *c = ((cache_loader *)ctx)->c;
+	const gen_cache_src *w = gen_cache_src_next(c->stats, c->nstats, f->path,
+	                                            &c->cur[1]);
 
 	/* A file changed in the second before that build started could have
 	 * changed again unseen within one tick of the clock: hash it. */
@@ -864,8 +903,9 @@ static int hint_blob(void *ctx, const gen_file *f, char out[41])
 
 static int hint_known(void *ctx, const gen_file *f)
 {
-	const gen_cache *c = ctx;
-	const gen_cache_src *m = gen_cache_src_find(c->models, c->nmodels, f->path);
+	gen_cache *c = ((cache_loader *)ctx)->c;
+	const gen_cache_src *m = gen_cache_src_next(c->models, c->nmodels, f->path,
+	                                            &c->cur[2]);
 
 	return m && memcmp(m->blob, f->blob_id, 40) == 0;
 }
@@ -873,12 +913,12 @@ static int hint_known(void *ctx, const gen_file *f)
 static int hint_date(void *ctx, const char *commit, const char *path,
                      long long *t)
 {
-	const gen_cache *c = ctx;
+	gen_cache *c = ((cache_loader *)ctx)->c;
 	const gen_cache_src *d;
 
 	if (strcmp(c->commit, commit) != 0)
 		return 0;
-	d = gen_cache_src_find(c->dates, c->ndates, path);
+	d = gen_cache_src_next(c->dates, c->ndates, path, &c->cur[0]);
 	if (!d)
 		return 0;
 	*t = d->n[0];
@@ -887,8 +927,9 @@ static int hint_date(void *ctx, const char *commit, const char *path,
 
 static const char *hint_model(void *ctx, const char *path, const char *blob)
 {
-	const gen_cache *c = ctx;
-	const gen_cache_src *m = gen_cache_src_find(c->models, c->nmodels, path);
+	gen_cache *c = ctx;
+	const gen_cache_src *m = gen_cache_src_next(c->models, c->nmodels, path,
+	                                            &c->cur[2]);
 
 	return m && memcmp(m->blob, blob, 40) == 0 ? m->model : NULL;
 }
@@ -899,7 +940,9 @@ static int source_lines(const gen_site *s, cache_io *c, ch_error *e)
 	ch_buf *b = &c->index;
 
 	gen_cache_lines_source(b, &s->src, c->shared);
-	for (size_t i = 0; i < s->npages; i++) {
+	/* In path order, the order the next build looks them up in. */
+	for (size_t k = 0; k < s->npages; k++) {
+		size_t i = (size_t)s->by_path[k];
 		gen_cache_line_model_head(b, s->pages[i].blob_id,
 		                          s->pages[i].src_path);
 		if (s->nodes[i].model) /* the same bytes gen_meta_write makes */
@@ -926,13 +969,15 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	ch_buf b = CH_BUF_INIT;
 	cache_io cio;
 	gen_source_hints hints;
+	cache_loader loader;
 	struct timespec started;
 	static const char *const needed[] = {"base", "page", "404"};
-	int rc = -1;
+	int r, rc = -1;
 
 	memset(&st, 0, sizeof st);
 	memset(&cio, 0, sizeof cio);
 	memset(&hints, 0, sizeof hints);
+	memset(&loader, 0, sizeof loader);
 	cio.nav = (gen_nav_memo)GEN_NAV_MEMO_INIT;
 	cio.bodies_fd = -1;
 	cio.index_fd = -1;
@@ -943,16 +988,20 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	ch_trace("build: begin");
 	/* What the build before knew spares reading and parsing the pages
 	 * it saw, when their sources did not change. */
-	gen_cache_load(&cio.old, out_dir, gen_cache_format);
-	ch_trace("build: load the cache");
-	hints.ctx = &cio.old;
+	loader.c = &cio.old;
+	loader.out_dir = out_dir;
+	loader_start(&loader);
+	hints.ctx = &loader;
+	hints.ready = hint_ready;
 	hints.blob_of = hint_blob;
 	hints.known = hint_known;
 	hints.date_of = hint_date;
-	if (gen_source_read(o->repo_dir ? o->repo_dir : ".", o->rev, o->worktree,
-	                    cio.old.text ? &hints : NULL, &src, e) < 0)
+	r = gen_source_read(o->repo_dir ? o->repo_dir : ".", o->rev, o->worktree,
+	                    &hints, &src, e);
+	loader_join(&loader);
+	if (r < 0)
 		goto out;
-	ch_trace("build: read the source");
+	ch_trace("build: read the source and the cache");
 	if (o->worktree && cio.old.text) {
 		int q = gen_quick_update(&cio.old, &src, out_dir, &started, &st, e);
 		ch_trace("build: quick update");

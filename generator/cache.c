@@ -155,6 +155,22 @@ const gen_cache_src *gen_cache_src_find(const gen_cache_src *v, size_t n,
 	return bsearch(&key, v, n, sizeof key, cmp_src);
 }
 
+const gen_cache_src *gen_cache_src_next(const gen_cache_src *v, size_t n,
+                                        const char *path, size_t *cursor)
+{
+	const gen_cache_src *f;
+
+	for (size_t i = *cursor; i < n && i < *cursor + 2; i++)
+		if (strcmp(v[i].path, path) == 0) {
+			*cursor = i;
+			return &v[i];
+		}
+	f = gen_cache_src_find(v, n, path);
+	if (f)
+		*cursor = (size_t)(f - v);
+	return f;
+}
+
 /* They were written in path order: check rather than sort. */
 static void sort_src(gen_cache_src *v, size_t n)
 {
@@ -314,14 +330,6 @@ int gen_cache_load(gen_cache *c, const char *out_dir, const char *format)
 	if (!ended || end_at != np)
 		goto out;
 	c->out_dir = out_dir;
-	c->by_pkey = malloc((np ? np : 1) * sizeof *c->by_pkey);
-	c->by_bkey = malloc((np ? np : 1) * sizeof *c->by_bkey);
-	if (!c->by_pkey || !c->by_bkey)
-		goto out;
-	for (size_t i = 0; i < np; i++)
-		c->by_pkey[i] = c->by_bkey[i] = &c->pages[i];
-	qsort(c->by_pkey, np, sizeof *c->by_pkey, cmp_pkey);
-	qsort(c->by_bkey, np, sizeof *c->by_bkey, cmp_bkey);
 	sort_src(c->dates, c->ndates);
 	sort_src(c->stats, c->nstats);
 	sort_src(c->models, c->nmodels);
@@ -356,10 +364,33 @@ static gen_cache_page *find(gen_cache_page **v, size_t n, const char *key,
 	return NULL;
 }
 
-const gen_cache_page *gen_cache_page_by_pkey(const gen_cache *c,
-                                             const char *pkey)
+/* The sorted views, made when first needed (the quick update never
+ * looks pages up by key); -1 when memory runs out. */
+static int views(gen_cache *c)
 {
-	return c->by_pkey ? find(c->by_pkey, c->npages, pkey, 0) : NULL;
+	size_t np = c->npages;
+
+	if (c->by_pkey)
+		return 0;
+	c->by_pkey = malloc((np ? np : 1) * sizeof *c->by_pkey);
+	c->by_bkey = malloc((np ? np : 1) * sizeof *c->by_bkey);
+	if (!c->by_pkey || !c->by_bkey) {
+		free(c->by_pkey);
+		free(c->by_bkey);
+		c->by_pkey = c->by_bkey = NULL;
+		return -1;
+	}
+	for (size_t i = 0; i < np; i++)
+		c->by_pkey[i] = c->by_bkey[i] = &c->pages[i];
+	qsort(c->by_pkey, np, sizeof *c->by_pkey, cmp_pkey);
+	qsort(c->by_bkey, np, sizeof *c->by_bkey, cmp_bkey);
+	return 0;
+}
+
+const gen_cache_page *gen_cache_page_by_pkey(gen_cache *c, const char *pkey)
+{
+	return c->text && views(c) == 0 ? find(c->by_pkey, c->npages, pkey, 0)
+	                                : NULL;
 }
 
 const char *gen_cache_page_body(gen_cache *c, const gen_cache_page *p,
@@ -379,8 +410,8 @@ const char *gen_cache_page_body(gen_cache *c, const gen_cache_page *p,
 const char *gen_cache_body(gen_cache *c, const char *bkey, size_t *len,
                            const char **text, size_t *tlen)
 {
-	const gen_cache_page *p = c->by_bkey ? find(c->by_bkey, c->npages, bkey, 1)
-	                                     : NULL;
+	const gen_cache_page *p = c->text && views(c) == 0 ?
+	                          find(c->by_bkey, c->npages, bkey, 1) : NULL;
 	const char *body = p ? gen_cache_page_body(c, p, text) : NULL;
 
 	if (!body)

@@ -63,7 +63,8 @@ typedef struct gen_cache {
 	size_t ndates, nstats, nmodels;
 	gen_cache_page *pages;    /* navigation order of the old build */
 	size_t npages;
-	gen_cache_page **by_pkey; /* sorted views of pages */
+	gen_cache_page **by_pkey; /* sorted views of pages, made when first
+	                           * asked for */
 	gen_cache_page **by_bkey;
 	gen_cache_page *shards;   /* search index parts: key in pkey, file
 	                           * in out_path */
@@ -71,6 +72,7 @@ typedef struct gen_cache {
 	char **files;             /* every file of the old site (into text) */
 	size_t nfiles;
 	const char *out_dir;      /* (not owned) */
+	size_t cur[3];            /* gen_cache_src_next's for D, W and M */
 	const char **packs;       /* the packs mapped so far, by number */
 	size_t *pack_len;
 	size_t npacks;
@@ -80,11 +82,15 @@ typedef struct gen_cache {
  * 0 when loaded, -1 when there is none to use (not an error). Free with
  * gen_cache_free() either way. */
 int gen_cache_load(gen_cache *c, const char *out_dir, const char *format);
-const gen_cache_page *gen_cache_page_by_pkey(const gen_cache *c,
-                                             const char *pkey);
+const gen_cache_page *gen_cache_page_by_pkey(gen_cache *c, const char *pkey);
 /* The D, W or M entry of path, or NULL. */
 const gen_cache_src *gen_cache_src_find(const gen_cache_src *v, size_t n,
                                         const char *path);
+/* The same for paths asked in about their sorted order (as a walk of
+ * the work tree asks): *cursor, 0 at first, remembers the last entry
+ * found, and the one after it is tried before searching. */
+const gen_cache_src *gen_cache_src_next(const gen_cache_src *v, size_t n,
+                                        const char *path, size_t *cursor);
 /* 1 if the old site has the search index part path made from key. */
 int gen_cache_has_shard(const gen_cache *c, const char *key, const char *path);
 /* The cached body with bkey, or NULL (mapping its pack when first

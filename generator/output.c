@@ -367,6 +367,24 @@ static int move_in(gen_out *o, const char *path, ch_error *e)
 	return 0;
 }
 
+/* Overwrites the cache in place with a line no build trusts. Whole or
+ * cut short, the file still marks the folder as ours and is no cache;
+ * no fsync: the folder is a product that a build can make again, and an
+ * edit previewed in `serve` should not wait for the disk. */
+static int write_stub(const char *path, ch_error *e)
+{
+	static const char stub[] = "certhall-site cache: update under way\n";
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t w;
+
+	if (fd < 0)
+		return ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
+	w = write(fd, stub, sizeof stub - 1);
+	if (close(fd) < 0 || w != (ssize_t)(sizeof stub - 1))
+		return ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
+	return 0;
+}
+
 /* The update's commit (see gen_out_commit). */
 static int commit_update(gen_out *o, ch_error *e)
 {
@@ -376,12 +394,13 @@ static int commit_update(gen_out *o, ch_error *e)
 	int rc = -1, cache = -1;
 	ch_error ignored;
 
-	/* Which staged files differ from the old ones: those alone move. */
+	/* Which staged files differ from the old ones: those alone move.
+	 * The cache always does (it records the build's time), and is large. */
 	for (size_t i = 0; i < o->nstaged; i++) {
 		char a[8192], b[8192];
 		snprintf(a, sizeof a, "%s/%s", o->tmp, o->staged[i]);
 		snprintf(b, sizeof b, "%s/%s", o->dir, o->staged[i]);
-		if (same_file(a, b)) {
+		if (strcmp(o->staged[i], GEN_CACHE_NAME) != 0 && same_file(a, b)) {
 			free(o->staged[i]);
 			o->staged[i] = NULL;
 		} else {
@@ -408,8 +427,7 @@ static int commit_update(gen_out *o, ch_error *e)
 	/* Cut short from here on, the folder is still ours but its cache is
 	 * no longer trusted: the next build is a full one. */
 	snprintf(stub, sizeof stub, "%s/%s", o->dir, GEN_CACHE_NAME);
-	if (ch_write_atomic(stub, "certhall-site cache: update under way\n", 38,
-	                    0644, e) < 0)
+	if (write_stub(stub, e) < 0)
 		goto out;
 	for (size_t i = 0; i < o->ngone; i++) {
 		char full[8192];

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/sha256.h"
+#include "common/trace.h"
 #include "generator/keys.h"
 #include "generator/meta.h"
 #include "generator/output.h"
@@ -277,6 +279,9 @@ typedef struct part {
 	unsigned k;
 	size_t first, end;   /* its pages in old->pages */
 	size_t *off;         /* each page's new place in the pack */
+	gen_page *pages;     /* its pages' models and texts, for search */
+	gen_node *nodes;
+	const char **sections;
 	ch_buf pack, search;
 	char pack_key[65], search_key[65];
 	char pack_path[64], search_path[64];
@@ -302,19 +307,19 @@ static int section_of(quick *q, gen_page *p, const char **title)
 	return p->section_url ? 0 : -1;
 }
 
+/* Part pt's new pack and keys, and its pages ready for search. */
 static int make_part(quick *q, part *pt)
 {
 	size_t n = pt->end - pt->first;
-	gen_page *pages = calloc(n ? n : 1, sizeof *pages);
-	gen_node *nodes = calloc(n ? n : 1, sizeof *nodes);
-	const char **sections = calloc(n ? n : 1, sizeof *sections);
+	gen_page *pages = pt->pages = calloc(n ? n : 1, sizeof *pages);
+	gen_node *nodes = pt->nodes = calloc(n ? n : 1, sizeof *nodes);
+	const char **sections = pt->sections = calloc(n ? n : 1, sizeof *sections);
 	ch_sha256 hp, hs;
 	ch_error ignored;
-	int rc = -1;
 
 	pt->off = calloc(n ? n : 1, sizeof *pt->off);
 	if (!pages || !nodes || !sections || !pt->off)
-		goto out;
+		return -1;
 	gen_key_begin(&hp);
 	gen_key_begin(&hs);
 	for (size_t j = 0; j < n; j++) {
@@ -327,7 +332,7 @@ static int make_part(quick *q, part *pt)
 
 		if (c) {
 			if (gen_site_page_load(c->f, &pages[j], &nodes[j], &ignored) < 0)
-				goto out;
+				return -1;
 			body = c->body.data;
 			len = c->body.len;
 			text = c->text;
@@ -335,10 +340,10 @@ static int make_part(quick *q, part *pt)
 			gen_key_pack_page(&hp, c->bkey);
 		} else {
 			if (restore(q, e->src_path, &pages[j], &nodes[j]) < 0)
-				goto out;
+				return -1;
 			body = gen_cache_page_body(q->old, e, &text);
 			if (!body)
-				goto out;
+				return -1;
 			len = e->len;
 			tlen = e->tlen;
 			gen_key_pack_page(&hp, e->bkey);
@@ -348,37 +353,49 @@ static int make_part(quick *q, part *pt)
 		ch_buf_append(&pt->pack, text, tlen);
 		pages[j].text = malloc(tlen + 1);
 		if (!pages[j].text)
-			goto out;
+			return -1;
 		memcpy(pages[j].text, text, tlen);
 		pages[j].text[tlen] = '\0';
 		if (section_of(q, &pages[j], &sections[j]) < 0)
-			goto out;
+			return -1;
 		parent = NULL;
 		if (strcmp(e->src_path, "content/index.md") != 0) {
 			gen_site_parent_path(&pages[j], pp, sizeof pp);
 			parent = gen_source_file(q->src, pp);
 			if (!parent)
-				goto out;
+				return -1;
 		}
 		gen_key_shard_page(&hs, e->src_path, gen_source_file(q->src, e->src_path)->blob_id,
 		                   parent ? parent->blob_id : NULL);
 	}
 	ch_sha256_hex(&hp, pt->pack_key);
 	ch_sha256_hex(&hs, pt->search_key);
-	ch_buf_puts(&pt->search, "");
-	if (gen_search_shard(NULL, pages, n, sections, pt->k, &pt->search,
-	                     &ignored) < 0 ||
-	    !ch_buf_ok(&pt->pack) || !ch_buf_ok(&pt->search))
-		goto out;
-	rc = 0;
-out:
-	for (size_t j = 0; pages && nodes && j < n; j++)
-		gen_site_page_free(&pages[j], &nodes[j]);
-	free(pages);
-	free(nodes);
-	free(sections);
-	return rc;
+	return ch_buf_ok(&pt->pack) ? 0 : -1;
 }
+
+/* Part pt's search index. */
+static int search_part(part *pt)
+{
+	ch_error ignored;
+
+	ch_buf_puts(&pt->search, "");
+	return gen_search_shard(NULL, pt->pages, pt->end - pt->first,
+	                        pt->sections, pt->k, &pt->search, &ignored) < 0 ||
+	       !ch_buf_ok(&pt->search) ? -1 : 0;
+}
+
+static void part_free(part *pt)
+{
+	for (size_t j = 0; pt->pages && pt->nodes && j < pt->end - pt->first; j++)
+		gen_site_page_free(&pt->pages[j], &pt->nodes[j]);
+	free(pt->pages);
+	free(pt->nodes);
+	free(pt->sections);
+	free(pt->off);
+	ch_buf_free(&pt->pack);
+	ch_buf_free(&pt->search);
+}
+
 
 /* The parts holding the changed pages, each once. */
 static int find_parts(quick *q, part *parts, size_t *nparts)
@@ -424,9 +441,9 @@ static const gen_cache_page *old_shard(const gen_cache *old, const char *path)
 	return NULL;
 }
 
-/* The new index, in the order a full build writes it (M lines in
- * navigation order; per part its pack's S line, its pages' P lines and
- * its search part's S line), so that it equals a full build's. */
+/* The new index, in the order a full build writes it (M lines in path
+ * order; per part its pack's S line, its pages' P lines and its search
+ * part's S line), so that it equals a full build's. */
 static int index_lines(const quick *q, const part *parts, size_t nparts,
                        ch_buf *b)
 {
@@ -436,13 +453,10 @@ static int index_lines(const quick *q, const part *parts, size_t nparts,
 	ch_buf_puts(b, gen_cache_format);
 	ch_buf_putc(b, '\n');
 	gen_cache_lines_source(b, q->src, old->shared);
-	for (size_t j = 0; j < old->npages; j++) {
-		const char *sp = old->pages[j].src_path;
-		const gen_cache_src *m = gen_cache_src_find(old->models, old->nmodels, sp);
-		const qpage *c = changed(q, sp);
-		if (!m)
-			return -1;
-		gen_cache_line_model_head(b, c ? c->p.blob_id : m->blob, sp);
+	for (size_t i = 0; i < old->nmodels; i++) {
+		const gen_cache_src *m = &old->models[i];
+		const qpage *c = changed(q, m->path);
+		gen_cache_line_model_head(b, c ? c->p.blob_id : m->blob, m->path);
 		if (c)
 			gen_meta_write(&c->p, &c->n, b);
 		else
@@ -489,6 +503,23 @@ static int index_lines(const quick *q, const part *parts, size_t nparts,
 		gen_cache_line_file(b, old->files[i]);
 	ch_buf_puts(b, "end\n");
 	return 0;
+}
+
+typedef struct lines_job {
+	const quick *q;
+	const part *parts;
+	size_t nparts;
+	ch_buf *out;
+	pthread_t thread;
+	int running, rc;
+} lines_job;
+
+static void *lines_main(void *arg)
+{
+	lines_job *j = arg;
+
+	j->rc = index_lines(j->q, j->parts, j->nparts, j->out);
+	return NULL;
 }
 
 /* Writes the changed files and the new cache, and puts them in place. */
@@ -558,8 +589,9 @@ int gen_quick_update(gen_cache *old, gen_source *src, const char *out_dir,
 	quick *q = calloc(1, sizeof *q);
 	part parts[QUICK_MAX];
 	ch_buf index = CH_BUF_INIT;
+	lines_job lines;
 	size_t nparts = 0;
-	int rc = 0;
+	int rc = 0, searched = 0;
 
 	memset(parts, 0, sizeof parts);
 	for (size_t k = 0; k < QUICK_MAX; k++)
@@ -576,14 +608,33 @@ int gen_quick_update(gen_cache *old, gen_source *src, const char *out_dir,
 	if (!src->worktree || !old->text || !old->nstats || !old->shared[0] ||
 	    strcmp(old->commit, src->commit) != 0 || find_changes(q) < 0)
 		goto out;
+	ch_trace("quick: changes");
 	for (size_t i = 0; i < q->n; i++)
 		if (load(q, i) < 0)
 			goto out;
 	for (size_t i = 0; i < q->n; i++)
 		if (prepare(q, i) < 0)
 			goto out;
-	if (find_parts(q, parts, &nparts) < 0 ||
-	    index_lines(q, parts, nparts, &index) < 0)
+	ch_trace("quick: pages");
+	if (find_parts(q, parts, &nparts) < 0)
+		goto out;
+	ch_trace("quick: packs");
+	/* The cache's lines on another core while the search parts are
+	 * made: each takes about as long. */
+	lines.q = q;
+	lines.parts = parts;
+	lines.nparts = nparts;
+	lines.out = &index;
+	lines.running = pthread_create(&lines.thread, NULL, lines_main, &lines) == 0;
+	if (!lines.running)
+		lines_main(&lines);
+	for (size_t k = 0; k < nparts; k++)
+		if (search_part(&parts[k]) < 0)
+			searched = -1;
+	if (lines.running)
+		pthread_join(lines.thread, NULL);
+	ch_trace("quick: search parts and cache lines");
+	if (searched < 0 || lines.rc < 0)
 		goto out;
 	if (!ch_buf_ok(&index)) {
 		rc = ch_fail(e, GEN_CACHE_NAME, 0, "out of memory");
@@ -604,11 +655,8 @@ int gen_quick_update(gen_cache *old, gen_source *src, const char *out_dir,
 	rc = 1;
 out:
 	ch_buf_free(&index);
-	for (size_t k = 0; k < QUICK_MAX; k++) {
-		free(parts[k].off);
-		ch_buf_free(&parts[k].pack);
-		ch_buf_free(&parts[k].search);
-	}
+	for (size_t k = 0; k < QUICK_MAX; k++)
+		part_free(&parts[k]);
 	for (size_t i = 0; i < q->n; i++) {
 		gen_site_page_free(&q->v[i].p, &q->v[i].n);
 		ch_buf_free(&q->v[i].body);

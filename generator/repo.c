@@ -25,7 +25,8 @@ static int git_fail(ch_error *e, const char *file, const char *what)
 	               g ? g->message : "");
 }
 
-/* Adds a file; data NULL leaves its bytes unread. */
+/* Adds a file; data NULL leaves its bytes unread, id NULL its blob id
+ * unknown for now. */
 static int add_file(gen_source *s, size_t *cap, const char *path,
                     const git_oid *id, const void *data, size_t len,
                     ch_error *e)
@@ -54,8 +55,9 @@ static int add_file(gen_source *s, size_t *cap, const char *path,
 		f->data[len] = '\0';
 		f->len = len;
 	}
-	git_oid_fmt(f->blob_id, id);
-	f->blob_id[40] = '\0';
+	if (id)
+		git_oid_fmt(f->blob_id, id);
+	f->blob_id[id ? 40 : 0] = '\0';
 	s->nfiles++;
 	return 0;
 }
@@ -172,14 +174,16 @@ out:
 
 /* --- from the work tree ------------------------------------------------ */
 
-static int read_dir(const char *workdir, const char *rel, gen_source *s,
-                    size_t *cap, const gen_source_hints *h, ch_error *e)
+/* Lists the regular files under rel with their stats, bytes unread and
+ * blob ids unknown (resolve() comes next): the walk is mostly the
+ * kernel's stat, and the caller's hints (from the build cache, which may
+ * still be loading) are not needed until every file is listed. */
+static int walk_dir(const char *workdir, const char *rel, gen_source *s,
+                    size_t *cap, ch_error *e)
 {
 	char full[4096];
 	struct dirent **names = NULL;
-	int n, rc = 0;
-
-	int dfd;
+	int n, dfd, rc = 0;
 
 	snprintf(full, sizeof full, "%s%s", workdir, rel);
 	n = scandir(full, &names, NULL, alphasort);
@@ -191,50 +195,31 @@ static int read_dir(const char *workdir, const char *rel, gen_source *s,
 	if (dfd < 0)
 		rc = ch_fail(e, rel, 0, "%s", strerror(errno));
 	for (int i = 0; i < n; i++) {
-		char child[2048], path[4096];
+		char child[2048];
 		struct stat st;
 		const char *name = names[i]->d_name;
 
 		if (rc < 0 || name[0] == '.')
 			continue; /* hidden files and editor droppings */
 		if ((size_t)snprintf(child, sizeof child, "%s/%s", rel, name) >= sizeof child ||
-		    (size_t)snprintf(path, sizeof path, "%s%s", workdir, child) >= sizeof path) {
+		    strlen(workdir) + strlen(child) >= 4096) {
 			rc = ch_fail(e, rel, 0, "a path under it is too long");
 		} else if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			rc = ch_fail(e, child, 0, "%s", strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
-			rc = read_dir(workdir, child, s, cap, h, e);
+			rc = walk_dir(workdir, child, s, cap, e);
 		} else if (S_ISREG(st.st_mode)) {
-			char *data = NULL;
-			size_t len = 0;
-			git_oid id;
-			gen_file probe;
-			char hex[41];
-
-			memset(&probe, 0, sizeof probe);
-			probe.path = child;
-			probe.st.size = (long long)st.st_size;
-			probe.st.mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL +
-			                    st.st_mtim.tv_nsec;
-			probe.st.ctime_ns = (long long)st.st_ctim.tv_sec * 1000000000LL +
-			                    st.st_ctim.tv_nsec;
-			probe.st.ino = (unsigned long long)st.st_ino;
-			if (h && h->blob_of && h->blob_of(h->ctx, &probe, hex) &&
-			    known(h, child, hex) && git_oid_fromstr(&id, hex) == 0) {
-				rc = add_file(s, cap, child, &id, NULL, 0, e);
-				if (rc == 0)
-					s->files[s->nfiles - 1].st = probe.st;
+			gen_file *f;
+			rc = add_file(s, cap, child, NULL, NULL, 0, e);
+			if (rc < 0)
 				continue;
-			}
-			rc = ch_read_file(path, MAX_FILE, &data, &len, e);
-			if (rc == 0 && git_odb_hash(&id, data, len,
-			                            GIT_OBJECT_BLOB) < 0)
-				rc = git_fail(e, child, "cannot hash");
-			if (rc == 0)
-				rc = add_file(s, cap, child, &id, data, len, e);
-			if (rc == 0)
-				s->files[s->nfiles - 1].st = probe.st;
-			free(data);
+			f = &s->files[s->nfiles - 1];
+			f->st.size = (long long)st.st_size;
+			f->st.mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL +
+			                 st.st_mtim.tv_nsec;
+			f->st.ctime_ns = (long long)st.st_ctim.tv_sec * 1000000000LL +
+			                 st.st_ctim.tv_nsec;
+			f->st.ino = (unsigned long long)st.st_ino;
 		}
 	}
 	for (int i = 0; i < n; i++)
@@ -243,6 +228,33 @@ static int read_dir(const char *workdir, const char *rel, gen_source *s,
 	if (dfd >= 0)
 		close(dfd);
 	return rc;
+}
+
+/* Gives every listed work-tree file its blob id: the hints' when its
+ * stats say it is unchanged and its bytes need not be read, else read
+ * and hashed. */
+static int resolve(const char *workdir, gen_source *s,
+                   const gen_source_hints *h, ch_error *e)
+{
+	for (size_t i = 0; i < s->nfiles; i++) {
+		gen_file *f = &s->files[i];
+		char path[4096], hex[41];
+		git_oid id;
+
+		if (h && h->blob_of && h->blob_of(h->ctx, f, hex) &&
+		    known(h, f->path, hex)) {
+			memcpy(f->blob_id, hex, 41);
+			continue;
+		}
+		snprintf(path, sizeof path, "%s%s", workdir, f->path);
+		if (ch_read_file(path, MAX_FILE, &f->data, &f->len, e) < 0)
+			return -1;
+		if (git_odb_hash(&id, f->data, f->len, GIT_OBJECT_BLOB) < 0)
+			return git_fail(e, f->path, "cannot hash");
+		git_oid_fmt(f->blob_id, &id);
+		f->blob_id[40] = '\0';
+	}
+	return 0;
 }
 
 /* --- dates ------------------------------------------------------------- */
@@ -419,10 +431,17 @@ int gen_source_read(const char *repo_dir, const char *rev, int worktree,
 	if (worktree) {
 		const char *wd = git_repository_workdir(repo);
 		for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++)
-			if (read_dir(wd, roots[i], out, &cap, hints, e) < 0)
+			if (walk_dir(wd, roots[i], out, &cap, e) < 0)
 				goto out;
-	} else if (read_commit(repo, commit, out, &cap, hints, e) < 0) {
-		goto out;
+		if (hints && hints->ready)
+			hints->ready(hints->ctx);
+		if (resolve(wd, out, hints, e) < 0)
+			goto out;
+	} else {
+		if (hints && hints->ready)
+			hints->ready(hints->ctx);
+		if (read_commit(repo, commit, out, &cap, hints, e) < 0)
+			goto out;
 	}
 	if (out->nfiles > 1)
 		qsort(out->files, out->nfiles, sizeof *out->files, cmp_file);

@@ -30,6 +30,10 @@ typedef struct gen_file {
  * the source skips work; every member may be NULL. */
 typedef struct gen_source_hints {
 	void *ctx;
+	/* Called once before any other member (may be NULL): until then the
+	 * hints may still be in the making, on another thread, while the
+	 * work tree is walked. */
+	void (*ready)(void *ctx);
 	/* Work tree: fills out with the blob id of f->path and returns 1 when
 	 * f->st shows the file unchanged since it was hashed. */
 	int (*blob_of)(void *ctx, const gen_file *f, char out[41]);
