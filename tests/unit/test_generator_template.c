@@ -123,3 +123,47 @@ Test(template, errors_name_file_and_line)
 	e = parse_error("{{> loop}}");
 	cr_assert(strstr(e.msg, "deep"), "%s", e.msg);
 }
+
+/* Where the marked value went: the offset when the template put it once
+ * and raw, else -1 (the quick update then lays the page out in full). */
+static long long mark_at(const char *tpl, const char *body, const char **out)
+{
+	static char copy[4096];
+	gen_tpl *t = NULL;
+	ch_error e;
+	ch_buf b = CH_BUF_INIT;
+	json_t *data = json_pack("{s:s, s:s}", "body", body, "title", "T");
+	long long at = -5;
+
+	cr_assert_eq(gen_tpl_parse(tpl, strlen(tpl), "t.html", partials, NULL, &t, &e), 0);
+	ch_buf_puts(&b, "prefix already in the buffer|");
+	cr_assert_eq(gen_tpl_render_at(t, data, json_object_get(data, "body"), &b,
+	                               &at, &e), 0);
+	snprintf(copy, sizeof copy, "%s", b.data + strlen("prefix already in the buffer|"));
+	*out = copy;
+	ch_buf_free(&b);
+	gen_tpl_free(t);
+	json_decref(data);
+	return at;
+}
+
+Test(template, render_at_finds_a_raw_value_placed_once)
+{
+	const char *out;
+	long long at = mark_at("<h1>{{title}}</h1><main>{{{body}}}</main>", "<p>x</p>", &out);
+
+	cr_assert_eq(at, (long long)strlen("<h1>T</h1><main>"));
+	cr_assert_eq(strncmp(out + at, "<p>x</p>", 8), 0);
+	at = mark_at("{{#body}}<div>{{{body}}}</div>{{/body}}", "<p>x</p>", &out);
+	cr_assert_eq(at, 5, "a section on the value itself is still one place");
+}
+
+Test(template, render_at_refuses_an_escaped_or_repeated_value)
+{
+	const char *out;
+
+	cr_assert_eq(mark_at("<main>{{body}}</main>", "<p>x</p>", &out), -1);
+	cr_assert_eq(mark_at("{{{body}}}{{{body}}}", "<p>x</p>", &out), -1);
+	cr_assert_eq(mark_at("{{{body}}}<p>{{body}}</p>", "x", &out), -1);
+	cr_assert_eq(mark_at("<p>{{title}}</p>", "x", &out), -1, "not placed at all");
+}
