@@ -154,10 +154,11 @@ FUZZ_SECONDS ?= 60
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 FUZZ_FLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
-              -fsanitize=fuzzer,address,undefined -I. $(PKG_CFLAGS)
+              -fsanitize=fuzzer,address,undefined -pthread -I. $(PKG_CFLAGS) \
+              -DCERTHALL_VERSION='"fuzz"'
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(BATCH_SRC) $(GEN_SRC) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(BATCH_SRC) $(LDLIBS)
+	clang $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(BATCH_SRC) $(GEN_SRC) $(LDLIBS)
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \
 	  name=$${f#build-fuzz/}; \

@@ -106,6 +106,13 @@ static int get_num(const char **s, long long *v)
 	return 0;
 }
 
+/* A count the rest of the line cannot hold (each item takes at least
+ * two bytes): a damaged cache, not an allocation to make. */
+static int bad_count(long long count, const char *s)
+{
+	return count < 0 || (unsigned long long)count > strlen(s) / 2;
+}
+
 int gen_meta_read(const char *line, gen_page *p, gen_node *n)
 {
 	const char *s = line;
@@ -129,7 +136,7 @@ int gen_meta_read(const char *line, gen_page *p, gen_node *n)
 	else
 		free(layout);
 	if (!(p->title = get_str(&s)) || !(p->description = get_str(&s)) ||
-	    get_num(&s, &count) < 0 || count < 0)
+	    get_num(&s, &count) < 0 || bad_count(count, s))
 		return -1;
 	for (long long i = 0; i < count; i++) {
 		char *id = get_str(&s);
@@ -138,7 +145,7 @@ int gen_meta_read(const char *line, gen_page *p, gen_node *n)
 		if (r < 0)
 			return -1;
 	}
-	if (get_num(&s, &count) < 0 || count < 0)
+	if (get_num(&s, &count) < 0 || bad_count(count, s))
 		return -1;
 	md->headings = calloc(count ? (size_t)count : 1, sizeof *md->headings);
 	if (!md->headings)
@@ -153,7 +160,7 @@ int gen_meta_read(const char *line, gen_page *p, gen_node *n)
 		if (!(h->text = get_str(&s)) || !(h->anchor = get_str(&s)))
 			return -1;
 	}
-	if (get_num(&s, &count) < 0 || count < 0)
+	if (get_num(&s, &count) < 0 || bad_count(count, s))
 		return -1;
 	md->links = calloc(count ? (size_t)count : 1, sizeof *md->links);
 	if (!md->links)

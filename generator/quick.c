@@ -225,6 +225,8 @@ static int load(quick *q, size_t i)
 static int prepare(quick *q, size_t i)
 {
 	qpage *c = &q->v[i];
+	const gen_cache_src *m;
+	gen_file old;
 	gen_page was;
 	gen_node wn;
 	gen_md md;
@@ -232,19 +234,16 @@ static int prepare(quick *q, size_t i)
 	int rc = -1, parsed = 0;
 
 	memset(&md, 0, sizeof md);
-	if (restore(q, c->f->path, &was, &wn) < 0) {
-		/* restore() compares with the blob now; the cache has the old */
-		const gen_cache_src *m = gen_cache_src_find(q->old->models,
-		                                            q->old->nmodels, c->f->path);
-		gen_file old = *c->f;
-		if (!m)
-			return -1;
-		memcpy(old.blob_id, m->blob, 40);
-		if (gen_site_page_restore(&old, m->model, &was, &wn, &ignored) < 0) {
-			gen_site_page_free(&was, &wn);
-			return -1;
-		}
-	}
+	memset(&was, 0, sizeof was);
+	memset(&wn, 0, sizeof wn);
+	/* The page as the cache has it, to compare with. */
+	m = gen_cache_src_find(q->old->models, q->old->nmodels, c->f->path);
+	if (!m)
+		return -1;
+	old = *c->f;
+	memcpy(old.blob_id, m->blob, 40);
+	if (gen_site_page_restore(&old, m->model, &was, &wn, &ignored) < 0)
+		goto out;
 	for (c->k = 0; c->k < q->old->npages; c->k++)
 		if (strcmp(q->old->pages[c->k].src_path, c->f->path) == 0)
 			break;
@@ -328,7 +327,7 @@ static int make_part(quick *q, part *pt)
 		const char *text, *body;
 		size_t len, tlen;
 		char pp[4096];
-		const gen_file *parent;
+		const gen_file *parent, *self;
 
 		if (c) {
 			if (gen_site_page_load(c->f, &pages[j], &nodes[j], &ignored) < 0)
@@ -365,7 +364,10 @@ static int make_part(quick *q, part *pt)
 			if (!parent)
 				return -1;
 		}
-		gen_key_shard_page(&hs, e->src_path, gen_source_file(q->src, e->src_path)->blob_id,
+		self = gen_source_file(q->src, e->src_path);
+		if (!self)
+			return -1;
+		gen_key_shard_page(&hs, e->src_path, self->blob_id,
 		                   parent ? parent->blob_id : NULL);
 	}
 	ch_sha256_hex(&hp, pt->pack_key);
