@@ -2,6 +2,7 @@
  * cache.h); build.c and quick.c write it. */
 #include "generator/cache.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,13 +40,34 @@ static int is_key(const char *s, size_t n)
 	return 1;
 }
 
+/* The number at *s, followed by a space, into *v; -1 if there is none.
+ * Digits only (and "-1" when neg_one): strtoll alone would take spaces
+ * and signs. */
+static int field(char **s, long long *v, int neg_one)
+{
+	char *p = *s, *end;
+
+	if (neg_one && strncmp(p, "-1 ", 3) == 0) {
+		*v = -1;
+		*s = p + 3;
+		return 0;
+	}
+	if (*p < '0' || *p > '9')
+		return -1;
+	errno = 0;
+	*v = strtoll(p, &end, 10);
+	if (errno || *end != ' ')
+		return -1;
+	*s = end + 1;
+	return 0;
+}
+
 /* One "P pkey bkey pack off len tlen at size src out" line (without
  * "P "). */
 static int parse_page(char *s, gen_cache_page *p)
 {
 	char *end;
-	unsigned long long off, len, pack, tlen, size;
-	long long at;
+	long long pack, off, len, tlen, at, size;
 
 	if (!is_key(s, 64) || s[64] != ' ' || !is_key(s + 65, 64) || s[129] != ' ')
 		return -1;
@@ -54,37 +76,18 @@ static int parse_page(char *s, gen_cache_page *p)
 	memcpy(p->bkey, s + 65, 64);
 	p->bkey[64] = '\0';
 	s += 130;
-	pack = strtoull(s, &end, 10);
-	if (end == s || *end != ' ' || pack > 1000000)
-		return -1;
-	s = end + 1;
-	off = strtoull(s, &end, 10);
-	if (end == s || *end != ' ')
-		return -1;
-	s = end + 1;
-	len = strtoull(s, &end, 10);
-	if (end == s || *end != ' ')
-		return -1;
-	s = end + 1;
-	tlen = strtoull(s, &end, 10);
-	if (end == s || *end != ' ')
-		return -1;
-	s = end + 1;
-	at = strtoll(s, &end, 10);
-	if (end == s || *end != ' ' || at < -1)
-		return -1;
-	s = end + 1;
-	size = strtoull(s, &end, 10);
-	if (end == s || *end != ' ' || strncmp(end + 1, "content/", 8) != 0 ||
-	    (at >= 0 && ((unsigned long long)at > size || len > size - (unsigned long long)at)))
+	if (field(&s, &pack, 0) < 0 || pack > 1000000 || field(&s, &off, 0) < 0 ||
+	    field(&s, &len, 0) < 0 || field(&s, &tlen, 0) < 0 ||
+	    field(&s, &at, 1) < 0 || field(&s, &size, 0) < 0 ||
+	    strncmp(s, "content/", 8) != 0 ||
+	    (at >= 0 && (at > size || len > size - at)))
 		return -1;
 	p->pack = (unsigned)pack;
 	p->off = (size_t)off;
 	p->len = (size_t)len;
 	p->tlen = (size_t)tlen;
 	p->at = at;
-	p->size = (long long)size;
-	s = end + 1;
+	p->size = size;
 	end = strchr(s, ' ');
 	if (!end || !end[1])
 		return -1;
