@@ -24,19 +24,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "common/fees.h"
 #include "common/fsutil.h"
-#include "common/schema.h"
 #include "common/sha256.h"
 #include "common/trace.h"
 #include "generator/assets.h"
 #include "generator/cache.h"
-#include "generator/formhtml.h"
+#include "generator/body.h"
+#include "generator/hints.h"
 #include "generator/keys.h"
 #include "generator/layout.h"
 #include "generator/meta.h"
@@ -50,136 +48,6 @@
 
 /* Bodies are written to their file in pieces of about this size. */
 #define BODIES_CHUNK (1u << 20)
-
-static const char *const form_files[] = {
-	"content/forms/application.yaml", "content/fees.yaml",
-	"content/forms/authorization_letter.md", "content/forms/stamp_form.md",
-};
-
-typedef struct form_env {
-	int loaded;
-	ch_schema *schema;
-	ch_fees fees;
-	const gen_file *letter, *stamp;
-	char deps[65]; /* hash of everything a form's HTML depends on */
-} form_env;
-
-typedef struct page_ctx {
-	const gen_site *site;
-	int index;
-	const char *root;
-	form_env *form;
-	const gen_assets *all; /* for assets, made when the form asks */
-	json_t *assets; /* asset key -> page-relative URL */
-} page_ctx;
-
-static char *href_cb(void *ctx, const gen_link *l, ch_error *e)
-{
-	page_ctx *pc = ctx;
-	int t = gen_site_find(pc->site, l->target);
-	char *h;
-
-	if (t < 0) { /* checked before rendering; kept for safety */
-		ch_fail(e, pc->site->pages[pc->index].src_path, l->line,
-		        "broken link: no page %s", l->target);
-		return NULL;
-	}
-	h = gen_link_href(pc->root, &pc->site->pages[pc->index],
-	                  &pc->site->pages[t], l->anchor);
-	if (!h)
-		ch_fail(e, "", 0, "out of memory");
-	return h;
-}
-
-static const char *asset_url_cb(void *ctx, const char *name)
-{
-	page_ctx *pc = ctx;
-	char key[256];
-	size_t j;
-
-	for (j = 0; name[j] && j + 1 < sizeof key; j++)
-		key[j] = name[j] == '.' || name[j] == '-' || name[j] == '/' ?
-		         '_' : name[j];
-	key[j] = '\0';
-	if (!pc->assets)
-		pc->assets = gen_assets_json(pc->all, pc->root);
-	return json_string_value(json_object_get(pc->assets, key));
-}
-
-static int form_cb(void *ctx, ch_buf *out, ch_error *e)
-{
-	page_ctx *pc = ctx;
-	form_env *f = pc->form;
-	gen_form_inputs in;
-	const gen_page *p = &pc->site->pages[pc->index];
-	int line = pc->site->nodes[pc->index].md.form_line;
-
-	memset(&in, 0, sizeof in);
-	in.schema = f->schema;
-	in.fees = &f->fees;
-	if (f->letter) {
-		in.letter_md = f->letter->data;
-		in.letter_len = f->letter->len;
-	}
-	if (f->stamp) {
-		in.stamp_md = f->stamp->data;
-		in.stamp_len = f->stamp->len;
-	}
-	in.asset_url = asset_url_cb;
-	in.asset_ctx = pc;
-	if (gen_form_html(&in, out, e) < 0) {
-		if (!e->file[0]) {
-			char msg[sizeof e->msg];
-			snprintf(msg, sizeof msg, "%s", e->msg);
-			ch_fail(e, p->src_path, line, "form: %s", msg);
-		}
-		return -1;
-	}
-	return 0;
-}
-
-static int load_form_env(const gen_site *s, const gen_assets *a, form_env *f,
-                         ch_error *e)
-{
-	const gen_file *schema = gen_source_file(&s->src, form_files[0]);
-	const gen_file *fees = gen_source_file(&s->src, form_files[1]);
-	int first = -1;
-	ch_sha256 h;
-
-	for (size_t i = 0; i < s->npages && first < 0; i++)
-		if (s->nodes[i].md.has_form)
-			first = (int)i;
-	if (first < 0)
-		return 0;
-	if (!schema || !fees)
-		return ch_fail(e, s->pages[first].src_path,
-		               s->nodes[first].md.form_line,
-		               "the form needs %s", !schema ? form_files[0] : form_files[1]);
-	if (ch_schema_load(schema->data, schema->len, schema->path, &f->schema, e) < 0 ||
-	    ch_fees_load(fees->data, fees->len, fees->path, &f->fees, e) < 0)
-		return -1;
-	f->letter = gen_source_file(&s->src, form_files[2]);
-	f->stamp = gen_source_file(&s->src, form_files[3]);
-	ch_sha256_init(&h);
-	for (size_t i = 0; i < sizeof form_files / sizeof form_files[0]; i++) {
-		const gen_file *x = gen_source_file(&s->src, form_files[i]);
-		ch_sha256_update(&h, x ? x->blob_id : "-", x ? 40 : 1);
-	}
-	/* The form names assets; not the search index, which changes with
-	 * every page and which the form does not use. */
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i].name, "search-index.js") != 0)
-			ch_sha256_update(&h, a->v[i].path, strlen(a->v[i].path) + 1);
-	ch_sha256_hex(&h, f->deps);
-	f->loaded = 1;
-	return 0;
-}
-
-static void body_key(const gen_page *p, const gen_md *md, const form_env *f,
-                     char out[65])
-{
-	gen_key_body(p->src_path, p->blob_id, md->has_form ? f->deps : NULL, out);
-}
 
 /* What every page file shares (see the top of this file). */
 static void shared_key(const gen_site *s, char out[65])
@@ -403,7 +271,7 @@ static int keep_page(const gen_page *p, const char *bkey, const char *pkey,
 /* Lays out page i (unless its old file is kept). When text is given,
  * *text receives the page's plain text (for search). */
 static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
-                       const gen_assets *a, form_env *f, cache_io *c,
+                       const gen_assets *a, gen_form_env *f, cache_io *c,
                        gen_out *out, gen_build_stats *st, char **text,
                        ch_error *e)
 {
@@ -416,18 +284,12 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 	char *mytext = NULL;
 	size_t cached_len = 0, ctlen = 0;
 	page_out po;
-	page_ctx pc;
 	const gen_tpl *inner = page_layout(s, l, i, e);
 	int rc = -1;
 
 	if (!inner)
 		return -1;
 	gen_root_prefix(n->depth, root, sizeof root);
-	memset(&pc, 0, sizeof pc);
-	pc.site = s;
-	pc.index = (int)i;
-	pc.root = root;
-	pc.form = f;
 	memcpy(key, c->bkeys[i], 65);
 	memcpy(pkey, c->pkeys[i], 65);
 	switch (keep_page(p, key, pkey, c, out, text, e)) {
@@ -439,7 +301,6 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 		rc = 0;
 		goto out;
 	}
-	pc.all = a;
 	cached = gen_cache_body(&c->old, key, &cached_len, &ctext, &ctlen);
 	ch_buf_puts(&body, "");
 	if (cached) {
@@ -456,7 +317,7 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 			r = gen_md_parse(p->src_path, n->md.body, n->md.body_len,
 			                 n->md.body_line, &md, e);
 		if (r == 0) {
-			r = gen_md_render(&md, href_cb, form_cb, &pc, &body, e);
+			r = gen_body_render(s, i, root, a, f, &md, &body, e);
 			mytext = md.text;
 			md.text = NULL;
 			gen_md_free(&md);
@@ -494,7 +355,6 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 	rc = 0;
 out:
 	free(mytext);
-	json_decref(pc.assets);
 	json_decref(data);
 	ch_buf_free(&body);
 	ch_buf_free(&html);
@@ -586,7 +446,7 @@ static void shard_key(const gen_site *s, size_t start, size_t end,
  * GEN_CACHE_BODIES/<part>: a pack whose pages' bodies are all as before
  * is kept whole, so an edit rewrites one pack, not every body. */
 static int open_pack(const gen_site *s, size_t start, size_t end,
-                     const form_env *f, cache_io *c, size_t k, gen_out *out,
+                     const gen_form_env *f, cache_io *c, size_t k, gen_out *out,
                      ch_error *e)
 {
 	char path[128], key[65], old[8192];
@@ -627,7 +487,7 @@ static int close_pack(cache_io *c, ch_error *e)
 /* Lays out the pages of the part [start, end) and writes or keeps it. */
 static int render_shard(gen_site *s, size_t start, size_t end,
                         const gen_layouts *l, const gen_assets *a,
-                        form_env *f, cache_io *c, shards *sh, gen_out *out,
+                        gen_form_env *f, cache_io *c, shards *sh, gen_out *out,
                         gen_build_stats *st, ch_error *e)
 {
 	char path[64], key[65], old[8192];
@@ -674,7 +534,7 @@ out:
 /* Lays out the parts [first, end) (starts[k] is part k's first page). */
 static int render_parts(gen_site *s, const size_t *starts, size_t first,
                         size_t end, const gen_layouts *l,
-                        const gen_assets *a, form_env *f, cache_io *c,
+                        const gen_assets *a, gen_form_env *f, cache_io *c,
                         shards *sh, gen_out *out, gen_build_stats *st,
                         ch_error *e)
 {
@@ -692,7 +552,7 @@ typedef struct parts_ctx {
 	const size_t *starts;
 	const gen_layouts *l;
 	const gen_assets *a;
-	form_env *f;
+	gen_form_env *f;
 	cache_io *c;
 	shards *sh;
 	gen_out *out;
@@ -731,7 +591,7 @@ static int parts_append_lines(void *ctx, ch_buf *lines, ch_error *e)
 
 /* Every page and every part of the search index, then its manifest. */
 static int render_all(gen_site *s, const gen_layouts *l, const gen_assets *a,
-                      form_env *f, cache_io *c, gen_out *out,
+                      gen_form_env *f, cache_io *c, gen_out *out,
                       gen_build_stats *st, ch_error *e)
 {
 	shards sh = {NULL, NULL, 0, NULL};
@@ -790,7 +650,7 @@ out:
 
 /* Chooses between a full build and an update in place: an update when
  * the old cache is whole and at least half the pages are unchanged. */
-static int choose_update(const gen_site *s, const form_env *f, cache_io *c,
+static int choose_update(const gen_site *s, const gen_form_env *f, cache_io *c,
                          gen_out *out, ch_error *e)
 {
 	size_t same = 0;
@@ -800,7 +660,7 @@ static int choose_update(const gen_site *s, const form_env *f, cache_io *c,
 	if (!c->bkeys || !c->pkeys)
 		return ch_fail(e, "", 0, "out of memory");
 	for (size_t i = 0; i < s->npages; i++) {
-		body_key(&s->pages[i], &s->nodes[i].md, f, c->bkeys[i]);
+		gen_body_key(&s->pages[i], &s->nodes[i].md, f, c->bkeys[i]);
 		gen_key_page(c->shared, c->bkeys[i], i, s->pages[i].updated,
 		             c->pkeys[i]);
 	}
@@ -836,102 +696,12 @@ static int write_cache(cache_io *c, gen_out *out,
 	c->index_fd = -1;
 	if (close(fd) < 0)
 		return ch_fail(e, GEN_CACHE_NAME, 0, "cannot write: %s", strerror(errno));
-	/* Its time says when this build began reading (see hint_blob). */
+	/* Its time says when this build began reading (hints.c reads it). */
 	times[0] = times[1] = *started;
 	snprintf(path, sizeof path, "%s/%s", out->tmp, GEN_CACHE_NAME);
 	if (utimensat(AT_FDCWD, path, times, 0) < 0)
 		return ch_fail(e, path, 0, "cannot set its time: %s", strerror(errno));
 	return 0;
-}
-
-/* --- what the build before knew (source hints) ---------------------- */
-
-/* The cache is loaded on a thread of its own while the work tree's files
- * are listed (mostly the kernel's stat): the two took a work-tree
- * rebuild's time one after the other. */
-typedef struct cache_loader {
-	gen_cache *c;
-	const char *out_dir;
-	pthread_t thread;
-	int running;
-} cache_loader;
-
-static void *load_cache(void *arg)
-{
-	cache_loader *l = arg;
-
-	gen_cache_load(l->c, l->out_dir, gen_cache_format);
-	return NULL;
-}
-
-static void loader_start(cache_loader *l)
-{
-	l->running = pthread_create(&l->thread, NULL, load_cache, l) == 0;
-	if (!l->running) /* no thread: load it here */
-		load_cache(l);
-}
-
-static void loader_join(cache_loader *l)
-{
-	if (l->running)
-		pthread_join(l->thread, NULL);
-	l->running = 0;
-}
-
-static void hint_ready(void *ctx)
-{
-	loader_join(ctx);
-}
-
-static int hint_blob(void *ctx, const gen_file *f, char out[41])
-{
-	gen_cache *c = ((cache_loader *)ctx)->c;
-	const gen_cache_src *w = gen_cache_src_next(c->stats, c->nstats, f->path,
-	                                            &c->cur[1]);
-
-	/* A file changed in the second before that build started could have
-	 * changed again unseen within one tick of the clock: hash it. */
-	if (!w || w->n[0] != f->st.size || w->n[1] != f->st.mtime_ns ||
-	    w->n[2] != f->st.ctime_ns || (unsigned long long)w->n[3] != f->st.ino ||
-	    f->st.mtime_ns > c->started_ns - 1000000000LL ||
-	    f->st.ctime_ns > c->started_ns - 1000000000LL)
-		return 0;
-	memcpy(out, w->blob, 40);
-	out[40] = '\0';
-	return 1;
-}
-
-static int hint_known(void *ctx, const gen_file *f)
-{
-	gen_cache *c = ((cache_loader *)ctx)->c;
-	const gen_cache_src *m = gen_cache_src_next(c->models, c->nmodels, f->path,
-	                                            &c->cur[2]);
-
-	return m && memcmp(m->blob, f->blob_id, 40) == 0;
-}
-
-static int hint_date(void *ctx, const char *commit, const char *path,
-                     long long *t)
-{
-	gen_cache *c = ((cache_loader *)ctx)->c;
-	const gen_cache_src *d;
-
-	if (strcmp(c->commit, commit) != 0)
-		return 0;
-	d = gen_cache_src_next(c->dates, c->ndates, path, &c->cur[0]);
-	if (!d)
-		return 0;
-	*t = d->n[0];
-	return 1;
-}
-
-static const char *hint_model(void *ctx, const char *path, const char *blob)
-{
-	gen_cache *c = ctx;
-	const gen_cache_src *m = gen_cache_src_next(c->models, c->nmodels, path,
-	                                            &c->cur[2]);
-
-	return m && memcmp(m->blob, blob, 40) == 0 ? m->model : NULL;
 }
 
 /* The cache lines of the source: U, K, D, W and M (see cache.h). */
@@ -965,19 +735,16 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	gen_assets assets = {NULL, 0};
 	gen_out out = GEN_OUT_INIT;
 	gen_build_stats st;
-	form_env form;
+	gen_form_env form;
 	ch_buf b = CH_BUF_INIT;
 	cache_io cio;
-	gen_source_hints hints;
-	cache_loader loader;
+	gen_hints hints;
 	struct timespec started;
 	static const char *const needed[] = {"base", "page", "404"};
 	int r, rc = -1;
 
 	memset(&st, 0, sizeof st);
 	memset(&cio, 0, sizeof cio);
-	memset(&hints, 0, sizeof hints);
-	memset(&loader, 0, sizeof loader);
 	cio.nav = (gen_nav_memo)GEN_NAV_MEMO_INIT;
 	cio.bodies_fd = -1;
 	cio.index_fd = -1;
@@ -988,17 +755,10 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	ch_trace("build: begin");
 	/* What the build before knew spares reading and parsing the pages
 	 * it saw, when their sources did not change. */
-	loader.c = &cio.old;
-	loader.out_dir = out_dir;
-	loader_start(&loader);
-	hints.ctx = &loader;
-	hints.ready = hint_ready;
-	hints.blob_of = hint_blob;
-	hints.known = hint_known;
-	hints.date_of = hint_date;
+	gen_hints_start(&hints, &cio.old, out_dir);
 	r = gen_source_read(o->repo_dir ? o->repo_dir : ".", o->rev, o->worktree,
-	                    &hints, &src, e);
-	loader_join(&loader);
+	                    &hints.h, &src, e);
+	gen_hints_join(&hints);
 	if (r < 0)
 		goto out;
 	ch_trace("build: read the source and the cache");
@@ -1016,7 +776,7 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 			goto out;
 		}
 	}
-	if (gen_site_load_known(&site, &src, hint_model, &cio.old, e) < 0)
+	if (gen_site_load_known(&site, &src, gen_hints_model, &cio.old, e) < 0)
 		goto out;
 	ch_trace("build: the site model");
 	if (gen_site_check_links(&site, e) < 0)
@@ -1034,7 +794,7 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	if (gen_out_begin(&out, out_dir, e) < 0 ||
 	    gen_assets_collect(&site.src, &assets, &out, e) < 0)
 		goto out;
-	if (load_form_env(&site, &assets, &form, e) < 0)
+	if (gen_form_env_load(&form, &site, &assets, e) < 0)
 		goto out;
 	ch_trace("build: layouts, assets, form");
 	cio.out_dir = out_dir;
@@ -1079,8 +839,7 @@ out:
 	free(cio.pkeys);
 	gen_nav_memo_free(&cio.nav);
 	ch_buf_free(&b);
-	if (form.schema)
-		ch_schema_free(form.schema);
+	gen_form_env_free(&form);
 	gen_out_free(&out);
 	gen_assets_free(&assets);
 	gen_layouts_free(&layouts);

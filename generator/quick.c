@@ -549,7 +549,7 @@ static int write_out(quick *q, const part *parts, size_t nparts,
 			goto out;
 	if (gen_out_add(&out, GEN_CACHE_NAME, index->data, index->len, e) < 0)
 		goto out;
-	/* Its time says when this build began reading (build.c's hint_blob). */
+	/* Its time says when this build began reading (hints.c reads it). */
 	times[0] = times[1] = *started;
 	snprintf(path, sizeof path, "%s/%s", out.tmp, GEN_CACHE_NAME);
 	if (utimensat(AT_FDCWD, path, times, 0) < 0) {

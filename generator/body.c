@@ -1,0 +1,160 @@
+/* body.c: see body.h. */
+#include "generator/body.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/sha256.h"
+#include "generator/formhtml.h"
+#include "generator/keys.h"
+#include "generator/pagedata.h"
+
+/* What the form block is made from: schema, fee schedule, print texts. */
+static const char *const form_files[] = {
+	"content/forms/application.yaml", "content/fees.yaml",
+	"content/forms/authorization_letter.md", "content/forms/stamp_form.md",
+};
+
+typedef struct page_ctx {
+	const gen_site *site;
+	int index;
+	const char *root;
+	gen_form_env *form;
+	const gen_assets *all; /* for assets, made when the form asks */
+	json_t *assets; /* asset key -> page-relative URL */
+} page_ctx;
+
+static char *href_cb(void *ctx, const gen_link *l, ch_error *e)
+{
+	page_ctx *pc = ctx;
+	int t = gen_site_find(pc->site, l->target);
+	char *h;
+
+	if (t < 0) { /* checked before rendering; kept for safety */
+		ch_fail(e, pc->site->pages[pc->index].src_path, l->line,
+		        "broken link: no page %s", l->target);
+		return NULL;
+	}
+	h = gen_link_href(pc->root, &pc->site->pages[pc->index],
+	                  &pc->site->pages[t], l->anchor);
+	if (!h)
+		ch_fail(e, "", 0, "out of memory");
+	return h;
+}
+
+static const char *asset_url_cb(void *ctx, const char *name)
+{
+	page_ctx *pc = ctx;
+	char key[256];
+	size_t j;
+
+	for (j = 0; name[j] && j + 1 < sizeof key; j++)
+		key[j] = name[j] == '.' || name[j] == '-' || name[j] == '/' ?
+		         '_' : name[j];
+	key[j] = '\0';
+	if (!pc->assets)
+		pc->assets = gen_assets_json(pc->all, pc->root);
+	return json_string_value(json_object_get(pc->assets, key));
+}
+
+static int form_cb(void *ctx, ch_buf *out, ch_error *e)
+{
+	page_ctx *pc = ctx;
+	gen_form_env *f = pc->form;
+	gen_form_inputs in;
+	const gen_page *p = &pc->site->pages[pc->index];
+	int line = pc->site->nodes[pc->index].md.form_line;
+
+	memset(&in, 0, sizeof in);
+	in.schema = f->schema;
+	in.fees = &f->fees;
+	if (f->letter) {
+		in.letter_md = f->letter->data;
+		in.letter_len = f->letter->len;
+	}
+	if (f->stamp) {
+		in.stamp_md = f->stamp->data;
+		in.stamp_len = f->stamp->len;
+	}
+	in.asset_url = asset_url_cb;
+	in.asset_ctx = pc;
+	if (gen_form_html(&in, out, e) < 0) {
+		if (!e->file[0]) {
+			char msg[sizeof e->msg];
+			snprintf(msg, sizeof msg, "%s", e->msg);
+			ch_fail(e, p->src_path, line, "form: %s", msg);
+		}
+		return -1;
+	}
+	return 0;
+}
+
+int gen_form_env_load(gen_form_env *f, const gen_site *s, const gen_assets *a,
+                      ch_error *e)
+{
+	const gen_file *schema = gen_source_file(&s->src, form_files[0]);
+	const gen_file *fees = gen_source_file(&s->src, form_files[1]);
+	int first = -1;
+	ch_sha256 h;
+
+	memset(f, 0, sizeof *f);
+	for (size_t i = 0; i < s->npages && first < 0; i++)
+		if (s->nodes[i].md.has_form)
+			first = (int)i;
+	if (first < 0)
+		return 0;
+	if (!schema || !fees)
+		return ch_fail(e, s->pages[first].src_path,
+		               s->nodes[first].md.form_line,
+		               "the form needs %s", !schema ? form_files[0] : form_files[1]);
+	if (ch_schema_load(schema->data, schema->len, schema->path, &f->schema, e) < 0 ||
+	    ch_fees_load(fees->data, fees->len, fees->path, &f->fees, e) < 0)
+		return -1;
+	f->letter = gen_source_file(&s->src, form_files[2]);
+	f->stamp = gen_source_file(&s->src, form_files[3]);
+	ch_sha256_init(&h);
+	for (size_t i = 0; i < sizeof form_files / sizeof form_files[0]; i++) {
+		const gen_file *x = gen_source_file(&s->src, form_files[i]);
+		ch_sha256_update(&h, x ? x->blob_id : "-", x ? 40 : 1);
+	}
+	/* The form names assets; not the search index, which changes with
+	 * every page and which the form does not use. */
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i].name, "search-index.js") != 0)
+			ch_sha256_update(&h, a->v[i].path, strlen(a->v[i].path) + 1);
+	ch_sha256_hex(&h, f->deps);
+	f->loaded = 1;
+	return 0;
+}
+
+void gen_form_env_free(gen_form_env *f)
+{
+	if (f->schema)
+		ch_schema_free(f->schema);
+	f->schema = NULL;
+}
+
+void gen_body_key(const gen_page *p, const gen_md *md, const gen_form_env *f,
+                  char out[65])
+{
+	gen_key_body(p->src_path, p->blob_id, md->has_form ? f->deps : NULL, out);
+}
+
+int gen_body_render(const gen_site *s, size_t i, const char *root,
+                    const gen_assets *a, gen_form_env *f, gen_md *md,
+                    ch_buf *out, ch_error *e)
+{
+	page_ctx pc;
+	int rc;
+
+	memset(&pc, 0, sizeof pc);
+	pc.site = s;
+	pc.index = (int)i;
+	pc.root = root;
+	pc.form = f;
+	pc.all = a;
+	rc = gen_md_render(md, href_cb, form_cb, &pc, out, e);
+	json_decref(pc.assets);
+	return rc;
+}

@@ -1,0 +1,92 @@
+/* hints.c: see hints.h. */
+#include "generator/hints.h"
+
+#include <string.h>
+
+#include "generator/keys.h"
+
+static void *load(void *arg)
+{
+	gen_hints *h = arg;
+
+	gen_cache_load(h->c, h->out_dir, gen_cache_format);
+	return NULL;
+}
+
+void gen_hints_join(gen_hints *h)
+{
+	if (h->running)
+		pthread_join(h->thread, NULL);
+	h->running = 0;
+}
+
+static void ready(void *ctx)
+{
+	gen_hints_join(ctx);
+}
+
+static int blob_of(void *ctx, const gen_file *f, char out[41])
+{
+	gen_cache *c = ((gen_hints *)ctx)->c;
+	const gen_cache_src *w = gen_cache_src_next(c->stats, c->nstats, f->path,
+	                                            &c->cur[1]);
+
+	/* A file changed in the second before that build started could have
+	 * changed again unseen within one tick of the clock: hash it. */
+	if (!w || w->n[0] != f->st.size || w->n[1] != f->st.mtime_ns ||
+	    w->n[2] != f->st.ctime_ns || (unsigned long long)w->n[3] != f->st.ino ||
+	    f->st.mtime_ns > c->started_ns - 1000000000LL ||
+	    f->st.ctime_ns > c->started_ns - 1000000000LL)
+		return 0;
+	memcpy(out, w->blob, 40);
+	out[40] = '\0';
+	return 1;
+}
+
+static int known(void *ctx, const gen_file *f)
+{
+	gen_cache *c = ((gen_hints *)ctx)->c;
+	const gen_cache_src *m = gen_cache_src_next(c->models, c->nmodels, f->path,
+	                                            &c->cur[2]);
+
+	return m && memcmp(m->blob, f->blob_id, 40) == 0;
+}
+
+static int date_of(void *ctx, const char *commit, const char *path,
+                   long long *t)
+{
+	gen_cache *c = ((gen_hints *)ctx)->c;
+	const gen_cache_src *d;
+
+	if (strcmp(c->commit, commit) != 0)
+		return 0;
+	d = gen_cache_src_next(c->dates, c->ndates, path, &c->cur[0]);
+	if (!d)
+		return 0;
+	*t = d->n[0];
+	return 1;
+}
+
+void gen_hints_start(gen_hints *h, gen_cache *c, const char *out_dir)
+{
+	memset(h, 0, sizeof *h);
+	h->c = c;
+	h->out_dir = out_dir;
+	h->h.ctx = h;
+	h->h.ready = ready;
+	h->h.blob_of = blob_of;
+	h->h.known = known;
+	h->h.date_of = date_of;
+	h->running = pthread_create(&h->thread, NULL, load, h) == 0;
+	if (!h->running) /* no thread: load it here */
+		load(h);
+}
+
+const char *gen_hints_model(void *ctx, const char *path, const char *blob)
+{
+	gen_cache *c = ctx;
+	const gen_cache_src *m = gen_cache_src_next(c->models, c->nmodels, path,
+	                                            &c->cur[2]);
+
+	return m && memcmp(m->blob, blob, 40) == 0 ? m->model : NULL;
+}
