@@ -1,6 +1,7 @@
 """certhall-site serve: the editor's preview on 127.0.0.1, rebuilt from the
 work tree when a page changes, stopping cleanly on SIGTERM."""
 import http.client
+import os
 import signal
 import socket
 import subprocess
@@ -177,3 +178,46 @@ def test_no_redirect_to_another_host(server):
         location = headers.get("location", "")
         assert not location.startswith("//"), (path, location)
         assert status in (400, 403, 404), path
+
+
+def test_serve_rebuilds_a_large_site_with_forked_workers(content_repo, tmp_path):
+    """serve runs a thread (libmicrohttpd's) while a full rebuild of a
+    site past 200 pages forks its workers: the rebuilt pages must be
+    served, and serve must go on answering and rebuilding."""
+    from test_site_jobs import add_pages
+    add_pages(content_repo)
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w+", encoding="utf-8")
+    env = {**os.environ, "CERTHALL_JOBS": "2"}
+    p = subprocess.Popen([str(BIN / "certhall-site"), "serve", "--port", str(port)],
+                         cwd=content_repo, stdout=log, stderr=log, env=env)
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if p.poll() is not None or time.time() > deadline:
+                    log.seek(0)
+                    pytest.fail(f"serve did not start: {log.read()}")
+                time.sleep(0.2)
+        # Every page's layout changes: a full rebuild, laid out by workers.
+        base = content_repo / "site" / "layouts" / "base.html"
+        text = base.read_text(encoding="utf-8")
+        assert "</body>" in text
+        base.write_text(text.replace("</body>", "<p id=\"forked\">分工重建</p>\n</body>"),
+                        encoding="utf-8")
+        wait_for(port, "/zz-c/p099/", "分工重建", seconds=60)
+        wait_for(port, "/zz-a/p000/", "分工重建", seconds=60)
+        page = content_repo / "content" / "zz-b" / "p050.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n之后的一次修改。\n",
+                        encoding="utf-8")
+        wait_for(port, "/zz-b/p050/", "之后的一次修改", seconds=60)
+        assert p.poll() is None
+        log.seek(0)
+        assert "error" not in log.read().lower()
+    finally:
+        p.terminate()
+        p.wait(timeout=20)
+        log.close()
