@@ -54,66 +54,82 @@ static int want_object(const where *w, json_t *v, const char *ptr,
 	return 0;
 }
 
-static int read_paths(const where *w, json_t *o, batch_config *c, ch_error *e)
+/* A key of the paths or limits section and where its value goes: a
+ * path (a non-empty string) or a limit (a positive integer). */
+typedef struct key_slot {
+	const char *key;
+	char **path;
+	uint64_t *limit;
+} key_slot;
+
+/* Reads the section's mapping o into the slots, which name every key the
+ * section accepts, in the order its error lists them. */
+static int read_slots(const where *w, json_t *o, const char *section,
+                      const key_slot *slots, size_t n, ch_error *e)
 {
-	static const char *const KEYS[] = {"database", "store", "inbox", "done",
-	                                   "rejected", "content"};
-	char **slots[] = {&c->database, &c->store, &c->inbox, &c->done,
-	                  &c->rejected, &c->content};
 	const char *k;
 	json_t *v;
-	char ptr[300];
+	char ptr[300], known[200];
+	size_t used = 0;
 
-	if (want_object(w, o, "/paths", "paths", e) < 0)
+	snprintf(ptr, sizeof ptr, "/%s", section);
+	if (want_object(w, o, ptr, section, e) < 0)
 		return -1;
+	known[0] = '\0';
+	for (size_t i = 0; i < n && used < sizeof known; i++)
+		used += (size_t)snprintf(known + used, sizeof known - used, "%s%s",
+		                         i ? ", " : "", slots[i].key);
 	json_object_foreach(o, k, v) {
-		size_t i;
-		snprintf(ptr, sizeof ptr, "/paths/%s", k);
-		for (i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++)
-			if (!strcmp(k, KEYS[i]))
-				break;
-		if (i == sizeof KEYS / sizeof KEYS[0])
+		const key_slot *s = NULL;
+		snprintf(ptr, sizeof ptr, "/%s/%s", section, k);
+		for (size_t i = 0; i < n && !s; i++)
+			if (!strcmp(k, slots[i].key))
+				s = &slots[i];
+		if (!s)
 			return ch_fail(e, w->file, line_at(w, ptr),
-			               "unknown key 'paths.%s' (known: database, store, "
-			               "inbox, done, rejected, content)", k);
-		if (!json_is_string(v) || !json_string_length(v))
-			return ch_fail(e, w->file, line_at(w, ptr),
-			               "'paths.%s' must be a non-empty path", k);
-		if (set_str(slots[i], json_string_value(v)) < 0)
-			return ch_fail(e, w->file, 0, "out of memory");
+			               "unknown key '%s.%s' (known: %s)", section, k,
+			               known);
+		if (s->path) {
+			if (!json_is_string(v) || !json_string_length(v))
+				return ch_fail(e, w->file, line_at(w, ptr),
+				               "'%s.%s' must be a non-empty path", section, k);
+			if (set_str(s->path, json_string_value(v)) < 0)
+				return ch_fail(e, w->file, 0, "out of memory");
+		} else {
+			if (!json_is_integer(v) || json_integer_value(v) < 1)
+				return ch_fail(e, w->file, line_at(w, ptr),
+				               "'%s.%s' must be a positive integer", section,
+				               k);
+			*s->limit = (uint64_t)json_integer_value(v);
+		}
 	}
 	return 0;
 }
 
+static int read_paths(const where *w, json_t *o, batch_config *c, ch_error *e)
+{
+	const key_slot slots[] = {
+		{"database", &c->database, NULL}, {"store", &c->store, NULL},
+		{"inbox", &c->inbox, NULL},       {"done", &c->done, NULL},
+		{"rejected", &c->rejected, NULL}, {"content", &c->content, NULL},
+	};
+
+	return read_slots(w, o, "paths", slots, sizeof slots / sizeof slots[0], e);
+}
+
 static int read_limits(const where *w, json_t *o, batch_config *c, ch_error *e)
 {
-	static const char *const KEYS[] = {"bundle_bytes", "entries", "entry_bytes",
-	                                   "total_bytes", "ratio"};
-	uint64_t *slots[] = {&c->limits.max_bundle_bytes, &c->limits.max_entries,
-	                     &c->limits.max_entry_bytes, &c->limits.max_total_bytes,
-	                     &c->limits.max_ratio};
-	const char *k;
-	json_t *v;
-	char ptr[300];
+	bundle_limits *l = &c->limits;
+	const key_slot slots[] = {
+		{"bundle_bytes", NULL, &l->max_bundle_bytes},
+		{"entries", NULL, &l->max_entries},
+		{"entry_bytes", NULL, &l->max_entry_bytes},
+		{"total_bytes", NULL, &l->max_total_bytes},
+		{"ratio", NULL, &l->max_ratio},
+	};
 
-	if (want_object(w, o, "/limits", "limits", e) < 0)
-		return -1;
-	json_object_foreach(o, k, v) {
-		size_t i;
-		snprintf(ptr, sizeof ptr, "/limits/%s", k);
-		for (i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++)
-			if (!strcmp(k, KEYS[i]))
-				break;
-		if (i == sizeof KEYS / sizeof KEYS[0])
-			return ch_fail(e, w->file, line_at(w, ptr),
-			               "unknown key 'limits.%s' (known: bundle_bytes, "
-			               "entries, entry_bytes, total_bytes, ratio)", k);
-		if (!json_is_integer(v) || json_integer_value(v) < 1)
-			return ch_fail(e, w->file, line_at(w, ptr),
-			               "'limits.%s' must be a positive integer", k);
-		*slots[i] = (uint64_t)json_integer_value(v);
-	}
-	return 0;
+	return read_slots(w, o, "limits", slots, sizeof slots / sizeof slots[0],
+	                  e);
 }
 
 /* organization: {1: fen, ..., 5: fen}; every year 1-5 must be priced. */

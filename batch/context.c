@@ -10,6 +10,7 @@
 #include "common/yaml.h"
 
 #define CONTENT_MAX_BYTES (4u << 20)
+#define CONTENT_PATH_BYTES 4096
 
 static int content_path(const batch_ctx *ctx, const char *rel, char *out,
                         size_t n, ch_error *e)
@@ -19,9 +20,58 @@ static int content_path(const batch_ctx *ctx, const char *rel, char *out,
 	return 0;
 }
 
+/* A file of content/ read whole. It owns text and doc: content_file_free. */
+typedef struct content_file {
+	char path[CONTENT_PATH_BYTES]; /* what the file's errors name */
+	char *text;
+	size_t len;
+	json_t *doc; /* the text as YAML, when read by content_yaml */
+} content_file;
+
+/* Reads content/<rel> into f. A name too long is an error in e (-1); a
+ * file that cannot be read is 1, the reason in unread (e, or NULL to drop
+ * it), since what that means is each file's call: the site settings may
+ * be missing. */
+static int content_read(const batch_ctx *ctx, const char *rel,
+                        content_file *f, ch_error *unread, ch_error *e)
+{
+	f->text = NULL;
+	f->len = 0;
+	f->doc = NULL;
+	if (content_path(ctx, rel, f->path, sizeof f->path, e) < 0)
+		return -1;
+	if (ch_read_file(f->path, CONTENT_MAX_BYTES, &f->text, &f->len,
+	                 unread) < 0)
+		return 1;
+	return 0;
+}
+
+/* content_read, then f->doc from the text; bad YAML is an error in e
+ * naming the file and line (-1). */
+static int content_yaml(const batch_ctx *ctx, const char *rel,
+                        content_file *f, ch_error *unread, ch_error *e)
+{
+	int got = content_read(ctx, rel, f, unread, e);
+
+	if (got == 0) {
+		f->doc = ch_yaml_parse(f->text, f->len, f->path, 1, e);
+		if (!f->doc)
+			got = -1;
+	}
+	return got;
+}
+
+static void content_file_free(content_file *f)
+{
+	free(f->text);
+	json_decref(f->doc);
+	f->text = NULL;
+	f->doc = NULL;
+}
+
 static int load_schema(batch_ctx *ctx, ch_error *e)
 {
-	char path[4096];
+	char path[CONTENT_PATH_BYTES];
 
 	if (content_path(ctx, "forms/application.yaml", path, sizeof path, e) < 0)
 		return -1;
@@ -30,19 +80,18 @@ static int load_schema(batch_ctx *ctx, ch_error *e)
 
 static int load_fees(batch_ctx *ctx, ch_error *e)
 {
-	char path[4096], *text = NULL;
-	size_t len;
-	int rc;
+	content_file f;
+	int rc = -1;
 
 	if (ctx->cfg.has_fees) {
 		ctx->fees = ctx->cfg.fees;
 		return 0;
 	}
-	if (content_path(ctx, "fees.yaml", path, sizeof path, e) < 0 ||
-	    ch_read_file(path, CONTENT_MAX_BYTES, &text, &len, e) < 0)
-		return -1;
-	rc = ch_fees_load(text, len, path, &ctx->fees, e);
-	free(text);
+	if (content_read(ctx, "fees.yaml", &f, e, e) != 0)
+		goto out;
+	rc = ch_fees_load(f.text, f.len, f.path, &ctx->fees, e);
+out:
+	content_file_free(&f);
 	return rc;
 }
 
@@ -54,18 +103,18 @@ static char *dup_str(json_t *v)
 static int load_notice(batch_ctx *ctx, const char *id, notice_text *n,
                        ch_error *e)
 {
-	char rel[64], path[4096], *text = NULL;
-	size_t len, body_len;
-	const char *body;
+	char rel[64];
+	content_file f;
+	const char *path = f.path, *body;
+	size_t body_len;
 	json_t *meta = NULL;
 	int body_line, rc = -1;
 
 	snprintf(rel, sizeof rel, "notices/%s.md", id);
-	if (content_path(ctx, rel, path, sizeof path, e) < 0 ||
-	    ch_read_file(path, CONTENT_MAX_BYTES, &text, &len, e) < 0)
+	if (content_read(ctx, rel, &f, e, e) != 0)
 		goto out;
-	if (ch_front_matter(text, len, path, &meta, &body, &body_len, &body_line,
-	                    e) < 0)
+	if (ch_front_matter(f.text, f.len, path, &meta, &body, &body_len,
+	                    &body_line, e) < 0)
 		goto out;
 	while (body_len && (*body == '\n' || *body == '\r')) {
 		body++;
@@ -96,7 +145,7 @@ static int load_notice(batch_ctx *ctx, const char *id, notice_text *n,
 	rc = 0;
 out:
 	json_decref(meta);
-	free(text);
+	content_file_free(&f);
 	return rc;
 }
 
@@ -104,24 +153,19 @@ out:
  * misspelt key is not a notice without instructions. */
 static int load_payment(batch_ctx *ctx, ch_error *e)
 {
-	char path[4096], *text = NULL;
-	size_t len;
-	json_t *doc = NULL, *v;
-	const char *key;
+	content_file f;
+	const char *path = f.path, *key;
+	json_t *doc, *v;
 	ch_error why;
-	int rc = -1;
+	int got, rc = -1;
 
-	if (content_path(ctx, "forms/payment_instructions.yaml", path, sizeof path,
-	                 e) < 0)
-		return -1;
-	if (ch_read_file(path, CONTENT_MAX_BYTES, &text, &len, &why) < 0) {
+	got = content_yaml(ctx, "forms/payment_instructions.yaml", &f, &why, e);
+	if (got > 0)
 		ch_fail(e, path, 0, "cannot read the payment instructions: %s",
 		        why.msg);
+	if (got != 0)
 		goto out;
-	}
-	doc = ch_yaml_parse(text, len, path, 1, e);
-	if (!doc)
-		goto out;
+	doc = f.doc;
 	if (!json_is_object(doc)) {
 		ch_fail(e, path, 0, "must map 'transfer' and 'online' to texts");
 		goto out;
@@ -146,8 +190,7 @@ static int load_payment(batch_ctx *ctx, ch_error *e)
 	}
 	rc = 0;
 out:
-	json_decref(doc);
-	free(text);
+	content_file_free(&f);
 	return rc;
 }
 
@@ -155,32 +198,24 @@ out:
  * for the batch, so a missing file leaves them empty. */
 static int load_site(batch_ctx *ctx, ch_error *e)
 {
-	char path[4096], *text = NULL;
-	size_t len;
-	json_t *site = NULL;
+	content_file f;
 	int rc = -1;
 
-	if (content_path(ctx, "site.yaml", path, sizeof path, e) < 0)
-		return -1;
-	if (ch_read_file(path, CONTENT_MAX_BYTES, &text, &len, NULL) == 0) {
-		site = ch_yaml_parse(text, len, path, 1, e);
-		if (!site)
-			goto out;
-	}
-	ctx->hotline = dup_str(json_object_get(site, "hotline"));
-	ctx->website = dup_str(json_object_get(site, "website"));
+	if (content_yaml(ctx, "site.yaml", &f, NULL, e) < 0)
+		goto out;
+	ctx->hotline = dup_str(json_object_get(f.doc, "hotline"));
+	ctx->website = dup_str(json_object_get(f.doc, "website"));
 	if (!ctx->hotline)
 		ctx->hotline = strdup("");
 	if (!ctx->website)
 		ctx->website = strdup("");
 	if (!ctx->hotline || !ctx->website) {
-		ch_fail(e, path, 0, "out of memory");
+		ch_fail(e, f.path, 0, "out of memory");
 		goto out;
 	}
 	rc = 0;
 out:
-	json_decref(site);
-	free(text);
+	content_file_free(&f);
 	return rc;
 }
 
