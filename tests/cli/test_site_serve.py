@@ -30,22 +30,28 @@ def get(port, path, method="GET"):
         c.close()
 
 
-@pytest.fixture
-def server(content_repo, tmp_path):
+def start_serve(repo, tmp_path, env=None, seconds=60):
+    """serve in repo on a free port, once it accepts connections: the
+    process, its port and its log (stdout and stderr)."""
     port = free_port()
     log = open(tmp_path / "serve.log", "w+", encoding="utf-8")
     p = subprocess.Popen([str(BIN / "certhall-site"), "serve", "--port", str(port)],
-                         cwd=content_repo, stdout=log, stderr=log)
-    deadline = time.time() + 60
+                         cwd=repo, stdout=log, stderr=log, env=env)
+    deadline = time.time() + seconds
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
+            return p, port, log
         except OSError:
             if p.poll() is not None or time.time() > deadline:
                 log.seek(0)
                 pytest.fail(f"serve did not start: {log.read()}")
             time.sleep(0.1)
+
+
+@pytest.fixture
+def server(content_repo, tmp_path):
+    p, port, log = start_serve(content_repo, tmp_path)
     yield p, port, log
     if p.poll() is None:
         p.kill()
@@ -186,22 +192,9 @@ def test_serve_rebuilds_a_large_site_with_forked_workers(content_repo, tmp_path)
     served, and serve must go on answering and rebuilding."""
     from test_site_jobs import add_pages
     add_pages(content_repo)
-    port = free_port()
-    log = open(tmp_path / "serve.log", "w+", encoding="utf-8")
-    env = {**os.environ, "CERTHALL_JOBS": "2"}
-    p = subprocess.Popen([str(BIN / "certhall-site"), "serve", "--port", str(port)],
-                         cwd=content_repo, stdout=log, stderr=log, env=env)
+    p, port, log = start_serve(content_repo, tmp_path, seconds=120,
+                               env={**os.environ, "CERTHALL_JOBS": "2"})
     try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if p.poll() is not None or time.time() > deadline:
-                    log.seek(0)
-                    pytest.fail(f"serve did not start: {log.read()}")
-                time.sleep(0.2)
         # Every page's layout changes: a full rebuild, laid out by workers.
         base = content_repo / "site" / "layouts" / "base.html"
         text = base.read_text(encoding="utf-8")
