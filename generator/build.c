@@ -13,10 +13,11 @@
  *   file of site/ and content/site.yaml. When none of that changed the
  *   old file is hard-linked into the new site instead of laid out again.
  *
- * Every input of a page's bytes is in its key, so the result equals a
- * full build. The commit is one of them: a new commit lays out every
- * page again (reusing the bodies); a --worktree rebuild after an edit
- * keeps every page but the edited one. */
+ * Every input of a page's bytes is in its key (keys.h), so the result
+ * equals a full build. The commit is one of them: a new commit lays out
+ * every page again (reusing the bodies); a --worktree rebuild after an
+ * edit keeps every page but the edited one, and when only page bodies
+ * changed it is done by the quick update (quick.h) instead. */
 #include "generator/build.h"
 
 #include <errno.h>

@@ -4,7 +4,7 @@
  *   .certhall-cache         lines: the format (which names the generator's
  *                           own build); "U commit", the commit whose
  *                           history dated the files; "K key", the key of
- *                           what every page shares (build.c); "D time
+ *                           what every page shares (keys.h); "D time
  *                           path" per content file, its date; "W size
  *                           mtime ctime inode blob path" per work-tree
  *                           file read; "M blob path<TAB>model" per page
@@ -24,7 +24,7 @@
  *                           pack per part of the search index.
  *
  * pkey is the hash of every input of a page's file, bkey of its body's
- * (see build.c). A cache that is missing, of another format, cut short
+ * (keys.h, and build.c's top comment). A cache that is missing, of another format, cut short
  * or inconsistent with its bodies is not loaded: the build is a full one. */
 #ifndef GEN_CACHE_H
 #define GEN_CACHE_H
