@@ -51,6 +51,11 @@ typedef struct index {
 	size_t nterms, capterms;
 	uint32_t *slots;
 	size_t nslots;
+	/* The terms with postings in the part being indexed, by index: a
+	 * table shared from part to part holds every term of the site, and
+	 * walking all of them for each part was a large share of a build. */
+	uint32_t *used;
+	size_t nused, capused;
 	int failed;
 } index_t;
 
@@ -137,6 +142,19 @@ static void hit(index_t *ix, uint64_t code, const char *key, size_t len,
 		ix->failed = 1;
 		return;
 	}
+	if (t->npost == 0) {
+		if (ix->nused == ix->capused) {
+			size_t c = ix->capused ? ix->capused * 2 : 1024;
+			uint32_t *nu = realloc(ix->used, c * sizeof *nu);
+			if (!nu) {
+				ix->failed = 1;
+				return;
+			}
+			ix->used = nu;
+			ix->capused = c;
+		}
+		ix->used[ix->nused++] = (uint32_t)(t - ix->terms);
+	}
 	if (t->npost == 0 || POST_ID(t->post[t->npost - 1]) != id) {
 		if (t->npost == t->cappost) {
 			size_t c = t->cappost ? t->cappost * 2 : 4;
@@ -165,6 +183,7 @@ static void index_free(index_t *ix)
 	}
 	free(ix->terms);
 	free(ix->slots);
+	free(ix->used);
 }
 
 /* Decodes one UTF-8 sequence at s[*i]; invalid bytes yield U+FFFD and
@@ -498,15 +517,15 @@ static int write_index(index_t *shared, const gen_page *pages, size_t n,
 	if (ix.failed)
 		goto nomem;
 
-	order = malloc((ix.nterms ? ix.nterms : 1) * sizeof *order);
+	order = malloc((ix.nused ? ix.nused : 1) * sizeof *order);
 	if (!order)
 		goto nomem;
 	/* A shared table also holds the terms of parts before: only those
 	 * with postings here belong to this part. */
-	for (size_t i = 0; i < ix.nterms; i++)
-		if (ix.terms[i].npost)
-			order[nused++] = (sort_term){key_prefix(&ix.terms[i]),
-			                             &ix.terms[i]};
+	for (size_t i = 0; i < ix.nused; i++) {
+		term *t = &ix.terms[ix.used[i]];
+		order[nused++] = (sort_term){key_prefix(t), t};
+	}
 	qsort(order, nused, sizeof *order, cmp_term);
 
 	ch_buf_puts(out, head);
@@ -557,8 +576,9 @@ out:
 	free(byurl);
 	if (shared) {
 		/* Ready for the next part: its terms start with no postings. */
-		for (size_t i = 0; i < ix.nterms; i++)
-			ix.terms[i].npost = 0;
+		for (size_t i = 0; i < ix.nused; i++)
+			ix.terms[ix.used[i]].npost = 0;
+		ix.nused = 0;
 		ix.failed = 0;
 	} else {
 		index_free(&ix);
