@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/fsutil.h"
+#include "common/parallel.h"
 
 #define MAX_FILE (64u * 1024 * 1024)
 
@@ -72,6 +73,8 @@ struct walk_ctx {
 	ch_error *e;
 	int failed;
 	const gen_source_hints *hints;
+	size_t *unread;     /* files whose bytes are to be read (owned) */
+	size_t nunread, capunread;
 };
 
 static int known(const gen_source_hints *h, const char *path, const char *hex)
@@ -89,9 +92,7 @@ static int known(const gen_source_hints *h, const char *path, const char *hex)
 static int walk_cb(const char *dir, const git_tree_entry *ent, void *payload)
 {
 	struct walk_ctx *w = payload;
-	git_blob *blob = NULL;
 	char path[1024];
-	int rc = 0;
 
 	if (git_tree_entry_type(ent) != GIT_OBJECT_BLOB)
 		return 0;
@@ -106,50 +107,104 @@ static int walk_cb(const char *dir, const git_tree_entry *ent, void *payload)
 		char hex[41];
 		git_oid_fmt(hex, git_tree_entry_id(ent));
 		hex[40] = '\0';
-		if (known(w->hints, path, hex)) {
-			if (add_file(w->src, w->cap, path, git_tree_entry_id(ent), NULL,
-			             0, w->e) < 0)
-				goto fail;
+		if (add_file(w->src, w->cap, path, git_tree_entry_id(ent), NULL,
+		             0, w->e) < 0)
+			goto fail;
+		if (known(w->hints, path, hex))
 			return 0;
+	}
+	/* Read after the walk, on several threads (read_blobs). */
+	if (w->nunread == w->capunread) {
+		size_t c = w->capunread ? w->capunread * 2 : 256;
+		size_t *v = realloc(w->unread, c * sizeof *v);
+		if (!v) {
+			ch_fail(w->e, path, 0, "out of memory");
+			goto fail;
 		}
+		w->unread = v;
+		w->capunread = c;
 	}
-	if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(ent)) < 0) {
-		git_fail(w->e, path, "cannot read blob");
-		goto fail;
-	}
-	if (git_blob_rawsize(blob) > MAX_FILE) {
-		ch_fail(w->e, path, 0, "file too large");
-		goto fail;
-	}
-	if (add_file(w->src, w->cap, path, git_tree_entry_id(ent),
-	             git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
-	             w->e) < 0)
-		goto fail;
-	goto out;
+	w->unread[w->nunread++] = w->src->nfiles - 1;
+	return 0;
 fail:
 	w->failed = 1;
-	rc = -1;
+	return -1;
+}
+
+/* Reading blobs on several threads, each with a repository of its own
+ * (libgit2's objects are not to be shared between threads). */
+typedef struct blob_job {
+	const char *repo_path;
+	gen_source *src;
+	const size_t *unread;
+} blob_job;
+
+static int blob_run(void *ctx, size_t begin, size_t end, ch_error *e)
+{
+	blob_job *j = ctx;
+	git_repository *repo = NULL;
+	int rc = -1;
+
+	if (git_repository_open_bare(&repo, j->repo_path) < 0)
+		return git_fail(e, "", "cannot open the repository");
+	for (size_t k = begin; k < end; k++) {
+		gen_file *f = &j->src->files[j->unread[k]];
+		git_blob *blob = NULL;
+		git_oid id;
+		size_t len;
+
+		if (git_oid_fromstr(&id, f->blob_id) < 0 ||
+		    git_blob_lookup(&blob, repo, &id) < 0) {
+			git_fail(e, f->path, "cannot read blob");
+			goto out;
+		}
+		len = (size_t)git_blob_rawsize(blob);
+		f->data = len <= MAX_FILE ? malloc(len + 1) : NULL;
+		if (f->data) {
+			memcpy(f->data, git_blob_rawcontent(blob), len);
+			f->data[len] = '\0';
+			f->len = len;
+		}
+		git_blob_free(blob);
+		if (!f->data) {
+			ch_fail(e, f->path, 0, len > MAX_FILE ? "file too large" :
+			        "out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
 out:
-	git_blob_free(blob);
+	git_repository_free(repo);
 	return rc;
 }
+
+/* Below this many files one thread reads them all. */
+#define READ_THREADS_MIN 256
 
 static int read_commit(git_repository *repo, git_commit *commit,
                        gen_source *s, size_t *cap,
                        const gen_source_hints *hints, ch_error *e)
 {
 	git_tree *tree = NULL;
+	struct walk_ctx w;
+	blob_job job;
 	int rc = -1;
 
+	memset(&w, 0, sizeof w);
 	if (git_commit_tree(&tree, commit) < 0) {
 		git_fail(e, "", "cannot read the commit's tree");
 		goto out;
 	}
+	w.repo = repo;
+	w.src = s;
+	w.cap = cap;
+	w.e = e;
+	w.hints = hints;
 	for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
 		git_tree_entry *ent = NULL;
 		git_tree *sub = NULL;
-		struct walk_ctx w = {repo, s, cap, roots[i], e, 0, hints};
 
+		w.root = roots[i];
 		if (git_tree_entry_bypath(&ent, tree, roots[i]) < 0)
 			continue; /* a missing site/ or content/ is caught later */
 		if (git_tree_entry_type(ent) != GIT_OBJECT_TREE ||
@@ -166,8 +221,15 @@ static int read_commit(git_repository *repo, git_commit *commit,
 		}
 		git_tree_free(sub);
 	}
+	job.repo_path = git_repository_path(repo);
+	job.src = s;
+	job.unread = w.unread;
+	if (ch_parallel_for(w.nunread, ch_parallel_threads(w.nunread, READ_THREADS_MIN),
+	                    blob_run, &job, e) < 0)
+		goto out;
 	rc = 0;
 out:
+	free(w.unread);
 	git_tree_free(tree);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistr.h>
 
+#include "common/parallel.h"
 #include "common/yaml.h"
 #include "generator/meta.h"
 
@@ -445,13 +446,41 @@ int gen_site_body(gen_site *site, size_t i, ch_error *e)
 	return 0;
 }
 
+/* Reading the pages, on several threads for a large site: each page
+ * is parsed on its own. */
+typedef struct load_job {
+	gen_site *site;
+	const gen_file **files; /* per page: its file */
+	const char **lines;     /* per page: its cache line, or NULL */
+} load_job;
+
+static int load_run(void *ctx, size_t begin, size_t end, ch_error *e)
+{
+	load_job *j = ctx;
+
+	for (size_t k = begin; k < end; k++) {
+		gen_page *p = &j->site->pages[k];
+		gen_node *n = &j->site->nodes[k];
+		if ((j->lines[k] ? gen_site_page_restore(j->files[k], j->lines[k], p, n, e)
+		                 : gen_site_page_load(j->files[k], p, n, e)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Below this many pages one thread reads them all. */
+#define LOAD_THREADS_MIN 256
+
 int gen_site_load_known(gen_site *site, gen_source *src,
                         gen_meta_lookup meta_of, void *ctx, ch_error *e)
 {
 	const gen_file *cfg;
+	load_job job;
 	size_t n = 0;
+	int rc = -1;
 
 	memset(site, 0, sizeof *site);
+	memset(&job, 0, sizeof job);
 	site->src = *src;
 	memset(src, 0, sizeof *src);
 	for (size_t i = 0; i < site->src.nfiles; i++)
@@ -459,31 +488,47 @@ int gen_site_load_known(gen_site *site, gen_source *src,
 	site->pages = calloc(n ? n : 1, sizeof *site->pages);
 	site->nodes = calloc(n ? n : 1, sizeof *site->nodes);
 	site->by_path = calloc(n ? n : 1, sizeof *site->by_path);
-	if (!site->pages || !site->nodes || !site->by_path)
-		return ch_fail(e, "", 0, "out of memory");
+	job.site = site;
+	job.files = calloc(n ? n : 1, sizeof *job.files);
+	job.lines = calloc(n ? n : 1, sizeof *job.lines);
+	if (!site->pages || !site->nodes || !site->by_path || !job.files ||
+	    !job.lines) {
+		ch_fail(e, "", 0, "out of memory");
+		goto out;
+	}
+	/* The cache's lines are looked up here, in order: meta_of need not
+	 * be thread-safe. */
 	for (size_t i = 0; i < site->src.nfiles; i++) {
 		const gen_file *f = &site->src.files[i];
+		size_t k = site->npages;
 		if (!gen_site_is_page(f->path))
 			continue;
-		const char *line = !f->data && meta_of ?
-		                   meta_of(ctx, f->path, f->blob_id) : NULL;
+		job.files[k] = f;
+		job.lines[k] = !f->data && meta_of ? meta_of(ctx, f->path, f->blob_id)
+		                                   : NULL;
+		if (!f->data && !job.lines[k]) {
+			ch_fail(e, f->path, 0, "source not read");
+			goto out;
+		}
 		site->npages++;
-		if (!f->data && !line)
-			return ch_fail(e, f->path, 0, "source not read");
-		if ((line ? gen_site_page_restore(f, line, &site->pages[site->npages - 1],
-		                         &site->nodes[site->npages - 1], e)
-		          : gen_site_page_load(f, &site->pages[site->npages - 1],
-		                      &site->nodes[site->npages - 1], e)) < 0)
-			return -1;
 	}
+	if (ch_parallel_for(n, ch_parallel_threads(n, LOAD_THREADS_MIN), load_run,
+	                    &job, e) < 0)
+		goto out;
 	cfg = gen_source_file(&site->src, "content/site.yaml");
 	site->config = cfg ? ch_yaml_parse(cfg->data, cfg->len, cfg->path, 1, e)
 	                   : json_object();
 	if (!site->config)
-		return -1;
-	if (!json_is_object(site->config))
-		return ch_fail(e, "content/site.yaml", 1, "must be a mapping of keys");
-	return arrange(site, e);
+		goto out;
+	if (!json_is_object(site->config)) {
+		ch_fail(e, "content/site.yaml", 1, "must be a mapping of keys");
+		goto out;
+	}
+	rc = arrange(site, e);
+out:
+	free(job.files);
+	free(job.lines);
+	return rc;
 }
 
 int gen_site_check_links(const gen_site *site, ch_error *e)

@@ -95,3 +95,22 @@ def test_a_failing_worker_fails_the_build_and_changes_nothing(site_bin, content_
     assert "worker" in r.stderr
     assert snapshot(out) == before
     assert leftovers(tmp_path) == []
+
+
+def test_pages_read_on_several_threads_report_the_first_bad_one(site_bin, content_repo, tmp_path):
+    """Blobs are read and pages parsed on several threads for a large
+    site; the error is still the first bad page in path order, whatever
+    the number of threads."""
+    add_pages(content_repo)
+    for rel in ("content/zz-a/p010.md", "content/zz-c/p090.md"):
+        p = content_repo / rel
+        p.write_text(p.read_text(encoding="utf-8").replace("title:", "titel:", 1),
+                     encoding="utf-8")
+    git(content_repo, "commit", "-q", "-am", "two bad pages")
+    for jobs in (1, 2, 3, 4):
+        out = tmp_path / f"out{jobs}"
+        r = build(site_bin, content_repo, out, jobs)
+        assert r.returncode == 1, r.stderr
+        assert len(r.stderr.splitlines()) == 1, r.stderr
+        assert "content/zz-a/p010.md" in r.stderr, (jobs, r.stderr)
+        assert not out.exists() and leftovers(tmp_path) == []

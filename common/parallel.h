@@ -1,0 +1,30 @@
+/* parallel.h: a loop over [0, n) cut into contiguous runs, one per
+ * thread, for work whose items are independent (reading many blobs,
+ * parsing many pages). The first run goes on the calling thread. Errors
+ * stay deterministic: each run stops at its first failing item, and the
+ * error reported is that of the lowest failing run, so it is the first
+ * failing item in order, as a loop on one thread would report. Owns
+ * nothing beyond the call. */
+#ifndef CH_PARALLEL_H
+#define CH_PARALLEL_H
+
+#include <stddef.h>
+
+#include "common/error.h"
+
+/* Does items [begin, end) of ctx; 0, or -1 with e filled. Called from
+ * several threads at once: it may touch only what belongs to its items
+ * and thread-safe state. */
+typedef int (*ch_run_fn)(void *ctx, size_t begin, size_t end, ch_error *e);
+
+/* How many threads to use for n items: CERTHALL_JOBS, else the online
+ * cores, at most 4; 1 when n is below min_items (a thread costs more
+ * than it saves). */
+unsigned ch_parallel_threads(size_t n, size_t min_items);
+
+/* Runs fn over [0, n) on up to threads threads (1: on this thread
+ * only). A thread that cannot be made leaves its run to this one. */
+int ch_parallel_for(size_t n, unsigned threads, ch_run_fn fn, void *ctx,
+                    ch_error *e);
+
+#endif
