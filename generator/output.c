@@ -367,29 +367,53 @@ static int move_in(gen_out *o, const char *path, ch_error *e)
 	return 0;
 }
 
-/* Overwrites the cache in place with a line no build trusts. Whole or
- * cut short, the file still marks the folder as ours and is no cache;
- * no fsync: the folder is a product that a build can make again, and an
- * edit previewed in `serve` should not wait for the disk. */
-static int write_stub(const char *path, ch_error *e)
+int gen_out_spoil_cache(const char *dir, ch_error *e)
 {
-	static const char stub[] = "certhall-site cache: update under way\n";
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	char path[8192];
+	int fd;
 	ssize_t w;
 
+	snprintf(path, sizeof path, "%s/%s", dir, GEN_CACHE_NAME);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
-	w = write(fd, stub, sizeof stub - 1);
-	if (close(fd) < 0 || w != (ssize_t)(sizeof stub - 1))
+	w = pwrite(fd, "#", 1, 0);
+	if (close(fd) < 0 || w != 1)
 		return ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
 	return 0;
+}
+
+int gen_out_cache_in_place(const char *dir, const char *data, size_t len,
+                           const struct timespec *when, ch_error *e)
+{
+	char path[8192];
+	struct timespec times[2];
+	int fd, rc = -1;
+
+	snprintf(path, sizeof path, "%s/%s", dir, GEN_CACHE_NAME);
+	if (len == 0 || data[0] == '#')
+		return ch_fail(e, path, 0, "not a cache to write");
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
+	times[0] = times[1] = *when;
+	if (pwrite(fd, "#", 1, 0) != 1 || ch_pwrite_all(fd, data + 1, len - 1, 1) < 0 ||
+	    ftruncate(fd, (off_t)len) < 0 || pwrite(fd, data, 1, 0) != 1 ||
+	    futimens(fd, times) < 0) {
+		ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (close(fd) < 0 && rc == 0)
+		rc = ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
+	return rc;
 }
 
 /* The update's commit (see gen_out_commit). */
 static int commit_update(gen_out *o, ch_error *e)
 {
 	char **sorted = NULL;
-	char stub[8192];
 	size_t nchanged = 0, ngone = 0;
 	int rc = -1, cache = -1;
 	ch_error ignored;
@@ -426,8 +450,7 @@ static int commit_update(gen_out *o, ch_error *e)
 	}
 	/* Cut short from here on, the folder is still ours but its cache is
 	 * no longer trusted: the next build is a full one. */
-	snprintf(stub, sizeof stub, "%s/%s", o->dir, GEN_CACHE_NAME);
-	if (write_stub(stub, e) < 0)
+	if (gen_out_spoil_cache(o->dir, e) < 0)
 		goto out;
 	for (size_t i = 0; i < o->ngone; i++) {
 		char full[8192];

@@ -13,6 +13,7 @@
 #define GEN_OUTPUT_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "common/buf.h"
 #include "common/error.h"
@@ -75,6 +76,17 @@ int gen_out_record(gen_out *o, const char *path, int staged, ch_error *e);
  * (the file GEN_CACHE_NAME last, so that an update cut short leaves no
  * cache that would trust it). */
 int gen_out_commit(gen_out *o, ch_error *e);
+/* Marks the cache of dir untrusted in place (its first byte becomes
+ * '#'), keeping the file, which marks the folder as ours, and its blocks:
+ * freeing a large file's blocks is slow on some file systems (ext4 with
+ * discard and no journal takes milliseconds). Cut short after this, the
+ * next build is a full one. */
+int gen_out_spoil_cache(const char *dir, ch_error *e);
+/* Writes the cache of dir in place (data: the whole index, whose first
+ * byte is written last, so that a write cut short leaves a spoiled
+ * cache), with when as its time. */
+int gen_out_cache_in_place(const char *dir, const char *data, size_t len,
+                           const struct timespec *when, ch_error *e);
 /* Removes the temporary folder if the build did not commit. */
 void gen_out_free(gen_out *o);
 

@@ -14,6 +14,7 @@
 
 #include "common/fsutil.h"
 #include "common/parallel.h"
+#include "common/trace.h"
 
 #define MAX_FILE (64u * 1024 * 1024)
 
@@ -495,10 +496,13 @@ int gen_source_read(const char *repo_dir, const char *rev, int worktree,
 		for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++)
 			if (walk_dir(wd, roots[i], out, &cap, e) < 0)
 				goto out;
+		ch_trace("source: list the work tree");
 		if (hints && hints->ready)
 			hints->ready(hints->ctx);
+		ch_trace("source: wait for the cache");
 		if (resolve(wd, out, hints, e) < 0)
 			goto out;
+		ch_trace("source: blob ids");
 	} else {
 		if (hints && hints->ready)
 			hints->ready(hints->ctx);
@@ -507,8 +511,10 @@ int gen_source_read(const char *repo_dir, const char *rev, int worktree,
 	}
 	if (out->nfiles > 1)
 		qsort(out->files, out->nfiles, sizeof *out->files, cmp_file);
+	ch_trace("source: sorted");
 	if (date_files(repo, git_commit_id(commit), out, hints, e) < 0)
 		goto out;
+	ch_trace("source: dates");
 	/* Closed now, with its caches; gen_source_load opens it again in
 	 * the rare build that needs an unread file. */
 	out->repo_path = strdup(git_repository_path(repo));

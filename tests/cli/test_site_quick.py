@@ -305,3 +305,19 @@ def test_body_edit_with_a_broken_link_changes_nothing(site_bin, content_repo, tm
     assert_one_line_error(r, PIN, target.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
     assert snapshot(out) == before
     assert [x.name for x in tmp_path.iterdir() if ".tmp-" in x.name or ".old-" in x.name] == []
+
+
+def test_a_cache_spoiled_by_an_update_cut_short_is_not_trusted(site_bin, content_repo, tmp_path):
+    """An update first spoils the cache in place (its first byte) and
+    writes the new one last: one cut short in between leaves a folder that
+    is still ours but whose cache no build trusts."""
+    out = first_build(site_bin, content_repo, tmp_path)
+    cache = out / ".certhall-cache"
+    data = cache.read_bytes()
+    cache.write_bytes(b"#" + data[1:])
+    append(content_repo, LOGIN, "缓存作废之后的修改。")
+    r = rebuild(site_bin, content_repo, out)
+    assert_not_quick(r)
+    assert " 0 reused" in summary(r), r.stderr
+    assert_like_full(site_bin, content_repo, out, tmp_path, "--worktree")
+    assert cache.read_bytes()[:1] == b"c"
