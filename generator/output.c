@@ -434,7 +434,8 @@ static int commit_update(gen_out *o, ch_error *e)
 	sorted = malloc((o->npaths ? o->npaths : 1) * sizeof *sorted);
 	if (!sorted)
 		return ch_fail(e, o->dir, 0, "out of memory");
-	memcpy(sorted, o->paths, o->npaths * sizeof *sorted);
+	if (o->npaths) /* an update may write nothing but the cache */
+		memcpy(sorted, o->paths, o->npaths * sizeof *sorted);
 	qsort(sorted, o->npaths, sizeof *sorted, cmp_str);
 	for (size_t i = 0; i < o->ngone; i++) {
 		if (bsearch(&o->gone[i], sorted, o->npaths, sizeof *sorted, cmp_str)) {
