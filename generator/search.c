@@ -132,6 +132,21 @@ static term *find_or_add(index_t *ix, uint64_t code, const char *key,
 	return t;
 }
 
+/* Room for one more in the uint32_t array *v of *n items (doubling from
+ * first); -1 when memory runs out. */
+static int room(uint32_t **v, size_t n, size_t *cap, size_t first)
+{
+	if (n < *cap)
+		return 0;
+	size_t c = *cap ? *cap * 2 : first;
+	uint32_t *nv = realloc(*v, c * sizeof *nv);
+	if (!nv)
+		return -1;
+	*v = nv;
+	*cap = c;
+	return 0;
+}
+
 static void hit(index_t *ix, uint64_t code, const char *key, size_t len,
                 uint32_t id, int flag)
 {
@@ -143,28 +158,16 @@ static void hit(index_t *ix, uint64_t code, const char *key, size_t len,
 		return;
 	}
 	if (t->npost == 0) {
-		if (ix->nused == ix->capused) {
-			size_t c = ix->capused ? ix->capused * 2 : 1024;
-			uint32_t *nu = realloc(ix->used, c * sizeof *nu);
-			if (!nu) {
-				ix->failed = 1;
-				return;
-			}
-			ix->used = nu;
-			ix->capused = c;
+		if (room(&ix->used, ix->nused, &ix->capused, 1024) < 0) {
+			ix->failed = 1;
+			return;
 		}
 		ix->used[ix->nused++] = (uint32_t)(t - ix->terms);
 	}
 	if (t->npost == 0 || POST_ID(t->post[t->npost - 1]) != id) {
-		if (t->npost == t->cappost) {
-			size_t c = t->cappost ? t->cappost * 2 : 4;
-			posting *np = realloc(t->post, c * sizeof *np);
-			if (!np) {
-				ix->failed = 1;
-				return;
-			}
-			t->post = np;
-			t->cappost = c;
+		if (room(&t->post, t->npost, &t->cappost, 4) < 0) {
+			ix->failed = 1;
+			return;
 		}
 		t->post[t->npost++] = id << 6;
 	}
