@@ -41,7 +41,9 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lcsv
 CFLAGS   += $(CSTD) $(WARN) $(OPT) -pthread -I. $(PKG_CFLAGS) \
             -DCERTHALL_VERSION='"$(VERSION)"'
-LDFLAGS  += $(filter -fsanitize=%,$(OPT))
+# --as-needed: each program loads only the libraries it calls (the site
+# needs no SQLite, the batch no libgit2), which a short rebuild notices.
+LDFLAGS  += $(filter -fsanitize=%,$(OPT)) -Wl,--as-needed
 LDLIBS   += $(PKG_LIBS) -lm -pthread
 
 COMMON_SRC := $(wildcard common/*.c)
