@@ -491,6 +491,7 @@ int gen_source_read(const char *repo_dir, const char *rev, int worktree,
 	snprintf(out->short_id, sizeof out->short_id, "%.10s", out->commit);
 	out->commit_time = (long long)git_commit_time(commit);
 	out->worktree = worktree;
+	ch_trace("source: open the repository");
 	if (worktree) {
 		const char *wd = git_repository_workdir(repo);
 		for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++)
