@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_THREADS 4
+#define MAX_THREADS CH_PARALLEL_MAX
 
 typedef struct run {
 	ch_run_fn fn;

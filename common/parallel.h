@@ -17,9 +17,12 @@
  * and thread-safe state. */
 typedef int (*ch_run_fn)(void *ctx, size_t begin, size_t end, ch_error *e);
 
-/* How many threads to use for n items: CERTHALL_JOBS, else the online
- * cores, at most 4; 1 when n is below min_items (a thread costs more
- * than it saves). */
+/* The most threads (or processes: workers.h) a build uses. */
+#define CH_PARALLEL_MAX 4
+
+/* How many threads (or worker processes) to use for n items:
+ * CERTHALL_JOBS, else the online cores, at most CH_PARALLEL_MAX; 1 when
+ * n is below min_items (one costs more than it saves). */
 unsigned ch_parallel_threads(size_t n, size_t min_items);
 
 /* Runs fn over [0, n) on up to threads threads (1: on this thread

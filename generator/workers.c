@@ -21,7 +21,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_JOBS 4
+#include "common/parallel.h"
+
+#define MAX_JOBS CH_PARALLEL_MAX
 /* Below this many pages a fork costs more than it saves. */
 #define JOBS_MIN_PAGES 200
 
@@ -32,17 +34,6 @@ typedef struct worker {
 	size_t first, end; /* its parts */
 } worker;
 
-/* How many processes lay out a site of npages: CERTHALL_JOBS, else the
- * online cores, at most MAX_JOBS. */
-static size_t jobs_for(size_t npages)
-{
-	const char *v = getenv("CERTHALL_JOBS");
-	long n = v && *v ? strtol(v, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (npages < JOBS_MIN_PAGES || n < 1)
-		return 1;
-	return n > MAX_JOBS ? MAX_JOBS : (size_t)n;
-}
 
 /* The worker's side: lays out its parts, reports, and exits without
  * running the first process's cleanup (the temporary folder is the
@@ -220,7 +211,8 @@ int gen_workers_render(const size_t *starts, size_t nparts, size_t npages,
 	w[0].first = 0;
 	w[0].end = nparts;
 	if (!out->update)
-		nw = plan(starts, nparts, npages, jobs_for(npages), w);
+		nw = plan(starts, nparts, npages,
+		          ch_parallel_threads(npages, JOBS_MIN_PAGES), w);
 	if (nw == 0)
 		nw = 1;
 	for (size_t j = 1; j < nw; j++) {
