@@ -450,10 +450,10 @@ static int open_pack(const gen_site *s, size_t start, size_t end,
                      const gen_form_env *f, cache_io *c, size_t k, gen_out *out,
                      ch_error *e)
 {
-	char path[128], key[65], old[8192];
+	char path[GEN_CACHE_PACK_PATH_MAX], key[65], old[8192];
 	ch_sha256 h;
 
-	snprintf(path, sizeof path, "%s/%zu", GEN_CACHE_BODIES, k);
+	gen_cache_pack_path(k, path);
 	gen_key_begin(&h);
 	for (size_t i = start; i < end; i++)
 		gen_key_pack_page(&h, c->bkeys[i]);
@@ -491,11 +491,11 @@ static int render_shard(gen_site *s, size_t start, size_t end,
                         gen_form_env *f, cache_io *c, shards *sh, gen_out *out,
                         gen_build_stats *st, ch_error *e)
 {
-	char path[64], key[65], old[8192];
+	char path[GEN_SEARCH_PART_PATH_MAX], key[65], old[8192];
 	ch_buf b = CH_BUF_INIT;
 	int keep, rc = -1;
 
-	snprintf(path, sizeof path, "search/%zu.js", sh->n);
+	gen_search_part_path(sh->n, path);
 	shard_key(s, start, end, key);
 	snprintf(old, sizeof old, "%s/%s", c->out_dir, path);
 	keep = gen_cache_has_shard(&c->old, key, path) && access(old, R_OK) == 0;

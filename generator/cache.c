@@ -99,6 +99,11 @@ static int parse_page(char *s, gen_cache_page *p)
 	return 0;
 }
 
+void gen_cache_pack_path(size_t k, char out[GEN_CACHE_PACK_PATH_MAX])
+{
+	snprintf(out, GEN_CACHE_PACK_PATH_MAX, "%s/%zu", GEN_CACHE_BODIES, k);
+}
+
 /* Maps pack k of the old build; 0, or -1 if it cannot be. */
 static int map_pack(gen_cache *c, unsigned k)
 {
@@ -124,7 +129,9 @@ static int map_pack(gen_cache *c, unsigned k)
 	}
 	if (c->packs[k])
 		return 0;
-	snprintf(path, sizeof path, "%s/%s/%u", c->out_dir, GEN_CACHE_BODIES, k);
+	char rel[GEN_CACHE_PACK_PATH_MAX];
+	gen_cache_pack_path(k, rel);
+	snprintf(path, sizeof path, "%s/%s", c->out_dir, rel);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;

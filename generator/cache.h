@@ -78,6 +78,10 @@ typedef struct gen_cache {
 	size_t npacks;
 } gen_cache;
 
+/* Pack k's file, relative to the output folder (GEN_CACHE_BODIES/<k>). */
+#define GEN_CACHE_PACK_PATH_MAX 64
+void gen_cache_pack_path(size_t k, char out[GEN_CACHE_PACK_PATH_MAX]);
+
 /* Loads the cache of out_dir if it has the given format and is whole;
  * 0 when loaded, -1 when there is none to use (not an error). Free with
  * gen_cache_free() either way. */

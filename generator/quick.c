@@ -284,7 +284,8 @@ typedef struct part {
 	const char **sections;
 	ch_buf pack, search;
 	char pack_key[65], search_key[65];
-	char pack_path[64], search_path[64];
+	char pack_path[GEN_CACHE_PACK_PATH_MAX];
+	char search_path[GEN_SEARCH_PART_PATH_MAX];
 } part;
 
 /* The section title and URL search shows for page p, from its parent
@@ -419,9 +420,8 @@ static int find_parts(quick *q, part *parts, size_t *nparts)
 		pt->end = q->v[i].k + 1;
 		while (pt->end < q->old->npages && q->old->pages[pt->end].pack == k)
 			pt->end++;
-		snprintf(pt->pack_path, sizeof pt->pack_path, "%s/%u",
-		         GEN_CACHE_BODIES, k);
-		snprintf(pt->search_path, sizeof pt->search_path, "search/%u.js", k);
+		gen_cache_pack_path(k, pt->pack_path);
+		gen_search_part_path(k, pt->search_path);
 		/* The old site must have both as the cache says. */
 		int have = 0;
 		for (size_t s = 0; s < q->old->nshards; s++)
@@ -451,7 +451,7 @@ static int index_lines(const quick *q, const part *parts, size_t nparts,
                        ch_buf *b)
 {
 	const gen_cache *old = q->old;
-	char path[64];
+	char path[GEN_CACHE_PACK_PATH_MAX];
 
 	ch_buf_puts(b, gen_cache_format);
 	ch_buf_putc(b, '\n');
@@ -479,7 +479,7 @@ static int index_lines(const quick *q, const part *parts, size_t nparts,
 		if (pt)
 			off = pt->off[j - pt->first];
 		if (j == 0 || old->pages[j - 1].pack != e->pack) {
-			snprintf(path, sizeof path, "%s/%u", GEN_CACHE_BODIES, e->pack);
+			gen_cache_pack_path(e->pack, path);
 			sh = old_shard(old, path);
 			if (!sh)
 				return -1;
@@ -495,7 +495,7 @@ static int index_lines(const quick *q, const part *parts, size_t nparts,
 			                    e->tlen, e->at, e->size, e->src_path,
 			                    e->out_path);
 		if (j + 1 == old->npages || old->pages[j + 1].pack != e->pack) {
-			snprintf(path, sizeof path, "search/%u.js", e->pack);
+			gen_search_part_path(e->pack, path);
 			sh = old_shard(old, path);
 			if (!sh)
 				return -1;

@@ -628,14 +628,20 @@ int gen_search_shard(gen_search_terms *terms, const gen_page *pages, size_t n,
 	                   ";\n", out, e);
 }
 
+void gen_search_part_path(size_t k, char out[GEN_SEARCH_PART_PATH_MAX])
+{
+	snprintf(out, GEN_SEARCH_PART_PATH_MAX, "search/%zu.js", k);
+}
+
 void gen_search_manifest(const unsigned *sizes, size_t nshards, ch_buf *out)
 {
 	ch_buf_puts(out, "/* certhall-site search index: generated, do not "
 	                 "edit. */\nwindow.CERTHALL_SEARCH_MANIFEST = "
 	                 "{\"v\":2,\"shards\":[");
 	for (size_t i = 0; i < nshards; i++) {
-		ch_buf_printf(out, "%s\n[\"search/%zu.js\",%u]", i ? "," : "", i,
-		              sizes[i]);
+		char path[GEN_SEARCH_PART_PATH_MAX];
+		gen_search_part_path(i, path);
+		ch_buf_printf(out, "%s\n[\"%s\",%u]", i ? "," : "", path, sizes[i]);
 	}
 	ch_buf_puts(out, "]};\n");
 }

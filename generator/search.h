@@ -50,5 +50,8 @@ int gen_search_shard(gen_search_terms *terms, const gen_page *pages, size_t n,
                      const char *const *sections, unsigned shard,
                      ch_buf *out, ch_error *e);
 void gen_search_manifest(const unsigned *sizes, size_t nshards, ch_buf *out);
+/* Part k's file, relative to the site's root ("search/<k>.js"). */
+#define GEN_SEARCH_PART_PATH_MAX 32
+void gen_search_part_path(size_t k, char out[GEN_SEARCH_PART_PATH_MAX]);
 
 #endif
