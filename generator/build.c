@@ -229,17 +229,6 @@ static const gen_cache_page *page_unchanged(const gen_page *p,
 	       gen_cache_page_body(&c->old, was, &text) != NULL ? was : NULL;
 }
 
-/* A copy of n bytes of s as a string, into *out. */
-static int dup_text(const char *s, size_t n, char **out)
-{
-	*out = malloc(n + 1);
-	if (!*out)
-		return -1;
-	memcpy(*out, s, n);
-	(*out)[n] = '\0';
-	return 0;
-}
-
 /* Keeps the old file of an unchanged page; 1 if kept, 0 if not. When
  * text is given, *text receives the page's plain text. */
 static int keep_page(const gen_page *p, const char *bkey, const char *pkey,
@@ -262,7 +251,7 @@ static int keep_page(const gen_page *p, const char *bkey, const char *pkey,
 	 * there. */
 	if (!out->update && access(old, R_OK) != 0)
 		return 0;
-	if (text && dup_text(po.text, po.tlen, text) < 0)
+	if (text && !(*text = strndup(po.text, po.tlen)))
 		return ch_fail(e, p->src_path, 0, "out of memory");
 	if (cache_page(c, p, pkey, bkey, &po, e) < 0)
 		return -1;
@@ -306,7 +295,7 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 	ch_buf_puts(&body, "");
 	if (cached) {
 		ch_buf_append(&body, cached, cached_len);
-		if (dup_text(ctext, ctlen, &mytext) < 0) {
+		if (!(mytext = strndup(ctext, ctlen))) {
 			ch_fail(e, p->src_path, 0, "out of memory");
 			goto out;
 		}

@@ -1,14 +1,10 @@
 /* quick.c: the quick update of a work-tree rebuild (see quick.h). */
 #include "generator/quick.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/fsutil.h"
@@ -34,8 +30,8 @@ typedef struct qpage {
 	ch_buf body;         /* its new body, rendered */
 	char *text;          /* its plain text */
 	char bkey[65], pkey[65];
-	ch_buf file;         /* its new page file */
-	long long at;
+	ch_buf file;         /* its new page file, the body where the old
+	                      * one was (old->pages[k].at) */
 } qpage;
 
 /* A page model restored from the cache for a link's target. */
@@ -198,7 +194,6 @@ static int splice(quick *q, qpage *c)
 	if ((long long)len != was->size ||
 	    memcmp(data + was->at, obody, was->len) != 0)
 		goto out;
-	c->at = was->at;
 	ch_buf_append(&c->file, data, (size_t)was->at);
 	ch_buf_append(&c->file, c->body.data, c->body.len);
 	ch_buf_append(&c->file, data + was->at + was->len,
@@ -289,17 +284,16 @@ typedef struct part {
 } part;
 
 /* The section title and URL search shows for page p, from its parent
- * (restored as needed); the home page has none. */
-static int section_of(quick *q, gen_page *p, const char **title)
+ * at path pp (restored as needed); the home page (pp NULL) has none. */
+static int section_of(quick *q, gen_page *p, const char *pp,
+                      const char **title)
 {
-	char pp[4096];
 	const gen_node *pn;
 	const gen_page *parent;
 
 	*title = "";
-	if (strcmp(p->src_path, "content/index.md") == 0)
+	if (!pp)
 		return (p->section_url = strdup(p->url)) ? 0 : -1;
-	gen_site_parent_path(p, pp, sizeof pp);
 	parent = model_of(q, pp, &pn);
 	if (!parent)
 		return -1;
@@ -330,6 +324,7 @@ static int make_part(quick *q, part *pt)
 		size_t len, tlen;
 		char pp[4096];
 		const gen_file *parent, *self;
+		int home;
 
 		if (c) {
 			if (gen_site_page_load(c->f, &pages[j], &nodes[j], &ignored) < 0)
@@ -352,20 +347,17 @@ static int make_part(quick *q, part *pt)
 		pt->off[j] = pt->pack.len;
 		ch_buf_append(&pt->pack, body, len);
 		ch_buf_append(&pt->pack, text, tlen);
-		pages[j].text = malloc(tlen + 1);
+		pages[j].text = strndup(text, tlen);
 		if (!pages[j].text)
 			return -1;
-		memcpy(pages[j].text, text, tlen);
-		pages[j].text[tlen] = '\0';
-		if (section_of(q, &pages[j], &sections[j]) < 0)
-			return -1;
-		parent = NULL;
-		if (strcmp(e->src_path, "content/index.md") != 0) {
+		home = strcmp(e->src_path, "content/index.md") == 0;
+		if (!home)
 			gen_site_parent_path(&pages[j], pp, sizeof pp);
-			parent = gen_source_file(q->src, pp);
-			if (!parent)
-				return -1;
-		}
+		if (section_of(q, &pages[j], home ? NULL : pp, &sections[j]) < 0)
+			return -1;
+		parent = home ? NULL : gen_source_file(q->src, pp);
+		if (!home && !parent)
+			return -1;
 		self = gen_source_file(q->src, e->src_path);
 		if (!self)
 			return -1;
@@ -401,6 +393,15 @@ static void part_free(part *pt)
 }
 
 
+/* The old cache's line of the pack or search part path. */
+static const gen_cache_page *old_shard(const gen_cache *old, const char *path)
+{
+	for (size_t s = 0; s < old->nshards; s++)
+		if (strcmp(old->shards[s].out_path, path) == 0)
+			return &old->shards[s];
+	return NULL;
+}
+
 /* The parts holding the changed pages, each once. */
 static int find_parts(quick *q, part *parts, size_t *nparts)
 {
@@ -423,26 +424,14 @@ static int find_parts(quick *q, part *parts, size_t *nparts)
 		gen_cache_pack_path(k, pt->pack_path);
 		gen_search_part_path(k, pt->search_path);
 		/* The old site must have both as the cache says. */
-		int have = 0;
-		for (size_t s = 0; s < q->old->nshards; s++)
-			have += strcmp(q->old->shards[s].out_path, pt->pack_path) == 0 ||
-			        strcmp(q->old->shards[s].out_path, pt->search_path) == 0;
-		if (have != 2 || make_part(q, pt) < 0)
+		if (!old_shard(q->old, pt->pack_path) ||
+		    !old_shard(q->old, pt->search_path) || make_part(q, pt) < 0)
 			return -1;
 	}
 	return 0;
 }
 
 /* --- the new cache ------------------------------------------------------ */
-
-/* The old cache's line of the pack or search part path. */
-static const gen_cache_page *old_shard(const gen_cache *old, const char *path)
-{
-	for (size_t s = 0; s < old->nshards; s++)
-		if (strcmp(old->shards[s].out_path, path) == 0)
-			return &old->shards[s];
-	return NULL;
-}
 
 /* The new index, in the order a full build writes it (M lines in path
  * order; per part its pack's S line, its pages' P lines and its search
@@ -487,7 +476,7 @@ static int index_lines(const quick *q, const part *parts, size_t nparts,
 		}
 		if (c)
 			gen_cache_line_page(b, c->pkey, c->bkey, e->pack, off,
-			                    c->body.len, strlen(c->text), c->at,
+			                    c->body.len, strlen(c->text), e->at,
 			                    (long long)c->file.len, e->src_path,
 			                    e->out_path);
 		else
