@@ -114,7 +114,7 @@ static int walk_cb(const char *dir, const git_tree_entry *ent, void *payload)
 		if (known(w->hints, path, hex))
 			return 0;
 	}
-	/* Read after the walk, on several threads (read_blobs). */
+	/* Read after the walk, on several threads (blob_run). */
 	if (w->nunread == w->capunread) {
 		size_t c = w->capunread ? w->capunread * 2 : 256;
 		size_t *v = realloc(w->unread, c * sizeof *v);
