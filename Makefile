@@ -21,12 +21,13 @@ PYTHON   := /usr/bin/python3
 
 DEB_LIBS := libgit2-dev libcmark-dev libzip-dev libsqlite3-dev libyaml-dev \
             libjansson-dev nettle-dev libunistring-dev libmicrohttpd-dev \
-            libcsv-dev libcriterion-dev
+            libcsv-dev libcriterion-dev libxlsxwriter-dev
 DEB_TOOLS := pkg-config gcc clang lld libclang-rt-14-dev make git zip unzip \
              python3 python3-pytest chromium nodejs hugo msmtp sqlite3 \
-             time strace
+             time strace python3-openpyxl python3-aiosmtpd \
+             fonts-noto-cjk
 PKGS     := libgit2 libcmark libzip sqlite3 yaml-0.1 jansson nettle \
-            libmicrohttpd
+            libmicrohttpd xlsxwriter
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter
@@ -48,7 +49,8 @@ LDLIBS   += $(PKG_LIBS) -lm -pthread
 
 COMMON_SRC := $(wildcard common/*.c)
 GEN_SRC    := $(filter-out generator/main.c,$(wildcard generator/*.c))
-BATCH_SRC  := $(filter-out batch/main.c,$(wildcard batch/*.c))
+# The batch grows one folder per stage (DESIGN.md): batch/money/ and so on.
+BATCH_SRC  := $(filter-out batch/main.c,$(wildcard batch/*.c batch/*/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))

@@ -99,6 +99,54 @@ static const char *const STEPS[] = {
 	"  state TEXT NOT NULL DEFAULT 'queued',"
 	"  created_at TEXT NOT NULL,"
 	"  UNIQUE (application_id, revision, notice, channel));",
+
+	/* 3: money in (issue 8): statement and merchant-bill files, each
+	 * line booked once across files (line_key: the bank's serial, else a
+	 * hash of the normalised fields with a per-file counter), and every
+	 * line as read, with its file, number and raw text. Per-file totals
+	 * and balances are the file's own (合计, opening/closing), for the
+	 * workbook to compare with. */
+	"CREATE TABLE statement_files ("
+	"  file_id INTEGER PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),"
+	"  file_name TEXT NOT NULL,"
+	"  layout TEXT NOT NULL,"
+	"  source TEXT NOT NULL CHECK (source IN ('bank', 'wechat', 'alipay')),"
+	"  account TEXT,"
+	"  lines_read INTEGER NOT NULL,"
+	"  lines_booked INTEGER NOT NULL,"
+	"  lines_known INTEGER NOT NULL,"
+	"  total_debit_fen INTEGER,"
+	"  total_credit_fen INTEGER,"
+	"  opening_balance_fen INTEGER,"
+	"  closing_balance_fen INTEGER,"
+	"  imported_at TEXT NOT NULL);"
+	"CREATE TABLE statement_lines ("
+	"  line_id INTEGER PRIMARY KEY,"
+	"  line_key TEXT NOT NULL UNIQUE,"
+	"  file_id INTEGER NOT NULL REFERENCES statement_files(file_id),"
+	"  line_no INTEGER NOT NULL,"
+	"  source TEXT NOT NULL CHECK (source IN ('bank', 'wechat', 'alipay')),"
+	"  serial TEXT,"
+	"  booked_on TEXT NOT NULL,"
+	"  booked_time TEXT,"
+	"  direction TEXT NOT NULL CHECK (direction IN ('credit', 'debit')),"
+	"  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+	"  balance_fen INTEGER,"
+	"  counterparty_name TEXT,"
+	"  counterparty_account TEXT,"
+	"  counterparty_bank TEXT,"
+	"  memo TEXT,"
+	"  merchant_order_no TEXT,"
+	"  kind TEXT NOT NULL DEFAULT 'normal'"
+	"    CHECK (kind IN ('normal', 'reversal', 'returned', 'refund')));"
+	"CREATE TABLE statement_file_lines ("
+	"  file_id INTEGER NOT NULL REFERENCES statement_files(file_id),"
+	"  line_no INTEGER NOT NULL,"
+	"  line_id INTEGER NOT NULL REFERENCES statement_lines(line_id),"
+	"  raw TEXT NOT NULL,"
+	"  PRIMARY KEY (file_id, line_no));"
+	"CREATE INDEX statement_lines_by_date ON statement_lines(booked_on);",
 };
 
 #define NSTEPS ((int)(sizeof STEPS / sizeof STEPS[0]))

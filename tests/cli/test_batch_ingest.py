@@ -311,7 +311,9 @@ def test_version_1_database_is_upgraded_in_place(ws):
     c.close()
     assert ws.query("PRAGMA user_version") == [(1,)]
     ws.init()
-    assert ws.query("PRAGMA user_version") == [(2,)]
+    # Every later step applied, whatever their number by now.
+    assert ws.query("PRAGMA user_version")[0][0] > 1
+    assert ws.query("SELECT count(*) FROM statement_lines") == [(0,)]
     assert ws.query("PRAGMA integrity_check") == [("ok",)]
     assert ws.query("SELECT count(*) FROM outbox") == [(0,)]
     st = json.loads(ws.run("status", "--json", "V1V1-0000-0001").stdout)
