@@ -7,6 +7,7 @@
 #                 sanitizer build of units and command line
 #   make fuzz     each fuzz target for a bounded time
 #   make bench    the benchmarks, printing ratios against the named peers
+#   make install  both programs and their man pages (PREFIX, DESTDIR)
 #
 # Sources are found by wildcard: a new .c file in common/, generator/ or
 # batch/ is built without touching this file. Each program's main() lives
@@ -19,10 +20,13 @@ BUILD    ?= build
 SAN      ?=
 PYTHON   := /usr/bin/python3
 
+# Building needs DEB_BUILD and DEB_LIBS; only the tests and benchmarks need
+# DEB_TOOLS (a browser, Hugo, msmtp, ...).
+DEB_BUILD := pkg-config gcc make
 DEB_LIBS := libgit2-dev libcmark-dev libzip-dev libsqlite3-dev libyaml-dev \
             libjansson-dev nettle-dev libunistring-dev libmicrohttpd-dev \
             libcsv-dev libcriterion-dev libxlsxwriter-dev
-DEB_TOOLS := pkg-config gcc clang lld libclang-rt-14-dev make git zip unzip \
+DEB_TOOLS := clang lld libclang-rt-14-dev make git zip unzip \
              python3 python3-pytest chromium nodejs hugo msmtp sqlite3 \
              time strace python3-openpyxl python3-aiosmtpd \
              fonts-noto-cjk
@@ -63,9 +67,12 @@ BATCH_BIN := $(BUILD)/bin/certhall-batch
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 DEPS_STAMP := build/.deps-ok
+TEST_STAMP := build/.deps-test-ok
+# The compiler and flags an object was built with: a change rebuilds.
+FLAGS_STAMP := $(BUILD)/.flags
 
 .PHONY: all deps run test test-unit test-cli test-browser test-san \
-        fuzz bench clean install-man check-deps
+        fuzz bench clean install install-man check-deps FORCE
 .DEFAULT_GOAL := all
 # Keep test objects: without this make deletes them as intermediates and
 # rebuilds them every time.
@@ -76,13 +83,21 @@ all: $(DEPS_STAMP) $(SITE_BIN) $(BATCH_BIN)
 # --- dependencies -------------------------------------------------------
 # The stamp records that every package was present once; it is remade when
 # this file changes, so adding a package here re-runs the check.
-deps: $(DEPS_STAMP)
-$(DEPS_STAMP): Makefile tests/browser/package.json
-	@tools/deps.sh "$(DEB_LIBS) $(DEB_TOOLS)"
+deps: $(DEPS_STAMP) $(TEST_STAMP)
+$(DEPS_STAMP): Makefile
+	@tools/deps.sh "$(DEB_BUILD) $(DEB_LIBS)"
+	@mkdir -p $(@D) && touch $@
+$(TEST_STAMP): Makefile tests/browser/package.json | $(DEPS_STAMP)
+	@tools/deps.sh "$(DEB_TOOLS)"
 	@mkdir -p $(@D) && touch $@
 
 # --- build --------------------------------------------------------------
-$(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(CC) $(CFLAGS) $(LDFLAGS) $(LDLIBS)' > $@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+$(BUILD)/obj/%.o: %.c $(FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
@@ -132,21 +147,21 @@ test:
 	$(MAKE) test-browser
 	$(MAKE) test-san
 
-test-unit: all $(UNIT_BINS)
+test-unit: all $(UNIT_BINS) | $(TEST_STAMP)
 	@tools/run-units.sh $(UNIT_BINS)
 
-test-cli: all
+test-cli: all | $(TEST_STAMP)
 	CERTHALL_BIN=$(abspath $(BUILD)/bin) $(PYTHON) -m pytest -q tests/cli
 
 test-browser: all tests/browser/node_modules/.package-lock.json
 	CERTHALL_BIN=$(abspath $(BUILD)/bin) node --test --test-concurrency=1 tests/browser/
 
-tests/browser/node_modules/.package-lock.json: tests/browser/package.json | $(DEPS_STAMP)
+tests/browser/node_modules/.package-lock.json: tests/browser/package.json | $(TEST_STAMP)
 	cd tests/browser && npm ci --no-audit --no-fund
 
 # The same unit and command-line tests against binaries built with
 # AddressSanitizer and UndefinedBehaviorSanitizer.
-test-san: $(DEPS_STAMP)
+test-san: | $(TEST_STAMP)
 	$(MAKE) SAN=1 CC=clang all $(patsubst $(BUILD)/%,build-san/%,$(UNIT_BINS))
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  tools/run-units.sh $(patsubst $(BUILD)/%,build-san/%,$(UNIT_BINS))
@@ -160,7 +175,7 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 FUZZ_FLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
               -fsanitize=fuzzer,address,undefined -pthread -I. $(PKG_CFLAGS) \
               -DCERTHALL_VERSION='"fuzz"'
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(BATCH_SRC) $(GEN_SRC) | $(DEPS_STAMP)
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(BATCH_SRC) $(GEN_SRC) | $(TEST_STAMP)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(BATCH_SRC) $(GEN_SRC) $(LDLIBS)
 fuzz: $(FUZZ_BINS)
@@ -173,13 +188,23 @@ fuzz: $(FUZZ_BINS)
 	done
 
 # --- benchmarks ---------------------------------------------------------
-bench: all
+bench: all | $(TEST_STAMP)
 	@tools/bench.sh
 
-# --- man pages ----------------------------------------------------------
+# --- installing ---------------------------------------------------------
+# The usual variables: make install PREFIX=/usr DESTDIR=/tmp/pkg
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+install: all install-man
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(SITE_BIN) $(BATCH_BIN) $(DESTDIR)$(BINDIR)/
 install-man:
-	install -d $(DESTDIR)/usr/local/share/man/man1
-	install -m 644 man/*.1 $(DESTDIR)/usr/local/share/man/man1/
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	if ls man/*.5 >/dev/null 2>&1; then \
+	  install -d $(DESTDIR)$(MANDIR)/man5 && \
+	  install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/; fi
 
 clean:
 	rm -rf build build-san build-fuzz public

@@ -4,8 +4,15 @@
 #include <stdio.h>
 #include <string.h>
 
-const char gen_cache_format[] = "certhall-site cache 5 " CERTHALL_VERSION
-                                " " __DATE__ " " __TIME__;
+/* Raise GEN_CACHE_FORMAT whenever the generator would lay out the same
+ * inputs differently (a template feature, a renderer change, a new cache
+ * line): every key starts from it, so an old cache is then not trusted.
+ * It is a number in the source, not the compile time, so that the same
+ * source builds the same binary. */
+#define GEN_CACHE_FORMAT "6"
+
+const char gen_cache_format[] = "certhall-site cache " GEN_CACHE_FORMAT
+                                " " CERTHALL_VERSION;
 
 void gen_key_begin(ch_sha256 *h)
 {

@@ -1,8 +1,8 @@
 /* keys.h: the content keys of the build cache (cache.h), shared by the
  * full build (build.c) and the quick update (quick.h) so that both name
  * the same inputs the same way. Every key starts from gen_cache_format,
- * which names the generator's own build: another binary may render
- * differently, so its cache is never trusted. */
+ * which names the cache's format and the program's version: a generator
+ * that renders differently raises it, so an older cache is not trusted. */
 #ifndef GEN_KEYS_H
 #define GEN_KEYS_H
 
@@ -10,8 +10,7 @@
 
 #include "common/sha256.h"
 
-/* The first line of the cache's index (defined in one file only: it
- * holds the build time). */
+/* The first line of the cache's index. */
 extern const char gen_cache_format[];
 
 /* A hash begun with the format; finish with ch_sha256_hex. */
