@@ -8,7 +8,7 @@
 
 #define SHANGHAI_OFFSET (8 * 3600)
 
-static int parse_utc(const char *s, time_t *t)
+int clock_parse(const char *s, time_t *t)
 {
 	struct tm tm;
 	int n = 0;
@@ -24,27 +24,31 @@ static int parse_utc(const char *s, time_t *t)
 	return 0;
 }
 
-static time_t now(void)
+time_t clock_time(void)
 {
 	time_t t;
 
-	if (parse_utc(getenv("CERTHALL_NOW"), &t) == 0)
+	if (clock_parse(getenv("CERTHALL_NOW"), &t) == 0)
 		return t;
 	return time(NULL);
 }
 
-void clock_now(char out[32])
+void clock_format(time_t t, char out[32])
 {
-	time_t t = now();
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+void clock_now(char out[32])
+{
+	clock_format(clock_time(), out);
+}
+
 long clock_today(void)
 {
-	time_t t = now() + SHANGHAI_OFFSET;
+	time_t t = clock_time() + SHANGHAI_OFFSET;
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
@@ -56,7 +60,7 @@ void clock_show(const char *utc, char *out, size_t n)
 	time_t t;
 	struct tm tm;
 
-	if (parse_utc(utc, &t) < 0) {
+	if (clock_parse(utc, &t) < 0) {
 		snprintf(out, n, "%s", utc ? utc : "");
 		return;
 	}

@@ -23,6 +23,7 @@ typedef struct batch_config {
 	char *done;     /* var/done */
 	char *rejected; /* var/rejected */
 	char *content;  /* content */
+	char *outbox;   /* var/outbox: messages written when none is sent */
 	bundle_limits limits;
 	int has_fees;   /* 1 when the file set the fee schedule */
 	ch_fees fees;

@@ -10,6 +10,8 @@
 #include "batch/db.h"
 #include "batch/ingest.h"
 #include "batch/migrations.h"
+#include "batch/notify/outbox.h"
+#include "batch/notify/settings.h"
 #include "batch/status.h"
 
 #define PROG "certhall-batch"
@@ -28,6 +30,7 @@ static int cmd_init(const char *config, int argc, char **argv);
 static int cmd_ingest(const char *config, int argc, char **argv);
 static int cmd_check(const char *config, int argc, char **argv);
 static int cmd_status(const char *config, int argc, char **argv);
+static int cmd_send(const char *config, int argc, char **argv);
 static int cmd_help(const char *config, int argc, char **argv);
 
 static const command COMMANDS[] = {
@@ -50,6 +53,14 @@ static const command COMMANDS[] = {
 	 "in fen, history (Asia/Shanghai time) and what is awaited next. ID and\n"
 	 "mobile numbers are masked. Exit 1 when there is no such application.",
 	 cmd_status},
+	{"send", "send", "deliver the outbox's due e-mail and SMS",
+	 "Delivers every message of the outbox that is due: e-mail through\n"
+	 "msmtp, SMS through the configured gateway, or, with neither\n"
+	 "configured, as .eml and .sms.json files in the outbox folder. Each\n"
+	 "attempt is recorded; a temporary failure is retried later with a\n"
+	 "growing delay, and given up after mail/sms.give_up_after hours.\n"
+	 "Exit 1 when a message failed for good or needs an operator.",
+	 cmd_send},
 	{"help", "help [COMMAND]", "this help, or one command's",
 	 "Shows this help, or one command's.", cmd_help},
 };
@@ -153,6 +164,41 @@ static int cmd_ingest(const char *config, int argc, char **argv)
 	rc = st.failed ? EXIT_FOUND : EXIT_OK;
 out:
 	db_close(db);
+	context_free(&ctx);
+	return rc;
+}
+
+static int cmd_send(const char *config, int argc, char **argv)
+{
+	batch_ctx ctx;
+	notify_settings ns;
+	outbox_stats st;
+	sqlite3 *db = NULL;
+	ch_error e;
+	int rc = EXIT_USAGE;
+
+	if (argc > 1)
+		return usage_error("send takes no arguments, got '%s'", argv[1]);
+	if (context_load(config, &ctx, &e) < 0)
+		return fail(&e);
+	if (notify_settings_load(ctx.cfg.mail, ctx.cfg.sms, ctx.cfg.file,
+	                         ctx.cfg.outbox, &ns, &e) < 0) {
+		fail(&e);
+		context_free(&ctx);
+		return EXIT_USAGE;
+	}
+	if (db_open(ctx.cfg.database, &db, &e) < 0 ||
+	    outbox_send(db, &ns, &st, &e) < 0) {
+		fail(&e);
+		goto out;
+	}
+	fprintf(stderr, PROG ": send: %zu sent, %zu to retry, %zu failed, "
+	        "%zu unknown after a crash\n", st.sent, st.retry, st.failed,
+	        st.unknown);
+	rc = st.failed || st.unknown ? EXIT_FOUND : EXIT_OK;
+out:
+	db_close(db);
+	notify_settings_free(&ns);
 	context_free(&ctx);
 	return rc;
 }

@@ -147,6 +147,25 @@ static const char *const STEPS[] = {
 	"  raw TEXT NOT NULL,"
 	"  PRIMARY KEY (file_id, line_no));"
 	"CREATE INDEX statement_lines_by_date ON statement_lines(booked_on);",
+
+	/* 4: sending the outbox (batch/notify/outbox.h): a row's attempts,
+	 * when it may be tried again, the Message-ID kept across retries,
+	 * the last answer of the server or gateway; every attempt kept. */
+	"ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT;"
+	"ALTER TABLE outbox ADD COLUMN message_id TEXT;"
+	"ALTER TABLE outbox ADD COLUMN last_error TEXT;"
+	"ALTER TABLE outbox ADD COLUMN sent_at TEXT;"
+	"CREATE INDEX outbox_by_state ON outbox(state, next_attempt_at);"
+	"CREATE TABLE outbox_attempts ("
+	"  outbox_id INTEGER NOT NULL REFERENCES outbox(outbox_id),"
+	"  attempt INTEGER NOT NULL CHECK (attempt >= 1),"
+	"  started_at TEXT NOT NULL,"
+	"  finished_at TEXT,"
+	"  outcome TEXT NOT NULL CHECK (outcome IN"
+	"    ('sending', 'sent', 'retry', 'failed', 'unknown')),"
+	"  detail TEXT,"
+	"  PRIMARY KEY (outbox_id, attempt));",
 };
 
 #define NSTEPS ((int)(sizeof STEPS / sizeof STEPS[0]))

@@ -1,0 +1,438 @@
+/* outbox.c: delivering the outbox (see outbox.h). */
+#include "batch/notify/outbox.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "batch/clock.h"
+#include "batch/db.h"
+#include "batch/notify/message.h"
+#include "batch/notify/pipe.h"
+#include "common/buf.h"
+#include "common/fsutil.h"
+#include "common/text.h"
+
+/* The first retry after five minutes, doubling up to six hours. */
+#define BACKOFF_FIRST 300
+#define BACKOFF_MAX (6 * 3600)
+
+typedef enum { SENT, RETRY, FAILED } outcome;
+
+/* A row's detail: cut where it must be, as the column is for reading. */
+static void say(char *d, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void say(char *d, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d, n, fmt, ap);
+	va_end(ap);
+	ch_utf8_cut_tail(d);
+}
+
+typedef struct message_row {
+	long long id;
+	int attempts;
+	char channel[8];
+	char *recipient;
+	char *payload;
+	char *created;
+	char *message_id;
+} message_row;
+
+static void row_free(message_row *r)
+{
+	free(r->recipient);
+	free(r->payload);
+	free(r->created);
+	free(r->message_id);
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? strdup((const char *)t) : NULL;
+}
+
+/* A recipient as logs may show it (DESIGN.md 6). */
+static void masked(const message_row *r, char out[64])
+{
+	const char *at;
+
+	if (!strcmp(r->channel, "sms")) {
+		ch_mask_mobile(r->recipient, out);
+		return;
+	}
+	at = strchr(r->recipient, '@');
+	snprintf(out, 64, "%.1s***%.50s", r->recipient, at ? at : "");
+}
+
+static int resume(sqlite3 *db, const notify_settings *s, outbox_stats *st,
+                  const char *now, ch_error *e)
+{
+	static const char *const why =
+		"the gateway was started but its answer was not recorded: check "
+		"with the gateway before sending again";
+	int rc = -1;
+
+	if (db_begin(db, e) < 0)
+		return -1;
+	/* SMS that may have left: an operator decides, unless told to
+	 * resend. Everything else is safe to send again (mail keeps its
+	 * Message-ID, a file its name). */
+	if (!s->sms_resend && s->sms_cmd) {
+		if (db_run(db, e,
+		           "UPDATE outbox_attempts SET outcome = 'unknown',"
+		           " finished_at = ?, detail = ? WHERE outcome = 'sending'"
+		           " AND outbox_id IN (SELECT outbox_id FROM outbox"
+		           " WHERE state = 'sending' AND channel = 'sms')",
+		           "ss", now, why) < 0 ||
+		    db_run(db, e,
+		           "UPDATE outbox SET state = 'unknown', last_error = ?"
+		           " WHERE state = 'sending' AND channel = 'sms'",
+		           "s", why) < 0)
+			goto out;
+		st->unknown += (size_t)sqlite3_changes(db);
+	}
+	if (db_run(db, e,
+	           "UPDATE outbox_attempts SET outcome = 'unknown', finished_at = ?,"
+	           " detail = 'interrupted; sent again' WHERE outcome = 'sending'",
+	           "s", now) < 0 ||
+	    db_run(db, e,
+	           "UPDATE outbox SET state = 'retry', next_attempt_at = NULL"
+	           " WHERE state = 'sending'", "") < 0)
+		goto out;
+	st->resumed += (size_t)sqlite3_changes(db);
+	rc = db_commit(db, e);
+out:
+	if (rc < 0)
+		db_rollback(db);
+	return rc;
+}
+
+/* The due rows' ids, oldest first. The caller frees *ids. */
+static int due(sqlite3 *db, const char *now, long long **ids, size_t *n,
+               ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int r, rc = -1;
+
+	*ids = NULL;
+	*n = 0;
+	if (db_prepare(db,
+	               "SELECT outbox_id FROM outbox WHERE state IN ('queued', "
+	               "'retry') AND (next_attempt_at IS NULL OR next_attempt_at"
+	               " <= ?) ORDER BY outbox_id", &st, e) < 0 ||
+	    db_bind(st, "s", now) < 0)
+		goto out;
+	while ((r = db_step(db, st, e)) == 1) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			long long *v = realloc(*ids, nc * sizeof *v);
+			if (!v) {
+				ch_fail(e, NULL, 0, "out of memory");
+				goto out;
+			}
+			*ids = v;
+			cap = nc;
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	rc = r;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Marks the row `sending` (committed before the attempt), with its
+ * Message-ID fixed on the first attempt. 1: claimed; 0: no longer due. */
+static int claim(sqlite3 *db, const notify_settings *s, long long id,
+                 const char *now, message_row *r, ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	char mid[300];
+	int rc = -1, got;
+
+	memset(r, 0, sizeof *r);
+	if (db_begin(db, e) < 0)
+		return -1;
+	if (db_prepare(db,
+	               "SELECT channel, recipient, payload, created_at, message_id,"
+	               " attempts FROM outbox WHERE outbox_id = ? AND state IN"
+	               " ('queued', 'retry')", &st, e) < 0 ||
+	    db_bind(st, "i", id) < 0)
+		goto out;
+	got = db_step(db, st, e);
+	if (got <= 0) {
+		rc = got;
+		goto out;
+	}
+	r->id = id;
+	snprintf(r->channel, sizeof r->channel, "%s",
+	         (const char *)sqlite3_column_text(st, 0));
+	r->recipient = col_dup(st, 1);
+	r->payload = col_dup(st, 2);
+	r->created = col_dup(st, 3);
+	r->message_id = col_dup(st, 4);
+	r->attempts = sqlite3_column_int(st, 5) + 1;
+	if (!r->recipient || !r->payload || !r->created) {
+		ch_fail(e, NULL, 0, "out of memory");
+		goto out;
+	}
+	if (!r->message_id) {
+		if (mail_message_id(s->from, id, r->created, mid, sizeof mid, e) < 0)
+			goto out;
+		r->message_id = strdup(mid);
+		if (!r->message_id) {
+			ch_fail(e, NULL, 0, "out of memory");
+			goto out;
+		}
+	}
+	if (db_run(db, e,
+	           "UPDATE outbox SET state = 'sending', attempts = ?,"
+	           " message_id = ?, next_attempt_at = NULL WHERE outbox_id = ?",
+	           "isi", (long long)r->attempts, r->message_id, id) < 0 ||
+	    db_run(db, e,
+	           "INSERT INTO outbox_attempts (outbox_id, attempt, started_at,"
+	           " outcome) VALUES (?, ?, ?, 'sending')", "iis", id,
+	           (long long)r->attempts, now) < 0)
+		goto out;
+	rc = db_commit(db, e) < 0 ? -1 : 1;
+out:
+	sqlite3_finalize(st);
+	if (rc != 1) {
+		db_rollback(db);
+		row_free(r);
+	}
+	return rc;
+}
+
+static outcome mail_outcome(const pipe_result *p)
+{
+	/* msmtp's exit status (sysexits.h), and for EX_UNAVAILABLE the
+	 * server's reply: a 4xx is temporary. */
+	const char *m = strstr(p->said, "server message: ");
+
+	switch (p->status) {
+	case 0:
+		return SENT;
+	case 65: /* EX_DATAERR */
+	case 67: /* EX_NOUSER */
+		return FAILED;
+	case 69: /* EX_UNAVAILABLE */
+		if (m && m[16] == '5')
+			return FAILED;
+		return RETRY;
+	default: /* 75 EX_TEMPFAIL, and trouble on our side: try later */
+		return RETRY;
+	}
+}
+
+static outcome deliver_mail(const notify_settings *s, const message_row *r,
+                            json_t *payload, char *detail, size_t n)
+{
+	mail_message m;
+	ch_buf msg = CH_BUF_INIT;
+	pipe_result p;
+	ch_error e;
+	char path[4096];
+	outcome o = FAILED;
+
+	memset(&m, 0, sizeof m);
+	m.from = s->from;
+	m.to_addr = r->recipient;
+	m.to_name = json_string_value(json_object_get(payload, "name"));
+	m.subject = json_string_value(json_object_get(payload, "subject"));
+	m.body = json_string_value(json_object_get(payload, "text"));
+	m.message_id = r->message_id;
+	if (!m.subject)
+		m.subject = "深圳CA";
+	if (!m.body || clock_parse(r->created, &m.date) < 0) {
+		say(detail, n, "the outbox row is malformed");
+		goto out;
+	}
+	if (mail_build(&m, &msg, &e) < 0) {
+		say(detail, n, "refused before sending: %s", e.msg);
+		goto out;
+	}
+	if (!s->mail_cmd) {
+		snprintf(path, sizeof path, "%s/%lld.eml", s->outbox_dir, r->id);
+		if (ch_write_atomic(path, msg.data, msg.len, 0600, &e) < 0) {
+			say(detail, n, "%s: %s", path, e.msg);
+			o = RETRY;
+			goto out;
+		}
+		say(detail, n, "written to %s", path);
+		o = SENT;
+		goto out;
+	}
+	if (pipe_run(s->mail_cmd, msg.data, msg.len, s->outbox_dir, &p, &e) < 0) {
+		say(detail, n, "%s", e.msg);
+		o = RETRY;
+		goto out;
+	}
+	o = mail_outcome(&p);
+	say(detail, n, "msmtp exit %d%s%s", p.status, p.said[0] ? ": " : "",
+	         p.said);
+out:
+	ch_buf_free(&msg);
+	return o;
+}
+
+static outcome deliver_sms(const notify_settings *s, const message_row *r,
+                           json_t *payload, char *detail, size_t n)
+{
+	const char *text = json_string_value(json_object_get(payload, "text"));
+	json_t *req = NULL;
+	char *dump = NULL, path[4096], mid[64];
+	pipe_result p;
+	ch_error e;
+	outcome o = FAILED;
+
+	if (!text) {
+		say(detail, n, "the outbox row is malformed");
+		goto out;
+	}
+	snprintf(mid, sizeof mid, "certhall-%lld", r->id);
+	req = json_pack("{s:s, s:s, s:s, s:s}", "phone", r->recipient,
+	                "signature", s->signature, "text", text, "message_id", mid);
+	dump = req ? json_dumps(req, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	if (!dump) {
+		say(detail, n, "out of memory");
+		o = RETRY;
+		goto out;
+	}
+	if (!s->sms_cmd) {
+		snprintf(path, sizeof path, "%s/%lld.sms.json", s->outbox_dir, r->id);
+		if (ch_write_atomic(path, dump, strlen(dump), 0600, &e) < 0) {
+			say(detail, n, "%s: %s", path, e.msg);
+			o = RETRY;
+			goto out;
+		}
+		say(detail, n, "written to %s", path);
+		o = SENT;
+		goto out;
+	}
+	if (pipe_run(s->sms_cmd, dump, strlen(dump), s->outbox_dir, &p, &e) < 0) {
+		say(detail, n, "%s", e.msg);
+		o = RETRY;
+		goto out;
+	}
+	o = p.status == 0 ? SENT : p.status == 75 ? RETRY : FAILED;
+	say(detail, n, "gateway exit %d%s%s", p.status, p.said[0] ? ": " : "",
+	         p.said);
+out:
+	free(dump);
+	json_decref(req);
+	return o;
+}
+
+static int record(sqlite3 *db, const notify_settings *s,
+                  const message_row *r, outcome o, const char *detail,
+                  outbox_stats *st, ch_error *e)
+{
+	static const char *const names[] = {"sent", "retry", "failed"};
+	long give_up = strcmp(r->channel, "sms") ? s->mail_give_up : s->sms_give_up;
+	time_t now = clock_time(), created = now;
+	char at[32], next[32], why[1200];
+	long wait = BACKOFF_FIRST;
+	int rc = -1;
+
+	clock_format(now, at);
+	clock_parse(r->created, &created);
+	say(why, sizeof why, "%s", detail);
+	if (o == RETRY && now - created >= give_up) {
+		o = FAILED;
+		say(why, sizeof why, "gave up after %ld hours: %s",
+		         give_up / 3600, detail);
+	}
+	for (int i = 1; i < r->attempts && wait < BACKOFF_MAX; i++)
+		wait *= 2;
+	clock_format(now + (wait < BACKOFF_MAX ? wait : BACKOFF_MAX), next);
+	if (db_begin(db, e) < 0)
+		return -1;
+	if (db_run(db, e,
+	           "UPDATE outbox SET state = ?, last_error = ?, sent_at = ?,"
+	           " next_attempt_at = ? WHERE outbox_id = ?", "ssssi", names[o],
+	           o == SENT ? NULL : why, o == SENT ? at : NULL,
+	           o == RETRY ? next : NULL, r->id) < 0 ||
+	    db_run(db, e,
+	           "UPDATE outbox_attempts SET outcome = ?, finished_at = ?,"
+	           " detail = ? WHERE outbox_id = ? AND attempt = ?", "sssii",
+	           names[o], at, why, r->id, (long long)r->attempts) < 0)
+		goto out;
+	rc = db_commit(db, e);
+out:
+	if (rc < 0)
+		db_rollback(db);
+	else if (o == SENT)
+		st->sent++;
+	else if (o == RETRY)
+		st->retry++;
+	else
+		st->failed++;
+	return rc;
+}
+
+static int send_one(sqlite3 *db, const notify_settings *s, long long id,
+                    outbox_stats *st, ch_error *e)
+{
+	message_row r;
+	char now[32], detail[1200], who[64];
+	json_t *payload = NULL;
+	outcome o;
+	int got, rc;
+
+	clock_now(now);
+	got = claim(db, s, id, now, &r, e);
+	if (got <= 0)
+		return got;
+	payload = json_loads(r.payload, 0, NULL);
+	if (!payload) {
+		o = FAILED;
+		say(detail, sizeof detail, "the outbox row is malformed");
+	} else if (!strcmp(r.channel, "sms")) {
+		o = deliver_sms(s, &r, payload, detail, sizeof detail);
+	} else {
+		o = deliver_mail(s, &r, payload, detail, sizeof detail);
+	}
+	rc = record(db, s, &r, o, detail, st, e);
+	if (o != SENT) {
+		masked(&r, who);
+		fprintf(stderr, "certhall-batch: send: message %lld (%s to %s): %s: "
+		        "%s\n", r.id, r.channel, who, o == RETRY ? "will retry"
+		        : "failed", detail);
+	}
+	json_decref(payload);
+	row_free(&r);
+	return rc;
+}
+
+int outbox_send(sqlite3 *db, const notify_settings *s, outbox_stats *st,
+                ch_error *e)
+{
+	long long *ids = NULL;
+	size_t n = 0;
+	char now[32];
+	int rc = -1;
+
+	memset(st, 0, sizeof *st);
+	if (ch_mkdirs(s->outbox_dir, 0700, e) < 0)
+		return -1;
+	clock_now(now);
+	if (resume(db, s, st, now, e) < 0 || due(db, now, &ids, &n, e) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (send_one(db, s, ids[i], st, e) < 0)
+			goto out;
+	rc = 0;
+out:
+	free(ids);
+	return rc;
+}
