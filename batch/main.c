@@ -10,6 +10,7 @@
 #include "batch/db.h"
 #include "batch/ingest.h"
 #include "batch/migrations.h"
+#include "batch/night/nightly.h"
 #include "batch/notify/outbox.h"
 #include "batch/notify/settings.h"
 #include "batch/status.h"
@@ -31,6 +32,7 @@ static int cmd_ingest(const char *config, int argc, char **argv);
 static int cmd_check(const char *config, int argc, char **argv);
 static int cmd_status(const char *config, int argc, char **argv);
 static int cmd_send(const char *config, int argc, char **argv);
+static int cmd_nightly(const char *config, int argc, char **argv);
 static int cmd_help(const char *config, int argc, char **argv);
 
 static const command COMMANDS[] = {
@@ -61,6 +63,13 @@ static const command COMMANDS[] = {
 	 "growing delay, and given up after mail/sms.give_up_after hours.\n"
 	 "Exit 1 when a message failed for good or needs an operator.",
 	 cmd_send},
+	{"nightly", "nightly", "the night's steps, under a lock",
+	 "Runs the night's steps in order, each committed on its own: ingest\n"
+	 "the inbox, then send the outbox. A step that fails is logged and the\n"
+	 "rest still run. Logs go to standard error with levels. A second run\n"
+	 "while one holds the lock exits at once with status 75, naming the\n"
+	 "process that holds it and since when. Exit 1 when a step failed.",
+	 cmd_nightly},
 	{"help", "help [COMMAND]", "this help, or one command's",
 	 "Shows this help, or one command's.", cmd_help},
 };
@@ -201,6 +210,23 @@ out:
 	notify_settings_free(&ns);
 	context_free(&ctx);
 	return rc;
+}
+
+static int cmd_nightly(const char *config, int argc, char **argv)
+{
+	batch_ctx ctx;
+	ch_error e;
+	int rc;
+
+	if (argc > 1)
+		return usage_error("nightly takes no arguments, got '%s'", argv[1]);
+	if (context_load(config, &ctx, &e) < 0)
+		return fail(&e);
+	rc = nightly_run(&ctx, &e);
+	if (rc < 0 || rc == 75)
+		ch_error_print(&e, PROG);
+	context_free(&ctx);
+	return rc < 0 ? EXIT_USAGE : rc;
 }
 
 /* [--json] ARG: exactly one operand. */

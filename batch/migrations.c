@@ -166,6 +166,23 @@ static const char *const STEPS[] = {
 	"    ('sending', 'sent', 'retry', 'failed', 'unknown')),"
 	"  detail TEXT,"
 	"  PRIMARY KEY (outbox_id, attempt));",
+
+	/* 5: the nightly runs and their steps' counts, for the report's
+	 * charts of the last nights (batch/night/nightly.h). */
+	"CREATE TABLE nightly_runs ("
+	"  run_id INTEGER PRIMARY KEY,"
+	"  started_at TEXT NOT NULL,"
+	"  finished_at TEXT,"
+	"  failed_steps INTEGER);"
+	"CREATE TABLE nightly_steps ("
+	"  run_id INTEGER NOT NULL REFERENCES nightly_runs(run_id),"
+	"  step TEXT NOT NULL,"
+	"  started_at TEXT NOT NULL,"
+	"  finished_at TEXT NOT NULL,"
+	"  outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'failed')),"
+	"  counts TEXT NOT NULL,"
+	"  error TEXT,"
+	"  PRIMARY KEY (run_id, step));",
 };
 
 #define NSTEPS ((int)(sizeof STEPS / sizeof STEPS[0]))

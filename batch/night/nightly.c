@@ -1,0 +1,190 @@
+/* nightly.c: the nightly run (see nightly.h). */
+#include "batch/night/nightly.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "batch/clock.h"
+#include "batch/db.h"
+#include "batch/ingest.h"
+#include "batch/night/lock.h"
+#include "batch/notify/outbox.h"
+#include "batch/notify/settings.h"
+
+typedef struct night {
+	batch_ctx *ctx;
+	sqlite3 *db;
+	notify_settings ns;
+	long long run_id;
+} night;
+
+typedef struct step {
+	const char *name;
+	/* Fills counts (what the report charts); -1 with e on failure. */
+	int (*run)(night *n, json_t *counts, ch_error *e);
+} step;
+
+static void logf_(const char *level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void logf_(const char *level, const char *fmt, ...)
+{
+	char now[32], shown[32];
+	va_list ap;
+
+	clock_now(now);
+	clock_show(now, shown, sizeof shown);
+	fprintf(stderr, "certhall-batch nightly: %s %s: ", shown, level);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int set_count(json_t *counts, const char *key, size_t v)
+{
+	return json_object_set_new(counts, key, json_integer((json_int_t)v));
+}
+
+static int step_ingest(night *n, json_t *counts, ch_error *e)
+{
+	ingest_stats st;
+
+	if (ingest_run(n->ctx, n->db, NULL, 0, stdout, &st, e) < 0)
+		return -1;
+	set_count(counts, "accepted", st.accepted);
+	set_count(counts, "rejected", st.rejected);
+	set_count(counts, "duplicate", st.duplicate);
+	set_count(counts, "left", st.failed);
+	if (st.failed)
+		return ch_fail(e, n->ctx->cfg.inbox, 0,
+		               "%zu bundles could not be processed and stay in the "
+		               "inbox", st.failed);
+	return 0;
+}
+
+static int step_send(night *n, json_t *counts, ch_error *e)
+{
+	outbox_stats st;
+
+	if (outbox_send(n->db, &n->ns, &st, e) < 0)
+		return -1;
+	set_count(counts, "sent", st.sent);
+	set_count(counts, "retry", st.retry);
+	set_count(counts, "failed", st.failed);
+	set_count(counts, "unknown", st.unknown);
+	return 0;
+}
+
+/* The order of the night (issue 9): what arrived, what it paid, what
+ * became due, then the messages all of that caused, then the report. */
+static const step STEPS[] = {
+	{"ingest", step_ingest},
+	{"send", step_send},
+};
+
+static int record_start(night *n, ch_error *e)
+{
+	char now[32];
+
+	clock_now(now);
+	if (db_run(n->db, e, "INSERT INTO nightly_runs (started_at) VALUES (?)",
+	           "s", now) < 0)
+		return -1;
+	n->run_id = sqlite3_last_insert_rowid(n->db);
+	return 0;
+}
+
+static int record_step(night *n, const char *name, const char *started,
+                       int ok, json_t *counts, const char *error, ch_error *e)
+{
+	char now[32], *dump = json_dumps(counts, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc;
+
+	clock_now(now);
+	if (!dump)
+		return ch_fail(e, NULL, 0, "out of memory");
+	rc = db_run(n->db, e,
+	            "INSERT INTO nightly_steps (run_id, step, started_at,"
+	            " finished_at, outcome, counts, error) VALUES (?,?,?,?,?,?,?)",
+	            "issssss", n->run_id, name, started, now,
+	            ok ? "ok" : "failed", dump, error);
+	free(dump);
+	return rc;
+}
+
+static int run_steps(night *n, size_t *failed, ch_error *e)
+{
+	for (size_t i = 0; i < sizeof STEPS / sizeof STEPS[0]; i++) {
+		json_t *counts = json_object();
+		char started[32];
+		ch_error se;
+		int ok;
+
+		if (!counts)
+			return ch_fail(e, NULL, 0, "out of memory");
+		clock_now(started);
+		logf_("info", "%s: start", STEPS[i].name);
+		memset(&se, 0, sizeof se);
+		ok = STEPS[i].run(n, counts, &se) == 0;
+		if (!ok) {
+			(*failed)++;
+			logf_("error", "%s: %s%s%s", STEPS[i].name, se.file,
+			      se.file[0] ? ": " : "", se.msg);
+		} else {
+			char *c = json_dumps(counts, JSON_COMPACT | JSON_SORT_KEYS);
+			logf_("info", "%s: done %s", STEPS[i].name, c ? c : "");
+			free(c);
+		}
+		if (record_step(n, STEPS[i].name, started, ok, counts,
+		                ok ? NULL : se.msg, e) < 0) {
+			json_decref(counts);
+			return -1;
+		}
+		json_decref(counts);
+	}
+	return 0;
+}
+
+int nightly_run(batch_ctx *ctx, ch_error *e)
+{
+	night n;
+	night_lock lock = {-1};
+	char lock_path[4096], now[32];
+	size_t failed = 0;
+	int got, rc = -1;
+
+	memset(&n, 0, sizeof n);
+	n.ctx = ctx;
+	if (ingest_make_folders(&ctx->cfg, e) < 0)
+		return -1;
+	snprintf(lock_path, sizeof lock_path, "%s.nightly.lock", ctx->cfg.database);
+	got = night_lock_take(lock_path, &lock, e);
+	if (got != 0)
+		return got > 0 ? 75 : -1;
+	if (notify_settings_load(ctx->cfg.mail, ctx->cfg.sms, ctx->cfg.file,
+	                         ctx->cfg.outbox, &n.ns, e) < 0)
+		goto out;
+	if (db_open(ctx->cfg.database, &n.db, e) < 0 || record_start(&n, e) < 0)
+		goto out;
+	logf_("info", "run %lld: start", n.run_id);
+	if (run_steps(&n, &failed, e) < 0)
+		goto out;
+	clock_now(now);
+	if (db_run(n.db, e,
+	           "UPDATE nightly_runs SET finished_at = ?, failed_steps = ?"
+	           " WHERE run_id = ?", "sii", now, (long long)failed,
+	           n.run_id) < 0)
+		goto out;
+	logf_(failed ? "error" : "info", "run %lld: %zu of %zu steps failed",
+	      n.run_id, failed, sizeof STEPS / sizeof STEPS[0]);
+	rc = failed ? 1 : 0;
+out:
+	db_close(n.db);
+	notify_settings_free(&n.ns);
+	night_lock_release(&lock);
+	return rc;
+}

@@ -1,0 +1,54 @@
+"""certhall-batch nightly: the night's steps under one lock."""
+import fcntl
+import os
+
+import bundles
+from batchws import Workspace
+
+
+def ws_with_bundle(tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    ws.init()
+    bundles.make_bundle(ws.inbox / "a.zip")
+    return ws
+
+
+def test_a_night_ingests_and_sends(tmp_path):
+    ws = ws_with_bundle(tmp_path)
+    r = ws.run("nightly")
+    assert r.returncode == 0, r.stderr
+    assert ws.files(ws.done) == ["a.zip"]
+    assert sorted(ws.files(ws.var / "outbox")) == ["1.eml", "2.sms.json"]
+    runs = ws.query("SELECT run_id, finished_at IS NOT NULL, failed_steps"
+                    " FROM nightly_runs")
+    assert runs == [(1, 1, 0)]
+    steps = ws.query("SELECT step, outcome FROM nightly_steps ORDER BY rowid")
+    assert steps == [("ingest", "ok"), ("send", "ok")]
+    assert " info: " in r.stderr and "run 1: 0 of 2 steps failed" in r.stderr
+
+
+def test_a_second_run_is_turned_away_with_75(tmp_path):
+    ws = ws_with_bundle(tmp_path)
+    lock = ws.var / "certhall.db.nightly.lock"
+    with open(lock, "w") as f:
+        f.write("pid 4242 since 2026-11-24 10:30:00 Asia/Shanghai\n")
+        f.flush()
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        r = ws.run("nightly")
+    assert r.returncode == 75
+    assert "pid 4242 since 2026-11-24 10:30:00" in r.stderr
+    assert ws.files(ws.inbox) == ["a.zip"], "nothing was done"
+    # The lock goes with the process that held it.
+    r = ws.run("nightly")
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_failed_step_does_not_stop_the_rest(tmp_path):
+    ws = ws_with_bundle(tmp_path)
+    (ws.var / "outbox").write_text("not a folder")
+    r = ws.run("nightly")
+    assert r.returncode == 1
+    assert ws.files(ws.done) == ["a.zip"], "ingest still ran"
+    steps = ws.query("SELECT step, outcome FROM nightly_steps ORDER BY rowid")
+    assert steps == [("ingest", "ok"), ("send", "failed")]
+    assert " error: send: " in r.stderr
