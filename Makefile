@@ -196,9 +196,22 @@ bench: all | $(TEST_STAMP)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/certhall
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 install: all install-man
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(DATADIR)
 	install -m 755 $(SITE_BIN) $(BATCH_BIN) $(DESTDIR)$(BINDIR)/
+	sed 's|@BINDIR@|$(BINDIR)|g' dist/systemd/certhall-nightly.service.in \
+	  > $(DESTDIR)$(SYSTEMDDIR)/certhall-nightly.service
+	install -m 644 dist/systemd/certhall-nightly.timer $(DESTDIR)$(SYSTEMDDIR)/
+	install -D -m 644 dist/systemd/certhall.sysusers \
+	  $(DESTDIR)$(PREFIX)/lib/sysusers.d/certhall.conf
+	install -D -m 644 dist/systemd/certhall.tmpfiles \
+	  $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/certhall.conf
+	rm -rf $(DESTDIR)$(DATADIR)/content
+	cp -R content $(DESTDIR)$(DATADIR)/content
+	sed 's|@DATADIR@|$(DATADIR)|g' dist/certhall.yaml.in \
+	  > $(DESTDIR)$(DATADIR)/certhall.yaml.example
 install-man:
 	install -d $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
