@@ -41,7 +41,8 @@ static int defaults(batch_config *c, ch_error *e)
 	    set_str(&c->done, "var/done") < 0 ||
 	    set_str(&c->rejected, "var/rejected") < 0 ||
 	    set_str(&c->content, "content") < 0 ||
-	    set_str(&c->outbox, "var/outbox") < 0)
+	    set_str(&c->outbox, "var/outbox") < 0 ||
+	    set_str(&c->reports, "var/reports") < 0)
 		return ch_fail(e, NULL, 0, "out of memory");
 	return 0;
 }
@@ -113,7 +114,7 @@ static int read_paths(const where *w, json_t *o, batch_config *c, ch_error *e)
 		{"database", &c->database, NULL}, {"store", &c->store, NULL},
 		{"inbox", &c->inbox, NULL},       {"done", &c->done, NULL},
 		{"rejected", &c->rejected, NULL}, {"content", &c->content, NULL},
-		{"outbox", &c->outbox, NULL},
+		{"outbox", &c->outbox, NULL},     {"reports", &c->reports, NULL},
 	};
 
 	return read_slots(w, o, "paths", slots, sizeof slots / sizeof slots[0], e);
@@ -286,6 +287,7 @@ void config_free(batch_config *c)
 	free(c->done);
 	free(c->rejected);
 	free(c->outbox);
+	free(c->reports);
 	free(c->content);
 	json_decref(c->mail);
 	json_decref(c->sms);

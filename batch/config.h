@@ -24,6 +24,7 @@ typedef struct batch_config {
 	char *rejected; /* var/rejected */
 	char *content;  /* content */
 	char *outbox;   /* var/outbox: messages written when none is sent */
+	char *reports;  /* var/reports: the nightly reports */
 	bundle_limits limits;
 	int has_fees;   /* 1 when the file set the fee schedule */
 	ch_fees fees;

@@ -12,6 +12,7 @@
 #include "batch/db.h"
 #include "batch/ingest.h"
 #include "batch/night/lock.h"
+#include "batch/night/report.h"
 #include "batch/notify/outbox.h"
 #include "batch/notify/settings.h"
 
@@ -79,11 +80,17 @@ static int step_send(night *n, json_t *counts, ch_error *e)
 	return 0;
 }
 
+static int step_report(night *n, json_t *counts, ch_error *e)
+{
+	return night_report_write(n->db, clock_today(), n->ctx->cfg.reports, e);
+}
+
 /* The order of the night (issue 9): what arrived, what it paid, what
  * became due, then the messages all of that caused, then the report. */
 static const step STEPS[] = {
 	{"ingest", step_ingest},
 	{"send", step_send},
+	{"report", step_report},
 };
 
 static int record_start(night *n, ch_error *e)

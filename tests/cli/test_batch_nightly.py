@@ -23,8 +23,17 @@ def test_a_night_ingests_and_sends(tmp_path):
                     " FROM nightly_runs")
     assert runs == [(1, 1, 0)]
     steps = ws.query("SELECT step, outcome FROM nightly_steps ORDER BY rowid")
-    assert steps == [("ingest", "ok"), ("send", "ok")]
-    assert " info: " in r.stderr and "run 1: 0 of 2 steps failed" in r.stderr
+    assert steps == [("ingest", "ok"), ("send", "ok"), ("report", "ok")]
+    assert " info: " in r.stderr and "run 1: 0 of 3 steps failed" in r.stderr
+    reports = ws.var / "reports"
+    assert ws.files(reports) == ["2026-11-24.csv", "2026-11-24.html",
+                                 "index.html"]
+    table = (reports / "2026-11-24.csv").read_text(encoding="utf-8-sig")
+    assert "bundles_accepted,1\n" in table.replace("\r\n", "\n")
+    page = (reports / "2026-11-24.html").read_text()
+    for outside in ('src="', 'href="http', 'href="//', "url(", "@import"):
+        assert outside not in page, outside
+    assert 'href="2026-11-24.html"' in (reports / "index.html").read_text()
 
 
 def test_a_second_run_is_turned_away_with_75(tmp_path):
@@ -50,5 +59,17 @@ def test_a_failed_step_does_not_stop_the_rest(tmp_path):
     assert r.returncode == 1
     assert ws.files(ws.done) == ["a.zip"], "ingest still ran"
     steps = ws.query("SELECT step, outcome FROM nightly_steps ORDER BY rowid")
-    assert steps == [("ingest", "ok"), ("send", "failed")]
+    assert steps == [("ingest", "ok"), ("send", "failed"), ("report", "ok")]
     assert " error: send: " in r.stderr
+
+
+def test_the_report_shows_hostile_names_as_text(tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    ws.init()
+    bad = ws.inbox / "<img src=x onerror=alert(1)>.zip"
+    bad.write_bytes(b"not a zip")
+    r = ws.run("nightly")
+    assert r.returncode == 0, r.stderr
+    page = (ws.var / "reports" / "2026-11-24.html").read_text()
+    assert "<img" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;.zip" in page
