@@ -72,6 +72,61 @@ static void masked(const message_row *r, char out[64])
 	snprintf(out, 64, "%.1s***%.50s", r->recipient, at ? at : "");
 }
 
+/* Asks the gateway about each SMS a crash left in `sending`, and settles
+ * those it can answer for. Runs before the transaction of resume(), as
+ * it starts programs. */
+static int ask_gateway(sqlite3 *db, const notify_settings *s,
+                       outbox_stats *st, const char *now, ch_error *e)
+{
+	sqlite3_stmt *q = NULL;
+	long long ids[256];
+	size_t n = 0;
+	int r;
+
+	if (db_prepare(db,
+	               "SELECT outbox_id FROM outbox WHERE state = 'sending' AND"
+	               " channel = 'sms' ORDER BY outbox_id LIMIT 256", &q, e) < 0)
+		return -1;
+	while ((r = db_step(db, q, e)) == 1)
+		ids[n++] = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	if (r < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char req[128], detail[1200];
+		pipe_result p;
+		const char *to;
+
+		snprintf(req, sizeof req,
+		         "{\"query\":\"status\",\"message_id\":\"certhall-%lld\"}",
+		         ids[i]);
+		if (pipe_run(s->sms_cmd, req, strlen(req), s->outbox_dir, &p, e) < 0)
+			return -1;
+		if (p.status != 0 && p.status != 1)
+			continue; /* it cannot tell: resume() decides */
+		to = p.status == 0 ? "sent" : "retry";
+		say(detail, sizeof detail, "interrupted; the gateway says it was %s%s%s",
+		    p.status == 0 ? "sent" : "not sent", p.said[0] ? ": " : "", p.said);
+		if (db_begin(db, e) < 0)
+			return -1;
+		if (db_run(db, e,
+		           "UPDATE outbox_attempts SET outcome = ?, finished_at = ?,"
+		           " detail = ? WHERE outcome = 'sending' AND outbox_id = ?",
+		           "sssi", p.status == 0 ? "sent" : "retry", now, detail,
+		           ids[i]) < 0 ||
+		    db_run(db, e,
+		           "UPDATE outbox SET state = ?, sent_at = ?,"
+		           " next_attempt_at = NULL WHERE outbox_id = ?", "ssi", to,
+		           p.status == 0 ? now : NULL, ids[i]) < 0 ||
+		    db_commit(db, e) < 0) {
+			db_rollback(db);
+			return -1;
+		}
+		st->resumed++;
+	}
+	return 0;
+}
+
 static int resume(sqlite3 *db, const notify_settings *s, outbox_stats *st,
                   const char *now, ch_error *e)
 {
@@ -80,12 +135,14 @@ static int resume(sqlite3 *db, const notify_settings *s, outbox_stats *st,
 		"with the gateway before sending again";
 	int rc = -1;
 
+	if (s->sms_cmd && s->sms_after == SMS_ASK && ask_gateway(db, s, st, now, e) < 0)
+		return -1;
 	if (db_begin(db, e) < 0)
 		return -1;
 	/* SMS that may have left: an operator decides, unless told to
 	 * resend. Everything else is safe to send again (mail keeps its
 	 * Message-ID, a file its name). */
-	if (!s->sms_resend && s->sms_cmd) {
+	if (s->sms_cmd && s->sms_after != SMS_RESEND) {
 		if (db_run(db, e,
 		           "UPDATE outbox_attempts SET outcome = 'unknown',"
 		           " finished_at = ?, detail = ? WHERE outcome = 'sending'"

@@ -10,8 +10,11 @@
  *
  * - e-mail is sent again with the same Message-ID (recipients' clients
  *   and servers treat it as the same message);
- * - SMS has no such id, so the row becomes `unknown` for the operator to
- *   check, unless sms.after_crash is `resend`;
+ * - an SMS has no such id on the phone, so by default (sms.after_crash:
+ *   skip) the row becomes `unknown` for the operator to check; `ask`
+ *   asks the gateway by the message_id it was given ({"query": "status",
+ *   "message_id": ...} on its standard input: exit 0 it was sent, 1 it
+ *   was not, anything else it cannot tell); `resend` sends again;
  * - a message written to the outbox folder is written again under the
  *   same name.
  *

@@ -122,11 +122,13 @@ static int sms_settings(json_t *sms, const char *file, notify_settings *s,
 	s->signature = strdup(sig ? sig : "深圳CA");
 	if (!s->signature)
 		return ch_fail(e, NULL, 0, "out of memory");
-	if (after && strcmp(after, "skip") && strcmp(after, "resend"))
+	if (after && strcmp(after, "skip") && strcmp(after, "resend") &&
+	    strcmp(after, "ask"))
 		return ch_fail(e, file, 0,
-		               "sms.after_crash: 'skip' or 'resend' expected, not "
-		               "'%s'", after);
-	s->sms_resend = after && !strcmp(after, "resend");
+		               "sms.after_crash: 'skip', 'resend' or 'ask' expected,"
+		               " not '%s'", after);
+	s->sms_after = !after || !strcmp(after, "skip") ? SMS_SKIP
+	               : !strcmp(after, "resend") ? SMS_RESEND : SMS_ASK;
 	if (hours(sms, "sms", file, &s->sms_give_up, e) < 0)
 		return -1;
 	if (!prog)

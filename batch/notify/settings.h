@@ -10,7 +10,7 @@
  *   sms:
  *     command: /usr/local/lib/certhall/sms-gateway
  *     signature: 深圳CA
- *     after_crash: skip              or resend (see outbox.h)
+ *     after_crash: skip              or resend, or ask (see outbox.h)
  *     give_up_after: 72
  *
  * An unknown key is an error naming it. The settings own their strings:
@@ -23,6 +23,8 @@
 #include "common/buf.h"
 #include "common/error.h"
 
+enum { SMS_SKIP, SMS_RESEND, SMS_ASK };
+
 typedef struct notify_settings {
 	char *outbox_dir;   /* where unsent-by-program messages are written */
 	char *mail_cmd;     /* the msmtp command line, NULL: write .eml files */
@@ -30,7 +32,7 @@ typedef struct notify_settings {
 	long mail_give_up;  /* seconds */
 	char *sms_cmd;      /* the gateway command line, NULL: write .json */
 	char *signature;    /* 【signature】 the SMS carries */
-	int sms_resend;     /* after_crash: resend */
+	int sms_after;      /* after_crash: SMS_SKIP, SMS_RESEND or SMS_ASK */
 	long sms_give_up;   /* seconds */
 } notify_settings;
 
