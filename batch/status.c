@@ -64,35 +64,50 @@ static int rows_end(sqlite3 *db, int r, ch_error *e)
 	return r == SQLITE_DONE ? 0 : db_fail(db, e, "database error");
 }
 
+/* At most 40 bytes of what was typed, for a message, cut on a character
+ * boundary (the message may end up in JSON, which holds only UTF-8). */
+static void shown(const char *id, char out[48])
+{
+	if (snprintf(out, 41, "%s", id) < 41)
+		return;
+	ch_utf8_cut_tail(out);
+	strcat(out, "...");
+}
+
 /* 1 found, 0 not (or a mistyped order number), 2 not an id at all,
  * -1 error. */
 static int find(sqlite3 *db, const char *id, app_row *a, ch_error *e)
 {
-	char key[ORDERNO_LEN + APPID_LEN + 2];
+	char key[ORDERNO_LEN + APPID_LEN + 2], typed[64], show[48];
 	const char *sql;
 	sqlite3_stmt *st = NULL;
 	int r, rc = -1;
 
-	if (orderno_parse(id, key)) {
+	/* BUNDLE.md folds full-width characters everywhere; an id too long
+	 * to fold here is no id. */
+	if (!appid_fold(id, typed, sizeof typed))
+		typed[0] = '\0';
+	if (orderno_parse(typed, key)) {
 		sql = "SELECT application_id, order_no, state, amount_due_fen,"
 		      " amount_paid_fen, revision FROM applications WHERE order_no = ?";
-	} else if (appid_parse(id, key)) {
+	} else if (appid_parse(typed, key)) {
 		sql = "SELECT application_id, order_no, state, amount_due_fen,"
 		      " amount_paid_fen, revision FROM applications"
 		      " WHERE application_id = ?";
 	} else {
-		const char *p = id;
+		const char *p = typed;
 		while (*p == ' ')
 			p++;
+		shown(id, show);
 		if (toupper((unsigned char)p[0]) == 'S' &&
 		    toupper((unsigned char)p[1]) == 'X') {
-			ch_fail(e, NULL, 0, "'%.40s' is not a valid order number "
+			ch_fail(e, NULL, 0, "'%s' is not a valid order number "
 			        "(订单号): wrong length or check character, probably "
-			        "mistyped", id);
+			        "mistyped", show);
 			return 0;
 		}
-		ch_fail(e, NULL, 0, "'%.40s' is neither an application id "
-		        "(申请编号, XXXX-XXXX-XXXX) nor an order number (订单号)", id);
+		ch_fail(e, NULL, 0, "'%s' is neither an application id "
+		        "(申请编号, XXXX-XXXX-XXXX) nor an order number (订单号)", show);
 		return 2;
 	}
 	if (db_prepare(db, sql, &st, e) < 0)
