@@ -12,6 +12,7 @@
 #include "batch/db.h"
 #include "batch/notice.h"
 #include "batch/orderno.h"
+#include "batch/payview.h"
 #include "batch/zipnames.h"
 #include "common/termsafe.h"
 #include "common/text.h"
@@ -131,16 +132,17 @@ static int find(sqlite3 *db, const char *id, app_row *a, ch_error *e)
 	return rc;
 }
 
-/* What happens next, in a word for scripts and a sentence for people. */
-static const char *awaiting(const app_row *a, const char **text)
+/* What happens next, in a word for scripts and a sentence for people;
+ * payment is worded for the payment method. */
+static const char *awaiting(const app_row *a, const char *method,
+                            const char **text)
 {
 	if (!strcmp(a->state, "rejected")) {
 		*text = "a corrected resubmission (重新提交) with a higher revision";
 		return "resubmission";
 	}
 	if (!strcmp(a->state, "accepted") && a->paid < a->due) {
-		*text = "payment (付款); the order number (订单号) goes in the "
-		        "transfer memo";
+		*text = payview_next_step(method);
 		return "payment";
 	}
 	if (!strcmp(a->state, "accepted")) {
@@ -247,8 +249,9 @@ static int revisions(sqlite3 *db, const app_row *a, json_t *arr, FILE *out,
 	return rows_end(db, r, e);
 }
 
-/* The people of the current revision, masked. */
-static int people(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
+/* The people of the current revision, masked, in arr (JSON) or on out. */
+static int people(sqlite3 *db, const app_row *a, json_t *arr, FILE *out,
+                  ch_error *e)
 {
 	sqlite3_stmt *st = NULL;
 	int r;
@@ -267,44 +270,63 @@ static int people(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
 		return -1;
 	}
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		char id[64], mobile[64];
+		char id[64], mobile[64] = "";
+		int has_mobile = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		int has_years = sqlite3_column_type(st, 4) != SQLITE_NULL;
+		long long years = sqlite3_column_int64(st, 4);
 		ch_mask_id(col(st, 2), id);
+		if (has_mobile)
+			ch_mask_mobile(col(st, 3), mobile);
+		if (arr) {
+			if (append(arr, json_pack("{s:o,s:o,s:s,s:s?,s:o}", "role",
+			                          text(col(st, 0)), "name",
+			                          text(col(st, 1)), "id_number", id,
+			                          "mobile", has_mobile ? mobile : NULL,
+			                          "years", has_years
+			                              ? json_integer(years)
+			                              : json_null())) < 0) {
+				r = OOM;
+				break;
+			}
+			continue;
+		}
 		fprintf(out, "  %-21s ", col(st, 0));
 		ch_term_fputs(col(st, 1), out);
 		fprintf(out, "  %s", id);
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-			ch_mask_mobile(col(st, 3), mobile);
+		if (has_mobile)
 			fprintf(out, "  %s", mobile);
-		}
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-			fprintf(out, "  personal certificate, %lld year(s)",
-			        (long long)sqlite3_column_int64(st, 4));
+		if (has_years)
+			fprintf(out, "  personal certificate, %lld year(s)", years);
 		fputc('\n', out);
 	}
 	sqlite3_finalize(st);
 	return rows_end(db, r, e);
 }
 
-static int as_json_out(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
+static int as_json_out(sqlite3 *db, const app_row *a, const payview *pv,
+                       FILE *out, ch_error *e)
 {
-	const char *text, *word = awaiting(a, &text);
-	json_t *o, *h = json_array(), *rv = json_array();
+	const char *text, *word = awaiting(a, pv->method, &text);
+	json_t *o = NULL, *h = json_array(), *rv = json_array();
+	json_t *ppl = json_array(), *pay = NULL;
 	char *s = NULL;
 	int rc = -1;
 
-	if (!h || !rv || history(db, a, h, NULL, e) < 0 ||
-	    revisions(db, a, rv, NULL, e) < 0) {
-		json_decref(h);
-		json_decref(rv);
-		return -1;
+	if (!h || !rv || !ppl || history(db, a, h, NULL, e) < 0 ||
+	    revisions(db, a, rv, NULL, e) < 0 || people(db, a, ppl, NULL, e) < 0)
+		goto out;
+	if (!strcmp(a->state, "accepted") && !(pay = payview_json(pv, a->due))) {
+		ch_fail(e, NULL, 0, "out of memory");
+		goto out;
 	}
-	o = json_pack("{s:s,s:s?,s:s,s:I,s:I,s:I,s:s,s:o,s:o}",
+	o = json_pack("{s:s,s:s?,s:s,s:I,s:I,s:I,s:s,s:s,s:O?,s:O,s:O,s:O}",
 	              "application_id", a->application_id,
 	              "order_no", a->order_no[0] ? a->order_no : NULL,
 	              "state", a->state, "revision", (json_int_t)a->revision,
 	              "amount_due_fen", (json_int_t)a->due,
 	              "amount_paid_fen", (json_int_t)a->paid,
-	              "awaiting", word, "history", h, "revisions", rv);
+	              "awaiting", word, "awaiting_text", text, "payment", pay,
+	              "people", ppl, "history", h, "revisions", rv);
 	if (o)
 		s = json_dumps(o, JSON_INDENT(2));
 	if (!s) {
@@ -316,15 +338,19 @@ static int as_json_out(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
 out:
 	free(s);
 	json_decref(o);
+	json_decref(pay);
+	json_decref(ppl);
+	json_decref(h);
+	json_decref(rv);
 	return rc;
 }
 
-static int as_text(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
+static int as_text(sqlite3 *db, const app_row *a, const payview *pv,
+                   FILE *out, ch_error *e)
 {
-	const char *text;
+	const char *text, *word = awaiting(a, pv->method, &text);
 	char due[32], paid[32];
 
-	awaiting(a, &text);
 	notice_yuan(a->due, due);
 	notice_yuan(a->paid, paid);
 	fprintf(out, "application (申请编号)  %s\n", a->application_id);
@@ -334,9 +360,12 @@ static int as_text(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
 	        state_words(a->state), a->revision);
 	fprintf(out, "amount due             %lld fen (%s 元)\n", a->due, due);
 	fprintf(out, "amount paid            %lld fen (%s 元)\n", a->paid, paid);
-	fprintf(out, "awaiting               %s\n", text);
+	if (!strcmp(a->state, "accepted"))
+		payview_print(pv, a->due, out);
+	fprintf(out, "awaiting               %s%s\n",
+	        strcmp(word, "payment") ? "" : "payment (付款): ", text);
 	fprintf(out, "people (revision %ld)\n", a->revision);
-	if (people(db, a, out, e) < 0)
+	if (people(db, a, NULL, out, e) < 0)
 		return -1;
 	fprintf(out, "revisions\n");
 	if (revisions(db, a, NULL, out, e) < 0)
@@ -345,13 +374,19 @@ static int as_text(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
 	return history(db, a, NULL, out, e);
 }
 
-int status_run(sqlite3 *db, const char *id, int as_json, FILE *out,
-               ch_error *e)
+int status_run(sqlite3 *db, const ch_fees *fees, const char *id, int as_json,
+               FILE *out, ch_error *e)
 {
 	app_row a;
+	payview pv;
 	int r = find(db, id, &a, e);
 
 	if (r != 1)
 		return r == 0 ? 1 : r;
-	return as_json ? as_json_out(db, &a, out, e) : as_text(db, &a, out, e);
+	if (payview_load(db, fees, a.application_id, a.revision, &pv, e) < 0)
+		return -1;
+	r = as_json ? as_json_out(db, &a, &pv, out, e)
+	            : as_text(db, &a, &pv, out, e);
+	payview_free(&pv);
+	return r;
 }
