@@ -14,6 +14,7 @@
 #include "batch/orderno.h"
 #include "batch/payview.h"
 #include "batch/zipnames.h"
+#include "common/form.h"
 #include "common/termsafe.h"
 #include "common/text.h"
 
@@ -303,6 +304,34 @@ static int people(sqlite3 *db, const app_row *a, json_t *arr, FILE *out,
 	return rows_end(db, r, e);
 }
 
+/* Bundles that named this application but were not linked to it
+ * (applicant.h): how often someone else tried, for the operator. */
+static int foreign_count(sqlite3 *db, const app_row *a, long long *n,
+                         ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (db_prepare(db, "SELECT count(*) FROM bundles b"
+	               " WHERE b.application_id = ? AND (b.revision NOT BETWEEN 1"
+	               " AND ? OR EXISTS (SELECT 1 FROM findings f"
+	               " WHERE f.bundle_id = b.bundle_id"
+	               " AND f.code = 'APPLICANT_MISMATCH'))", &st, e) < 0)
+		return -1;
+	if (db_bind(st, "si", a->application_id,
+	            (long long)CH_FORM_MAX_REVISION) < 0) {
+		sqlite3_finalize(st);
+		return db_fail(db, e, "database error");
+	}
+	r = db_step(db, st, e);
+	if (r == 1)
+		*n = sqlite3_column_int64(st, 0);
+	else if (r == 0) /* an aggregate always gives a row */
+		r = db_fail(db, e, "database error: no count");
+	sqlite3_finalize(st);
+	return r < 0 ? -1 : 0;
+}
+
 static int as_json_out(sqlite3 *db, const app_row *a, const payview *pv,
                        FILE *out, ch_error *e)
 {
@@ -310,23 +339,26 @@ static int as_json_out(sqlite3 *db, const app_row *a, const payview *pv,
 	json_t *o = NULL, *h = json_array(), *rv = json_array();
 	json_t *ppl = json_array(), *pay = NULL;
 	char *s = NULL;
+	long long foreign = 0;
 	int rc = -1;
 
 	if (!h || !rv || !ppl || history(db, a, h, NULL, e) < 0 ||
-	    revisions(db, a, rv, NULL, e) < 0 || people(db, a, ppl, NULL, e) < 0)
+	    revisions(db, a, rv, NULL, e) < 0 || people(db, a, ppl, NULL, e) < 0 ||
+	    foreign_count(db, a, &foreign, e) < 0)
 		goto out;
 	if (!strcmp(a->state, "accepted") && !(pay = payview_json(pv, a->due))) {
 		ch_fail(e, NULL, 0, "out of memory");
 		goto out;
 	}
-	o = json_pack("{s:s,s:s?,s:s,s:I,s:I,s:I,s:s,s:s,s:O?,s:O,s:O,s:O}",
+	o = json_pack("{s:s,s:s?,s:s,s:I,s:I,s:I,s:s,s:s,s:O?,s:O,s:O,s:O,s:I}",
 	              "application_id", a->application_id,
 	              "order_no", a->order_no[0] ? a->order_no : NULL,
 	              "state", a->state, "revision", (json_int_t)a->revision,
 	              "amount_due_fen", (json_int_t)a->due,
 	              "amount_paid_fen", (json_int_t)a->paid,
 	              "awaiting", word, "awaiting_text", text, "payment", pay,
-	              "people", ppl, "history", h, "revisions", rv);
+	              "people", ppl, "history", h, "revisions", rv,
+	              "refused_other_senders", (json_int_t)foreign);
 	if (o)
 		s = json_dumps(o, JSON_INDENT(2));
 	if (!s) {
@@ -350,6 +382,7 @@ static int as_text(sqlite3 *db, const app_row *a, const payview *pv,
 {
 	const char *text, *word = awaiting(a, pv->method, &text);
 	char due[32], paid[32];
+	long long foreign = 0;
 
 	notice_yuan(a->due, due);
 	notice_yuan(a->paid, paid);
@@ -370,6 +403,12 @@ static int as_text(sqlite3 *db, const app_row *a, const payview *pv,
 	fprintf(out, "revisions\n");
 	if (revisions(db, a, NULL, out, e) < 0)
 		return -1;
+	if (foreign_count(db, a, &foreign, e) < 0)
+		return -1;
+	if (foreign > 0)
+		fprintf(out, "other senders          %lld refused bundle(s) naming this "
+		        "id, not linked (APPLICANT_MISMATCH or revision out of "
+		        "range)\n", foreign);
 	fprintf(out, "history (Asia/Shanghai)\n");
 	return history(db, a, NULL, out, e);
 }

@@ -94,6 +94,10 @@ def test_a_valid_bundle_of_another_applicant_is_refused(ws, who):
     assert "机构证件号码" in msg and "经办人身份证号码" in msg
     assert state(ws) == before
     assert ws.files(ws.rejected) == ["other.zip"]
+    # The operator sees that someone tried, and nothing of what they sent.
+    st = json.loads(ws.run("status", "--json", AID).stdout)
+    assert st["refused_other_senders"] == 1 and len(st["revisions"]) == 1
+    assert "1 refused bundle(s)" in ws.run("status", AID).stdout
     # `check` says the same before anything is ingested.
     bundles.make_bundle(ws.path / "again.zip", app=dict(app, revision=3))
     r = ws.run("check", "again.zip")
