@@ -176,10 +176,10 @@ void payview_print(const payview *pv, long long due_fen, FILE *out)
 {
 	char yuan[32];
 
-	fprintf(out, "payment method (付款方式) %s%s%s%s\n",
+	fprintf(out, "payment method         %s%s%s%s\n",
 	        pv->method[0] ? payview_method_words(pv->method) : "(unknown)",
 	        pv->method[0] ? " (" : "", pv->method, pv->method[0] ? ")" : "");
-	fprintf(out, "amount due made up of (fee schedule)\n");
+	fprintf(out, "amount due made up of  (fee schedule)\n");
 	for (size_t i = 0; i < pv->n; i++) {
 		const payview_item *it = &pv->items[i];
 		fprintf(out, "  %s", it->personal ? "机构个人证书" : "机构证书");
