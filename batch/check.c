@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "batch/appid.h"
+#include "batch/applicant.h"
 #include "batch/bundle.h"
 #include "batch/db.h"
 #include "batch/ingest.h"
@@ -17,14 +18,15 @@ static int is_json_name(const char *p)
 	return n > 5 && !strcasecmp(p + n - 5, ".json");
 }
 
-/* REVISION_STALE against the database, when there is one. */
+/* REVISION_STALE and APPLICANT_MISMATCH against the database, when there
+ * is one, judged as ingest judges them (applicant.h). */
 static int stale(batch_ctx *ctx, json_t *app, ch_findings *f, ch_error *e)
 {
 	json_t *id = json_object_get(app, "application_id");
 	json_t *rev = json_object_get(app, "revision");
+	applicant_verdict v;
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int rc = -1, r;
+	int rc;
 
 	if (!json_is_string(id) || !appid_is_canonical(json_string_value(id)) ||
 	    !json_is_integer(rev))
@@ -33,26 +35,8 @@ static int stale(batch_ctx *ctx, json_t *app, ch_findings *f, ch_error *e)
 		return -1;
 	if (!db)
 		return 0;
-	if (db_prepare(db, "SELECT 1 FROM revisions WHERE application_id = ?"
-	               " AND revision >= ?", &st, e) < 0)
-		goto out;
-	if (db_bind(st, "si", json_string_value(id),
-	            (long long)json_integer_value(rev)) < 0) {
-		db_fail(db, e, "database error");
-		goto out;
-	}
-	r = db_step(db, st, e);
-	if (r < 0)
-		goto out;
-	if (r == 1 &&
-	    ch_findings_add(f, ctx->schema, "REVISION_STALE", CH_LEVEL_ERROR,
-	                    "revision", "revision", NULL) < 0) {
-		ch_fail(e, NULL, 0, "out of memory");
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
+	rc = applicant_vet(db, ctx->schema, json_string_value(id),
+	                   (long)json_integer_value(rev), app, &v, f, e);
 	db_close(db);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "batch/appid.h"
+#include "batch/applicant.h"
 #include "batch/db.h"
 #include "batch/move.h"
 #include "batch/record.h"
@@ -203,25 +204,6 @@ static int lookup_seen(sqlite3 *db, const char *sha, seen *s, ch_error *e)
 	return rc;
 }
 
-static long max_revision(sqlite3 *db, const char *aid, ch_error *e)
-{
-	sqlite3_stmt *st = NULL;
-	long v = -1;
-	int r;
-
-	if (db_prepare(db, "SELECT coalesce(max(revision), 0) FROM revisions"
-	               " WHERE application_id = ?", &st, e) < 0)
-		return -1;
-	if (db_bind(st, "s", aid) < 0)
-		db_fail(db, e, "database error");
-	else if ((r = db_step(db, st, e)) == 1)
-		v = (long)sqlite3_column_int64(st, 0);
-	else if (r == 0) /* an aggregate always gives a row */
-		db_fail(db, e, "database error: no maximum revision");
-	sqlite3_finalize(st);
-	return v;
-}
-
 /* The listed documents of the bundle being read: bundle_open_sink
  * streams each into a temporary file of the store as it inflates it, and
  * they get their content-addressed names only once the bundle is accepted
@@ -379,15 +361,12 @@ static int one(const run *r, const char *path, ch_error *fatal_e)
 	in.f = &f;
 	identify(b, &in);
 	if (in.application_id) {
-		long max = max_revision(r->db, in.application_id, &e);
-		if (max < 0)
+		applicant_verdict v;
+		if (applicant_vet(r->db, ctx->schema, in.application_id, in.revision,
+		                  b->app, &v, &f, &e) < 0)
 			goto fatal;
-		if (in.revision <= max) {
-			in.stale = 1;
-			if (ch_findings_add(&f, ctx->schema, "REVISION_STALE", CH_LEVEL_ERROR,
-			                    "revision", "revision", NULL) < 0)
-				goto oom;
-		}
+		in.stale = v.stale;
+		in.foreign = v.foreign;
 	} else if (b && b->app && !ch_findings_errors(&f)) {
 		/* The form check should have caught it; never accept a bundle
 		 * that cannot be filed under an application. */

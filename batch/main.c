@@ -271,7 +271,7 @@ static int cmd_check(const char *config, int argc, char **argv)
 
 static int cmd_status(const char *config, int argc, char **argv)
 {
-	batch_config cfg;
+	batch_ctx ctx;
 	sqlite3 *db = NULL;
 	ch_error e;
 	const char *id;
@@ -279,16 +279,17 @@ static int cmd_status(const char *config, int argc, char **argv)
 
 	if (rc != EXIT_OK)
 		return rc;
-	if (config_load(config, &cfg, &e) < 0)
+	/* The whole context: the fee schedule makes up the amount due. */
+	if (context_load(config, &ctx, &e) < 0)
 		return fail(&e);
-	if (db_open_existing(cfg.database, &db, &e) < 0) {
+	if (db_open_existing(ctx.cfg.database, &db, &e) < 0) {
 		rc = fail(&e);
 	} else if (!db) {
 		fprintf(stderr, PROG ": %s: no database yet (run " PROG " init)\n",
-		        cfg.database);
+		        ctx.cfg.database);
 		rc = EXIT_USAGE;
 	} else {
-		switch (status_run(db, id, json, stdout, &e)) {
+		switch (status_run(db, &ctx.fees, id, json, stdout, &e)) {
 		case 0:
 			rc = EXIT_OK;
 			break;
@@ -301,7 +302,7 @@ static int cmd_status(const char *config, int argc, char **argv)
 		}
 	}
 	db_close(db);
-	config_free(&cfg);
+	context_free(&ctx);
 	return rc;
 }
 

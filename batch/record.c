@@ -243,6 +243,32 @@ out:
 	return rc;
 }
 
+/* A refused revision of the same number sent by someone else before the
+ * application was held (applicant.h: it does not count against this
+ * sender) makes way: its row and unsent notices go, its bundle row and
+ * events stay, and the history says so. */
+static int set_aside(sqlite3 *db, const char *aid, long long rev,
+                     const char *now, ch_error *e)
+{
+	char detail[128];
+
+	if (db_run(db, e,
+	           "DELETE FROM outbox WHERE application_id = ? AND revision = ?"
+	           " AND state = 'queued' AND EXISTS (SELECT 1 FROM revisions"
+	           " WHERE application_id = ? AND revision = ?"
+	           " AND outcome = 'rejected')",
+	           "sisi", aid, rev, aid, rev) < 0 ||
+	    db_run(db, e,
+	           "DELETE FROM revisions WHERE application_id = ? AND revision = ?"
+	           " AND outcome = 'rejected'", "si", aid, rev) < 0)
+		return -1;
+	if (sqlite3_changes(db) == 0)
+		return 0;
+	snprintf(detail, sizeof detail,
+	         "refused revision %lld of another sender set aside", rev);
+	return event(db, aid, now, "set_aside", detail, e);
+}
+
 static int application(batch_ctx *ctx, sqlite3 *db, intake *in,
                        const char *now, ch_error *e)
 {
@@ -264,20 +290,28 @@ static int application(batch_ctx *ctx, sqlite3 *db, intake *in,
 		if (order_number(db, in, e) < 0)
 			goto out;
 	}
-	/* A new application, or the next revision of one: the application
-	 * row always shows the newest revision's state. */
-	if (db_run(db, e,
-	           "INSERT INTO applications (application_id, order_no, state,"
-	           " amount_due_fen, revision, created_at, updated_at)"
-	           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"
-	           " ON CONFLICT (application_id) DO UPDATE SET"
-	           " order_no = coalesce(excluded.order_no, order_no),"
-	           " state = excluded.state,"
-	           " amount_due_fen = CASE WHEN excluded.state = 'accepted'"
-	           "   THEN excluded.amount_due_fen ELSE amount_due_fen END,"
-	           " revision = excluded.revision, updated_at = excluded.updated_at",
-	           "sssiis", aid, in->accepted ? in->order_no : NULL,
-	           in->accepted ? "accepted" : "rejected", amount, rev, now) < 0)
+	/* A new application, or the next accepted revision of one: the
+	 * application row shows the newest accepted revision. A rejected
+	 * bundle only creates the row of an application not yet known. */
+	if (in->accepted
+	        ? db_run(db, e,
+	                 "INSERT INTO applications (application_id, order_no, state,"
+	                 " amount_due_fen, revision, created_at, updated_at)"
+	                 " VALUES (?1, ?2, 'accepted', ?3, ?4, ?5, ?5)"
+	                 " ON CONFLICT (application_id) DO UPDATE SET"
+	                 " order_no = coalesce(order_no, excluded.order_no),"
+	                 " state = 'accepted',"
+	                 " amount_due_fen = excluded.amount_due_fen,"
+	                 " revision = excluded.revision,"
+	                 " updated_at = excluded.updated_at",
+	                 "ssiis", aid, in->order_no, amount, rev, now)
+	        : db_run(db, e,
+	                 "INSERT INTO applications (application_id, state, revision,"
+	                 " created_at, updated_at) VALUES (?1, 'rejected', ?2, ?3, ?3)"
+	                 " ON CONFLICT (application_id) DO NOTHING",
+	                 "sis", aid, rev, now) < 0)
+		goto out;
+	if (set_aside(db, aid, rev, now, e) < 0)
 		goto out;
 	if (db_run(db, e,
 	           "INSERT INTO revisions (application_id, revision, bundle_sha256,"
@@ -315,9 +349,23 @@ out:
 	return rc;
 }
 
+/* A revision not newer than one that counts (applicant.h): history only. */
+static int stale_event(sqlite3 *db, const intake *in, const char *now,
+                       ch_error *e)
+{
+	char detail[300];
+
+	snprintf(detail, sizeof detail,
+	         "revision %ld not newer than the one on file, bundle ",
+	         in->revision);
+	if (append_name(detail, sizeof detail, in->file_name) < 0)
+		return ch_fail(e, in->file_name, 0, "out of memory");
+	return event(db, in->application_id, now, "stale_revision", detail, e);
+}
+
 int record_intake(batch_ctx *ctx, sqlite3 *db, intake *in, ch_error *e)
 {
-	char now[32], detail[300];
+	char now[32];
 	long long bundle_id;
 
 	clock_now(now);
@@ -326,20 +374,12 @@ int record_intake(batch_ctx *ctx, sqlite3 *db, intake *in, ch_error *e)
 		return -1;
 	if (insert_bundle(db, in, now, &bundle_id, e) < 0)
 		goto fail;
-	if (in->application_id && in->stale) {
-		snprintf(detail, sizeof detail,
-		         "revision %ld not newer than the one on file, bundle ",
-		         in->revision);
-		if (append_name(detail, sizeof detail, in->file_name) < 0) {
-			ch_fail(e, in->file_name, 0, "out of memory");
-			goto fail;
-		}
-		if (event(db, in->application_id, now, "stale_revision", detail, e) < 0)
-			goto fail;
-	} else if (in->application_id) {
-		if (application(ctx, db, in, now, e) < 0)
-			goto fail;
-	}
+	/* A foreign bundle is a bundle row with its findings and nothing
+	 * more: it touches no application. */
+	if (in->application_id && !in->foreign &&
+	    (in->stale ? stale_event(db, in, now, e)
+	               : application(ctx, db, in, now, e)) < 0)
+		goto fail;
 	if (db_commit(db, e) < 0)
 		goto fail;
 	return 0;

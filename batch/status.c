@@ -12,7 +12,9 @@
 #include "batch/db.h"
 #include "batch/notice.h"
 #include "batch/orderno.h"
+#include "batch/payview.h"
 #include "batch/zipnames.h"
+#include "common/form.h"
 #include "common/termsafe.h"
 #include "common/text.h"
 
@@ -64,35 +66,50 @@ static int rows_end(sqlite3 *db, int r, ch_error *e)
 	return r == SQLITE_DONE ? 0 : db_fail(db, e, "database error");
 }
 
+/* At most 40 bytes of what was typed, for a message, cut on a character
+ * boundary (the message may end up in JSON, which holds only UTF-8). */
+static void shown(const char *id, char out[48])
+{
+	if (snprintf(out, 41, "%s", id) < 41)
+		return;
+	ch_utf8_cut_tail(out);
+	strcat(out, "...");
+}
+
 /* 1 found, 0 not (or a mistyped order number), 2 not an id at all,
  * -1 error. */
 static int find(sqlite3 *db, const char *id, app_row *a, ch_error *e)
 {
-	char key[ORDERNO_LEN + APPID_LEN + 2];
+	char key[ORDERNO_LEN + APPID_LEN + 2], typed[64], show[48];
 	const char *sql;
 	sqlite3_stmt *st = NULL;
 	int r, rc = -1;
 
-	if (orderno_parse(id, key)) {
+	/* BUNDLE.md folds full-width characters everywhere; an id too long
+	 * to fold here is no id. */
+	if (!appid_fold(id, typed, sizeof typed))
+		typed[0] = '\0';
+	if (orderno_parse(typed, key)) {
 		sql = "SELECT application_id, order_no, state, amount_due_fen,"
 		      " amount_paid_fen, revision FROM applications WHERE order_no = ?";
-	} else if (appid_parse(id, key)) {
+	} else if (appid_parse(typed, key)) {
 		sql = "SELECT application_id, order_no, state, amount_due_fen,"
 		      " amount_paid_fen, revision FROM applications"
 		      " WHERE application_id = ?";
 	} else {
-		const char *p = id;
+		const char *p = typed;
 		while (*p == ' ')
 			p++;
+		shown(id, show);
 		if (toupper((unsigned char)p[0]) == 'S' &&
 		    toupper((unsigned char)p[1]) == 'X') {
-			ch_fail(e, NULL, 0, "'%.40s' is not a valid order number "
+			ch_fail(e, NULL, 0, "'%s' is not a valid order number "
 			        "(订单号): wrong length or check character, probably "
-			        "mistyped", id);
+			        "mistyped", show);
 			return 0;
 		}
-		ch_fail(e, NULL, 0, "'%.40s' is neither an application id "
-		        "(申请编号, XXXX-XXXX-XXXX) nor an order number (订单号)", id);
+		ch_fail(e, NULL, 0, "'%s' is neither an application id "
+		        "(申请编号, XXXX-XXXX-XXXX) nor an order number (订单号)", show);
 		return 2;
 	}
 	if (db_prepare(db, sql, &st, e) < 0)
@@ -116,16 +133,17 @@ static int find(sqlite3 *db, const char *id, app_row *a, ch_error *e)
 	return rc;
 }
 
-/* What happens next, in a word for scripts and a sentence for people. */
-static const char *awaiting(const app_row *a, const char **text)
+/* What happens next, in a word for scripts and a sentence for people;
+ * payment is worded for the payment method. */
+static const char *awaiting(const app_row *a, const char *method,
+                            const char **text)
 {
 	if (!strcmp(a->state, "rejected")) {
 		*text = "a corrected resubmission (重新提交) with a higher revision";
 		return "resubmission";
 	}
 	if (!strcmp(a->state, "accepted") && a->paid < a->due) {
-		*text = "payment (付款); the order number (订单号) goes in the "
-		        "transfer memo";
+		*text = payview_next_step(method);
 		return "payment";
 	}
 	if (!strcmp(a->state, "accepted")) {
@@ -232,8 +250,9 @@ static int revisions(sqlite3 *db, const app_row *a, json_t *arr, FILE *out,
 	return rows_end(db, r, e);
 }
 
-/* The people of the current revision, masked. */
-static int people(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
+/* The people of the current revision, masked, in arr (JSON) or on out. */
+static int people(sqlite3 *db, const app_row *a, json_t *arr, FILE *out,
+                  ch_error *e)
 {
 	sqlite3_stmt *st = NULL;
 	int r;
@@ -252,44 +271,94 @@ static int people(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
 		return -1;
 	}
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		char id[64], mobile[64];
+		char id[64], mobile[64] = "";
+		int has_mobile = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		int has_years = sqlite3_column_type(st, 4) != SQLITE_NULL;
+		long long years = sqlite3_column_int64(st, 4);
 		ch_mask_id(col(st, 2), id);
+		if (has_mobile)
+			ch_mask_mobile(col(st, 3), mobile);
+		if (arr) {
+			if (append(arr, json_pack("{s:o,s:o,s:s,s:s?,s:o}", "role",
+			                          text(col(st, 0)), "name",
+			                          text(col(st, 1)), "id_number", id,
+			                          "mobile", has_mobile ? mobile : NULL,
+			                          "years", has_years
+			                              ? json_integer(years)
+			                              : json_null())) < 0) {
+				r = OOM;
+				break;
+			}
+			continue;
+		}
 		fprintf(out, "  %-21s ", col(st, 0));
 		ch_term_fputs(col(st, 1), out);
 		fprintf(out, "  %s", id);
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-			ch_mask_mobile(col(st, 3), mobile);
+		if (has_mobile)
 			fprintf(out, "  %s", mobile);
-		}
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-			fprintf(out, "  personal certificate, %lld year(s)",
-			        (long long)sqlite3_column_int64(st, 4));
+		if (has_years)
+			fprintf(out, "  personal certificate, %lld year(s)", years);
 		fputc('\n', out);
 	}
 	sqlite3_finalize(st);
 	return rows_end(db, r, e);
 }
 
-static int as_json_out(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
+/* Bundles that named this application but were not linked to it
+ * (applicant.h): how often someone else tried, for the operator. */
+static int foreign_count(sqlite3 *db, const app_row *a, long long *n,
+                         ch_error *e)
 {
-	const char *text, *word = awaiting(a, &text);
-	json_t *o, *h = json_array(), *rv = json_array();
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (db_prepare(db, "SELECT count(*) FROM bundles b"
+	               " WHERE b.application_id = ? AND (b.revision NOT BETWEEN 1"
+	               " AND ? OR EXISTS (SELECT 1 FROM findings f"
+	               " WHERE f.bundle_id = b.bundle_id"
+	               " AND f.code = 'APPLICANT_MISMATCH'))", &st, e) < 0)
+		return -1;
+	if (db_bind(st, "si", a->application_id,
+	            (long long)CH_FORM_MAX_REVISION) < 0) {
+		sqlite3_finalize(st);
+		return db_fail(db, e, "database error");
+	}
+	r = db_step(db, st, e);
+	if (r == 1)
+		*n = sqlite3_column_int64(st, 0);
+	else if (r == 0) /* an aggregate always gives a row */
+		r = db_fail(db, e, "database error: no count");
+	sqlite3_finalize(st);
+	return r < 0 ? -1 : 0;
+}
+
+static int as_json_out(sqlite3 *db, const app_row *a, const payview *pv,
+                       FILE *out, ch_error *e)
+{
+	const char *text, *word = awaiting(a, pv->method, &text);
+	json_t *o = NULL, *h = json_array(), *rv = json_array();
+	json_t *ppl = json_array(), *pay = NULL;
 	char *s = NULL;
+	long long foreign = 0;
 	int rc = -1;
 
-	if (!h || !rv || history(db, a, h, NULL, e) < 0 ||
-	    revisions(db, a, rv, NULL, e) < 0) {
-		json_decref(h);
-		json_decref(rv);
-		return -1;
+	if (!h || !rv || !ppl || history(db, a, h, NULL, e) < 0 ||
+	    revisions(db, a, rv, NULL, e) < 0 || people(db, a, ppl, NULL, e) < 0 ||
+	    foreign_count(db, a, &foreign, e) < 0)
+		goto out;
+	if (!strcmp(a->state, "accepted") && !(pay = payview_json(pv, a->due))) {
+		ch_fail(e, NULL, 0, "out of memory");
+		goto out;
 	}
-	o = json_pack("{s:s,s:s?,s:s,s:I,s:I,s:I,s:s,s:o,s:o}",
+	o = json_pack("{s:s,s:s?,s:s,s:I,s:I,s:I,s:s,s:s,s:O?,s:O,s:O,s:O,s:I}",
 	              "application_id", a->application_id,
 	              "order_no", a->order_no[0] ? a->order_no : NULL,
 	              "state", a->state, "revision", (json_int_t)a->revision,
 	              "amount_due_fen", (json_int_t)a->due,
 	              "amount_paid_fen", (json_int_t)a->paid,
-	              "awaiting", word, "history", h, "revisions", rv);
+	              "awaiting", word, "awaiting_text", text, "payment", pay,
+	              "people", ppl, "history", h, "revisions", rv,
+	              "refused_other_senders", (json_int_t)foreign);
 	if (o)
 		s = json_dumps(o, JSON_INDENT(2));
 	if (!s) {
@@ -301,15 +370,20 @@ static int as_json_out(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
 out:
 	free(s);
 	json_decref(o);
+	json_decref(pay);
+	json_decref(ppl);
+	json_decref(h);
+	json_decref(rv);
 	return rc;
 }
 
-static int as_text(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
+static int as_text(sqlite3 *db, const app_row *a, const payview *pv,
+                   FILE *out, ch_error *e)
 {
-	const char *text;
+	const char *text, *word = awaiting(a, pv->method, &text);
 	char due[32], paid[32];
+	long long foreign = 0;
 
-	awaiting(a, &text);
 	notice_yuan(a->due, due);
 	notice_yuan(a->paid, paid);
 	fprintf(out, "application (申请编号)  %s\n", a->application_id);
@@ -319,24 +393,39 @@ static int as_text(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
 	        state_words(a->state), a->revision);
 	fprintf(out, "amount due             %lld fen (%s 元)\n", a->due, due);
 	fprintf(out, "amount paid            %lld fen (%s 元)\n", a->paid, paid);
-	fprintf(out, "awaiting               %s\n", text);
+	if (!strcmp(a->state, "accepted"))
+		payview_print(pv, a->due, out);
+	fprintf(out, "awaiting               %s%s\n",
+	        strcmp(word, "payment") ? "" : "payment (付款): ", text);
 	fprintf(out, "people (revision %ld)\n", a->revision);
-	if (people(db, a, out, e) < 0)
+	if (people(db, a, NULL, out, e) < 0)
 		return -1;
 	fprintf(out, "revisions\n");
 	if (revisions(db, a, NULL, out, e) < 0)
 		return -1;
+	if (foreign_count(db, a, &foreign, e) < 0)
+		return -1;
+	if (foreign > 0)
+		fprintf(out, "other senders          %lld refused bundle(s) naming this "
+		        "id, not linked (APPLICANT_MISMATCH or revision out of "
+		        "range)\n", foreign);
 	fprintf(out, "history (Asia/Shanghai)\n");
 	return history(db, a, NULL, out, e);
 }
 
-int status_run(sqlite3 *db, const char *id, int as_json, FILE *out,
-               ch_error *e)
+int status_run(sqlite3 *db, const ch_fees *fees, const char *id, int as_json,
+               FILE *out, ch_error *e)
 {
 	app_row a;
+	payview pv;
 	int r = find(db, id, &a, e);
 
 	if (r != 1)
 		return r == 0 ? 1 : r;
-	return as_json ? as_json_out(db, &a, out, e) : as_text(db, &a, out, e);
+	if (payview_load(db, fees, a.application_id, a.revision, &pv, e) < 0)
+		return -1;
+	r = as_json ? as_json_out(db, &a, &pv, out, e)
+	            : as_text(db, &a, &pv, out, e);
+	payview_free(&pv);
+	return r;
 }

@@ -396,8 +396,10 @@ static void check_meta(walk *w, json_t *app)
 		add(w, "FORM_REQUIRED", "revision", LABEL_REVISION, NULL);
 	else if (!json_is_integer(v))
 		add(w, "FORM_TYPE", "revision", LABEL_REVISION, NULL);
-	else if (json_integer_value(v) < 1)
-		add(w, "FORM_RANGE", "revision", LABEL_REVISION, "不少于 1");
+	else if (json_integer_value(v) < 1 ||
+	         json_integer_value(v) > CH_FORM_MAX_REVISION)
+		add(w, "FORM_RANGE", "revision", LABEL_REVISION,
+		    "1 至 " CH_FORM_MAX_REVISION_TEXT);
 
 	v = json_object_get(app, "submitted_at");
 	if (absent(v))

@@ -11,6 +11,11 @@
 #include "common/findings.h"
 #include "common/schema.h"
 
+/* The highest revision a bundle may carry: far above any real number of
+ * resubmissions, low enough that no one can use the numbers up. */
+#define CH_FORM_MAX_REVISION 9999
+#define CH_FORM_MAX_REVISION_TEXT "9999"
+
 /* Parses bytes as application.json: a leading UTF-8 BOM is skipped; more
  * than schema->max_bytes, invalid UTF-8 or invalid JSON (duplicate keys
  * included) gives FORM_SYNTAX. *out is NULL then. Returns -1 only when

@@ -333,7 +333,7 @@
     v = get(app, 'revision');
     if (absent(v)) w.add('FORM_REQUIRED', 'revision', LABEL.revision);
     else if (!isInt(v)) w.add('FORM_TYPE', 'revision', LABEL.revision);
-    else if (v < 1) w.add('FORM_RANGE', 'revision', LABEL.revision, '不少于 1');
+    else if (v < 1 || v > 9999) w.add('FORM_RANGE', 'revision', LABEL.revision, '1 至 9999');
     v = get(app, 'submitted_at');
     if (absent(v)) w.add('FORM_REQUIRED', 'submitted_at', LABEL.submitted_at);
     else if (typeof v !== 'string' || !rfc3339Ok(v)) w.add('FORM_TYPE', 'submitted_at', LABEL.submitted_at);

@@ -72,6 +72,7 @@ PERSON_ID = people.id_number("140105", "19850312", "123")
 LEGAL_ID = people.id_number("140105", "19700101", "456")
 HANDLER_ID = people.id_number("140106", "19900520", "789")
 ORG_ID = people.uscc("91140100MA0K1234X")
+PERSON_MOBILE = "13712345678"
 
 
 def application(**changes):
@@ -84,7 +85,8 @@ def application(**changes):
         "submitted_at": "2026-11-23T14:05:00+08:00",
         "certificates": {
             "organization_years": 2,
-            "personal": [{"name": "张测试", "id_number": PERSON_ID, "years": 1}],
+            "personal": [{"name": "张测试", "id_number": PERSON_ID,
+                          "mobile": PERSON_MOBILE, "years": 1}],
         },
         "organization": {
             "name": "山西示例科技有限公司", "id_type": "uscc",

@@ -211,9 +211,9 @@ Test(form, unknown_key_where)
 
 	cr_assert_eq(ch_form_validate(schema, app, 20261124, &f), 0);
 	x = only(&f, "FORM_UNKNOWN_KEY");
-	cr_expect_str_eq(x->where, "certificates.personal[0].mobile");
+	cr_expect_str_eq(x->where, "certificates.personal[0].phone");
 	cr_expect_str_eq(x->message,
-	                 "申请表中有无法识别的项目“certificates.personal[0].mobile”。");
+	                 "申请表中有无法识别的项目“certificates.personal[0].phone”。");
 	ch_findings_free(&f);
 }
 
