@@ -90,6 +90,7 @@ def test_killed_nights_end_as_an_uninterrupted_one(tmp_path):
     for _ in range(12):
         proc = subprocess.Popen([str(BATCH), "--config", str(cfg), "nightly"],
                                 cwd=ws.path, env=ws.env(),
+                                start_new_session=True,
                                 stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
         # Kill inside the run, wherever the machine's load puts its start.
@@ -97,7 +98,9 @@ def test_killed_nights_end_as_an_uninterrupted_one(tmp_path):
             if b": start" in line:
                 break
         time.sleep(rnd.uniform(0.0, took * 0.7))
-        proc.send_signal(signal.SIGKILL)
+        # The whole run dies, the gateway it started with it, as systemd
+        # stops a unit's control group.
+        os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     r = ws.run("--config", cfg, "nightly")
     assert r.returncode == 0, r.stderr
