@@ -169,7 +169,8 @@ static const struct {
 } types[] = {
 	{"group", CH_F_GROUP, (const char *const[]){"fields", NULL}},
 	{"list", CH_F_LIST, (const char *const[]){"item", "min_items", "max_items",
-	                                          "add_label", "remove_label", NULL}},
+	                                          "add_label", "remove_label",
+	                                          "item_label", NULL}},
 	{"string", CH_F_STRING, (const char *const[]){"check", "min_length",
 	                                              "max_length", NULL}},
 	{"integer", CH_F_INTEGER, (const char *const[]){"min", "max", "widget", NULL}},
@@ -271,7 +272,8 @@ static int load_field(const loader *l, const char *ptr, json_t *obj,
 	    get_str(l, ptr, obj, "widget", 0, &f->widget) < 0 ||
 	    get_str(l, ptr, obj, "check", 0, &f->check) < 0 ||
 	    get_str(l, ptr, obj, "add_label", 0, &f->add_label) < 0 ||
-	    get_str(l, ptr, obj, "remove_label", 0, &f->remove_label) < 0)
+	    get_str(l, ptr, obj, "remove_label", 0, &f->remove_label) < 0 ||
+	    get_str(l, ptr, obj, "item_label", 0, &f->item_label) < 0)
 		goto out;
 	if (f->widget && strcmp(f->widget, "years") != 0) {
 		join(p, ptr, "widget");
@@ -574,6 +576,7 @@ static void free_fields(ch_field *f, size_t n)
 		free(f[i].check);
 		free(f[i].add_label);
 		free(f[i].remove_label);
+		free(f[i].item_label);
 		free(f[i].required_when_field);
 		free(f[i].required_when_equals);
 		for (size_t j = 0; j < f[i].nvalues; j++) {

@@ -84,7 +84,8 @@ def application(**changes):
         "submitted_at": "2026-11-23T14:05:00+08:00",
         "certificates": {
             "organization_years": 2,
-            "personal": [{"name": "张测试", "id_number": PERSON_ID, "years": 1}],
+            "personal": [{"name": "张测试", "id_number": PERSON_ID,
+                          "mobile": "13712345678", "years": 1}],
         },
         "organization": {
             "name": "山西示例科技有限公司", "id_type": "uscc",
