@@ -27,6 +27,14 @@ static int err(ch_findings *f, const ch_schema *s, const char *code,
 	return ch_findings_add(f, s, code, CH_LEVEL_ERROR, where, label, NULL);
 }
 
+/* An error with the schema's more precise message "code.variant". */
+static int err_as(ch_findings *f, const ch_schema *s, const char *code,
+                  const char *variant, const char *where)
+{
+	return ch_findings_add_as(f, s, code, variant, CH_LEVEL_ERROR, where,
+	                          NULL, NULL);
+}
+
 /* Judges one listed file that was read whole. */
 static int judge(const bundle_entry *en, long min_side, const ch_schema *s,
                  ch_findings *f)
@@ -35,6 +43,10 @@ static int judge(const bundle_entry *en, long min_side, const ch_schema *s,
 
 	if (en->size == 0)
 		return err(f, s, "DOC_TOO_SMALL", en->name, NULL);
+	/* A PDF cut short is a PDF to the applicant: "not a PDF" would
+	 * send them looking for the wrong mistake. */
+	if (en->type == DOC_PDF_INCOMPLETE)
+		return err_as(f, s, "DOC_TYPE", "pdf_incomplete", en->name);
 	if (en->type == DOC_NONE)
 		return err(f, s, "DOC_TYPE", en->name, NULL);
 	if ((en->type == DOC_JPEG || en->type == DOC_PNG) && side < min_side)

@@ -503,9 +503,18 @@ static int load_messages(const loader *l, json_t *obj, ch_schema *s)
 	if (!json_is_object(obj))
 		return fail_at(l, obj ? "/messages" : "", "'messages' must be a mapping of code to text");
 	json_object_foreach(obj, k, v) {
+		const char *dot = strchr(k, '.');
+
 		if (!json_is_string(v)) {
 			snprintf(p, sizeof p, "/messages/%s", k);
 			return fail_at(l, p, "message '%s' must be a string", k);
+		}
+		/* A variant without its code's own message is a typo: it
+		 * would never be used. */
+		if (dot && !json_object_getn(obj, k, (size_t)(dot - k))) {
+			snprintf(p, sizeof p, "/messages/%s", k);
+			return fail_at(l, p, "message variant '%s' has no message '%.*s'",
+			               k, (int)(dot - k), k);
 		}
 	}
 	s->messages = json_incref(obj);

@@ -395,7 +395,7 @@
       tail = b.subarray(Math.max(0, b.length - 1024));
       s = '';
       for (i = 0; i < tail.length; i++) s += String.fromCharCode(tail[i]);
-      return s.indexOf('%%EOF') >= 0 ? { type: 'pdf', ext: 'pdf' } : { code: 'DOC_TYPE' };
+      return s.indexOf('%%EOF') >= 0 ? { type: 'pdf', ext: 'pdf' } : { code: 'DOC_TYPE', variant: 'pdf_incomplete' };
     }
     if (startsWith(b, [0xFF, 0xD8, 0xFF])) {
       s = jpegSize(b);
@@ -452,7 +452,7 @@
     return readBytes(file).then(function (bytes) {
       var r = sniff(bytes);
       if (r.code) {
-        setDocError(d.input, V.message(schema, r.code, file.name, docLabel(d.doc.kind), '单个文件不超过 20 MiB'));
+        setDocError(d.input, V.message(schema, r.code, file.name, docLabel(d.doc.kind), '单个文件不超过 20 MiB', r.variant));
         return { error: true };
       }
       setDocError(d.input, '');

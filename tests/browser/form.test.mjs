@@ -385,6 +385,10 @@ test('invalid data: Chinese messages at the field, aria-invalid, no bundle', asy
   await page.setInputFiles(byId('doc-stamp_form'), { name: 'stamp.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not a pdf') });
   await page.waitForFunction(() => document.getElementById('doc-stamp_form-err').textContent !== '');
   assert.equal(await errorAt(page, 'doc-stamp_form'), '“stamp.pdf”不是 PDF、JPEG 或 PNG 文件。');
+  // A PDF cut short is told it is incomplete, as the batch tells it.
+  await page.setInputFiles(byId('doc-stamp_form'), { name: 'cut.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\n1 0 obj\n<<') });
+  await page.waitForFunction(() => /cut\.pdf/.test(document.getElementById('doc-stamp_form-err').textContent));
+  assert.match(await errorAt(page, 'doc-stamp_form'), /^“cut\.pdf”是不完整的 PDF 文件/);
 
   // Fixing a value clears its message.
   await page.fill(byId('f-handler-mobile'), '138 1234 5678');

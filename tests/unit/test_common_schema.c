@@ -140,6 +140,26 @@ Test(schema, required_when_not_a_sibling)
 	        "not a sibling");
 }
 
+Test(schema, message_variant_needs_its_code)
+{
+	refused("  FORM_RANGE.too_short:", "  FORM_RANG.too_short:",
+	        "has no message 'FORM_RANG'");
+}
+
+Test(schema, item_label_and_variants_load)
+{
+	ch_schema *s = NULL;
+	ch_error e = {{0}, 0, {0}};
+
+	cr_assert_eq(ch_schema_load(text, len, "app.yaml", &s, &e), 0, "%s", e.msg);
+	cr_expect_str_eq(ch_schema_field(s, "certificates.personal")->item_label,
+	                 "机构个人证书申请人");
+	cr_expect_str_eq(ch_schema_field(s, "certificates.personal[0].mobile")->check,
+	                 "mobile");
+	cr_expect(ch_schema_field(s, "certificates.personal[0].mobile")->required);
+	ch_schema_free(s);
+}
+
 Test(schema, widget_unknown)
 {
 	refused("widget: years", "widget: slider", "unknown widget");
