@@ -131,10 +131,16 @@ def test_a_refused_value_never_reaches_the_outbox(ws):
     ws.init()
     app = bundles.application()
     app["handler"]["name"] = "王\u202e示例"
+    app["organization"]["name"] = "山西\u202e示例\x1b[2J科技有限公司"
     bundles.make_bundle(ws.inbox / "a.zip", app=app)
     _, results = ws.ingest()
     assert results[0]["outcome"] == "rejected"
     assert "FORM_CHARACTER" in [f["code"] for f in results[0]["findings"]]
+    # The 驳回 notice is queued, and carries neither character.
+    assert ws.query("SELECT count(*) FROM outbox")[0][0] > 0
     for table in ("outbox", "people", "findings"):
-        rows = ws.query("SELECT * FROM " + table)
-        assert "\u202e" not in repr(rows), table
+        text = " ".join(str(c) for row in ws.query("SELECT * FROM " + table)
+                        for c in row)
+        # Stored JSON escapes ESC as \u001b; the bidi override stays raw.
+        assert "\u202e" not in text and "\x1b" not in text, table
+        assert "\\u001b" not in text.lower() and "\\u202e" not in text.lower(), table
