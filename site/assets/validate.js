@@ -251,6 +251,67 @@
     return m.replace(/\{(where|label|limit)\}/g, function (_, k) { return fill[k]; });
   }
 
+  // --- a document judged by its content: batch/sniff.c and docs.c --------
+  function startsWith(b, sig) {
+    if (b.length < sig.length) return false;
+    for (var i = 0; i < sig.length; i++) if (b[i] !== sig[i]) return false;
+    return true;
+  }
+
+  function be32(b, i) { return ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0; }
+  function isSof(m) { return m >= 0xC0 && m <= 0xCF && m !== 0xC4 && m !== 0xC8 && m !== 0xCC; }
+
+  // The markers after FF D8 walked to a frame header, as sniff.c's
+  // streaming walk: {w, h} or null.
+  function jpegSize(b) {
+    var i = 2, m, len;
+    for (;;) {
+      if (i >= b.length || b[i] !== 0xFF) return null;
+      i++;
+      while (i < b.length && b[i] === 0xFF) i++; // fill bytes
+      if (i >= b.length) return null;
+      m = b[i++];
+      if (m === 0x00 || m === 0xD9 || m === 0xDA) return null;
+      if (m === 0x01 || m === 0xD8 || (m >= 0xD0 && m <= 0xD7)) continue;
+      if (isSof(m)) {
+        if (i + 7 > b.length) return null;
+        return { h: (b[i + 3] << 8) | b[i + 4], w: (b[i + 5] << 8) | b[i + 6] };
+      }
+      if (i + 2 > b.length) return null;
+      len = (b[i] << 8) | b[i + 1];
+      if (len < 2) return null;
+      i += len;
+    }
+  }
+
+  // bytes: a Uint8Array. {type, ext}, or {code} and maybe {variant}: what
+  // docs.c finds for the same bytes (DOC_TOO_SMALL, DOC_TYPE).
+  function documentVerdict(b, minSide) {
+    var tail, i, s, w, h;
+    minSide = minSide || 800;
+    if (!b.length) return { code: 'DOC_TOO_SMALL' };
+    if (startsWith(b, [0x25, 0x50, 0x44, 0x46, 0x2D])) {
+      tail = b.subarray(Math.max(0, b.length - 1024));
+      s = '';
+      for (i = 0; i < tail.length; i++) s += String.fromCharCode(tail[i]);
+      // A PDF cut short is told so, not "not a PDF".
+      return s.indexOf('%%EOF') >= 0 ? { type: 'pdf', ext: 'pdf' } : { code: 'DOC_TYPE', variant: 'pdf_incomplete' };
+    }
+    if (startsWith(b, [0xFF, 0xD8, 0xFF])) {
+      s = jpegSize(b);
+      if (!s) return { code: 'DOC_TYPE' };
+      return Math.max(s.w, s.h) < minSide ? { code: 'DOC_TOO_SMALL' } : { type: 'jpeg', ext: 'jpg' };
+    }
+    if (b.length >= 24 && startsWith(b, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) &&
+        be32(b, 8) === 13 && String.fromCharCode(b[12], b[13], b[14], b[15]) === 'IHDR' &&
+        !(b[16] & 0x80) && !(b[20] & 0x80)) {
+      w = be32(b, 16);
+      h = be32(b, 20);
+      return Math.max(w, h) < minSide ? { code: 'DOC_TOO_SMALL' } : { type: 'png', ext: 'png' };
+    }
+    return { code: 'DOC_TYPE' };
+  }
+
   // --- application.json against the schema: common/form.c ---------------
   var LABEL = {
     format: '格式版本', application_id: '申请编号', revision: '申请版本',
@@ -572,6 +633,7 @@
     normalise: normalise,
     message: message,
     validateApplication: validateApplication,
+    documentVerdict: documentVerdict,
     todayShanghai: todayShanghai,
     utf8Length: utf8Length
   };

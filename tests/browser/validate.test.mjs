@@ -126,6 +126,24 @@ test('full-width input is folded before every check', () => {
   assert.equal(V.mobile('１３８１２３４５６７８'), '13812345678');
 });
 
+test('documents judged by content as sniff.c and docs.c judge them', () => {
+  const vec = vectors('documents.json');
+  assert.ok(vec.cases.length > 15);
+  for (const c of vec.cases) {
+    const bytes = Buffer.concat(c.parts.map((p) =>
+      p.ascii !== undefined ? Buffer.from(p.ascii, 'latin1')
+        : p.hex !== undefined ? Buffer.from(p.hex, 'hex')
+          : Buffer.alloc(p.count, parseInt(p.repeat, 16))));
+    const got = V.documentVerdict(new Uint8Array(bytes), vec.min_image_side);
+    if (c.expect.type) {
+      assert.equal(got.type, c.expect.type, c.name);
+    } else {
+      assert.equal(got.code, c.expect.code, c.name);
+      assert.equal(got.variant, c.expect.variant, c.name);
+    }
+  }
+});
+
 test('a message never carries a control or bidi character from a value', () => {
   const schema = loadSchema();
   assert.equal(V.message(schema, 'FORM_UNKNOWN_KEY', 'k', 'x\u202egpj\x1b'),
