@@ -27,7 +27,11 @@ typedef struct bundle_limits {
 
 void bundle_limits_default(bundle_limits *l);
 
-typedef enum doc_type { DOC_NONE, DOC_PDF, DOC_JPEG, DOC_PNG } doc_type;
+/* DOC_PDF_INCOMPLETE: "%PDF-" without its end marker, most often a file
+ * cut short: refused as DOC_TYPE, but told as incomplete. */
+typedef enum doc_type {
+	DOC_NONE, DOC_PDF, DOC_JPEG, DOC_PNG, DOC_PDF_INCOMPLETE
+} doc_type;
 
 /* The files of the bundle with safe, unique names: neither directories
  * nor application.json (that is `app`). An entry with a ZIP_* finding of

@@ -27,19 +27,44 @@ static int err(ch_findings *f, const ch_schema *s, const char *code,
 	return ch_findings_add(f, s, code, CH_LEVEL_ERROR, where, label, NULL);
 }
 
+/* An error with the schema's more precise message "code.variant". */
+static int err_as(ch_findings *f, const ch_schema *s, const char *code,
+                  const char *variant, const char *where)
+{
+	return ch_findings_add_as(f, s, code, variant, CH_LEVEL_ERROR, where,
+	                          NULL, NULL);
+}
+
+const char *docs_verdict(doc_type type, uint64_t size, long w, long h,
+                         long min_side, const char **variant)
+{
+	long side = w > h ? w : h;
+
+	*variant = NULL;
+	if (size == 0)
+		return "DOC_TOO_SMALL";
+	/* A PDF cut short is a PDF to the applicant: "not a PDF" would
+	 * send them looking for the wrong mistake. */
+	if (type == DOC_PDF_INCOMPLETE) {
+		*variant = "pdf_incomplete";
+		return "DOC_TYPE";
+	}
+	if (type == DOC_NONE)
+		return "DOC_TYPE";
+	if ((type == DOC_JPEG || type == DOC_PNG) && side < min_side)
+		return "DOC_TOO_SMALL";
+	return NULL;
+}
+
 /* Judges one listed file that was read whole. */
 static int judge(const bundle_entry *en, long min_side, const ch_schema *s,
                  ch_findings *f)
 {
-	long side = en->width > en->height ? en->width : en->height;
+	const char *variant;
+	const char *code = docs_verdict(en->type, en->size, en->width,
+	                                en->height, min_side, &variant);
 
-	if (en->size == 0)
-		return err(f, s, "DOC_TOO_SMALL", en->name, NULL);
-	if (en->type == DOC_NONE)
-		return err(f, s, "DOC_TYPE", en->name, NULL);
-	if ((en->type == DOC_JPEG || en->type == DOC_PNG) && side < min_side)
-		return err(f, s, "DOC_TOO_SMALL", en->name, NULL);
-	return 0;
+	return code ? err_as(f, s, code, variant, en->name) : 0;
 }
 
 /* One item of documents[]: finds its file and judges it. */

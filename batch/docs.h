@@ -14,4 +14,12 @@
  * Returns -1 only when memory runs out. */
 int docs_check(bundle *b, const ch_schema *s, ch_findings *f);
 
+/* The finding for a file of `size` bytes that sniff.c judged `type` (w, h
+ * its pixels), NULL when it is acceptable: DOC_TOO_SMALL or DOC_TYPE, with
+ * *variant "pdf_incomplete" for a PDF cut short, else NULL. The browser's
+ * copy is documentVerdict() in site/assets/validate.js; both are held to
+ * tests/fixtures/vectors/documents.json. */
+const char *docs_verdict(doc_type type, uint64_t size, long w, long h,
+                         long min_side, const char **variant);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "batch/db.h"
 #include "common/buf.h"
+#include "common/termsafe.h"
 #include "common/validate.h"
 
 void notice_yuan(long long fen, char out[32])
@@ -53,6 +54,7 @@ static json_t *variables(batch_ctx *ctx, json_t *app, const char *aid,
 	char yuan[32], *r = reasons(f), *pay = NULL;
 	const char *org;
 	json_t *tmp = NULL;
+	ch_buf safe_org = CH_BUF_INIT;
 
 	if (!v || !r)
 		goto fail;
@@ -61,7 +63,12 @@ static json_t *variables(batch_ctx *ctx, json_t *app, const char *aid,
 	json_object_set_new(v, "order_no", json_string(order_no ? order_no : ""));
 	org = json_string_value(json_object_get(json_object_get(app, "organization"),
 	                                        "name"));
-	json_object_set_new(v, "organization", json_string(org ? org : ""));
+	/* A rejected application's name may hold the very control or bidi
+	 * character it was rejected for: the notice carries it as '?'. */
+	ch_term_buf(&safe_org, org ? org : "");
+	if (!ch_buf_ok(&safe_org))
+		goto fail;
+	json_object_set_new(v, "organization", json_string(safe_org.data ? safe_org.data : ""));
 	json_object_set_new(v, "amount", json_string(yuan));
 	json_object_set_new(v, "reasons", json_string(r));
 	json_object_set_new(v, "hotline", json_string(ctx->hotline));
@@ -78,11 +85,13 @@ static json_t *variables(batch_ctx *ctx, json_t *app, const char *aid,
 	json_decref(tmp);
 	free(pay);
 	free(r);
+	ch_buf_free(&safe_org);
 	return v;
 fail:
 	json_decref(tmp);
 	json_decref(v);
 	free(r);
+	ch_buf_free(&safe_org);
 	return NULL;
 }
 

@@ -142,7 +142,7 @@ doc_type sniff_result(const sniff *s, long *w, long *h)
 
 	*w = *h = 0;
 	if (s->nhead >= 5 && memcmp(s->head, "%PDF-", 5) == 0)
-		return has_eof_marker(s) ? DOC_PDF : DOC_NONE;
+		return has_eof_marker(s) ? DOC_PDF : DOC_PDF_INCOMPLETE;
 	if (s->jstate == J_DONE) {
 		*w = s->jw;
 		*h = s->jh;

@@ -32,7 +32,9 @@ typedef struct sniff {
 void sniff_init(sniff *s);
 void sniff_feed(sniff *s, const void *p, size_t n);
 /* The verdict once every byte was fed: DOC_NONE when it is none of the
- * three; *w and *h are the image's pixels (0 for a PDF). */
+ * three, DOC_PDF_INCOMPLETE for a PDF's start without "%%EOF" in its
+ * last KiB (a file cut short); *w and *h are the image's pixels (0 for a
+ * PDF). */
 doc_type sniff_result(const sniff *s, long *w, long *h);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "common/buf.h"
 #include "common/text.h"
+#include "common/unsafecp.h"
 
 int zname_decode(const unsigned char *raw, size_t n, int utf8_flag,
                  char **out)
@@ -44,33 +45,6 @@ int zname_decode(const unsigned char *raw, size_t n, int utf8_flag,
 	return *out ? 0 : -1;
 }
 
-/* Length of the UTF-8 sequence at p (at most n bytes), 0 if invalid;
- * *cp gets the code point. */
-static size_t utf8_char(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	size_t k;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	k = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
-	if (!k || k > n || !ch_utf8_valid((const char *)p, k))
-		return 0;
-	*cp = p[0] & (0xFFu >> (k + 1));
-	for (size_t i = 1; i < k; i++)
-		*cp = (*cp << 6) | (p[i] & 0x3Fu);
-	return k;
-}
-
-static int is_control(uint32_t cp)
-{
-	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) ||
-	       (cp >= 0x200E && cp <= 0x200F) || /* LRM, RLM */
-	       (cp >= 0x2028 && cp <= 0x202E) || /* separators, embeddings */
-	       (cp >= 0x2066 && cp <= 0x2069);   /* isolates */
-}
-
 char *zname_printable(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -79,12 +53,12 @@ char *zname_printable(const char *s, size_t n)
 
 	while (i < n) {
 		uint32_t cp;
-		size_t k = utf8_char(p + i, n - i, &cp);
+		size_t k = ch_utf8_decode(p + i, n - i, &cp);
 
 		if (!k) {
 			ch_buf_printf(&b, "\\x%02X", p[i]);
 			i++;
-		} else if (is_control(cp)) {
+		} else if (ch_cp_unsafe(cp)) {
 			for (size_t j = 0; j < k; j++)
 				ch_buf_printf(&b, "\\x%02X", p[i + j]);
 			i += k;
@@ -110,9 +84,9 @@ int zname_unsafe(const char *name)
 		return 1;
 	while (i < n) {
 		uint32_t cp;
-		size_t k = utf8_char(p + i, n - i, &cp);
+		size_t k = ch_utf8_decode(p + i, n - i, &cp);
 
-		if (!k || is_control(cp))
+		if (!k || ch_cp_unsafe(cp))
 			return 1;
 		i += k;
 	}

@@ -29,13 +29,15 @@ typedef struct zname {
 int zname_decode(const unsigned char *raw, size_t n, int utf8_flag,
                  char **out);
 
-/* A malloc'd copy of s safe to show: valid UTF-8 kept, control and
- * formatting characters and invalid bytes written \xNN. NULL: no memory. */
+/* A malloc'd copy of s safe to show: valid UTF-8 kept, the characters of
+ * common/unsafecp.h's list and invalid bytes written \xNN. NULL: no
+ * memory. */
 char *zname_printable(const char *s, size_t n);
 
 /* 1 if a decoded name (without a directory's trailing '/') is unsafe as a
  * path: empty, absolute, a drive letter, a backslash, an empty, "." or
- * ".." component, or a control character (C0, DEL, C1, bidi overrides). */
+ * ".." component, or a character of common/unsafecp.h's list (C0, DEL,
+ * C1, bidi controls, line separators). */
 int zname_unsafe(const char *name);
 
 /* Decodes and checks every entry of z, adding ZIP_UNSAFE_NAME and

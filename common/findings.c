@@ -7,10 +7,13 @@
 
 #include "common/buf.h"
 #include "common/schema.h"
+#include "common/termsafe.h"
 #include "common/text.h"
 
 /* The template with {where}, {label} and {limit} filled; other braces are
- * kept as they are. */
+ * kept as they are. The values can come from the application (a name, a
+ * key, an entry name) and the message goes into a notice, an SMS or a
+ * terminal: each character of common/unsafecp.h's list is put as '?'. */
 static char *fill(const char *tpl, const char *where, const char *label,
                   const char *limit)
 {
@@ -28,7 +31,7 @@ static char *fill(const char *tpl, const char *where, const char *label,
 			if (!strncmp(p, names[i].name, names[i].len))
 				break;
 		if (i < 3) {
-			ch_buf_puts(&b, vals[i] ? vals[i] : "");
+			ch_term_buf(&b, vals[i] ? vals[i] : "");
 			p += names[i].len;
 		} else {
 			ch_buf_putc(&b, *p++);
@@ -71,9 +74,34 @@ static char *utf8_dup(const char *s)
 	return ch_buf_detach(&b, NULL);
 }
 
+/* The template of "code.variant" when the schema has one, else code's. */
+static const char *template_of(const struct ch_schema *schema,
+                               const char *code, const char *variant)
+{
+	char key[128];
+	const char *m;
+
+	if (schema && variant && *variant &&
+	    (size_t)snprintf(key, sizeof key, "%s.%s", code, variant) < sizeof key) {
+		m = json_string_value(json_object_get(schema->messages, key));
+		if (m)
+			return m;
+	}
+	return ch_schema_message(schema, code);
+}
+
 int ch_findings_add(ch_findings *f, const struct ch_schema *schema,
                     const char *code, ch_level level, const char *where,
                     const char *label, const char *limit)
+{
+	return ch_findings_add_as(f, schema, code, NULL, level, where, label,
+	                          limit);
+}
+
+int ch_findings_add_as(ch_findings *f, const struct ch_schema *schema,
+                       const char *code, const char *variant, ch_level level,
+                       const char *where, const char *label,
+                       const char *limit)
 {
 	ch_finding x = {NULL, level, NULL, NULL};
 
@@ -90,7 +118,7 @@ int ch_findings_add(ch_findings *f, const struct ch_schema *schema,
 	}
 	x.code = utf8_dup(code);
 	x.where = utf8_dup(where ? where : "");
-	x.message = fill(ch_schema_message(schema, code), where, label, limit);
+	x.message = fill(template_of(schema, code, variant), where, label, limit);
 	if (x.message) {
 		char *m = utf8_dup(x.message);
 		free(x.message);

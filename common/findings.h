@@ -28,11 +28,21 @@ typedef struct ch_findings {
 #define CH_FINDINGS_INIT {NULL, 0, 0}
 
 /* Adds a finding whose message is the schema's template for `code` with
- * {where}, {label} and {limit} filled (NULL ones become ""). Returns -1
+ * {where}, {label} and {limit} filled (NULL ones become ""; in the message,
+ * never in `where`, the characters of common/unsafecp.h's list become
+ * '?'). Returns -1
  * only when memory runs out. schema may be NULL (the code is the message). */
 int ch_findings_add(ch_findings *f, const struct ch_schema *schema,
                     const char *code, ch_level level, const char *where,
                     const char *label, const char *limit);
+/* As ch_findings_add, with the message of the schema's "code.variant"
+ * when it has one (e.g. "FORM_RANGE.too_short"): the code stays what
+ * BUNDLE.md names, the message says more precisely what is wrong.
+ * variant may be NULL. */
+int ch_findings_add_as(ch_findings *f, const struct ch_schema *schema,
+                       const char *code, const char *variant, ch_level level,
+                       const char *where, const char *label,
+                       const char *limit);
 size_t ch_findings_errors(const ch_findings *f);
 int ch_findings_has(const ch_findings *f, const char *code);
 /* [{"code":..,"level":"error"|"warning","where":..,"message":..}, ...] */

@@ -3,16 +3,21 @@
  * The walk follows the schema, not the document, so that every field the
  * schema knows is checked whether present or not; keys of the document
  * the schema does not know are then reported on their own. Findings carry
- * the JSON path ("certificates.personal[1].id_number") and the field's
- * label, as the browser's copy (site/assets/form.js) reports them. */
+ * the JSON path ("certificates.personal[1].id_number") in `where`, for
+ * programs, and name the place in Chinese in the message, for people
+ * ("第 2 位机构个人证书申请人的身份证号", from the schema's labels), as the
+ * browser's copy (site/assets/validate.js) does. */
 #include "common/form.h"
 
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/buf.h"
 #include "common/text.h"
+#include "common/unsafecp.h"
 #include "common/validate.h"
 
 typedef struct walk {
@@ -32,12 +37,55 @@ typedef struct walk {
 #define LABEL_DOC_FILE "文件名"
 #define LABEL_DOC_PERSON "对应申请人"
 
+static void add_as(walk *w, const char *code, const char *variant,
+                   const char *where, const char *label, const char *limit)
+{
+	if (!w->oom && ch_findings_add_as(w->f, w->s, code, variant,
+	                                  CH_LEVEL_ERROR, where, label, limit) < 0)
+		w->oom = 1;
+}
+
 static void add(walk *w, const char *code, const char *where,
                 const char *label, const char *limit)
 {
-	if (!w->oom && ch_findings_add(w->f, w->s, code, CH_LEVEL_ERROR, where,
-	                               label, limit) < 0)
+	add_as(w, code, NULL, where, label, limit);
+}
+
+/* A malloc'd printf; NULL (and oom) on failure. */
+__attribute__((format(printf, 2, 3)))
+static char *str_printf(walk *w, const char *fmt, ...)
+{
+	ch_buf b = CH_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	ch_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (!ch_buf_ok(&b)) {
+		ch_buf_free(&b);
 		w->oom = 1;
+		return NULL;
+	}
+	return ch_buf_detach(&b, NULL);
+}
+
+/* FORM_CHARACTER when s holds a character of common/unsafecp.h's list:
+ * a control or bidi character typed or pasted into a value would reach
+ * the SMS, the e-mail and the reviewer's screen. Returns 1 then. */
+static int bad_chars(walk *w, const char *s, const char *where,
+                     const char *label)
+{
+	uint32_t cp;
+	char limit[32];
+
+	if (!ch_text_unsafe(s, &cp))
+		return 0;
+	if (cp > 0x10FFFF)
+		snprintf(limit, sizeof limit, "字节 0x%02X", (unsigned)(cp - 0x110000));
+	else
+		snprintf(limit, sizeof limit, "U+%04X", (unsigned)cp);
+	add(w, "FORM_CHARACTER", where, label, limit);
+	return 1;
 }
 
 /* "path.key", or "key" at the top; malloc'd, NULL (and oom) on failure. */
@@ -118,9 +166,10 @@ static int in_list(const char *const *list, const char *key)
 }
 
 /* FORM_UNKNOWN_KEY for each key of obj that is neither a field nor in
- * `extra`. */
+ * `extra`; `in` is the Chinese name of obj ("" at the top). */
 static void unknown_keys(walk *w, json_t *obj, const ch_field *fields,
-                         size_t n, const char *path, const char *const *extra)
+                         size_t n, const char *path, const char *const *extra,
+                         const char *in)
 {
 	const char *k;
 	json_t *v;
@@ -131,7 +180,7 @@ static void unknown_keys(walk *w, json_t *obj, const ch_field *fields,
 			continue;
 		p = path_key(w, path, k);
 		if (p)
-			add(w, "FORM_UNKNOWN_KEY", p, k, NULL);
+			add_as(w, "FORM_UNKNOWN_KEY", *in ? "in" : NULL, p, k, in);
 		free(p);
 	}
 }
@@ -148,101 +197,131 @@ static void range_limit(char *out, size_t n, int has_min, long min,
 }
 
 static void check_fields(walk *w, const ch_field *fields, size_t n,
-                         json_t *obj, const char *path);
+                         json_t *obj, const char *path, const char *place);
+
+/* A choice among given values (radio buttons): the applicant selects it
+ * rather than fills it in. */
+static int is_choice(const ch_field *fd)
+{
+	return fd->type == CH_F_ENUM ||
+	       (fd->type == CH_F_INTEGER && fd->widget != NULL);
+}
 
 static void check_string(walk *w, const ch_field *fd, json_t *v,
-                         const char *where)
+                         const char *where, const char *label)
 {
 	const char *s = json_string_value(v);
 	size_t len;
 	char limit[96];
-	const char *code;
+	const char *code, *variant;
 
 	if (!s) {
-		add(w, "FORM_TYPE", where, fd->label, NULL);
+		add(w, "FORM_TYPE", where, label, NULL);
 		return;
 	}
+	if (bad_chars(w, s, where, label))
+		return;
 	len = utf8_chars(s);
-	if ((fd->min_length >= 0 && (long)len < fd->min_length) ||
-	    (fd->max_length >= 0 && (long)len > fd->max_length)) {
-		range_limit(limit, sizeof limit, fd->min_length >= 0, fd->min_length,
-		            fd->max_length >= 0, fd->max_length, " 个字符");
-		add(w, "FORM_RANGE", where, fd->label, limit);
+	/* Too short and too long are said as such: "out of 2–100" for one
+	 * character reads as if it were too many. */
+	if (fd->min_length >= 0 && (long)len < fd->min_length) {
+		snprintf(limit, sizeof limit, "至少 %ld 个字符", fd->min_length);
+		add_as(w, "FORM_RANGE", "too_short", where, label, limit);
 		return;
 	}
-	if (fd->check && (code = ch_check_value(fd->check, s, w->today)) != NULL)
-		add(w, code, where, fd->label, NULL);
+	if (fd->max_length >= 0 && (long)len > fd->max_length) {
+		snprintf(limit, sizeof limit, "最多 %ld 个字符", fd->max_length);
+		add_as(w, "FORM_RANGE", "too_long", where, label, limit);
+		return;
+	}
+	if (!fd->check)
+		return;
+	code = ch_check_value_why(fd->check, s, w->today, &variant);
+	if (code) {
+		snprintf(limit, sizeof limit, "%zu", len);
+		add_as(w, code, variant, where, label, limit);
+	}
 }
 
 static void check_integer(walk *w, const ch_field *fd, json_t *v,
-                          const char *where)
+                          const char *where, const char *label)
 {
 	json_int_t x;
 	char limit[96];
 
 	if (!json_is_integer(v)) {
-		add(w, "FORM_TYPE", where, fd->label, NULL);
+		add(w, "FORM_TYPE", where, label, NULL);
 		return;
 	}
 	x = json_integer_value(v);
 	if ((fd->has_min && x < fd->min) || (fd->has_max && x > fd->max)) {
 		range_limit(limit, sizeof limit, fd->has_min, fd->min, fd->has_max,
 		            fd->max, "");
-		add(w, "FORM_RANGE", where, fd->label, limit);
+		add(w, "FORM_RANGE", where, label, limit);
 	}
 }
 
 static void check_enum(walk *w, const ch_field *fd, json_t *v,
-                       const char *where)
+                       const char *where, const char *label)
 {
 	const char *s = json_string_value(v);
 
 	if (!s) {
-		add(w, "FORM_TYPE", where, fd->label, NULL);
+		add(w, "FORM_TYPE", where, label, NULL);
 		return;
 	}
+	if (bad_chars(w, s, where, label))
+		return;
 	for (size_t i = 0; i < fd->nvalues; i++)
 		if (!strcmp(fd->values[i].value, s))
 			return;
-	add(w, "FORM_ENUM", where, fd->label, NULL);
+	add(w, "FORM_ENUM", where, label, NULL);
 }
 
 /* Province, city, district: three non-blank strings. */
 static void check_region(walk *w, const ch_field *fd, json_t *v,
-                         const char *where)
+                         const char *where, const char *label)
 {
 	json_t *x;
 	size_t i;
 
 	if (!json_is_array(v)) {
-		add(w, "FORM_TYPE", where, fd->label, NULL);
+		add(w, "FORM_TYPE", where, label, NULL);
 		return;
 	}
 	if (json_array_size(v) != 3) {
-		add(w, "FORM_RANGE", where, fd->label, "省、市、区 3 项");
+		add(w, "FORM_RANGE", where, label, "省、市、区 3 项");
 		return;
 	}
 	json_array_foreach(v, i, x) {
 		if (!json_is_string(x)) {
-			add(w, "FORM_TYPE", where, fd->label, NULL);
+			add(w, "FORM_TYPE", where, label, NULL);
 			return;
 		}
 		if (blank(json_string_value(x))) {
-			add(w, "FORM_REQUIRED", where, fd->label, NULL);
+			add(w, "FORM_REQUIRED", where, label, NULL);
 			return;
 		}
+		if (bad_chars(w, json_string_value(x), where, label))
+			return;
 	}
 }
 
+/* One item's name: "机构个人证书申请人" for certificates.personal. */
+static const char *item_name(const ch_field *list)
+{
+	return list->item_label ? list->item_label : list->label;
+}
+
 static void check_list(walk *w, const ch_field *fd, json_t *v,
-                       const char *where)
+                       const char *where, const char *label)
 {
 	size_t n, i;
 	json_t *item;
 	char limit[96];
 
 	if (!json_is_array(v)) {
-		add(w, "FORM_TYPE", where, fd->label, NULL);
+		add(w, "FORM_TYPE", where, label, NULL);
 		return;
 	}
 	n = json_array_size(v);
@@ -250,20 +329,29 @@ static void check_list(walk *w, const ch_field *fd, json_t *v,
 	    (fd->max_items >= 0 && (long)n > fd->max_items)) {
 		range_limit(limit, sizeof limit, fd->min_items >= 0, fd->min_items,
 		            fd->max_items >= 0, fd->max_items, " 项");
-		add(w, "FORM_RANGE", where, fd->label, limit);
+		add(w, "FORM_RANGE", where, label, limit);
 		return;
 	}
 	json_array_foreach(v, i, item) {
 		char *p = path_index(w, where, i);
-		if (!p)
-			return;
-		if (!json_is_object(item)) {
-			add(w, "FORM_TYPE", p, fd->label, NULL);
-		} else {
-			unknown_keys(w, item, fd->fields, fd->nfields, p, NULL);
-			check_fields(w, fd->fields, fd->nfields, item, p);
+		char *name = str_printf(w, "第 %zu 位%s", i + 1, item_name(fd));
+		char *place = str_printf(w, "第 %zu 位%s的", i + 1, item_name(fd));
+
+		if (p && name && place) {
+			if (!json_is_object(item)) {
+				add(w, "FORM_TYPE", p, name, NULL);
+			} else {
+				unknown_keys(w, item, fd->fields, fd->nfields, p,
+				             NULL, name);
+				check_fields(w, fd->fields, fd->nfields, item, p,
+				             place);
+			}
 		}
 		free(p);
+		free(name);
+		free(place);
+		if (w->oom)
+			return;
 	}
 }
 
@@ -279,47 +367,56 @@ static int required(const ch_field *fd, json_t *obj)
 	return sib && !strcmp(sib, fd->required_when_equals);
 }
 
+/* place: "" or the Chinese words that lead to the field's label, e.g.
+ * "第 2 位机构个人证书申请人的". */
 static void check_field(walk *w, const ch_field *fd, json_t *obj,
-                        const char *where)
+                        const char *where, const char *place)
 {
 	json_t *v = obj ? json_object_get(obj, fd->key) : NULL;
+	char *label = str_printf(w, "%s%s", place, fd->label);
 
+	if (!label)
+		return;
 	if (fd->type == CH_F_GROUP) {
 		/* A missing group is checked as an empty one, so that each of
 		 * its required members is named. */
 		if (v && !json_is_null(v) && !json_is_object(v)) {
-			add(w, "FORM_TYPE", where, fd->label, NULL);
-			return;
+			add(w, "FORM_TYPE", where, label, NULL);
+			goto out;
 		}
 		if (v && json_is_object(v))
-			unknown_keys(w, v, fd->fields, fd->nfields, where, NULL);
+			unknown_keys(w, v, fd->fields, fd->nfields, where, NULL,
+			             label);
 		check_fields(w, fd->fields, fd->nfields,
-		             json_is_object(v) ? v : NULL, where);
-		return;
+		             json_is_object(v) ? v : NULL, where, place);
+		goto out;
 	}
 	if (absent(v)) {
 		if (required(fd, obj))
-			add(w, "FORM_REQUIRED", where, fd->label, NULL);
-		return;
+			add_as(w, "FORM_REQUIRED", is_choice(fd) ? "choose" : NULL,
+			       where, label, NULL);
+		goto out;
 	}
 	switch (fd->type) {
-	case CH_F_STRING: check_string(w, fd, v, where); break;
-	case CH_F_INTEGER: check_integer(w, fd, v, where); break;
-	case CH_F_ENUM: check_enum(w, fd, v, where); break;
-	case CH_F_REGION: check_region(w, fd, v, where); break;
-	case CH_F_LIST: check_list(w, fd, v, where); break;
+	case CH_F_STRING: check_string(w, fd, v, where, label); break;
+	case CH_F_INTEGER: check_integer(w, fd, v, where, label); break;
+	case CH_F_ENUM: check_enum(w, fd, v, where, label); break;
+	case CH_F_REGION: check_region(w, fd, v, where, label); break;
+	case CH_F_LIST: check_list(w, fd, v, where, label); break;
 	case CH_F_GROUP: break;
 	}
+out:
+	free(label);
 }
 
 static void check_fields(walk *w, const ch_field *fields, size_t n,
-                         json_t *obj, const char *path)
+                         json_t *obj, const char *path, const char *place)
 {
 	for (size_t i = 0; i < n && !w->oom; i++) {
 		char *p = path_key(w, path, fields[i].key);
 		if (!p)
 			return;
-		check_field(w, &fields[i], obj, p);
+		check_field(w, &fields[i], obj, p, place);
 		free(p);
 	}
 }
@@ -388,6 +485,9 @@ static void check_meta(walk *w, json_t *app)
 
 	if (absent(v))
 		add(w, "FORM_REQUIRED", "application_id", LABEL_APP_ID, NULL);
+	else if (json_is_string(v) &&
+	         bad_chars(w, json_string_value(v), "application_id", LABEL_APP_ID))
+		;
 	else if (!json_is_string(v) || !app_id_ok(json_string_value(v)))
 		add(w, "FORM_TYPE", "application_id", LABEL_APP_ID, NULL);
 
@@ -404,6 +504,9 @@ static void check_meta(walk *w, json_t *app)
 	v = json_object_get(app, "submitted_at");
 	if (absent(v))
 		add(w, "FORM_REQUIRED", "submitted_at", LABEL_SUBMITTED, NULL);
+	else if (json_is_string(v) &&
+	         bad_chars(w, json_string_value(v), "submitted_at", LABEL_SUBMITTED))
+		;
 	else if (!json_is_string(v) || !rfc3339_ok(json_string_value(v)))
 		add(w, "FORM_TYPE", "submitted_at", LABEL_SUBMITTED, NULL);
 }
@@ -460,6 +563,25 @@ static char *id_key(const char *s)
 	return f;
 }
 
+/* DUPLICATE_PERSON on item i, the same ID number as item j's: the
+ * message names both in Chinese, the schema giving the words. */
+static void duplicate_found(walk *w, size_t i, size_t j)
+{
+	const ch_field *list = ch_schema_field(w->s, "certificates.personal");
+	const ch_field *id = ch_schema_field(w->s, "certificates.personal[0].id_number");
+	char *where = str_printf(w, "certificates.personal[%zu].id_number", i);
+	char *label = str_printf(w, "第 %zu 位%s的%s", i + 1,
+	                         list ? item_name(list) : "申请人",
+	                         id ? id->label : "身份证号");
+	char *limit = str_printf(w, "%zu", j + 1);
+
+	if (where && label && limit)
+		add(w, "DUPLICATE_PERSON", where, label, limit);
+	free(where);
+	free(label);
+	free(limit);
+}
+
 static void rule_duplicate_person(walk *w, json_t *app)
 {
 	json_t *personal = personal_list(app);
@@ -485,10 +607,7 @@ static void rule_duplicate_person(walk *w, json_t *app)
 		}
 		for (size_t j = 0; j < i; j++) {
 			if (keys[j] && !strcmp(keys[j], keys[i])) {
-				char where[64];
-				snprintf(where, sizeof where,
-				         "certificates.personal[%zu].id_number", i);
-				add(w, "DUPLICATE_PERSON", where, NULL, NULL);
+				duplicate_found(w, i, j);
 				break;
 			}
 		}
@@ -517,72 +636,85 @@ static int doc_applies(const ch_doc_kind *d, json_t *app)
 	return v && !strcmp(v, d->when_equals);
 }
 
-/* A file name as it must match a ZIP entry: no folder, no control
- * character; the batch does the rest. */
+/* A file name as it must match a ZIP entry: no folder; control and bidi
+ * characters are FORM_CHARACTER before this; the batch does the rest. */
 static int file_name_ok(const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7F || *p == '/' || *p == '\\')
-			return 0;
-	return 1;
+	return !strchr(s, '/') && !strchr(s, '\\');
 }
 
 /* One item of documents[]: its own keys and values. */
+/* One item of documents[]: its own keys and values. `name` is the item's
+ * Chinese name ("第 3 份上传电子资料"), `place` the same as a prefix. */
 static void check_doc_item(walk *w, json_t *app, json_t *item, const char *p,
-                           size_t npersons)
+                           size_t npersons, const char *name,
+                           const char *place)
 {
 	static const char *const keys[] = {"kind", "file", "person", NULL};
 	json_t *kind = json_object_get(item, "kind");
 	json_t *file = json_object_get(item, "file");
 	json_t *person = json_object_get(item, "person");
 	const ch_doc_kind *d = NULL;
-	char *q;
+	char *q = NULL, *label = NULL;
 	char limit[64];
 
-	unknown_keys(w, item, NULL, 0, p, keys);
+	unknown_keys(w, item, NULL, 0, p, keys, name);
 	q = path_key(w, p, "kind");
-	if (!q)
-		return;
+	label = str_printf(w, "%s%s", place, LABEL_DOC_KIND);
+	if (!q || !label)
+		goto out;
 	if (absent(kind))
-		add(w, "FORM_REQUIRED", q, LABEL_DOC_KIND, NULL);
+		add(w, "FORM_REQUIRED", q, label, NULL);
 	else if (!json_is_string(kind))
-		add(w, "FORM_TYPE", q, LABEL_DOC_KIND, NULL);
+		add(w, "FORM_TYPE", q, label, NULL);
+	else if (bad_chars(w, json_string_value(kind), q, label))
+		;
 	else if (!(d = doc_kind(w->s, json_string_value(kind))) || !doc_applies(d, app))
-		add(w, "FORM_ENUM", q, LABEL_DOC_KIND, NULL);
+		add(w, "FORM_ENUM", q, label, NULL);
 	free(q);
+	free(label);
 
 	q = path_key(w, p, "file");
-	if (!q)
-		return;
+	label = str_printf(w, "%s%s", place, LABEL_DOC_FILE);
+	if (!q || !label)
+		goto out;
 	if (absent(file))
-		add(w, "FORM_REQUIRED", q, LABEL_DOC_FILE, NULL);
-	else if (!json_is_string(file) || !file_name_ok(json_string_value(file)))
-		add(w, "FORM_TYPE", q, LABEL_DOC_FILE, NULL);
+		add(w, "FORM_REQUIRED", q, label, NULL);
+	else if (!json_is_string(file))
+		add(w, "FORM_TYPE", q, label, NULL);
+	else if (bad_chars(w, json_string_value(file), q, label))
+		;
+	else if (!file_name_ok(json_string_value(file)))
+		add(w, "FORM_TYPE", q, label, NULL);
 	else if (utf8_chars(json_string_value(file)) > 255)
-		add(w, "FORM_RANGE", q, LABEL_DOC_FILE, "不超过 255 个字符");
+		add_as(w, "FORM_RANGE", "too_long", q, label, "最多 255 个字符");
 	free(q);
+	free(label);
 
 	q = path_key(w, p, "person");
-	if (!q)
-		return;
+	label = str_printf(w, "%s%s", place, LABEL_DOC_PERSON);
+	if (!q || !label)
+		goto out;
 	if (d && !strcmp(d->needed, "per_person")) {
 		if (absent(person)) {
-			add(w, "FORM_REQUIRED", q, LABEL_DOC_PERSON, NULL);
+			add(w, "FORM_REQUIRED", q, label, NULL);
 		} else if (!json_is_integer(person)) {
-			add(w, "FORM_TYPE", q, LABEL_DOC_PERSON, NULL);
+			add(w, "FORM_TYPE", q, label, NULL);
 		} else if (json_integer_value(person) < 0 ||
 		           (size_t)json_integer_value(person) >= npersons) {
 			if (npersons)
 				snprintf(limit, sizeof limit, "0–%zu", npersons - 1);
 			else
 				snprintf(limit, sizeof limit, "未申请机构个人证书");
-			add(w, "FORM_RANGE", q, LABEL_DOC_PERSON, limit);
+			add(w, "FORM_RANGE", q, label, limit);
 		}
 	} else if (person && d) {
 		/* Only a per-person document names a person. */
-		add(w, "FORM_UNKNOWN_KEY", q, "person", NULL);
+		add_as(w, "FORM_UNKNOWN_KEY", "in", q, "person", name);
 	}
+out:
 	free(q);
+	free(label);
 }
 
 /* Whether documents[] lists a kind (for person `person`, or any if -1). */
@@ -641,13 +773,20 @@ static void check_documents(walk *w, json_t *app)
 	}
 	json_array_foreach(docs, i, item) {
 		char *p = path_index(w, "documents", i);
-		if (!p)
-			break;
-		if (!json_is_object(item))
-			add(w, "FORM_TYPE", p, LABEL_DOCUMENTS, NULL);
-		else
-			check_doc_item(w, app, item, p, npersons);
+		char *name = str_printf(w, "第 %zu 份%s", i + 1, LABEL_DOCUMENTS);
+		char *place = str_printf(w, "第 %zu 份%s的", i + 1, LABEL_DOCUMENTS);
+
+		if (p && name && place) {
+			if (!json_is_object(item))
+				add(w, "FORM_TYPE", p, name, NULL);
+			else
+				check_doc_item(w, app, item, p, npersons, name, place);
+		}
 		free(p);
+		free(name);
+		free(place);
+		if (w->oom)
+			break;
 	}
 	for (i = 0; i < w->s->ndocs && !w->oom; i++) {
 		const ch_doc_kind *d = &w->s->docs[i];
@@ -682,9 +821,9 @@ int ch_form_validate(const ch_schema *s, json_t *app, long today,
 		add(&w, "FORM_FORMAT", "format", LABEL_FORMAT, NULL);
 		return w.oom ? -1 : 0;
 	}
-	unknown_keys(&w, app, s->fields, s->nfields, "", extra);
+	unknown_keys(&w, app, s->fields, s->nfields, "", extra, "");
 	check_meta(&w, app);
-	check_fields(&w, s->fields, s->nfields, app, "");
+	check_fields(&w, s->fields, s->nfields, app, "", "");
 	if (has_rule(s, "no_certificate"))
 		rule_no_certificate(&w, app);
 	if (has_rule(s, "duplicate_person"))

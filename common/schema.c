@@ -169,7 +169,8 @@ static const struct {
 } types[] = {
 	{"group", CH_F_GROUP, (const char *const[]){"fields", NULL}},
 	{"list", CH_F_LIST, (const char *const[]){"item", "min_items", "max_items",
-	                                          "add_label", "remove_label", NULL}},
+	                                          "add_label", "remove_label",
+	                                          "item_label", NULL}},
 	{"string", CH_F_STRING, (const char *const[]){"check", "min_length",
 	                                              "max_length", NULL}},
 	{"integer", CH_F_INTEGER, (const char *const[]){"min", "max", "widget", NULL}},
@@ -271,7 +272,8 @@ static int load_field(const loader *l, const char *ptr, json_t *obj,
 	    get_str(l, ptr, obj, "widget", 0, &f->widget) < 0 ||
 	    get_str(l, ptr, obj, "check", 0, &f->check) < 0 ||
 	    get_str(l, ptr, obj, "add_label", 0, &f->add_label) < 0 ||
-	    get_str(l, ptr, obj, "remove_label", 0, &f->remove_label) < 0)
+	    get_str(l, ptr, obj, "remove_label", 0, &f->remove_label) < 0 ||
+	    get_str(l, ptr, obj, "item_label", 0, &f->item_label) < 0)
 		goto out;
 	if (f->widget && strcmp(f->widget, "years") != 0) {
 		join(p, ptr, "widget");
@@ -501,9 +503,18 @@ static int load_messages(const loader *l, json_t *obj, ch_schema *s)
 	if (!json_is_object(obj))
 		return fail_at(l, obj ? "/messages" : "", "'messages' must be a mapping of code to text");
 	json_object_foreach(obj, k, v) {
+		const char *dot = strchr(k, '.');
+
 		if (!json_is_string(v)) {
 			snprintf(p, sizeof p, "/messages/%s", k);
 			return fail_at(l, p, "message '%s' must be a string", k);
+		}
+		/* A variant without its code's own message is a typo: it
+		 * would never be used. */
+		if (dot && !json_object_getn(obj, k, (size_t)(dot - k))) {
+			snprintf(p, sizeof p, "/messages/%s", k);
+			return fail_at(l, p, "message variant '%s' has no message '%.*s'",
+			               k, (int)(dot - k), k);
 		}
 	}
 	s->messages = json_incref(obj);
@@ -574,6 +585,7 @@ static void free_fields(ch_field *f, size_t n)
 		free(f[i].check);
 		free(f[i].add_label);
 		free(f[i].remove_label);
+		free(f[i].item_label);
 		free(f[i].required_when_field);
 		free(f[i].required_when_equals);
 		for (size_t j = 0; j < f[i].nvalues; j++) {

@@ -31,6 +31,9 @@ typedef struct ch_field {
 	char *check;        /* NULL, or a name ch_check_known() accepts */
 	char *add_label;    /* lists only */
 	char *remove_label; /* lists only */
+	char *item_label;   /* lists only: one item's name in messages
+	                     * ("第 2 位" + item_label + "的" + a member's
+	                     * label); the list's label when unset */
 	ch_ftype type;
 	int required;
 	char *required_when_field;  /* sibling key, or NULL */
@@ -80,7 +83,9 @@ int ch_schema_load_file(const char *path, size_t max, ch_schema **out,
                         ch_error *e);
 void ch_schema_free(ch_schema *s);
 
-/* The message template for a finding code, or the code itself. */
+/* The message template for a finding code, or the code itself. A key
+ * "CODE.variant" of `messages` is a more precise message for the same
+ * code (common/findings.h, ch_findings_add_as). */
 const char *ch_schema_message(const ch_schema *s, const char *code);
 /* The field at a dotted key path ("handler.mobile"), or NULL. */
 const ch_field *ch_schema_field(const ch_schema *s, const char *path);

@@ -4,11 +4,11 @@
  * an operator's terminal; raw, an escape sequence in a name could move
  * the cursor, retitle the window or rewrite what was printed, and a bidi
  * control could make a name read differently from what it is. These
- * functions write the text with every C0 and C1 control (tab and newline
- * too: one message is one line), DEL, each byte of invalid UTF-8, and the
- * Unicode bidi and line-separator controls (U+061C, U+200E, U+200F,
- * U+2028-U+202E, U+2066-U+2069) replaced by '?'. Everything else,
- * Chinese text included, passes unchanged. */
+ * functions write the text with each code point of common/unsafecp.h's
+ * list (C0 and C1 controls, tab and newline too: one message is one line;
+ * DEL; the bidi and line-separator controls) and each byte of invalid
+ * UTF-8 replaced by '?'. Everything else, Chinese text included, passes
+ * unchanged. */
 #ifndef CH_TERMSAFE_H
 #define CH_TERMSAFE_H
 

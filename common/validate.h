@@ -24,6 +24,13 @@ int ch_valid_bank_account(const char *s, char out[33]);
  * check name returns "SCHEMA_UNKNOWN_CHECK". */
 const char *ch_check_value(const char *check, const char *value, long today);
 
+/* As ch_check_value, and *variant names what is wrong more precisely
+ * when the schema may have a message for it ("length": an ID number that
+ * is not 18 characters long, a 15-digit first-generation number for
+ * one), else NULL. */
+const char *ch_check_value_why(const char *check, const char *value,
+                               long today, const char **variant);
+
 /* 1 if `check` names a known validator. */
 int ch_check_known(const char *check);
 

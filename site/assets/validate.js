@@ -2,7 +2,8 @@
  * values) and common/form.c (application.json against the schema).
  *
  * Same finding codes, same JSON paths, same Chinese messages (taken from
- * the schema's `messages`, never written here); both copies are held to
+ * the schema's `messages`, never written here; the place named in Chinese
+ * from the schema's labels); both copies are held to
  * tests/fixtures/vectors/. A classic script with no dependencies: in the
  * browser it defines window.CerthallValidate, under node it is a CommonJS
  * module (tests/browser/validate.test.mjs runs the vectors through it). */
@@ -17,6 +18,56 @@
       if (u === 0x3000) return ' ';
       return String.fromCharCode(u - 0xFEE0);
     });
+  }
+
+  // common/unsafecp.c's list, code point ranges inclusive; pinned to it by
+  // tests/fixtures/vectors/unsafe_chars.json.
+  var UNSAFE_RANGES = [
+    [0x0000, 0x001F], [0x007F, 0x009F], [0x061C, 0x061C],
+    [0x200E, 0x200F], [0x2028, 0x202E], [0x2066, 0x2069]
+  ];
+
+  function unsafeCp(cp) {
+    for (var i = 0; i < UNSAFE_RANGES.length; i++)
+      if (cp >= UNSAFE_RANGES[i][0] && cp <= UNSAFE_RANGES[i][1]) return true;
+    return false;
+  }
+
+  // The first unsafe code point of s, or -1. A lone surrogate (which a
+  // pasted string can hold and UTF-8 cannot) counts as unsafe: the batch
+  // would refuse the whole application.json for it.
+  function firstUnsafe(s) {
+    var i, c, d;
+    for (i = 0; i < s.length; i++) {
+      c = s.charCodeAt(i);
+      if (c >= 0xD800 && c <= 0xDBFF) {
+        d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+        if (d < 0xDC00 || d > 0xDFFF) return c;
+        i++;
+        continue;
+      }
+      if ((c >= 0xDC00 && c <= 0xDFFF) || unsafeCp(c)) return c;
+    }
+    return -1;
+  }
+
+  // As termsafe.c: each unsafe code point as '?'.
+  function termSafe(s) {
+    var out = '', i, c, d;
+    s = String(s);
+    for (i = 0; i < s.length; i++) {
+      c = s.charCodeAt(i);
+      if (c >= 0xD800 && c <= 0xDBFF && i + 1 < s.length &&
+          (d = s.charCodeAt(i + 1)) >= 0xDC00 && d <= 0xDFFF) {
+        out += s[i] + s[i + 1];
+        i++;
+      } else if ((c >= 0xD800 && c <= 0xDFFF) || unsafeCp(c)) {
+        out += '?';
+      } else {
+        out += s[i];
+      }
+    }
+    return out;
   }
 
   function isDigit(c) { return c >= '0' && c <= '9'; }
@@ -171,6 +222,13 @@
     return c[1](String(value), today) ? null : c[0];
   }
 
+  // As ch_check_value_why: [code or null, variant or null].
+  function checkValueWhy(check, value, today) {
+    var code = checkValue(check, value, today);
+    var variant = code && check === 'id_number' && Array.from(String(value)).length !== 18 ? 'length' : null;
+    return [code, variant];
+  }
+
   function checkKnown(check) {
     return Object.prototype.hasOwnProperty.call(CHECKS, check);
   }
@@ -183,12 +241,75 @@
     return v;
   }
 
-  // The schema's template for code with {where} {label} {limit} filled.
-  function message(schema, code, where, label, limit) {
-    var m = schema && schema.messages && typeof schema.messages[code] === 'string'
-      ? schema.messages[code] : code;
-    var fill = { where: where || '', label: label || '', limit: limit || '' };
+  // The schema's template for code (for "code.variant" when it has one)
+  // with {where} {label} {limit} filled, unsafe characters as '?'.
+  function message(schema, code, where, label, limit, variant) {
+    var msgs = schema && schema.messages, key = variant ? code + '.' + variant : code;
+    var m = msgs && typeof msgs[key] === 'string' ? msgs[key]
+      : msgs && typeof msgs[code] === 'string' ? msgs[code] : code;
+    var fill = { where: termSafe(where || ''), label: termSafe(label || ''), limit: termSafe(limit || '') };
     return m.replace(/\{(where|label|limit)\}/g, function (_, k) { return fill[k]; });
+  }
+
+  // --- a document judged by its content: batch/sniff.c and docs.c --------
+  function startsWith(b, sig) {
+    if (b.length < sig.length) return false;
+    for (var i = 0; i < sig.length; i++) if (b[i] !== sig[i]) return false;
+    return true;
+  }
+
+  function be32(b, i) { return ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0; }
+  function isSof(m) { return m >= 0xC0 && m <= 0xCF && m !== 0xC4 && m !== 0xC8 && m !== 0xCC; }
+
+  // The markers after FF D8 walked to a frame header, as sniff.c's
+  // streaming walk: {w, h} or null.
+  function jpegSize(b) {
+    var i = 2, m, len;
+    for (;;) {
+      if (i >= b.length || b[i] !== 0xFF) return null;
+      i++;
+      while (i < b.length && b[i] === 0xFF) i++; // fill bytes
+      if (i >= b.length) return null;
+      m = b[i++];
+      if (m === 0x00 || m === 0xD9 || m === 0xDA) return null;
+      if (m === 0x01 || m === 0xD8 || (m >= 0xD0 && m <= 0xD7)) continue;
+      if (isSof(m)) {
+        if (i + 7 > b.length) return null;
+        return { h: (b[i + 3] << 8) | b[i + 4], w: (b[i + 5] << 8) | b[i + 6] };
+      }
+      if (i + 2 > b.length) return null;
+      len = (b[i] << 8) | b[i + 1];
+      if (len < 2) return null;
+      i += len;
+    }
+  }
+
+  // bytes: a Uint8Array. {type, ext}, or {code} and maybe {variant}: what
+  // docs.c finds for the same bytes (DOC_TOO_SMALL, DOC_TYPE).
+  function documentVerdict(b, minSide) {
+    var tail, i, s, w, h;
+    minSide = minSide || 800;
+    if (!b.length) return { code: 'DOC_TOO_SMALL' };
+    if (startsWith(b, [0x25, 0x50, 0x44, 0x46, 0x2D])) {
+      tail = b.subarray(Math.max(0, b.length - 1024));
+      s = '';
+      for (i = 0; i < tail.length; i++) s += String.fromCharCode(tail[i]);
+      // A PDF cut short is told so, not "not a PDF".
+      return s.indexOf('%%EOF') >= 0 ? { type: 'pdf', ext: 'pdf' } : { code: 'DOC_TYPE', variant: 'pdf_incomplete' };
+    }
+    if (startsWith(b, [0xFF, 0xD8, 0xFF])) {
+      s = jpegSize(b);
+      if (!s) return { code: 'DOC_TYPE' };
+      return Math.max(s.w, s.h) < minSide ? { code: 'DOC_TOO_SMALL' } : { type: 'jpeg', ext: 'jpg' };
+    }
+    if (b.length >= 24 && startsWith(b, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) &&
+        be32(b, 8) === 13 && String.fromCharCode(b[12], b[13], b[14], b[15]) === 'IHDR' &&
+        !(b[16] & 0x80) && !(b[20] & 0x80)) {
+      w = be32(b, 16);
+      h = be32(b, 20);
+      return Math.max(w, h) < minSide ? { code: 'DOC_TOO_SMALL' } : { type: 'png', ext: 'png' };
+    }
+    return { code: 'DOC_TYPE' };
   }
 
   // --- application.json against the schema: common/form.c ---------------
@@ -212,20 +333,34 @@
   function members(f) { return (f.type === 'list' ? f.item : f.fields) || []; }
 
   function Walk(schema, today) { this.s = schema; this.today = today; this.out = []; }
-  Walk.prototype.add = function (code, where, label, limit) {
+  Walk.prototype.add = function (code, where, label, limit, variant) {
     this.out.push({ code: code, level: 'error', where: where || '',
-      message: message(this.s, code, where, label, limit) });
+      message: message(this.s, code, where, label, limit, variant) });
   };
 
   function pathKey(path, key) { return path ? path + '.' + key : key; }
 
-  function unknownKeys(w, obj, fields, path, extra) {
+  // in: the Chinese name of obj ('' at the top).
+  function unknownKeys(w, obj, fields, path, extra, inName) {
     Object.keys(obj).forEach(function (k) {
       var known = fields.some(function (f) { return f.key === k; }) ||
         (extra && extra.indexOf(k) >= 0);
-      if (!known) w.add('FORM_UNKNOWN_KEY', pathKey(path, k), k, null);
+      if (!known) w.add('FORM_UNKNOWN_KEY', pathKey(path, k), k, inName, inName ? 'in' : null);
     });
   }
+
+  // FORM_CHARACTER when s holds a control or bidi character; true then.
+  function badChars(w, s, where, label) {
+    var cp = firstUnsafe(s), hex;
+    if (cp < 0) return false;
+    hex = cp.toString(16).toUpperCase();
+    while (hex.length < 4) hex = '0' + hex;
+    w.add('FORM_CHARACTER', where, label, 'U+' + hex);
+    return true;
+  }
+
+  function isChoice(fd) { return fd.type === 'enum' || (fd.type === 'integer' && !!fd.widget); }
+  function itemName(fd) { return typeof fd.item_label === 'string' ? fd.item_label : fd.label; }
 
   function rangeLimit(hasMin, min, hasMax, max, unit) {
     if (hasMin && hasMax) return min + '\u2013' + max + unit;
@@ -233,51 +368,54 @@
     return '不超过 ' + max + unit;
   }
 
-  function checkString(w, fd, v, where) {
-    var len, code, minL = num(fd, 'min_length'), maxL = num(fd, 'max_length');
-    if (typeof v !== 'string') { w.add('FORM_TYPE', where, fd.label); return; }
+  function checkString(w, fd, v, where, label) {
+    var len, r, minL = num(fd, 'min_length'), maxL = num(fd, 'max_length');
+    if (typeof v !== 'string') { w.add('FORM_TYPE', where, label); return; }
+    if (badChars(w, v, where, label)) return;
     len = chars(v);
-    if ((minL >= 0 && len < minL) || (maxL >= 0 && len > maxL)) {
-      w.add('FORM_RANGE', where, fd.label, rangeLimit(minL >= 0, minL, maxL >= 0, maxL, ' 个字符'));
-      return;
-    }
-    if (fd.check && (code = checkValue(fd.check, v, w.today)) !== null) w.add(code, where, fd.label);
+    if (minL >= 0 && len < minL) { w.add('FORM_RANGE', where, label, '至少 ' + minL + ' 个字符', 'too_short'); return; }
+    if (maxL >= 0 && len > maxL) { w.add('FORM_RANGE', where, label, '最多 ' + maxL + ' 个字符', 'too_long'); return; }
+    if (!fd.check) return;
+    r = checkValueWhy(fd.check, v, w.today);
+    if (r[0] !== null) w.add(r[0], where, label, String(len), r[1]);
   }
 
-  function checkInteger(w, fd, v, where) {
+  function checkInteger(w, fd, v, where, label) {
     var hasMin = typeof fd.min === 'number', hasMax = typeof fd.max === 'number';
-    if (!isInt(v)) { w.add('FORM_TYPE', where, fd.label); return; }
+    if (!isInt(v)) { w.add('FORM_TYPE', where, label); return; }
     if ((hasMin && v < fd.min) || (hasMax && v > fd.max))
-      w.add('FORM_RANGE', where, fd.label, rangeLimit(hasMin, fd.min, hasMax, fd.max, ''));
+      w.add('FORM_RANGE', where, label, rangeLimit(hasMin, fd.min, hasMax, fd.max, ''));
   }
 
-  function checkEnum(w, fd, v, where) {
-    if (typeof v !== 'string') { w.add('FORM_TYPE', where, fd.label); return; }
-    if (!(fd.values || []).some(function (x) { return x.value === v; })) w.add('FORM_ENUM', where, fd.label);
+  function checkEnum(w, fd, v, where, label) {
+    if (typeof v !== 'string') { w.add('FORM_TYPE', where, label); return; }
+    if (badChars(w, v, where, label)) return;
+    if (!(fd.values || []).some(function (x) { return x.value === v; })) w.add('FORM_ENUM', where, label);
   }
 
-  function checkRegion(w, fd, v, where) {
+  function checkRegion(w, fd, v, where, label) {
     var i;
-    if (!Array.isArray(v)) { w.add('FORM_TYPE', where, fd.label); return; }
-    if (v.length !== 3) { w.add('FORM_RANGE', where, fd.label, '省、市、区 3 项'); return; }
+    if (!Array.isArray(v)) { w.add('FORM_TYPE', where, label); return; }
+    if (v.length !== 3) { w.add('FORM_RANGE', where, label, '省、市、区 3 项'); return; }
     for (i = 0; i < 3; i++) {
-      if (typeof v[i] !== 'string') { w.add('FORM_TYPE', where, fd.label); return; }
-      if (blank(v[i])) { w.add('FORM_REQUIRED', where, fd.label); return; }
+      if (typeof v[i] !== 'string') { w.add('FORM_TYPE', where, label); return; }
+      if (blank(v[i])) { w.add('FORM_REQUIRED', where, label); return; }
+      if (badChars(w, v[i], where, label)) return;
     }
   }
 
-  function checkList(w, fd, v, where) {
+  function checkList(w, fd, v, where, label) {
     var minI = num(fd, 'min_items'), maxI = num(fd, 'max_items');
-    if (!Array.isArray(v)) { w.add('FORM_TYPE', where, fd.label); return; }
+    if (!Array.isArray(v)) { w.add('FORM_TYPE', where, label); return; }
     if ((minI >= 0 && v.length < minI) || (maxI >= 0 && v.length > maxI)) {
-      w.add('FORM_RANGE', where, fd.label, rangeLimit(minI >= 0, minI, maxI >= 0, maxI, ' 项'));
+      w.add('FORM_RANGE', where, label, rangeLimit(minI >= 0, minI, maxI >= 0, maxI, ' 项'));
       return;
     }
     v.forEach(function (item, i) {
-      var p = where + '[' + i + ']';
-      if (!isObject(item)) { w.add('FORM_TYPE', p, fd.label); return; }
-      unknownKeys(w, item, members(fd), p, null);
-      checkFields(w, members(fd), item, p);
+      var p = where + '[' + i + ']', name = '第 ' + (i + 1) + ' 位' + itemName(fd);
+      if (!isObject(item)) { w.add('FORM_TYPE', p, name); return; }
+      unknownKeys(w, item, members(fd), p, null, name);
+      checkFields(w, members(fd), item, p, name + '的');
     });
   }
 
@@ -289,27 +427,28 @@
     return typeof sib === 'string' && sib === fd.required_when.equals;
   }
 
-  function checkField(w, fd, obj, where) {
-    var v = obj ? get(obj, fd.key) : undefined;
+  // place: '' or the Chinese words leading to the field's label.
+  function checkField(w, fd, obj, where, place) {
+    var v = obj ? get(obj, fd.key) : undefined, label = place + fd.label;
     if (fd.type === 'group') {
-      if (v !== undefined && v !== null && !isObject(v)) { w.add('FORM_TYPE', where, fd.label); return; }
-      if (isObject(v)) unknownKeys(w, v, members(fd), where, null);
-      checkFields(w, members(fd), isObject(v) ? v : null, where);
+      if (v !== undefined && v !== null && !isObject(v)) { w.add('FORM_TYPE', where, label); return; }
+      if (isObject(v)) unknownKeys(w, v, members(fd), where, null, label);
+      checkFields(w, members(fd), isObject(v) ? v : null, where, place);
       return;
     }
     if (absent(v)) {
-      if (isRequired(fd, obj)) w.add('FORM_REQUIRED', where, fd.label);
+      if (isRequired(fd, obj)) w.add('FORM_REQUIRED', where, label, null, isChoice(fd) ? 'choose' : null);
       return;
     }
-    if (fd.type === 'string') checkString(w, fd, v, where);
-    else if (fd.type === 'integer') checkInteger(w, fd, v, where);
-    else if (fd.type === 'enum') checkEnum(w, fd, v, where);
-    else if (fd.type === 'region') checkRegion(w, fd, v, where);
-    else if (fd.type === 'list') checkList(w, fd, v, where);
+    if (fd.type === 'string') checkString(w, fd, v, where, label);
+    else if (fd.type === 'integer') checkInteger(w, fd, v, where, label);
+    else if (fd.type === 'enum') checkEnum(w, fd, v, where, label);
+    else if (fd.type === 'region') checkRegion(w, fd, v, where, label);
+    else if (fd.type === 'list') checkList(w, fd, v, where, label);
   }
 
-  function checkFields(w, fields, obj, path) {
-    fields.forEach(function (fd) { checkField(w, fd, obj, pathKey(path, fd.key)); });
+  function checkFields(w, fields, obj, path, place) {
+    fields.forEach(function (fd) { checkField(w, fd, obj, pathKey(path, fd.key), place || ''); });
   }
 
   function appIdOk(s) { return /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/.test(s); }
@@ -329,6 +468,7 @@
   function checkMeta(w, app) {
     var v = get(app, 'application_id');
     if (absent(v)) w.add('FORM_REQUIRED', 'application_id', LABEL.application_id);
+    else if (typeof v === 'string' && badChars(w, v, 'application_id', LABEL.application_id)) { /* said */ }
     else if (typeof v !== 'string' || !appIdOk(v)) w.add('FORM_TYPE', 'application_id', LABEL.application_id);
     v = get(app, 'revision');
     if (absent(v)) w.add('FORM_REQUIRED', 'revision', LABEL.revision);
@@ -336,6 +476,7 @@
     else if (v < 1 || v > 9999) w.add('FORM_RANGE', 'revision', LABEL.revision, '1 至 9999');
     v = get(app, 'submitted_at');
     if (absent(v)) w.add('FORM_REQUIRED', 'submitted_at', LABEL.submitted_at);
+    else if (typeof v === 'string' && badChars(w, v, 'submitted_at', LABEL.submitted_at)) { /* said */ }
     else if (typeof v !== 'string' || !rfc3339Ok(v)) w.add('FORM_TYPE', 'submitted_at', LABEL.submitted_at);
   }
 
@@ -353,8 +494,19 @@
 
   function idKey(s) { return fold(s).replace(/^ +| +$/g, '').replace(/x/g, 'X'); }
 
+  // A schema field by its dotted path, list items' members included.
+  function fieldAt(s, path) {
+    var list = s.fields || [], f = null;
+    path.split('.').forEach(function (k) {
+      f = list && list.filter(function (x) { return x.key === k; })[0] || null;
+      list = f ? members(f) : null;
+    });
+    return f;
+  }
+
   function ruleDuplicatePerson(w, app) {
     var personal = personalList(app), keys = [], i, j, id;
+    var list = fieldAt(w.s, 'certificates.personal'), idf = fieldAt(w.s, 'certificates.personal.id_number');
     if (!personal || personal.length < 2) return;
     for (i = 0; i < personal.length; i++) {
       id = get(personal[i], 'id_number');
@@ -362,7 +514,9 @@
       keys[i] = idKey(id);
       for (j = 0; j < i; j++) {
         if (keys[j] !== undefined && keys[j] === keys[i]) {
-          w.add('DUPLICATE_PERSON', 'certificates.personal[' + i + '].id_number');
+          w.add('DUPLICATE_PERSON', 'certificates.personal[' + i + '].id_number',
+            '第 ' + (i + 1) + ' 位' + (list ? itemName(list) : '申请人') + '的' + (idf ? idf.label : '身份证号'),
+            String(j + 1));
           break;
         }
       }
@@ -381,27 +535,32 @@
     return typeof v === 'string' && v === d.when.equals;
   }
 
-  function fileNameOk(s) { return !/[\u0000-\u001f\u007f/\\]/.test(s); }
+  function fileNameOk(s) { return !/[/\\]/.test(s); }
 
-  function checkDocItem(w, app, item, p, npersons) {
-    var kind = get(item, 'kind'), file = get(item, 'file'), person = get(item, 'person'), d = null, q;
-    unknownKeys(w, item, [], p, ['kind', 'file', 'person']);
-    q = p + '.kind';
-    if (absent(kind)) w.add('FORM_REQUIRED', q, LABEL.kind);
-    else if (typeof kind !== 'string') w.add('FORM_TYPE', q, LABEL.kind);
-    else if (!(d = docKind(w.s, kind)) || !docApplies(d, app)) w.add('FORM_ENUM', q, LABEL.kind);
-    q = p + '.file';
-    if (absent(file)) w.add('FORM_REQUIRED', q, LABEL.file);
-    else if (typeof file !== 'string' || !fileNameOk(file)) w.add('FORM_TYPE', q, LABEL.file);
-    else if (chars(file) > 255) w.add('FORM_RANGE', q, LABEL.file, '不超过 255 个字符');
-    q = p + '.person';
+  // name: the item's Chinese name ("第 3 份上传电子资料").
+  function checkDocItem(w, app, item, p, npersons, name) {
+    var kind = get(item, 'kind'), file = get(item, 'file'), person = get(item, 'person'), d = null, q, l;
+    var place = name + '的';
+    unknownKeys(w, item, [], p, ['kind', 'file', 'person'], name);
+    q = p + '.kind'; l = place + LABEL.kind;
+    if (absent(kind)) w.add('FORM_REQUIRED', q, l);
+    else if (typeof kind !== 'string') w.add('FORM_TYPE', q, l);
+    else if (badChars(w, kind, q, l)) { /* said */ }
+    else if (!(d = docKind(w.s, kind)) || !docApplies(d, app)) w.add('FORM_ENUM', q, l);
+    q = p + '.file'; l = place + LABEL.file;
+    if (absent(file)) w.add('FORM_REQUIRED', q, l);
+    else if (typeof file !== 'string') w.add('FORM_TYPE', q, l);
+    else if (badChars(w, file, q, l)) { /* said */ }
+    else if (!fileNameOk(file)) w.add('FORM_TYPE', q, l);
+    else if (chars(file) > 255) w.add('FORM_RANGE', q, l, '最多 255 个字符', 'too_long');
+    q = p + '.person'; l = place + LABEL.person;
     if (d && d.needed === 'per_person') {
-      if (absent(person)) w.add('FORM_REQUIRED', q, LABEL.person);
-      else if (!isInt(person)) w.add('FORM_TYPE', q, LABEL.person);
+      if (absent(person)) w.add('FORM_REQUIRED', q, l);
+      else if (!isInt(person)) w.add('FORM_TYPE', q, l);
       else if (person < 0 || person >= npersons)
-        w.add('FORM_RANGE', q, LABEL.person, npersons ? '0\u2013' + (npersons - 1) : '未申请机构个人证书');
+        w.add('FORM_RANGE', q, l, npersons ? '0\u2013' + (npersons - 1) : '未申请机构个人证书');
     } else if (person !== undefined && d) {
-      w.add('FORM_UNKNOWN_KEY', q, 'person');
+      w.add('FORM_UNKNOWN_KEY', q, 'person', name, 'in');
     }
   }
 
@@ -420,9 +579,9 @@
     }
     if (!Array.isArray(docs)) docs = [];
     docs.forEach(function (item, i) {
-      var p = 'documents[' + i + ']';
-      if (!isObject(item)) w.add('FORM_TYPE', p, LABEL.documents);
-      else checkDocItem(w, app, item, p, n);
+      var p = 'documents[' + i + ']', name = '第 ' + (i + 1) + ' 份' + LABEL.documents;
+      if (!isObject(item)) w.add('FORM_TYPE', p, name);
+      else checkDocItem(w, app, item, p, n, name);
     });
     (w.s.documents || []).forEach(function (d) {
       var k, name;
@@ -447,9 +606,9 @@
     var w = new Walk(schema, opts && opts.today ? opts.today : 0), rules = schema.rules || [];
     if (!isObject(app)) { w.add('FORM_TYPE', '', 'application.json'); return w.out; }
     if (get(app, 'format') !== schema.format) { w.add('FORM_FORMAT', 'format', LABEL.format); return w.out; }
-    unknownKeys(w, app, schema.fields || [], '', ['format', 'application_id', 'revision', 'submitted_at', 'documents']);
+    unknownKeys(w, app, schema.fields || [], '', ['format', 'application_id', 'revision', 'submitted_at', 'documents'], '');
     checkMeta(w, app);
-    checkFields(w, schema.fields || [], app, '');
+    checkFields(w, schema.fields || [], app, '', '');
     if (rules.indexOf('no_certificate') >= 0) ruleNoCertificate(w, app);
     if (rules.indexOf('duplicate_person') >= 0) ruleDuplicatePerson(w, app);
     if (!opts || opts.documents !== false) checkDocuments(w, app);
@@ -466,10 +625,15 @@
     taxpayerId: taxpayerId,
     bankAccount: bankAccount,
     checkValue: checkValue,
+    checkValueWhy: checkValueWhy,
+    UNSAFE_RANGES: UNSAFE_RANGES,
+    firstUnsafe: firstUnsafe,
+    termSafe: termSafe,
     checkKnown: checkKnown,
     normalise: normalise,
     message: message,
     validateApplication: validateApplication,
+    documentVerdict: documentVerdict,
     todayShanghai: todayShanghai,
     utf8Length: utf8Length
   };

@@ -83,7 +83,7 @@ def app_id(i):
 def application(i, persons):
     personal = [{"name": "测试%d" % k,
                  "id_number": people.id_number("140105", "19850312", "%03d" % (k + 1)),
-                 "years": 1} for k in range(persons)]
+                 "mobile": "137%08d" % k, "years": 1} for k in range(persons)]
     org = people.uscc("91140100MA0K1234X")
     docs = [{"kind": "authorization_letter", "file": "授权委托书.pdf"},
             {"kind": "business_license", "file": "营业执照.jpg"},

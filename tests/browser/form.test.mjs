@@ -35,8 +35,8 @@ const wrongLast = (v, chars) => v.slice(0, -1) + [...chars].find((c) => c !== v.
 const ORG = { name: '山西示例科技有限公司', uscc: uscc('91140100MA0K1234X') };
 const LEGAL = { name: '李示例', id: idNumber('140105', '19800101', '456') };
 const HANDLER = { name: '王示例', id: idNumber('140106', '19900615', '789') };
-const HOLDER_A = { name: '张示例', id: idNumber('140105', '19850312', '123') };
-const HOLDER_B = { name: '赵示例', id: idNumber('140107', '19770707', '321') };
+const HOLDER_A = { name: '张示例', id: idNumber('140105', '19850312', '123'), mobile: '13700001111' };
+const HOLDER_B = { name: '赵示例', id: idNumber('140107', '19770707', '321'), mobile: '+86 137 0000 2222' };
 
 // --- scans made here: real PNGs and a minimal PDF ------------------------
 const CRC = new Uint32Array(256).map((_, n) => {
@@ -135,6 +135,7 @@ async function fillValid(page) {
 async function fillRow(page, i, who, years) {
   await page.fill(byId(`f-certificates-personal-${i}-name`), who.name);
   await page.fill(byId(`f-certificates-personal-${i}-id_number`), who.id);
+  await page.fill(byId(`f-certificates-personal-${i}-mobile`), who.mobile);
   await page.check(byId(`f-certificates-personal-${i}-years-v-${years}`));
 }
 
@@ -285,7 +286,7 @@ test('valid data: rows, total, draft, printed letter and a bundle as BUNDLE.md',
   assert.match(app.submitted_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
   assert.ok(Math.abs(Date.parse(app.submitted_at) - Date.now()) < 10 * 60 * 1000);
   assert.deepEqual(app.certificates, {
-    organization_years: 2, personal: [{ name: HOLDER_B.name, id_number: HOLDER_B.id, years: 3 }],
+    organization_years: 2, personal: [{ name: HOLDER_B.name, id_number: HOLDER_B.id, mobile: '13700002222', years: 3 }],
   });
   assert.deepEqual(app.organization, {
     name: ORG.name, id_type: 'uscc', id_number: ORG.uscc, city: '山西省太原市', address: '太原市小店区示例路 1 号',
@@ -384,6 +385,10 @@ test('invalid data: Chinese messages at the field, aria-invalid, no bundle', asy
   await page.setInputFiles(byId('doc-stamp_form'), { name: 'stamp.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not a pdf') });
   await page.waitForFunction(() => document.getElementById('doc-stamp_form-err').textContent !== '');
   assert.equal(await errorAt(page, 'doc-stamp_form'), '“stamp.pdf”不是 PDF、JPEG 或 PNG 文件。');
+  // A PDF cut short is told it is incomplete, as the batch tells it.
+  await page.setInputFiles(byId('doc-stamp_form'), { name: 'cut.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\n1 0 obj\n<<') });
+  await page.waitForFunction(() => /cut\.pdf/.test(document.getElementById('doc-stamp_form-err').textContent));
+  assert.match(await errorAt(page, 'doc-stamp_form'), /^“cut\.pdf”是不完整的 PDF 文件/);
 
   // Fixing a value clears its message.
   await page.fill(byId('f-handler-mobile'), '138 1234 5678');

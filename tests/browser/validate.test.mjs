@@ -79,7 +79,29 @@ test('every application vector: the same finding codes as form.c', () => {
       assert.doesNotMatch(f.message, /\{(where|label|limit)\}/, c.name);
       assert.match(f.message, /[\u4e00-\u9fff]/, c.name);
     }
+    // The exact words at the places the case names, as form.c says them.
+    for (const [where, message] of Object.entries(c.messages || {})) {
+      const f = found.find((x) => x.where === where);
+      assert.ok(f, `${c.name}: no finding at ${where}`);
+      assert.equal(f.message, message, c.name);
+    }
   }
+});
+
+test('the unsafe characters are common/unsafecp.c\'s list', () => {
+  const vec = vectors('unsafe_chars.json');
+  const want = vec.ranges.map(([a, b]) => [parseInt(a.slice(2), 16), parseInt(b.slice(2), 16)]);
+  assert.deepEqual(V.UNSAFE_RANGES, want);
+  for (const [a, b] of want) {
+    for (const cp of [a, b]) {
+      const s = 'x' + String.fromCodePoint(cp) + 'y';
+      assert.equal(V.firstUnsafe(s), cp, `U+${cp.toString(16)}`);
+      assert.equal(V.termSafe(s), 'x?y');
+    }
+    if (b + 1 !== 0x7f) assert.equal(V.firstUnsafe('x' + String.fromCodePoint(b + 1)), -1);
+  }
+  assert.equal(V.firstUnsafe('山西示例科技 😀 No.1'), -1);
+  assert.equal(V.firstUnsafe('a\ud800b'), 0xd800, 'a lone surrogate');
 });
 
 test('findings carry the JSON path and the label of their field', () => {
@@ -94,10 +116,38 @@ test('findings carry the JSON path and the label of their field', () => {
   assert.equal(by['handler.mobile'].code, 'MOBILE_INVALID');
   assert.equal(by['handler.mobile'].message, '“移动电话”不是有效的中国大陆手机号码。');
   assert.equal(by['certificates.personal[0].id_number'].code, 'ID_NUMBER_INVALID');
+  assert.equal(by['certificates.personal[0].id_number'].message,
+    '“第 1 位机构个人证书申请人的身份证号”不是有效的身份证号（请核对校验位和出生日期）。');
   assert.equal(by['organization.city'].message, '请填写省市。');
 });
 
 test('full-width input is folded before every check', () => {
   assert.equal(V.fold('１３８　ＡＢｃ'), '138 ABc');
   assert.equal(V.mobile('１３８１２３４５６７８'), '13812345678');
+});
+
+test('documents judged by content as sniff.c and docs.c judge them', () => {
+  const vec = vectors('documents.json');
+  assert.ok(vec.cases.length > 15);
+  for (const c of vec.cases) {
+    const bytes = Buffer.concat(c.parts.map((p) =>
+      p.ascii !== undefined ? Buffer.from(p.ascii, 'latin1')
+        : p.hex !== undefined ? Buffer.from(p.hex, 'hex')
+          : Buffer.alloc(p.count, parseInt(p.repeat, 16))));
+    const got = V.documentVerdict(new Uint8Array(bytes), vec.min_image_side);
+    if (c.expect.type) {
+      assert.equal(got.type, c.expect.type, c.name);
+    } else {
+      assert.equal(got.code, c.expect.code, c.name);
+      assert.equal(got.variant, c.expect.variant, c.name);
+    }
+  }
+});
+
+test('a message never carries a control or bidi character from a value', () => {
+  const schema = loadSchema();
+  assert.equal(V.message(schema, 'FORM_UNKNOWN_KEY', 'k', 'x\u202egpj\x1b'),
+    '申请表中有无法识别的项目“x?gpj?”。');
+  assert.equal(V.message(schema, 'FORM_REQUIRED', 'payment_method', '付款方式', null, 'choose'), '请选择付款方式。');
+  assert.equal(V.message(schema, 'FORM_REQUIRED', 'x', '省市', null, 'no_such_variant'), '请填写省市。');
 });

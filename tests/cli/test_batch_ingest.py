@@ -388,6 +388,7 @@ def form_variants():
         "postcode": (set_in(["mailing", "postcode"], "03000"), "POSTCODE_INVALID"),
         "taxpayer": (set_in(["invoice", "taxpayer_id"], "1234"), "TAXPAYER_ID_INVALID"),
         "bank": (set_in(["bank_account", "number"], "12-34"), "BANK_ACCOUNT_INVALID"),
+        "character": (set_in(["handler", "name"], "王\x1b]0;x\x07示例"), "FORM_CHARACTER"),
         "duplicate_person": (dup_person, "DUPLICATE_PERSON"),
         "no_certificate": (lambda a: a["certificates"].update(
             organization_years=0, personal=[]) or a.update(

@@ -19,7 +19,7 @@ static const char APP[] =
 	"{\"format\":\"certhall-application/1\",\"application_id\":\"K7QD-2MPE-X9A3\","
 	"\"revision\":1,\"submitted_at\":\"2026-11-23T14:05:00+08:00\","
 	"\"certificates\":{\"organization_years\":2,\"personal\":[{\"name\":\"张测试\","
-	"\"id_number\":\"14010519850312123X\",\"years\":1}]},"
+	"\"id_number\":\"14010519850312123X\",\"mobile\":\"13712345678\",\"years\":1}]},"
 	"\"organization\":{\"name\":\"山西示例科技有限公司\",\"id_type\":\"uscc\","
 	"\"id_number\":\"91140100MA0K1234X9\",\"city\":\"太原市\",\"address\":\"示例路 1 号\"},"
 	"\"auth_method\":\"bank\",\"legal_representative\":{\"name\":\"李示例\","

@@ -103,10 +103,13 @@ Test(sniff, pdf_needs_eof_marker_in_the_last_kib)
 	memcpy(buf + sizeof buf - 7, "%%EOF\n", 6);
 	for (size_t cut = 0; cut < sizeof buf; cut += 333)
 		cr_assert_eq(judge(buf, sizeof buf, cut, &w, &h), DOC_PDF);
-	/* The marker 1100 bytes before the end: not in the last KiB. */
+	/* The marker 1100 bytes before the end: not in the last KiB, so
+	 * refused, and told apart from what is no PDF at all. */
 	memset(buf + sizeof buf - 7, ' ', 6);
 	memcpy(buf + sizeof buf - 1100, "%%EOF", 5);
-	cr_assert_eq(judge(buf, sizeof buf, 100, &w, &h), DOC_NONE);
+	cr_assert_eq(judge(buf, sizeof buf, 100, &w, &h), DOC_PDF_INCOMPLETE);
+	/* A PDF cut short, without any marker. */
+	cr_assert_eq(judge(buf, 2000, 7, &w, &h), DOC_PDF_INCOMPLETE);
 	/* Split across two chunks right inside the marker. */
 	memcpy(buf + sizeof buf - 5, "%%EOF", 5);
 	cr_assert_eq(judge(buf, sizeof buf, sizeof buf - 3, &w, &h), DOC_PDF);

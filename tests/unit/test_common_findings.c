@@ -28,3 +28,16 @@ Test(findings, invalid_utf8_where_still_reported)
 	json_decref(j);
 	ch_findings_free(&f);
 }
+
+/* A name or key from the application quoted in a message must not carry
+ * an escape or a bidi control into a notice, an SMS or a terminal. */
+Test(findings, message_values_lose_unsafe_characters)
+{
+	ch_findings f = CH_FINDINGS_INIT;
+
+	cr_assert_eq(ch_findings_add(&f, NULL, "{label}", CH_LEVEL_ERROR,
+	                             "a\x1b" "b", "张\xe2\x80\xae三\x07", NULL), 0);
+	cr_expect_str_eq(f.v[0].message, "张?三?");
+	cr_expect_str_eq(f.v[0].where, "a\x1b" "b", "where is data, kept as given");
+	ch_findings_free(&f);
+}

@@ -75,6 +75,25 @@ static char *expected(json_t *arr)
 	return ch_buf_detach(&b, NULL);
 }
 
+/* A case's "messages": where -> the exact message a finding there says. */
+static void expect_messages(const char *name, json_t *messages,
+                            const ch_findings *f)
+{
+	const char *where;
+	json_t *want;
+
+	json_object_foreach(messages, where, want) {
+		const ch_finding *x = NULL;
+
+		for (size_t k = 0; k < f->n && !x; k++)
+			if (!strcmp(f->v[k].where, where))
+				x = &f->v[k];
+		cr_expect_not_null(x, "%s: no finding at %s", name, where);
+		if (x)
+			cr_expect_str_eq(x->message, json_string_value(want), "%s", name);
+	}
+}
+
 Test(form, shared_cases)
 {
 	json_t *c;
@@ -97,6 +116,7 @@ Test(form, shared_cases)
 				            f.v[k].message);
 		free(got);
 		free(want);
+		expect_messages(name, json_object_get(c, "messages"), &f);
 		ch_findings_free(&f);
 	}
 }
@@ -129,15 +149,16 @@ Test(form, where_label_message)
 	json_t *personal = json_object_get(json_object_get(app, "certificates"), "personal");
 	const ch_finding *x;
 
-	json_array_append_new(personal, json_pack("{s:s, s:s, s:i}", "name", "赵六",
-	                                           "id_number", "140107197511202340", "years", 1));
+	json_array_append_new(personal, json_pack("{s:s, s:s, s:s, s:i}", "name", "赵六",
+	                                           "id_number", "140107197511202340",
+	                                           "mobile", "13700001111", "years", 1));
 	json_array_append_new(json_object_get(app, "documents"),
 	                      json_pack("{s:s, s:s, s:i}", "kind", "id_copy", "file", "z.jpg",
 	                                "person", 1));
 	cr_assert_eq(ch_form_validate(schema, app, 20261124, &f), 0);
 	x = only(&f, "ID_NUMBER_INVALID");
 	cr_expect_str_eq(x->where, "certificates.personal[1].id_number");
-	cr_expect_str_eq(x->message, "“身份证号”不是有效的身份证号（请核对校验位和出生日期）。");
+	cr_expect_str_eq(x->message, "“第 2 位机构个人证书申请人的身份证号”不是有效的身份证号（请核对校验位和出生日期）。");
 	ch_findings_free(&f);
 
 	json_object_set_new(json_object_get(app, "handler"), "mobile", json_string(""));
@@ -200,6 +221,8 @@ Test(form, duplicate_person_names_second)
 	cr_assert_eq(ch_form_validate(schema, app, 20261124, &f), 0);
 	x = only(&f, "DUPLICATE_PERSON");
 	cr_expect_str_eq(x->where, "certificates.personal[1].id_number");
+	/* The place in Chinese: the path is for programs, in `where`. */
+	cr_expect_str_eq(x->message, "同一身份证号不能重复办理机构个人证书：第 2 位机构个人证书申请人的身份证号与第 1 位申请人的相同。");
 	ch_findings_free(&f);
 }
 
@@ -213,7 +236,7 @@ Test(form, unknown_key_where)
 	x = only(&f, "FORM_UNKNOWN_KEY");
 	cr_expect_str_eq(x->where, "certificates.personal[0].phone");
 	cr_expect_str_eq(x->message,
-	                 "申请表中有无法识别的项目“certificates.personal[0].phone”。");
+	                 "申请表的第 1 位机构个人证书申请人中有无法识别的项目“phone”。");
 	ch_findings_free(&f);
 }
 

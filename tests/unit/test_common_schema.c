@@ -140,6 +140,26 @@ Test(schema, required_when_not_a_sibling)
 	        "not a sibling");
 }
 
+Test(schema, message_variant_needs_its_code)
+{
+	refused("  FORM_RANGE.too_short:", "  FORM_RANG.too_short:",
+	        "has no message 'FORM_RANG'");
+}
+
+Test(schema, item_label_and_variants_load)
+{
+	ch_schema *s = NULL;
+	ch_error e = {{0}, 0, {0}};
+
+	cr_assert_eq(ch_schema_load(text, len, "app.yaml", &s, &e), 0, "%s", e.msg);
+	cr_expect_str_eq(ch_schema_field(s, "certificates.personal")->item_label,
+	                 "机构个人证书申请人");
+	cr_expect_str_eq(ch_schema_field(s, "certificates.personal[0].mobile")->check,
+	                 "mobile");
+	cr_expect(ch_schema_field(s, "certificates.personal[0].mobile")->required);
+	ch_schema_free(s);
+}
+
 Test(schema, widget_unknown)
 {
 	refused("widget: years", "widget: slider", "unknown widget");
@@ -160,4 +180,27 @@ Test(schema, load_file_reads_and_names_the_path)
 	                                 &s, &e), -1);
 	cr_assert_null(s);
 	cr_assert_str_eq(e.file, "content/forms/no-such.yaml");
+}
+
+/* The years of the organisation certificate must be chosen (0 is 不办理):
+ * the help text and the guide must say so, not "leave it unselected". */
+Test(schema, years_help_agrees_with_the_rule)
+{
+	ch_schema *s = NULL;
+	ch_error e = {{0}, 0, {0}};
+	const ch_field *f;
+	char *guide = NULL;
+	size_t n;
+
+	cr_assert_eq(ch_schema_load(text, len, "app.yaml", &s, &e), 0, "%s", e.msg);
+	f = ch_schema_field(s, "certificates.organization_years");
+	cr_assert(f->required && f->has_min && f->min == 0);
+	cr_expect(strstr(f->help, "不办理") != NULL, "%s", f->help);
+	cr_expect(strstr(f->help, "不选") == NULL, "%s", f->help);
+	cr_assert_eq(ch_read_file("content/guide/application-info.md", 1 << 20, &guide,
+	                          &n, &e), 0, "%s", e.msg);
+	cr_expect(strstr(guide, f->help) != NULL, "the guide quotes the form's help");
+	cr_expect(strstr(guide, "年限不选中") == NULL);
+	free(guide);
+	ch_schema_free(s);
 }

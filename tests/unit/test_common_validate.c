@@ -122,3 +122,22 @@ Test(validate, check_names)
 	cr_expect(!ch_check_known(""));
 	cr_expect_str_eq(ch_check_value("phone", "13812345678", 0), "SCHEMA_UNKNOWN_CHECK");
 }
+
+/* A number of the wrong length is told so, not about its check digit. */
+Test(validate, id_number_wrong_length_has_its_own_variant)
+{
+	const char *variant;
+
+	cr_expect_str_eq(ch_check_value_why("id_number", "140105800101456", 20261124,
+	                                    &variant), "ID_NUMBER_INVALID");
+	cr_expect_str_eq(variant, "length");
+	cr_expect_str_eq(ch_check_value_why("id_number", "１４０１０５１９８５０３１２１２３", 20261124,
+	                                    &variant), "ID_NUMBER_INVALID");
+	cr_expect_str_eq(variant, "length", "17 full-width digits");
+	cr_expect_str_eq(ch_check_value_why("id_number", "140105198503121230", 20261124,
+	                                    &variant), "ID_NUMBER_INVALID");
+	cr_expect_null(variant, "18 characters: the check digit is what is wrong");
+	cr_expect_null(ch_check_value_why("id_number", "14010519850312123X", 20261124,
+	                                  &variant));
+	cr_expect_null(variant);
+}
