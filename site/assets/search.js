@@ -299,31 +299,34 @@
         li.id = listId + '-' + i;
         li.setAttribute('role', 'option');
         li.setAttribute('aria-selected', 'false');
-        var a = document.createElement('a');
-        a.href = pageHref(p[0]);
-        a.tabIndex = -1;
-        // Readable without any style sheet: the title in bold, its
-        // section after a dot, the excerpt small on its own line.
+        li.setAttribute('data-href', pageHref(p[0]));
+        // An option holds text only: a link inside it would be a second
+        // interactive element that screen readers cannot reach from the
+        // listbox (axe's nested-interactive). Readable without any style
+        // sheet: the title in bold, its section after a dot, the excerpt
+        // small on its own line.
         var t = document.createElement('strong');
         t.className = 'search-title';
         t.textContent = p[1];
-        a.appendChild(t);
+        li.appendChild(t);
         if (p[2]) {
           var s = document.createElement('span');
           s.className = 'search-section';
           s.textContent = ' · ' + p[2];
-          a.appendChild(s);
+          li.appendChild(s);
         }
         if (p[3]) {
-          a.appendChild(document.createElement('br'));
+          li.appendChild(document.createElement('br'));
           var x = document.createElement('small');
           x.className = 'search-excerpt';
           x.textContent = p[3];
-          a.appendChild(x);
+          li.appendChild(x);
         }
-        li.appendChild(a);
-        // Keep the focus in the input so that the click reaches the link.
+        // Keep the focus in the input; a click opens the page, with Ctrl,
+        // Shift, Cmd or the middle button in a new tab as a link would.
         li.addEventListener('mousedown', function (ev) { ev.preventDefault(); });
+        li.addEventListener('click', function (ev) { go(i, ev.ctrlKey || ev.metaKey || ev.shiftKey); });
+        li.addEventListener('auxclick', function (ev) { if (ev.button === 1) go(i, true); });
         list.appendChild(li);
         options.push(li);
       });
@@ -333,9 +336,11 @@
       if (ids.length) open(); else close();
     }
 
-    function go(i) {
-      var a = options[i] && options[i].querySelector('a');
-      if (a) window.location.href = a.href;
+    function go(i, newTab) {
+      var href = options[i] && options[i].getAttribute('data-href');
+      if (!href) return;
+      if (newTab) window.open(href, '_blank', 'noopener');
+      else window.location.href = href;
     }
 
     function update() { loadIndex(render); }
