@@ -130,6 +130,12 @@ test('no page asks for a file that is missing; each names its icon', async () =>
       // The 404 page is asked for by its own name, so it answers 200.
       if (bad.length) break;
     }
+    // A missing page deep down gets the 404 page, whose own files load.
+    const r = await page.goto(`${srv.url}/no/such/page/`, { waitUntil: 'load' });
+    assert.equal(r.status(), 404);
+    assert.equal(bad.shift(), `404 ${srv.url}/no/such/page/`);
+    assert.ok(await page.evaluate(() => getComputedStyle(document.body).margin === '0px'),
+      'the 404 page has its style sheet');
   } finally {
     await page.close();
   }
