@@ -51,6 +51,7 @@ typedef struct args {
 	const char *host;
 	int port;
 	int worktree;
+	int preview;  /* serve without --ref: the work tree if it is a draft */
 	int verbose;
 } args;
 
@@ -128,6 +129,8 @@ static int do_build(const args *a, ch_error *e, gen_build_stats *st)
 	o.repo_dir = a->repo ? a->repo : ".";
 	o.rev = a->ref;
 	o.worktree = a->worktree;
+	if (a->preview && gen_preview_worktree(o.repo_dir, &o.worktree, e) < 0)
+		return -1;
 	o.out_dir = a->out ? a->out : "public";
 	if (gen_build(&o, st, e) < 0)
 		return -1;
@@ -229,7 +232,7 @@ int main(int argc, char **argv)
 		const char *watch[3] = {cwatch, swatch, NULL};
 
 		if (!a.ref)
-			a.worktree = 1; /* a preview shows the drafts */
+			a.worktree = a.preview = 1; /* a preview shows the drafts */
 		snprintf(cwatch, sizeof cwatch, "%s/content", a.repo ? a.repo : ".");
 		snprintf(swatch, sizeof swatch, "%s/site", a.repo ? a.repo : ".");
 		a.out = dir;

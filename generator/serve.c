@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <git2.h>
 #include <limits.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -408,4 +409,78 @@ out:
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	return d ? 0 : -1;
+}
+
+/* A hidden name anywhere in the path: the build's reading of the work
+ * tree skips those, so they make no draft. */
+static int hidden_path(const char *path)
+{
+	for (const char *s = path; s; s = strchr(s, '/')) {
+		if (*s == '/')
+			s++;
+		if (*s == '.')
+			return 1;
+	}
+	return 0;
+}
+
+static const char *entry_path(const git_status_entry *s)
+{
+	const git_diff_delta *d = s->index_to_workdir ? s->index_to_workdir
+	                                              : s->head_to_index;
+	if (!d)
+		return NULL;
+	return d->new_file.path ? d->new_file.path : d->old_file.path;
+}
+
+int gen_preview_worktree(const char *repo_dir, int *worktree, ch_error *e)
+{
+	git_repository *repo = NULL;
+	git_status_list *list = NULL;
+	git_status_options opts;
+	char *paths[] = {"content", "site"};
+	int rc = -1;
+
+	*worktree = 1;
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, repo_dir, 0, NULL) < 0) {
+		ch_fail(e, repo_dir, 0, "not a git repository");
+		goto out;
+	}
+	if (git_repository_is_bare(repo)) {
+		*worktree = 0;
+		rc = 0;
+		goto out;
+	}
+	if (git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION) < 0) {
+		ch_fail(e, repo_dir, 0, "cannot set up git status");
+		goto out;
+	}
+	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+	             GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+	             GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	opts.pathspec.strings = paths;
+	opts.pathspec.count = sizeof paths / sizeof paths[0];
+	if (git_status_list_new(&list, repo, &opts) < 0) {
+		const git_error *g = git_error_last();
+		ch_fail(e, repo_dir, 0, "cannot read the work tree's status%s%s",
+		        g ? ": " : "", g ? g->message : "");
+		goto out;
+	}
+	*worktree = 0;
+	for (size_t i = 0; i < git_status_list_entrycount(list); i++) {
+		const git_status_entry *s = git_status_byindex(list, i);
+		const char *path = entry_path(s);
+		if (s->status != GIT_STATUS_CURRENT && path && !hidden_path(path)) {
+			*worktree = 1;
+			break;
+		}
+	}
+	rc = 0;
+out:
+	git_status_list_free(list);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
 }

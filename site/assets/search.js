@@ -12,8 +12,9 @@
  *
  * The query is cut into terms exactly as the index was: CJK characters
  * into bigrams (a single character stays a unigram), ASCII letters and
- * digits into lowercased words, matched by prefix. A page must hold every
- * term; if none does, pages holding most of them are shown. The result
+ * digits into lowercased words, matched by prefix. Pages holding every
+ * term come first; near misses, holding half of them or more, follow and
+ * the status line counts them. The result
  * list is an ARIA combobox/listbox: arrow keys move, Enter opens, Escape
  * closes, and a live region announces the count. A ?q= in the page's
  * address is searched on load. */
@@ -192,10 +193,13 @@
     return out;
   }
 
-  // Ranked ids: every term present first, else most terms present.
+  // Ranked ids, {ids, exact}: the pages holding every term first (exact
+  // of them), then near misses, holding at least half of the terms (or
+  // the most any page holds), so that 随机码 still finds a page that only
+  // says 随机验证码.
   function search(q) {
     var terms = queryTerms(q);
-    if (!terms.length) return [];
+    if (!terms.length) return { ids: [], exact: 0 };
     var score = new Map();
     var hits = new Map();
     terms.forEach(function (t) {
@@ -204,9 +208,13 @@
         hits.set(id, (hits.get(id) || 0) + 1);
       });
     });
-    var ids = Array.from(score.keys());
-    var all = ids.filter(function (id) { return hits.get(id) === terms.length; });
-    if (all.length) ids = all;
+    var n = terms.length;
+    var most = 0;
+    hits.forEach(function (h) { if (h > most) most = h; });
+    var ids = Array.from(score.keys()).filter(function (id) {
+      return hits.get(id) * 2 >= n || hits.get(id) === most;
+    });
+    var full = function (id) { return hits.get(id) === n ? 1 : 0; };
     var whole = normalise(q);
     var rank = function (id) {
       var p = index.pages[id];
@@ -216,8 +224,11 @@
     };
     var r = new Map();
     ids.forEach(function (id) { r.set(id, rank(id)); });
-    ids.sort(function (a, b) { return r.get(b) - r.get(a) || a - b; });
-    return ids.slice(0, MAX_RESULTS);
+    ids.sort(function (a, b) {
+      return full(b) - full(a) || r.get(b) - r.get(a) || a - b;
+    });
+    ids = ids.slice(0, MAX_RESULTS);
+    return { ids: ids, exact: ids.filter(full).length };
   }
 
   function pageHref(url) {
@@ -292,50 +303,60 @@
         status.textContent = loading ? '正在载入搜索索引…' : '搜索索引载入失败';
         return;
       }
-      var ids = search(q);
+      var found = search(q);
+      var ids = found.ids;
       ids.forEach(function (id, i) {
         var p = index.pages[id];
         var li = document.createElement('li');
         li.id = listId + '-' + i;
         li.setAttribute('role', 'option');
         li.setAttribute('aria-selected', 'false');
-        var a = document.createElement('a');
-        a.href = pageHref(p[0]);
-        a.tabIndex = -1;
-        // Readable without any style sheet: the title in bold, its
-        // section after a dot, the excerpt small on its own line.
+        li.setAttribute('data-href', pageHref(p[0]));
+        if (i >= found.exact) li.className = 'search-near';
+        // An option holds text only: a link inside it would be a second
+        // interactive element that screen readers cannot reach from the
+        // listbox (axe's nested-interactive). Readable without any style
+        // sheet: the title in bold, its section after a dot, the excerpt
+        // small on its own line.
         var t = document.createElement('strong');
         t.className = 'search-title';
         t.textContent = p[1];
-        a.appendChild(t);
+        li.appendChild(t);
         if (p[2]) {
           var s = document.createElement('span');
           s.className = 'search-section';
           s.textContent = ' · ' + p[2];
-          a.appendChild(s);
+          li.appendChild(s);
         }
         if (p[3]) {
-          a.appendChild(document.createElement('br'));
+          li.appendChild(document.createElement('br'));
           var x = document.createElement('small');
           x.className = 'search-excerpt';
           x.textContent = p[3];
-          a.appendChild(x);
+          li.appendChild(x);
         }
-        li.appendChild(a);
-        // Keep the focus in the input so that the click reaches the link.
+        // Keep the focus in the input; a click opens the page, with Ctrl,
+        // Shift, Cmd or the middle button in a new tab as a link would.
         li.addEventListener('mousedown', function (ev) { ev.preventDefault(); });
+        li.addEventListener('click', function (ev) { go(i, ev.ctrlKey || ev.metaKey || ev.shiftKey); });
+        li.addEventListener('auxclick', function (ev) { if (ev.button === 1) go(i, true); });
         list.appendChild(li);
         options.push(li);
       });
-      status.textContent = ids.length
-        ? '找到 ' + ids.length + ' 条结果，用上下方向键选择，回车打开'
-        : '没有找到与“' + q + '”相关的页面';
+      var near = ids.length - found.exact;
+      var keys = '，用上下方向键选择，回车打开';
+      if (!ids.length) status.textContent = '没有找到与“' + q + '”相关的页面';
+      else if (!found.exact) status.textContent = '没有完全匹配“' + q + '”的页面，找到 ' + near + ' 条相近结果' + keys;
+      else if (near) status.textContent = '找到 ' + ids.length + ' 条结果（其中 ' + near + ' 条相近）' + keys;
+      else status.textContent = '找到 ' + ids.length + ' 条结果' + keys;
       if (ids.length) open(); else close();
     }
 
-    function go(i) {
-      var a = options[i] && options[i].querySelector('a');
-      if (a) window.location.href = a.href;
+    function go(i, newTab) {
+      var href = options[i] && options[i].getAttribute('data-href');
+      if (!href) return;
+      if (newTab) window.open(href, '_blank', 'noopener');
+      else window.location.href = href;
     }
 
     function update() { loadIndex(render); }

@@ -1,5 +1,10 @@
 /* site.js: on narrow screens, folds the navigation behind the 目录
- * button. Without this script the navigation simply stays open. */
+ * button. Without this script the navigation simply stays open.
+ *
+ * The navigation follows the page in the document (its heading must not
+ * come before the page's <h1>) but is shown above it on narrow screens,
+ * so opening it with the button moves the keyboard focus into it: the
+ * next Tab reaches its first link, not the page. */
 (function () {
   'use strict';
   var nav = document.getElementById('site-nav');
@@ -16,7 +21,12 @@
     set(!narrow.matches);
   }
   button.addEventListener('click', function () {
-    set(button.getAttribute('aria-expanded') !== 'true');
+    var open = button.getAttribute('aria-expanded') !== 'true';
+    set(open);
+    if (open) {
+      nav.tabIndex = -1;
+      nav.focus();
+    }
   });
   if (narrow.addEventListener) narrow.addEventListener('change', apply);
   else if (narrow.addListener) narrow.addListener(apply);

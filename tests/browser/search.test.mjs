@@ -32,7 +32,7 @@ async function results(page, q) {
   await input.fill(q);
   const opts = page.locator(OPTIONS);
   await opts.first().waitFor({ state: 'visible', timeout: 5000 });
-  return opts.evaluateAll((els) => els.map((li) => li.querySelector('a').href));
+  return opts.evaluateAll((els) => els.map((li) => li.dataset.href));
 }
 
 const rank = (hrefs, slug) => hrefs.findIndex((h) => h.endsWith(`/faq/${slug}/`));
@@ -75,7 +75,7 @@ test('results are reachable by keyboard: arrows, Enter, Escape', async () => {
       await page.keyboard.type(q);
       await page.locator(OPTIONS).first().waitFor({ state: 'visible', timeout: 5000 });
       const hrefs = await page.locator(OPTIONS).evaluateAll(
-        (els) => els.map((li) => li.querySelector('a').href));
+        (els) => els.map((li) => li.dataset.href));
       const at = rank(hrefs, slug);
       assert.ok(at >= 0, `${q}: ${slug} missing`);
       assert.equal(await input.getAttribute('aria-expanded'), 'true');
@@ -142,7 +142,7 @@ test('a ?q= in the address is searched on load, from a nested page', async () =>
     await page.locator(OPTIONS).first().waitFor({ state: 'visible', timeout: 5000 });
     assert.equal(await page.locator(INPUT).inputValue(), '发票');
     const hrefs = await page.locator(OPTIONS).evaluateAll(
-      (els) => els.map((li) => li.querySelector('a').href));
+      (els) => els.map((li) => li.dataset.href));
     assert.ok(hrefs.includes(`${srv.url}/faq/invoice/`), hrefs.join(' '));
   } finally {
     await page.close();
@@ -156,7 +156,7 @@ test('search works from file:// without a server', async () => {
     const hrefs = await results(page, '发票');
     const want = pathToFileURL(join(dir, 'faq', 'invoice', 'index.html')).href;
     assert.ok(hrefs.includes(want), hrefs.join(' '));
-    await Promise.all([page.waitForURL(want), page.locator(`${OPTIONS} a[href="${want}"]`).click()]);
+    await Promise.all([page.waitForURL(want), page.locator(`${OPTIONS}[data-href="${want}"]`).click()]);
   } finally {
     await page.close();
   }
@@ -175,5 +175,59 @@ test('a query with no match says so', async () => {
     assert.equal(await page.locator('[role=listbox]').isVisible(), false);
   } finally {
     await page.close();
+  }
+});
+
+test('a near miss still shows, ranked below the exact matches', async () => {
+  // 随机码 is said on the payment guide; the notice says 随机验证码 only.
+  const notice = readFileSync(join(ROOT, 'content', 'notices', 'micro_deposit.md'), 'utf8');
+  assert.ok(notice.includes('随机验证码') && !notice.includes('随机码'));
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${srv.url}/`);
+    const hrefs = await results(page, '随机码');
+    const exact = hrefs.indexOf(`${srv.url}/guide/payment/`);
+    const near = hrefs.indexOf(`${srv.url}/notices/micro_deposit/`);
+    assert.ok(exact >= 0 && near >= 0, hrefs.join(' '));
+    assert.ok(exact < near, hrefs.join(' '));
+    const classes = await page.locator(OPTIONS).evaluateAll((els) => els.map((li) => li.className));
+    assert.equal(classes[near], 'search-near');
+    assert.equal(classes[exact], '');
+    // Every exact match comes before every near miss.
+    assert.deepEqual(classes, [...classes].sort((a, b) => (a === 'search-near') - (b === 'search-near')));
+    const status = await page.locator('form[role=search] [role=status]').textContent();
+    assert.match(status, /找到 \d+ 条结果（其中 \d+ 条相近）/);
+
+    // With no exact match at all the near misses show, and the status says so.
+    const only = await results(page, '随机证码吗');
+    assert.ok(only.length > 0);
+    assert.match(await page.locator('form[role=search] [role=status]').textContent(),
+      /没有完全匹配“随机证码吗”的页面，找到 \d+ 条相近结果/);
+  } finally {
+    await page.close();
+  }
+});
+
+test('on a 390 px screen the result count and list stay clear of the header', async () => {
+  for (const width of [390, 1280]) {
+    const context = await browser.newContext({ viewport: { width, height: 844 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${srv.url}/guide/login/`);
+      await results(page, '发票');
+      const box = async (sel) => page.locator(sel).first().boundingBox();
+      const header = await box('.site-header');
+      const inside = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width &&
+        a.y < b.y + b.height && b.y < a.y + a.height;
+      for (const sel of ['form[role=search] [role=status]', '[role=listbox]']) {
+        const b = await box(sel);
+        assert.ok(b && b.height > 0, `${sel} shown`);
+        assert.equal(inside(b, header), false,
+          `${width} px: ${sel} ${JSON.stringify(b)} overlaps the header ${JSON.stringify(header)}`);
+        assert.ok(b.x >= 0 && b.x + b.width <= width, `${width} px: ${sel} fits the screen`);
+      }
+    } finally {
+      await context.close();
+    }
   }
 });
