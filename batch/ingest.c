@@ -104,16 +104,21 @@ static int collect(const char *arg, list *l, ingest_stats *st, ch_error *e)
 		st->skipped++;
 		return 0;
 	}
-	d = opendir(arg);
+	d = ch_open_folder(arg, e);
 	if (!d)
-		return ch_fail(e, arg, 0, "cannot read the folder: %s", strerror(errno));
+		return -1;
 	while ((de = readdir(d))) {
 		char p[4200];
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		snprintf(p, sizeof p, "%s/%s", arg, de->d_name);
-		if (lstat(p, &sb) < 0)
+		/* Only a look: each bundle is opened by ch_open_input, which
+		 * refuses whatever took a listed name's place since. */
+		if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+			note(p, strerror(errno));
+			st->skipped++;
 			continue;
+		}
 		if (!S_ISREG(sb.st_mode) || !is_zip_name(de->d_name)) {
 			note(p, S_ISREG(sb.st_mode) ? "not a .zip file, left where it is"
 			                            : "not a regular file, left where it is");
@@ -131,17 +136,25 @@ static int collect(const char *arg, list *l, ingest_stats *st, ch_error *e)
 	return 0;
 }
 
-int ingest_file_sha256(const char *path, char out[65], ch_error *e)
+int ingest_file_sha256(const char *path, uint64_t max, char out[65],
+                       ch_error *e)
 {
 	char buf[65536];
 	ch_sha256 h;
 	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint64_t size, n = 0;
+	int fd = ch_open_input(path, &size, e);
 
+	out[0] = '\0';
 	if (fd < 0)
-		return ch_fail(e, path, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	if (size > max) {
+		close(fd);
+		return 0;
+	}
 	ch_sha256_init(&h);
-	while ((r = read(fd, buf, sizeof buf)) != 0) {
+	/* The file may grow after the fstat: never past max. */
+	while (n <= max && (r = read(fd, buf, sizeof buf)) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -149,9 +162,11 @@ int ingest_file_sha256(const char *path, char out[65], ch_error *e)
 			return ch_fail(e, path, 0, "cannot read: %s", strerror(errno));
 		}
 		ch_sha256_update(&h, buf, (size_t)r);
+		n += (uint64_t)r;
 	}
 	close(fd);
-	ch_sha256_hex(&h, out);
+	if (n <= max)
+		ch_sha256_hex(&h, out);
 	return 0;
 }
 
@@ -349,7 +364,8 @@ static int one(const run *r, const char *path, ch_error *fatal_e)
 		goto failed;
 	if (b)
 		memcpy(sha, b->sha256, sizeof sha);
-	else if (ingest_file_sha256(path, sha, &e) < 0)
+	else if (ingest_file_sha256(path, ctx->cfg.limits.max_bundle_bytes, sha,
+	                            &e) < 0)
 		goto failed;
 	if (!sha[0]) {
 		/* Refused on its size unread: no hash to file it under, so

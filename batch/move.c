@@ -45,33 +45,39 @@ static int copy_no_replace(const char *src, const char *dir, const char *dest,
 {
 	char tmp[4200], buf[65536];
 	int in = -1, out = -1, rc = -1;
+	off_t off = 0;
 	ssize_t r;
 
 	/* tmp names a file to remove only once mkstemp has made it: before,
 	 * it is the template, which could be someone's file. */
 	tmp[0] = '\0';
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	if (in < 0) {
-		ch_fail(e, src, 0, "cannot open: %s", strerror(errno));
+	in = ch_open_input(src, NULL, e);
+	if (in < 0)
 		goto out;
-	}
 	snprintf(tmp, sizeof tmp, "%s/.moving-XXXXXX", dir);
 	out = mkstemp(tmp);
 	if (out < 0) {
-		ch_fail(e, dir, 0, "cannot create a file: %s", strerror(errno));
+		ch_fail(e, dir, 0, "cannot create a temporary file: %s",
+		        strerror(errno));
 		tmp[0] = '\0';
 		goto out;
 	}
 	while ((r = read(in, buf, sizeof buf)) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0 || write(out, buf, (size_t)r) != r) {
-			ch_fail(e, src, 0, "cannot copy: %s", strerror(errno));
+		if (r < 0) {
+			ch_fail(e, src, 0, "cannot read: %s", strerror(errno));
 			goto out;
 		}
+		if (ch_pwrite_all(out, buf, (size_t)r, off) < 0) {
+			ch_fail(e, src, 0, "cannot copy to %s: %s", tmp, strerror(errno));
+			goto out;
+		}
+		off += r;
 	}
 	if (fsync(out) < 0) {
-		ch_fail(e, tmp, 0, "cannot fsync: %s", strerror(errno));
+		ch_fail(e, src, 0, "cannot sync its copy %s: %s", tmp,
+		        strerror(errno));
 		goto out;
 	}
 	if (link(tmp, dest) < 0) {
