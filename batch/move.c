@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,20 +21,57 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-/* name.zip, then name.2.zip, name.3.zip ... */
+/* An extension longer than this is not one: the whole name is the stem. */
+#define EXT_MAX 16
+
+/* The longest name a file in dir may have, in bytes. */
+static size_t name_max(const char *dir)
+{
+	long m = pathconf(dir, _PC_NAME_MAX);
+
+	return m > 0 && m < NAME_MAX ? (size_t)m : NAME_MAX;
+}
+
+/* len cut to at most max bytes, never inside a UTF-8 character: a name
+ * cut in the middle of one would be shown as garbage ever after. Backs
+ * off at most three bytes, so that a name that is not UTF-8 still keeps
+ * its first max - 3 bytes. */
+static size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+	size_t n = max;
+
+	if (len <= max)
+		return len;
+	while (n > 0 && max - n < 3 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return ((unsigned char)s[n] & 0xC0) == 0x80 ? max : n;
+}
+
+/* name.zip, then name.2.zip, name.3.zip ...; the stem is shortened
+ * (whole characters) so that every candidate fits the folder's name
+ * limit, whatever length of name came in: a name of 255 bytes has no room
+ * for ".2" otherwise, and the bundle would stay in the inbox forever. */
 static int candidate(const char *dir, const char *base, int k, char *out,
                      size_t n)
 {
 	const char *dot = strrchr(base, '.');
+	char suffix[16] = "";
+	size_t stem, room, ext_len;
+	const char *ext;
 	int len;
 
-	if (k == 1)
-		len = snprintf(out, n, "%s/%s", dir, base);
-	else if (dot && dot != base)
-		len = snprintf(out, n, "%s/%.*s.%d%s", dir, (int)(dot - base), base,
-		               k, dot);
-	else
-		len = snprintf(out, n, "%s/%s.%d", dir, base, k);
+	if (!dot || dot == base || strlen(dot) > EXT_MAX)
+		dot = base + strlen(base);
+	ext = dot;
+	ext_len = strlen(ext);
+	stem = (size_t)(dot - base);
+	if (k > 1)
+		snprintf(suffix, sizeof suffix, ".%d", k);
+	room = name_max(dir) - ext_len - strlen(suffix);
+	stem = utf8_cut(base, stem, room);
+	if (stem == 0)
+		return -1;
+	len = snprintf(out, n, "%s/%.*s%s%s", dir, (int)stem, base, suffix, ext);
 	return len < 0 || (size_t)len >= n ? -1 : 0;
 }
 
@@ -129,7 +167,8 @@ int move_into(const char *src, const char *dir, char *final, size_t n,
 	for (int k = 1; k <= MAX_TRIES; k++) {
 		int r;
 		if (candidate(dir, base, k, dest, sizeof dest) < 0)
-			return ch_fail(e, src, 0, "path too long");
+			return ch_fail(e, src, 0, "cannot move to %s: path too long",
+			               dir);
 		r = renameat2(AT_FDCWD, src, AT_FDCWD, dest, RENAME_NOREPLACE);
 		if (r < 0 && errno == EEXIST)
 			continue;
