@@ -538,7 +538,8 @@ static int copy_write(void *ctx, const void *p, size_t n, ch_error *e)
 	c->left -= n;
 	ch_sha256_update(&c->h, p, n);
 	if (c->write(c->ctx, p, n) < 0)
-		return ch_fail(e, NULL, 0, "the document store refused the data");
+		return ch_fail(e, NULL, 0, "the document store refused the data: %s",
+		               strerror(errno));
 	return 0;
 }
 
