@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,21 +76,65 @@ static int candidate(const char *dir, const char *base, int k, char *out,
 	return len < 0 || (size_t)len >= n ? -1 : 0;
 }
 
+/* Copies size bytes of in to out, both from offset 0, holes kept as holes
+ * (SEEK_DATA/SEEK_HOLE where the file system has them): a huge sparse
+ * file in the inbox, refused on its size unread, must not turn into as
+ * many real bytes on the other file system. 1 if in is not size bytes
+ * long any more. */
+static int copy_data(int in, int out, uint64_t size, const char *src,
+                     const char *tmp, ch_error *e)
+{
+	char buf[65536];
+	off_t off = 0, data, end;
+	ssize_t r;
+
+	while ((uint64_t)off < size) {
+		data = lseek(in, off, SEEK_DATA);
+		if (data < 0 && errno == ENXIO)
+			break; /* only a hole is left */
+		if (data < 0)
+			data = off; /* no holes here: copy every byte */
+		end = lseek(in, data, SEEK_HOLE);
+		if (end < 0 || (uint64_t)end > size)
+			end = (off_t)size;
+		for (off = data; off < end; off += r) {
+			size_t want = (size_t)(end - off) < sizeof buf
+			                  ? (size_t)(end - off) : sizeof buf;
+			r = pread(in, buf, want, off);
+			if (r < 0 && errno == EINTR) {
+				r = 0;
+				continue;
+			}
+			if (r < 0)
+				return ch_fail(e, src, 0, "cannot read: %s", strerror(errno));
+			if (r == 0)
+				return 1;
+			if (ch_pwrite_all(out, buf, (size_t)r, off) < 0)
+				return ch_fail(e, src, 0, "cannot copy to %s: %s", tmp,
+				               strerror(errno));
+		}
+	}
+	if (ftruncate(out, (off_t)size) < 0)
+		return ch_fail(e, src, 0, "cannot copy to %s: %s", tmp,
+		               strerror(errno));
+	return 0;
+}
+
 /* Copy for the cross-file-system case: to a temporary name in dir, synced,
  * then linked to dest without replacing, so a half copy never has a
  * bundle's name. */
 static int copy_no_replace(const char *src, const char *dir, const char *dest,
                            ch_error *e)
 {
-	char tmp[4200], buf[65536];
-	int in = -1, out = -1, rc = -1;
-	off_t off = 0;
-	ssize_t r;
+	char tmp[4200];
+	int in = -1, out = -1, rc = -1, r, err;
+	uint64_t size;
+	struct stat st;
 
 	/* tmp names a file to remove only once mkstemp has made it: before,
 	 * it is the template, which could be someone's file. */
 	tmp[0] = '\0';
-	in = ch_open_input(src, NULL, e);
+	in = ch_open_input(src, &size, e);
 	if (in < 0)
 		goto out;
 	snprintf(tmp, sizeof tmp, "%s/.moving-XXXXXX", dir);
@@ -100,18 +145,15 @@ static int copy_no_replace(const char *src, const char *dir, const char *dest,
 		tmp[0] = '\0';
 		goto out;
 	}
-	while ((r = read(in, buf, sizeof buf)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			ch_fail(e, src, 0, "cannot read: %s", strerror(errno));
-			goto out;
-		}
-		if (ch_pwrite_all(out, buf, (size_t)r, off) < 0) {
-			ch_fail(e, src, 0, "cannot copy to %s: %s", tmp, strerror(errno));
-			goto out;
-		}
-		off += r;
+	r = copy_data(in, out, size, src, tmp, e);
+	if (r < 0)
+		goto out;
+	/* The original is removed after the copy: a file still being written
+	 * must not lose what came after the copy began. */
+	if (r > 0 || fstat(in, &st) < 0 || (uint64_t)st.st_size != size) {
+		ch_fail(e, src, 0, "changed while it was copied to %s; left where "
+		        "it is", dir);
+		goto out;
 	}
 	if (fsync(out) < 0) {
 		ch_fail(e, src, 0, "cannot sync its copy %s: %s", tmp,
@@ -119,9 +161,10 @@ static int copy_no_replace(const char *src, const char *dir, const char *dest,
 		goto out;
 	}
 	if (link(tmp, dest) < 0) {
-		if (errno != EEXIST)
-			ch_fail(e, dest, 0, "cannot move: %s", strerror(errno));
-		rc = errno == EEXIST ? 1 : -1;
+		err = errno;
+		if (err != EEXIST)
+			ch_fail(e, dest, 0, "cannot move: %s", strerror(err));
+		rc = err == EEXIST ? 1 : -1;
 		goto out;
 	}
 	rc = 0;

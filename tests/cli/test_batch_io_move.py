@@ -3,6 +3,7 @@ names fit NAME_MAX in bytes, cut between UTF-8 characters, whatever name
 came in; and a bundle recorded by a run whose move failed (a full tmpfs as
 done/: the tests run as root, and skip where mounting is not allowed) is
 moved by the next run."""
+import hashlib
 import json
 import os
 
@@ -79,3 +80,30 @@ def test_a_recorded_bundle_whose_move_failed_is_moved_next_run(ws):
     assert len(ws.files(ws.done)) == 2
     r, results = ws.ingest()
     assert results == []
+
+
+# --- across file systems -----------------------------------------------
+
+def test_a_move_across_file_systems_keeps_holes_and_bytes(ws):
+    """rejected/ and done/ on another file system: the copy is exact, and
+    a huge sparse bundle (refused on its size, unread) stays sparse instead
+    of filling the other file system with zeros."""
+    ws.init()
+    with open(ws.inbox / "sparse.zip", "wb") as f:
+        f.seek((8 << 30) - 5)
+        f.write(b"tail!")
+    good = bundle(ws.inbox / "good.zip", 1)
+    want = hashlib.sha256(good.read_bytes()).hexdigest()
+    with tmpfs(ws.rejected, "1m"), tmpfs(ws.done, "4m"):
+        r = ws.run("ingest", timeout=QUICK)
+        assert r.returncode == 0, r.stderr
+        outcomes = {x["bundle"]: x["outcome"]
+                    for x in map(json.loads, r.stdout.splitlines())}
+        assert outcomes == {"good.zip": "accepted", "sparse.zip": "rejected"}
+        assert ws.files(ws.inbox) == []
+        st = os.stat(ws.rejected / "sparse.zip")
+        assert st.st_size == 8 << 30 and st.st_blocks * 512 < (1 << 20)
+        with open(ws.rejected / "sparse.zip", "rb") as f:
+            f.seek((8 << 30) - 5)
+            assert f.read() == b"tail!"
+        assert hashlib.sha256((ws.done / "good.zip").read_bytes()).hexdigest() == want
