@@ -3,7 +3,7 @@
  * bundle names an application, that application's new revision with its
  * people, certificates and documents, the order number and amount due,
  * the history events and the queued notice. The documents must already be
- * in the store. Either all of it is committed or none. */
+ * staged in the store (store.h). Either all of it is committed or none. */
 #ifndef BATCH_RECORD_H
 #define BATCH_RECORD_H
 
