@@ -21,6 +21,7 @@
 #include "batch/zipscan.h"
 #include "common/buf.h"
 #include "common/form.h"
+#include "common/fsutil.h"
 #include "common/sha256.h"
 #include "common/text.h"
 
@@ -457,7 +458,7 @@ int bundle_open_sink(const char *path, const ch_schema *schema,
 {
 	bundle_limits def;
 	opening o;
-	struct stat st;
+	uint64_t size;
 	int rc = -1, r;
 
 	memset(&o, 0, sizeof o);
@@ -478,24 +479,18 @@ int bundle_open_sink(const char *path, const ch_schema *schema,
 		ch_fail(e, path, 0, "out of memory");
 		goto out;
 	}
-	/* O_NONBLOCK: a FIFO in the inbox must not hang the batch. */
-	o.fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (o.fd < 0) {
-		ch_fail(e, path, 0, "cannot open: %s", strerror(errno));
+	/* A FIFO, device or link in the inbox must not hang the batch. */
+	o.fd = ch_open_input(path, &size, e);
+	if (o.fd < 0)
 		goto out;
-	}
-	if (fstat(o.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		ch_fail(e, path, 0, "not a regular file");
-		goto out;
-	}
 	/* The size is known before a byte is read. A bundle a little over the
 	 * limit (someone's honest mistake) is still hashed, so that sending it
 	 * again is told as a duplicate; one over twice the limit is refused on
 	 * its size alone: reading a huge (or sparse) file whole just to hash
 	 * it would be the very cost the limit exists to avoid. Its sha256
 	 * then stays "" (unknown). */
-	if ((uint64_t)st.st_size > unread_above(limits->max_bundle_bytes)) {
-		o.size = (uint64_t)st.st_size;
+	if (size > unread_above(limits->max_bundle_bytes)) {
+		o.size = size;
 		r = check_container(&o, e);
 	} else if (hash_file(&o, e) < 0) {
 		goto out;
@@ -543,7 +538,8 @@ static int copy_write(void *ctx, const void *p, size_t n, ch_error *e)
 	c->left -= n;
 	ch_sha256_update(&c->h, p, n);
 	if (c->write(c->ctx, p, n) < 0)
-		return ch_fail(e, NULL, 0, "the document store refused the data");
+		return ch_fail(e, NULL, 0, "the document store refused the data: %s",
+		               strerror(errno));
 	return 0;
 }
 

@@ -4,12 +4,12 @@
 #include "batch/bundle.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/form.h"
+#include "common/fsutil.h"
 
 int bundle_check_json(const char *path, const ch_schema *schema, long today,
                       json_t **app, ch_findings *f, ch_error *e)
@@ -21,9 +21,9 @@ int bundle_check_json(const char *path, const ch_schema *schema, long today,
 	int fd, rc = -1;
 
 	*app = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	fd = ch_open_input(path, NULL, e);
 	if (fd < 0)
-		return ch_fail(e, path, 0, "cannot open: %s", strerror(errno));
+		return -1;
 	data = malloc(cap);
 	if (!data) {
 		ch_fail(e, path, 0, "out of memory");

@@ -1,6 +1,8 @@
 /* check.c: the dry run of ingest on one file (see check.h). */
 #include "batch/check.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -16,6 +18,12 @@ static int is_json_name(const char *p)
 {
 	size_t n = strlen(p);
 	return n > 5 && !strcasecmp(p + n - 5, ".json");
+}
+
+/* The application.json limit of the form schema (BUNDLE.md). */
+static uint64_t json_max(const ch_schema *s)
+{
+	return s && s->max_bytes > 0 ? (uint64_t)s->max_bytes : 256 * 1024;
 }
 
 /* REVISION_STALE and APPLICANT_MISMATCH against the database, when there
@@ -74,8 +82,11 @@ int check_run(batch_ctx *ctx, const char *path, int as_json, FILE *out,
 	int rc = -1;
 
 	if (is_json_name(path)) {
+		/* Capped at the application.json limit, as in a bundle: a larger
+		 * file is a finding, and its hash is left unknown rather than
+		 * read to its end (it could be a huge sparse file). */
 		if (bundle_check_json(path, ctx->schema, 0, &app, &f, e) < 0 ||
-		    ingest_file_sha256(path, sha, e) < 0)
+		    ingest_file_sha256(path, json_max(ctx->schema), sha, e) < 0)
 			goto out;
 	} else {
 		if (bundle_open(path, ctx->schema, &ctx->cfg.limits, 0, &b, &f, e) < 0)
@@ -83,7 +94,8 @@ int check_run(batch_ctx *ctx, const char *path, int as_json, FILE *out,
 		if (b) {
 			memcpy(sha, b->sha256, sizeof sha);
 			app = json_incref(b->app);
-		} else if (ingest_file_sha256(path, sha, e) < 0) {
+		} else if (ingest_file_sha256(path, ctx->cfg.limits.max_bundle_bytes,
+		                              sha, e) < 0) {
 			goto out;
 		}
 	}
@@ -97,7 +109,8 @@ int check_run(batch_ctx *ctx, const char *path, int as_json, FILE *out,
 		                json_string_value(id),
 		                json_is_integer(rev) ? (long)json_integer_value(rev) : 0,
 		                NULL, &f) < 0) {
-			ch_fail(e, path, 0, "cannot write the result");
+			ch_fail(e, path, 0, "cannot write the result: %s",
+			        strerror(errno));
 			goto out;
 		}
 	} else {

@@ -105,16 +105,21 @@ static int collect(const char *arg, list *l, ingest_stats *st, ch_error *e)
 		st->skipped++;
 		return 0;
 	}
-	d = opendir(arg);
+	d = ch_open_folder(arg, e);
 	if (!d)
-		return ch_fail(e, arg, 0, "cannot read the folder: %s", strerror(errno));
+		return -1;
 	while ((de = readdir(d))) {
 		char p[4200];
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		snprintf(p, sizeof p, "%s/%s", arg, de->d_name);
-		if (lstat(p, &sb) < 0)
+		/* Only a look: each bundle is opened by ch_open_input, which
+		 * refuses whatever took a listed name's place since. */
+		if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+			note(p, strerror(errno));
+			st->skipped++;
 			continue;
+		}
 		if (!S_ISREG(sb.st_mode) || !is_zip_name(de->d_name)) {
 			note(p, S_ISREG(sb.st_mode) ? "not a .zip file, left where it is"
 			                            : "not a regular file, left where it is");
@@ -132,17 +137,25 @@ static int collect(const char *arg, list *l, ingest_stats *st, ch_error *e)
 	return 0;
 }
 
-int ingest_file_sha256(const char *path, char out[65], ch_error *e)
+int ingest_file_sha256(const char *path, uint64_t max, char out[65],
+                       ch_error *e)
 {
 	char buf[65536];
 	ch_sha256 h;
 	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint64_t size, n = 0;
+	int fd = ch_open_input(path, &size, e);
 
+	out[0] = '\0';
 	if (fd < 0)
-		return ch_fail(e, path, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	if (size > max) {
+		close(fd);
+		return 0;
+	}
 	ch_sha256_init(&h);
-	while ((r = read(fd, buf, sizeof buf)) != 0) {
+	/* The file may grow after the fstat: never past max. */
+	while (n <= max && (r = read(fd, buf, sizeof buf)) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -150,9 +163,11 @@ int ingest_file_sha256(const char *path, char out[65], ch_error *e)
 			return ch_fail(e, path, 0, "cannot read: %s", strerror(errno));
 		}
 		ch_sha256_update(&h, buf, (size_t)r);
+		n += (uint64_t)r;
 	}
 	close(fd);
-	ch_sha256_hex(&h, out);
+	if (n <= max)
+		ch_sha256_hex(&h, out);
 	return 0;
 }
 
@@ -205,12 +220,15 @@ static int lookup_seen(sqlite3 *db, const char *sha, seen *s, ch_error *e)
 }
 
 /* The listed documents of the bundle being read: bundle_open_sink
- * streams each into a temporary file of the store as it inflates it, and
- * they get their content-addressed names only once the bundle is accepted
- * and its transaction is about to commit (store_publish: one wait for the
- * disk per bundle rather than per file). A rejected bundle's temporary
- * files are removed; a crash leaves at most temporary files, which the next
- * run's clean_store_tmp removes. The pending list owns its txs. */
+ * streams each into a temporary file of the store as it inflates it. An
+ * accepted bundle's are staged (synced, named after their hash) before its
+ * transaction, and published under their content-addressed names only
+ * after its commit (store.h): a commit that fails leaves no document that
+ * no row names, and a commit that succeeds never names a missing one. A
+ * rejected bundle's temporary files are removed. A run that dies leaves
+ * at most temporary and staged files, which the next run's recover_store
+ * settles against the database and reports. The pending list owns its
+ * txs. */
 typedef struct pending {
 	const char *root;
 	store_tx **v;
@@ -229,7 +247,7 @@ static int doc_write(void *ctx, void *doc, const void *data, size_t n,
                      ch_error *e)
 {
 	if (store_write(doc, data, n) < 0)
-		return ch_fail(e, NULL, 0, "the document store refused the data");
+		return store_write_error(doc, e);
 	return 0;
 }
 
@@ -261,7 +279,14 @@ static int doc_end(void *ctx, void *doc, const bundle_entry *en, int ok,
 	return 0;
 }
 
-/* Publishes every pending document (the bundle was accepted). */
+/* Stages every pending document (the bundle is accepted, not yet
+ * recorded); they stay pending. */
+static int pending_stage(pending *p, ch_error *e)
+{
+	return store_stage(p->v, p->n, e);
+}
+
+/* Publishes every pending document (the bundle was recorded). */
 static int pending_publish(pending *p, ch_error *e)
 {
 	int rc = store_publish(p->v, p->n, e);
@@ -270,12 +295,64 @@ static int pending_publish(pending *p, ch_error *e)
 	return rc;
 }
 
-/* Removes every pending temporary file (rejected, or failed). */
+/* Forgets the pending documents, leaving staged ones for recover_store. */
+static void pending_keep(pending *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		store_release(p->v[i]);
+	p->n = 0;
+}
+
+/* Removes every pending temporary file (rejected, or failed before
+ * staging: no staged file is ever pending here, see settle). */
 static void pending_drop(pending *p)
 {
 	for (size_t i = 0; i < p->n; i++)
 		store_abort(p->v[i]);
 	p->n = 0;
+}
+
+/* store_recover's question: does a row name this document? */
+static int referenced(void *ctx, const char *sha, ch_error *e)
+{
+	sqlite3 *db = ctx;
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (db_prepare(db, "SELECT 1 FROM documents WHERE sha256 = ? LIMIT 1",
+	               &st, e) < 0)
+		return -1;
+	if (db_bind(st, "s", sha) < 0)
+		r = db_fail(db, e, "database error");
+	else
+		r = db_step(db, st, e);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Settles what a failed or killed run left in the store (store_recover),
+ * and says so: each of those files was an applicant's document. */
+static int recover_store(const batch_ctx *ctx, sqlite3 *db, ch_error *e)
+{
+	size_t published, removed;
+	char msg[200];
+
+	if (store_recover(ctx->cfg.store, referenced, db, &published, &removed,
+	                  e) < 0)
+		return -1;
+	if (removed) {
+		snprintf(msg, sizeof msg, "removed %zu document file(s) that no "
+		         "record refers to, left by a run that failed or was "
+		         "interrupted", removed);
+		note(ctx->cfg.store, msg);
+	}
+	if (published) {
+		snprintf(msg, sizeof msg, "stored %zu recorded document(s) that a "
+		         "run which failed or was interrupted had left staged",
+		         published);
+		note(ctx->cfg.store, msg);
+	}
+	return 0;
 }
 
 typedef struct run {
@@ -284,6 +361,20 @@ typedef struct run {
 	FILE *out;
 	ingest_stats *st;
 } run;
+
+/* After a failed stage or transaction. A staged name is shared by every
+ * copy of the same document, one maybe kept for an earlier bundle's
+ * record, so staged files are never simply removed: whether a record
+ * names them (even a failing COMMIT may have left one) is the
+ * database's to say, now, or if it cannot answer, at the next run. */
+static void settle(const run *r, pending *docs)
+{
+	ch_error why;
+
+	pending_keep(docs);
+	if (recover_store(r->ctx, r->db, &why) < 0)
+		ch_error_print(&why, PROG);
+}
 
 static void move_after(const run *r, const char *path, int accepted)
 {
@@ -324,14 +415,15 @@ static int one(const run *r, const char *path, ch_error *fatal_e)
 	intake in;
 	pending docs = {ctx->cfg.store, NULL, 0, 0};
 	bundle_sink sink = {doc_begin, doc_write, doc_end, &docs};
-	int rc = 0, k;
+	int rc = 0, k, unpublished = 0;
 
 	if (bundle_open_sink(path, ctx->schema, &ctx->cfg.limits, 0, &sink, &b,
 	                     &f, &e) < 0)
 		goto failed;
 	if (b)
 		memcpy(sha, b->sha256, sizeof sha);
-	else if (ingest_file_sha256(path, sha, &e) < 0)
+	else if (ingest_file_sha256(path, ctx->cfg.limits.max_bundle_bytes, sha,
+	                            &e) < 0)
 		goto failed;
 	if (!sha[0]) {
 		/* Refused on its size unread: no hash to file it under, so
@@ -375,11 +467,22 @@ static int one(const run *r, const char *path, ch_error *fatal_e)
 			goto oom;
 	}
 	in.accepted = b && b->app && in.application_id && !ch_findings_errors(&f);
-	if (in.accepted && pending_publish(&docs, &e) < 0)
+	if (in.accepted && pending_stage(&docs, &e) < 0) {
+		settle(r, &docs);
 		goto failed;
-	pending_drop(&docs);
-	if (record_intake(ctx, r->db, &in, &e) < 0)
+	}
+	if (!in.accepted)
+		pending_drop(&docs);
+	if (record_intake(ctx, r->db, &in, &e) < 0) {
+		settle(r, &docs);
 		goto fatal;
+	}
+	/* Recorded: a document that cannot be published now stays staged,
+	 * and the bundle in the inbox, until the next run stores it. */
+	if (in.accepted && pending_publish(&docs, &e) < 0) {
+		ch_error_print(&e, PROG);
+		unpublished = 1;
+	}
 	/* The line is what tells the operator the outcome: without it the
 	 * bundle stays in the inbox (a later run reports it as a duplicate). */
 	if (result_emit(r->out, in.file_name, sha,
@@ -390,10 +493,13 @@ static int one(const run *r, const char *path, ch_error *fatal_e)
 		r->st->accepted++;
 	else
 		r->st->rejected++;
-	move_after(r, path, in.accepted);
+	if (unpublished)
+		r->st->failed++;
+	else
+		move_after(r, path, in.accepted);
 	goto out;
 unwritten:
-	ch_fail(&e, path, 0, "cannot write its result line");
+	ch_fail(&e, path, 0, "cannot write its result line: %s", strerror(errno));
 	goto fatal;
 oom:
 	ch_fail(&e, path, 0, "out of memory");
@@ -447,26 +553,6 @@ static int lock_store(const char *root, int *fd, ch_error *e)
 	return ch_fail(e, root, 0, "cannot lock: %s", strerror(errno));
 }
 
-/* Temporary files a killed run left in the store: ours, and with the lock
- * held no other run is writing one. */
-static void clean_store_tmp(const char *root)
-{
-	char dir[4200], p[4500];
-	DIR *d;
-	struct dirent *de;
-
-	snprintf(dir, sizeof dir, "%s/tmp", root);
-	d = opendir(dir);
-	if (!d)
-		return;
-	while ((de = readdir(d)))
-		if (!strncmp(de->d_name, "doc-", 4)) {
-			snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-			unlink(p);
-		}
-	closedir(d);
-}
-
 int ingest_run(batch_ctx *ctx, sqlite3 *db, char *const *paths, size_t npaths,
                FILE *out, ingest_stats *st, ch_error *e)
 {
@@ -480,7 +566,8 @@ int ingest_run(batch_ctx *ctx, sqlite3 *db, char *const *paths, size_t npaths,
 	memset(st, 0, sizeof *st);
 	if (lock_store(ctx->cfg.store, &lock, e) < 0)
 		return -1;
-	clean_store_tmp(ctx->cfg.store);
+	if (recover_store(ctx, db, e) < 0)
+		goto out;
 	if (npaths == 0) {
 		if (collect(ctx->cfg.inbox, &l, st, e) < 0)
 			goto out;

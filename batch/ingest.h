@@ -10,6 +10,7 @@
 #define BATCH_INGEST_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "batch/context.h"
@@ -29,7 +30,10 @@ int ingest_make_folders(const batch_config *c, ch_error *e);
 int ingest_run(batch_ctx *ctx, sqlite3 *db, char *const *paths, size_t npaths,
                FILE *out, ingest_stats *st, ch_error *e);
 
-/* The SHA-256 of a file's bytes, streamed. */
-int ingest_file_sha256(const char *path, char out[65], ch_error *e);
+/* The SHA-256 of a file's bytes, streamed, for a regular file opened by
+ * ch_open_input. A file of more than max bytes is not read to the end:
+ * out is then "" (unknown), as for a bundle refused on its size. */
+int ingest_file_sha256(const char *path, uint64_t max, char out[65],
+                       ch_error *e);
 
 #endif

@@ -1,5 +1,6 @@
 /* main.c: certhall-batch's command line: global options, one command,
  * and the exit status. Every command's work lives in its own module. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,7 +351,8 @@ int main(int argc, char **argv)
 	{
 		int rc = c->run(config, argc - i, argv + i);
 		if (fflush(stdout) != 0 || ferror(stdout)) {
-			fprintf(stderr, PROG ": cannot write the output\n");
+			fprintf(stderr, PROG ": standard output: cannot write: %s\n",
+			        strerror(errno));
 			return EXIT_USAGE;
 		}
 		return rc;

@@ -1,6 +1,7 @@
 /* move.h: moving a processed bundle into done/ or rejected/. A file there
  * is never overwritten (a name taken gets ".2", ".3", ... before its
- * extension) and nothing is deleted: across file systems the file is
+ * extension, the rest cut on a UTF-8 character boundary so that the name
+ * fits the folder's NAME_MAX in bytes) and nothing is deleted: across file systems the file is
  * copied and synced before the original is removed.
  *
  * A rename is not followed by a sync of the folders: it is atomic, and if

@@ -4,8 +4,8 @@
  * application's new revision with its people, certificates and documents,
  * the order number and amount due, the history events and the queued
  * notice. A rejected bundle never changes an application's state,
- * revision, order number or amounts. The documents must already be in the
- * store. Either all of it is committed or none. */
+ * revision, order number or amounts. The documents must already be
+ * staged in the store (store.h). Either all of it is committed or none. */
 #ifndef BATCH_RECORD_H
 #define BATCH_RECORD_H
 

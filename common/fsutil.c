@@ -11,11 +11,63 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* What a file that is not regular is, for the error that refuses it. */
+static const char *kind_of(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a folder";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
+
+int ch_open_input(const char *path, uint64_t *size, ch_error *e)
+{
+	struct stat st;
+	int fd, flags;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		int err = errno;
+		/* ELOOP is also a loop of links further up: say which. */
+		if (err == ELOOP && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			return ch_fail(e, path, 0, "is a symbolic link; only regular "
+			               "files are read");
+		return ch_fail(e, path, 0, "cannot open: %s", strerror(err));
+	}
+	if (fstat(fd, &st) < 0) {
+		ch_fail(e, path, 0, "cannot stat: %s", strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ch_fail(e, path, 0, "is %s; only regular files are read",
+		        kind_of(st.st_mode));
+		goto fail;
+	}
+	/* Regular files never block anyway; cleared so that the descriptor
+	 * behaves as any other for whoever reads it (stdio, libzip). */
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		ch_fail(e, path, 0, "cannot set up for reading: %s", strerror(errno));
+		goto fail;
+	}
+	if (size)
+		*size = (uint64_t)st.st_size;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
 int ch_read_file(const char *path, size_t max, char **out, size_t *len,
                  ch_error *e)
 {
 	int fd = -1, rc = -1;
-	struct stat st;
+	uint64_t size;
 	char *data = NULL;
 	size_t cap, n = 0;
 	/* One byte past max tells a file of max bytes from a longer one. */
@@ -25,26 +77,16 @@ int ch_read_file(const char *path, size_t max, char **out, size_t *len,
 	*out = NULL;
 	if (len)
 		*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ch_fail(e, path, 0, "cannot open: %s", strerror(errno));
+	fd = ch_open_input(path, &size, e);
+	if (fd < 0)
 		goto out;
-	}
-	if (fstat(fd, &st) < 0) {
-		ch_fail(e, path, 0, "cannot stat: %s", strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ch_fail(e, path, 0, "not a regular file");
-		goto out;
-	}
-	if ((unsigned long long)st.st_size > max) {
-		ch_fail(e, path, 0, "file too large (%lld bytes, at most %zu)",
-		        (long long)st.st_size, max);
+	if (size > max) {
+		ch_fail(e, path, 0, "file too large (%llu bytes, at most %zu)",
+		        (unsigned long long)size, max);
 		goto out;
 	}
 	/* The size may change under us: read until EOF, but never past max. */
-	cap = (size_t)st.st_size + 1;
+	cap = (size_t)size + 1;
 	if (cap > limit)
 		cap = limit;
 	data = malloc(cap + 1);
@@ -93,6 +135,31 @@ out:
 	if (fd >= 0)
 		close(fd);
 	return rc;
+}
+
+DIR *ch_open_folder(const char *path, ch_error *e)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d;
+
+	if (fd < 0) {
+		struct stat st;
+		int err = errno;
+		if ((err == ELOOP || err == ENOTDIR) && lstat(path, &st) == 0)
+			ch_fail(e, path, 0, "is %s; only a folder is listed",
+			        S_ISLNK(st.st_mode) ? "a symbolic link"
+			                            : S_ISREG(st.st_mode) ? "a file"
+			                                                  : kind_of(st.st_mode));
+		else
+			ch_fail(e, path, 0, "cannot open folder: %s", strerror(err));
+		return NULL;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		ch_fail(e, path, 0, "cannot open folder: %s", strerror(errno));
+		close(fd);
+	}
+	return d;
 }
 
 /* The folder part of path, "." when there is none; malloc'd. */
@@ -222,7 +289,11 @@ int ch_mkdirs(const char *path, mode_t mode, ch_error *e)
 		if (c == '\0')
 			break;
 	}
-	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+	if (stat(path, &st) < 0) {
+		ch_fail(e, path, 0, "cannot stat: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISDIR(st.st_mode)) {
 		ch_fail(e, path, 0, "not a folder");
 		goto out;
 	}

@@ -1,6 +1,8 @@
 /* Files and hashes: whole-file reads with a limit, atomic writes that
  * leave nothing behind, folders, and SHA-256 against FIPS 180's vectors. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +78,91 @@ Test(files, read_limit_and_errors)
 	cr_expect_eq(ch_read_file(in_dir("missing"), 8, &data, &len, &e), -1);
 	cr_expect_eq(ch_read_file(dir, 8, &data, &len, &e), -1, "a folder is not a file");
 	cr_expect_eq(ch_write_atomic(in_dir("no/such/folder"), "x", 1, 0600, &e), -1);
+}
+
+/* Inputs someone else named: only regular files, and no name makes the
+ * open or the read wait (the timeout fails a test that would hang). */
+Test(files, open_input_refuses_what_is_not_a_regular_file, .timeout = 10)
+{
+	ch_error e = {0};
+	char *data = NULL;
+	size_t len;
+	uint64_t size = 0;
+	int fd, flags;
+	char fifo[256], reg[256], target[256];
+
+	/* in_dir's answer is overwritten by its next call: copied. */
+	snprintf(fifo, sizeof fifo, "%s", in_dir("pipe.json"));
+	snprintf(reg, sizeof reg, "%s", in_dir("app.json"));
+
+	cr_assert_eq(ch_write_atomic(reg, "{}", 2, 0600, &e), 0, "%s", e.msg);
+	fd = ch_open_input(reg, &size, &e);
+	cr_assert_geq(fd, 0, "%s", e.msg);
+	cr_expect_eq(size, 2);
+	flags = fcntl(fd, F_GETFL);
+	cr_expect_eq(flags & O_NONBLOCK, 0, "reads block again as usual");
+	cr_expect_neq(fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
+	close(fd);
+
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	cr_expect_eq(ch_open_input(fifo, &size, &e), -1);
+	cr_expect_str_eq(e.file, fifo);
+	cr_expect(strstr(e.msg, "a FIFO") != NULL, "%s", e.msg);
+	cr_expect_eq(ch_read_file(fifo, 100, &data, &len, &e), -1);
+	cr_expect_null(data);
+
+	cr_expect_eq(ch_open_input("/dev/zero", &size, &e), -1);
+	cr_expect(strstr(e.msg, "a device") != NULL, "%s", e.msg);
+	cr_expect_eq(ch_read_file("/dev/zero", 100, &data, &len, &e), -1);
+
+	cr_expect_eq(ch_open_input(dir, &size, &e), -1);
+	cr_expect(strstr(e.msg, "a folder") != NULL, "%s", e.msg);
+
+	snprintf(target, sizeof target, "%s", reg);
+	cr_assert_eq(symlink(target, in_dir("link.json")), 0);
+	cr_expect_eq(ch_open_input(in_dir("link.json"), &size, &e), -1);
+	cr_expect(strstr(e.msg, "symbolic link") != NULL, "%s", e.msg);
+	cr_expect_eq(ch_read_file(in_dir("link.json"), 100, &data, &len, &e), -1);
+
+	cr_expect_eq(ch_open_input(in_dir("missing"), &size, &e), -1);
+	cr_expect(strstr(e.msg, "No such file") != NULL, "%s", e.msg);
+}
+
+/* A sparse file far beyond the cap is refused on its size, unread. */
+Test(files, read_file_caps_a_sparse_file, .timeout = 10)
+{
+	ch_error e = {0};
+	char *data = NULL;
+	size_t len;
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof path, "%s", in_dir("sparse"));
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(ftruncate(fd, (off_t)1 << 36), 0);
+	close(fd);
+	cr_expect_eq(ch_read_file(path, 1 << 20, &data, &len, &e), -1);
+	cr_expect(strstr(e.msg, "too large") != NULL, "%s", e.msg);
+	cr_expect_null(data);
+}
+
+Test(files, open_folder_refuses_a_link)
+{
+	ch_error e = {0};
+	char target[256];
+	DIR *d;
+
+	cr_assert_eq(ch_mkdirs(in_dir("real"), 0700, &e), 0);
+	d = ch_open_folder(in_dir("real"), &e);
+	cr_assert_not_null(d, "%s", e.msg);
+	closedir(d);
+	snprintf(target, sizeof target, "%s", in_dir("real"));
+	cr_assert_eq(symlink(target, in_dir("linked")), 0);
+	cr_expect_null(ch_open_folder(in_dir("linked"), &e));
+	cr_expect(strstr(e.msg, "symbolic link") != NULL, "%s", e.msg);
+	cr_expect_null(ch_open_folder("/dev/null", &e));
 }
 
 Test(files, mkdirs_and_remove_tree)
