@@ -105,7 +105,7 @@ static void put_help_and_slot(ch_buf *b, const ch_field *f, const char *path)
 	}
 	ch_buf_puts(b, "<p class=\"ch-error\" id=\"");
 	put_id(b, "f-", path);
-	ch_buf_puts(b, "-err\" role=\"alert\" aria-live=\"assertive\"></p>\n");
+	ch_buf_puts(b, "-err\"></p>\n");
 }
 
 static void put_string(ch_buf *b, const ch_field *f, const char *path)
@@ -320,8 +320,7 @@ static int put_list(ch_buf *b, const ch_field *f, const char *path,
 	esc(b, f->add_label ? f->add_label : "添加");
 	ch_buf_puts(b, "</button>\n<p class=\"ch-error\" id=\"");
 	put_id(b, "f-", path);
-	ch_buf_puts(b, "-err\" role=\"alert\" aria-live=\"assertive\"></p>\n"
-	               "</fieldset>\n");
+	ch_buf_puts(b, "-err\"></p>\n</fieldset>\n");
 	return 0;
 }
 
@@ -334,12 +333,21 @@ static int put_field(ch_buf *b, const ch_field *f, const char *parent,
 		return -1;
 	switch (f->type) {
 	case CH_F_GROUP:
+		/* A group's own slot holds what concerns the group as a whole
+		 * (NO_CERTIFICATE), so it never hides a member's message. */
 		ch_buf_puts(b, "<fieldset class=\"ch-group\" id=\"");
 		put_id(b, "f-", path);
-		ch_buf_puts(b, "\"><legend>");
+		ch_buf_puts(b, "\" data-group=\"");
+		esc(b, path);
+		ch_buf_puts(b, "\"");
+		put_describedby(b, f, path);
+		ch_buf_puts(b, "><legend>");
 		esc(b, f->label);
 		ch_buf_puts(b, "</legend>\n");
 		put_group_help(b, f, path);
+		ch_buf_puts(b, "<p class=\"ch-error\" id=\"");
+		put_id(b, "f-", path);
+		ch_buf_puts(b, "-err\"></p>\n");
 		if (put_members(b, f->fields, f->nfields, path, e) < 0)
 			return -1;
 		ch_buf_puts(b, "</fieldset>\n");
@@ -410,7 +418,7 @@ static void put_doc_input(ch_buf *b, const ch_doc_kind *d, const char *suffix)
 	ch_buf_puts(b, "-err\">\n<p class=\"ch-error\" id=\"doc-");
 	esc(b, d->kind);
 	ch_buf_puts(b, suffix);
-	ch_buf_puts(b, "-err\" role=\"alert\" aria-live=\"assertive\"></p>\n");
+	ch_buf_puts(b, "-err\"></p>\n");
 }
 
 /* One file input per document kind; id_copy gets one per personal
@@ -466,9 +474,8 @@ static void put_submission(ch_buf *b)
 		"placeholder=\"下载申请包时生成\">\n"
 		"<p class=\"ch-help\" id=\"ch-app-id-help\">首次打印授权委托书或下载申请包时生成，"
 		"之后保持不变；在其他电脑上重新提交时，请填写原申请编号。"
-		"当前版本：<output id=\"ch-revision\">1</output></p>\n"
-		"<p class=\"ch-error\" id=\"ch-app-id-err\" role=\"alert\" "
-		"aria-live=\"assertive\"></p></div>\n"
+		"当前版本：<span id=\"ch-revision\">1</span></p>\n"
+		"<p class=\"ch-error\" id=\"ch-app-id-err\"></p></div>\n"
 		"<div class=\"ch-field\"><span class=\"ch-choice\">"
 		"<input type=\"checkbox\" id=\"ch-resubmit\" aria-describedby=\"ch-resubmit-help\">"
 		"<label for=\"ch-resubmit\">重新提交（申请已被驳回，修改后再次提交）</label></span>\n"
@@ -704,7 +711,8 @@ int gen_form_html(const gen_form_inputs *in, ch_buf *out, ch_error *e)
 	ch_buf_puts(&b, "\" data-format=\"");
 	esc(&b, s->format);
 	ch_buf_puts(&b, "\">\n<p class=\"ch-help\"><span class=\"ch-req\" aria-hidden=\"true\">*"
-	                "</span> 为必填项。</p>\n");
+	                "</span> 为必填项。</p>\n"
+	                "<p class=\"ch-error\" id=\"ch-form-err\"></p>\n");
 	if (put_members(&b, s->fields, s->nfields, "", e) < 0)
 		goto out;
 	put_fee_total(&b, in->fees);

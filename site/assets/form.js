@@ -267,18 +267,36 @@
     return V.validateApplication(schema, app, { documents: false });
   }
 
+  // A message slot holds one line per message: two findings landing in
+  // one slot are both seen, so the count in the summary is what shows.
+  function addMessage(slot, msg) {
+    var line = document.createElement('span');
+    line.className = 'ch-msg';
+    line.textContent = msg;
+    slot.appendChild(line);
+  }
+
+  function setMessage(slot, msg) {
+    slot.textContent = '';
+    if (msg) addMessage(slot, msg);
+  }
+
+  function parentPath(where) {
+    return /\]$/.test(where) ? where.replace(/\[\d+\]$/, '') : where.replace(/\.?[^.]*$/, '');
+  }
+
+  function ownSlot(where) { return document.getElementById(domId(where) + '-err'); }
+
+  // The slot a finding shows in: its field's, else the nearest enclosing
+  // row list's or group's (NO_CERTIFICATE is on the group), else the
+  // form's own at the top; never one inside something hidden.
   function slotFor(where) {
-    var id = domId(where), slot = document.getElementById(id + '-err');
-    // A finding on a list item's member without its own slot, or on the
-    // list as a whole (NO_CERTIFICATE has none), goes to the nearest one.
-    var el;
-    while (!slot && where.indexOf('.') >= 0) {
-      where = where.replace(/(\[\d+\])?\.[^.]*$|\[\d+\]$/, '');
-      slot = document.getElementById(domId(where) + '-err');
+    var slot = ownSlot(where);
+    while ((!slot || slot.closest('[hidden]')) && where) {
+      where = parentPath(where);
+      slot = where ? ownSlot(where) : null;
     }
-    // A group has no slot of its own: its first member's takes the message.
-    if (!slot && (el = document.getElementById(domId(where)))) slot = el.querySelector('.ch-error');
-    return slot;
+    return slot && !slot.closest('[hidden]') ? slot : document.getElementById('ch-form-err');
   }
 
   function targetsOf(where) {
@@ -289,40 +307,47 @@
   }
 
   function showAt(where, msg) {
-    var slot = slotFor(where) || document.getElementById('ch-status');
-    if (slot && !slot.textContent) slot.textContent = msg;
+    addMessage(slotFor(where), msg);
     targetsOf(where).forEach(function (el) { el.setAttribute('aria-invalid', 'true'); });
   }
 
   function clearAt(where) {
-    var slot = document.getElementById(domId(where) + '-err');
+    var slot = ownSlot(where);
     if (slot) slot.textContent = '';
     targetsOf(where).forEach(function (el) { el.removeAttribute('aria-invalid'); });
   }
 
   function allPaths() {
     var out = [];
-    form.querySelectorAll('[data-path]').forEach(function (el) {
-      var p = el.getAttribute('data-path');
+    form.querySelectorAll('[data-path], [data-group], [data-list]').forEach(function (el) {
+      var p = el.getAttribute('data-path') || el.getAttribute('data-group') || el.getAttribute('data-list');
       if (out.indexOf(p) < 0 && p.indexOf(ROW) < 0) out.push(p);
     });
-    form.querySelectorAll('[data-list]').forEach(function (el) { out.push(el.getAttribute('data-list')); });
+    return out;
+  }
+
+  // The paths and every list, row and group around them: a change in a
+  // member can make or end a finding on its group.
+  function withEnclosing(paths) {
+    var out = [];
+    paths.forEach(function (p) {
+      for (; p; p = parentPath(p)) if (out.indexOf(p) < 0) out.push(p);
+    });
     return out;
   }
 
   // Shows the findings for the given paths (all when null); returns them.
+  // A partial check refreshes the slots of those paths and of what
+  // encloses them, and shows exactly the findings that land there.
   function showFindings(only) {
     var found = findingsFor(application(meta.application_id || 'XXXX-XXXX-XXXX', meta.revision || 1, new Date(), []));
-    var paths = only || allPaths();
+    var paths = only ? withEnclosing(only) : allPaths();
+    var cleared = paths.map(ownSlot).filter(Boolean);
     paths.forEach(clearAt);
-    var slots = only ? only.map(slotFor) : null;
+    if (!only) document.getElementById('ch-form-err').textContent = '';
     found = found.filter(function (x) { return x.level === 'error'; });
     found.forEach(function (x) {
-      // A partial check shows what lands in the checked fields' slots,
-      // findings on their group (NO_CERTIFICATE) included.
-      var s = only ? slotFor(x.where) : null;
-      if (!only || only.indexOf(x.where) >= 0 || (s && slots.indexOf(s) >= 0))
-        showAt(x.where, x.message);
+      if (!only || cleared.indexOf(slotFor(x.where)) >= 0) showAt(x.where, x.message);
     });
     return found;
   }
@@ -433,7 +458,7 @@
 
   function setDocError(input, msg) {
     var slot = docErrSlot(input);
-    if (slot) slot.textContent = msg || '';
+    if (slot) setMessage(slot, msg);
     if (msg) input.setAttribute('aria-invalid', 'true');
     else input.removeAttribute('aria-invalid');
   }
@@ -495,7 +520,7 @@
     var input = document.getElementById('ch-app-id'), slot = document.getElementById('ch-app-id-err');
     var v = input.value.trim(), id = v ? parseApplicationId(v) : '';
     if (id === null) {
-      slot.textContent = V.message(schema, 'FORM_TYPE', 'application_id', '申请编号');
+      setMessage(slot, V.message(schema, 'FORM_TYPE', 'application_id', '申请编号'));
       input.setAttribute('aria-invalid', 'true');
       return false;
     }
