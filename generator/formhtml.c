@@ -493,7 +493,16 @@ static void put_buttons(ch_buf *b)
 		"<button type=\"button\" data-action=\"print-stamp\">打印《数字证书印模采集表》</button>\n"
 		"<button type=\"submit\" data-action=\"download\" class=\"ch-primary\">下载申请包</button>\n"
 		"</div>\n"
-		"<p id=\"ch-status\" class=\"ch-status\" role=\"status\" aria-live=\"polite\"></p>\n");
+		"<p id=\"ch-status\" class=\"ch-status\" role=\"status\" aria-live=\"polite\"></p>\n"
+		"<div class=\"ch-draft\">\n"
+		"<p class=\"ch-help\" id=\"ch-storage-note\">本表单把填写的内容作为草稿保存在本机浏览器中，"
+		"其中包括身份证号、手机号码和银行账号（扫描件不保存），以便下次打开本页继续填写。"
+		"在公用或他人的电脑上填写完毕后，请点击“清除本机草稿”。</p>\n"
+		"<div class=\"ch-actions\">\n"
+		"<button type=\"button\" data-action=\"clear-draft\" "
+		"aria-describedby=\"ch-storage-note\">清除本机草稿</button>\n"
+		"<button type=\"button\" data-action=\"new-application\">新建申请</button>\n"
+		"</div></div>\n");
 }
 
 /* JSON for a <script type="application/json"> block: every string goes

@@ -15,7 +15,11 @@
   var V = window.CerthallValidate;
   var schema = JSON.parse(document.getElementById('ch-schema').textContent);
   var fees = JSON.parse(document.getElementById('ch-fees').textContent);
-  var DRAFT_KEY = 'certhall.application.draft.v1';
+  // Everything this form keeps in the browser is under this prefix, so
+  // that 清除本机草稿 can remove all of it.
+  var STORE = 'certhall.application.';
+  var DRAFT_KEY = STORE + 'draft.v1';
+  var DOWNLOADED_KEY = STORE + 'downloaded.v1';
   var ROW = '__i__';
   var CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
   // BUNDLE.md's default limits; the batch refuses more.
@@ -486,7 +490,13 @@
   }
 
   // --- the draft -----------------------------------------------------------
+  // Off after 清除本机草稿 until the applicant saves again: on a shared
+  // computer nothing is written behind their back once they cleared it.
+  var keepDraft = true;
+
   function saveDraft(say) {
+    if (!say && !keepDraft) return;
+    keepDraft = true;
     try {
       localStorage.setItem(DRAFT_KEY, JSON.stringify({
         values: collect(false), application_id: meta.application_id, revision: meta.revision
@@ -495,6 +505,49 @@
     } catch (e) {
       if (say) status('无法保存草稿：浏览器不允许本地存储。');
     }
+  }
+
+  function forgetAll() {
+    var keys = [], i, k;
+    try {
+      for (i = 0; i < localStorage.length; i++) {
+        k = localStorage.key(i);
+        if (k && k.indexOf(STORE) === 0) keys.push(k);
+      }
+      keys.forEach(function (key) { localStorage.removeItem(key); });
+    } catch (e) { /* no storage: nothing kept */ }
+  }
+
+  // What the last downloaded bundle held: its 申请编号, revision and a
+  // fingerprint (a checksum, not the data) of its content.
+  function lastDownload() {
+    var d;
+    try { d = JSON.parse(localStorage.getItem(DOWNLOADED_KEY) || 'null'); } catch (e) { d = null; }
+    if (!d || typeof d.application_id !== 'string' || typeof d.revision !== 'number' ||
+        typeof d.fingerprint !== 'string') return null;
+    return d;
+  }
+
+  function rememberDownload(id, revision, fingerprint) {
+    if (!keepDraft) return;
+    try {
+      localStorage.setItem(DOWNLOADED_KEY, JSON.stringify({
+        application_id: id, revision: revision, fingerprint: fingerprint
+      }));
+    } catch (e) { /* the next download then cannot tell a change */ }
+  }
+
+  // The bundle's content without what changes by itself (time, revision):
+  // the application's values and each scan's name, size and CRC-32.
+  function fingerprint(app, entries) {
+    var copy = {}, k, docs = [], text;
+    for (k in app) if (Object.prototype.hasOwnProperty.call(app, k) &&
+                       k !== 'submitted_at' && k !== 'revision') copy[k] = app[k];
+    entries.forEach(function (e) {
+      if (e) docs.push([e.name, e.bytes.length, window.CerthallZip.crc32(e.bytes)]);
+    });
+    text = utf8(JSON.stringify([copy, docs]));
+    return window.CerthallZip.crc32(text).toString(16) + '-' + text.length;
   }
 
   function loadDraft() {
@@ -609,7 +662,7 @@
     if (!onApplicationIdChange()) errors.push({ where: 'application_id' });
     return Promise.all(docs.map(function (d) { return checkDoc(d, true); })).then(function (entries) {
       var bad = errors.length + entries.filter(function (e) { return e && e.error; }).length;
-      var id, when, documents = [], zip, app, a, url, name, size = 0;
+      var id, when, documents = [], zip, app, a, url, name, size = 0, resubmit, last, fp, note = '';
       if (bad) {
         focusFirstError();
         status('申请表有 ' + bad + ' 处需要修改，请按提示修改后再下载申请包。');
@@ -620,8 +673,7 @@
         status(V.message(schema, 'ZIP_LIMIT', '', '', '所有扫描件合计不超过 63 MiB，请压缩后重新选择'));
         return null;
       }
-      if (document.getElementById('ch-resubmit').checked && meta.application_id && meta.revision)
-        meta.revision += 1;
+      resubmit = document.getElementById('ch-resubmit').checked && meta.application_id && meta.revision;
       id = ensureApplicationId();
       document.getElementById('ch-resubmit').checked = false;
       when = new Date();
@@ -633,6 +685,23 @@
         documents.push(item);
       });
       app = application(id, meta.revision, when, documents);
+      // A bundle whose content differs from the last one downloaded for
+      // this 申请编号 is a new revision by itself: with the same revision
+      // intake would refuse it as REVISION_STALE and the correction be lost.
+      fp = fingerprint(app, entries);
+      last = lastDownload();
+      if (last && last.application_id !== id) last = null;
+      if (resubmit) {
+        meta.revision = Math.max(meta.revision, last ? last.revision : 0) + 1;
+      } else if (last && last.revision >= meta.revision && last.fingerprint !== fp) {
+        meta.revision = last.revision + 1;
+        note = '申请内容与上次下载的版本 ' + last.revision + ' 不同，版本号已自动加一。' +
+          '请提交这个新的申请包，它将取代版本 ' + last.revision + '。';
+      } else if (last && last.revision === meta.revision && last.fingerprint === fp) {
+        note = '内容与上次下载的申请包相同，已提交过的不必再次提交。';
+      }
+      app.revision = meta.revision;
+      showMeta();
       zip = new window.CerthallZip.ZipWriter(when);
       zip.add('application.json', utf8(JSON.stringify(app, null, 2) + '\n'));
       entries.forEach(function (e) { if (e) zip.add(e.name, e.bytes); });
@@ -647,7 +716,9 @@
       document.body.removeChild(a);
       window.setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
       saveDraft(false);
-      status('申请包 ' + name + ' 已生成（申请编号 ' + id + '，版本 ' + meta.revision + '）。请妥善保存申请编号。');
+      rememberDownload(id, meta.revision, fp);
+      status('申请包 ' + name + ' 已生成（申请编号 ' + id + '，版本 ' + meta.revision + '）。' +
+        (note || '请妥善保存申请编号。'));
       return name;
     });
   }
@@ -716,6 +787,33 @@
     window.print();
   }
 
+  // --- shared computers: 清除本机草稿, 新建申请 --------------------------------
+  function clearDraft() {
+    if (!window.confirm('清除本机草稿？\n\n将从本浏览器中删除保存的申请信息（包括身份证号、' +
+        '手机号码和银行账号）和下载记录。本页上已填写的内容在关闭本页之前仍可使用，但不再自动保存。')) return;
+    forgetAll();
+    keepDraft = false;
+    status('本机草稿已清除：本浏览器中不再保存您的申请信息。关闭本页后，填写的内容不会保留。');
+  }
+
+  function newApplication() {
+    if (!window.confirm('新建申请？\n\n本页填写的内容、申请编号和本机草稿都将清除，已下载的申请包不受影响。' +
+        '如需修改已提交的申请，请不要新建，在原申请上修改后重新下载申请包。')) return;
+    forgetAll();
+    keepDraft = true;
+    form.reset();
+    form.querySelectorAll('[data-list]').forEach(function (el) { setRows(el.getAttribute('data-list'), [], null); });
+    form.querySelectorAll('.ch-error').forEach(function (el) { el.textContent = ''; });
+    form.querySelectorAll('[aria-invalid]').forEach(function (el) { el.removeAttribute('aria-invalid'); });
+    edited = {};
+    meta.application_id = '';
+    meta.revision = 0;
+    showMeta();
+    updateAll();
+    status('已新建申请，请从头填写。');
+    (form.querySelector('input:not([type=hidden])') || form).focus();
+  }
+
   // --- wiring ----------------------------------------------------------------
   form.addEventListener('click', function (ev) {
     var t = ev.target.closest ? ev.target.closest('button') : null, row, path, f;
@@ -741,6 +839,10 @@
       saveDraft(false);
     } else if (t.getAttribute('data-action') === 'save') {
       saveDraft(true);
+    } else if (t.getAttribute('data-action') === 'clear-draft') {
+      clearDraft();
+    } else if (t.getAttribute('data-action') === 'new-application') {
+      newApplication();
     } else if (t.getAttribute('data-action') === 'print-letter') {
       printView('ch-print-letter');
     } else if (t.getAttribute('data-action') === 'print-stamp') {

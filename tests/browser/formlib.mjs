@@ -28,8 +28,8 @@ export const wrongLast = (v, chars) => v.slice(0, -1) + [...chars].find((c) => c
 export const ORG = { name: '山西示例科技有限公司', uscc: uscc('91140100MA0K1234X') };
 export const LEGAL = { name: '李示例', id: idNumber('140105', '19800101', '456') };
 export const HANDLER = { name: '王示例', id: idNumber('140106', '19900615', '789') };
-export const HOLDER_A = { name: '张示例', id: idNumber('140105', '19850312', '123') };
-export const HOLDER_B = { name: '赵示例', id: idNumber('140107', '19770707', '321') };
+export const HOLDER_A = { name: '张示例', id: idNumber('140105', '19850312', '123'), mobile: '13612345678' };
+export const HOLDER_B = { name: '赵示例', id: idNumber('140107', '19770707', '321'), mobile: '13712345679' };
 
 // --- scans made here: real PNGs and a minimal PDF ------------------------
 const CRC = new Uint32Array(256).map((_, n) => {
@@ -119,6 +119,30 @@ export async function fillRow(page, i, who, years) {
   await page.fill(byId(`f-certificates-personal-${i}-name`), who.name);
   await page.fill(byId(`f-certificates-personal-${i}-id_number`), who.id);
   await page.check(byId(`f-certificates-personal-${i}-years-v-${years}`));
+  // BUNDLE.md's holder mobile, once the schema asks for it.
+  const mobile = byId(`f-certificates-personal-${i}-mobile`);
+  if (await page.locator(mobile).count()) await page.fill(mobile, who.mobile);
+}
+
+// A form ready to download: valid values, one personal certificate and
+// every scan (the voucher only when asked).
+export async function fillComplete(page, { voucher = false } = {}) {
+  await fillValid(page);
+  await page.click('[data-add="certificates.personal"]');
+  await fillRow(page, 0, HOLDER_A, 1);
+  await attachScans(page, { voucher });
+}
+
+export async function attachScans(page, { voucher = false } = {}) {
+  for (const [id, file] of Object.entries(SCANS))
+    if (voucher || id !== 'doc-remittance_voucher') await page.setInputFiles(byId(id), file);
+}
+
+// Presses 下载申请包 and saves the bundle as path; returns its application.json.
+export async function downloadTo(page, path) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=download]')]);
+  await download.saveAs(path);
+  return JSON.parse(readZip(path).app_text);
 }
 
 // Entries, flags and application.json of a ZIP, read by Python's zipfile.
