@@ -487,6 +487,8 @@ static void put_submission(ch_buf *b)
 static void put_buttons(ch_buf *b)
 {
 	ch_buf_puts(b,
+		"<p id=\"ch-letter-stale\" class=\"ch-warning\" hidden>表单内容在打印授权委托书之后有改动，"
+		"已打印的授权委托书与当前填写的信息不再一致。请重新打印授权委托书，签字盖章后重新扫描上传。</p>\n"
 		"<div class=\"ch-actions\">\n"
 		"<button type=\"button\" data-action=\"save\">保存草稿</button>\n"
 		"<button type=\"button\" data-action=\"print-letter\">打印授权委托书</button>\n"

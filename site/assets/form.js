@@ -30,7 +30,9 @@
     id_copy: '身份证', stamp_form: '数字证书印模采集表', remittance_voucher: '汇款凭证'
   };
   var edited = {};
-  var meta = { application_id: '', revision: 0 };
+  // letter: a checksum of what the printed 授权委托书 said ('' before
+  // one is printed), to tell when the form no longer matches the paper.
+  var meta = { application_id: '', revision: 0, letter: '' };
 
   // --- the schema ---------------------------------------------------------
   function members(f) { return f.type === 'list' ? (f.item || []) : (f.fields || []); }
@@ -264,6 +266,7 @@
     updateConditions();
     var out = document.getElementById('ch-total');
     if (out) out.textContent = yuan(total());
+    updateLetterState();
   }
 
   // --- checks and messages -------------------------------------------------
@@ -499,7 +502,8 @@
     keepDraft = true;
     try {
       localStorage.setItem(DRAFT_KEY, JSON.stringify({
-        values: collect(false), application_id: meta.application_id, revision: meta.revision
+        values: collect(false), application_id: meta.application_id, revision: meta.revision,
+        letter: meta.letter
       }));
       if (say) status('草稿已保存在本浏览器中（不含附件）。');
     } catch (e) {
@@ -557,6 +561,7 @@
     if (typeof d.application_id === 'string' && /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(d.application_id))
       meta.application_id = d.application_id;
     if (typeof d.revision === 'number' && d.revision >= 1) meta.revision = Math.floor(d.revision);
+    if (typeof d.letter === 'string') meta.letter = d.letter;
     writeFields(schema.fields, '', d.values || {});
     return true;
   }
@@ -757,6 +762,82 @@
     });
   }
 
+  // --- the letter: nothing printed blank, nothing stale unnoticed -------
+  function letterKeys() {
+    var out = [];
+    document.getElementById('ch-print-letter').querySelectorAll('[data-fill]').forEach(function (el) {
+      var k = el.getAttribute('data-fill');
+      if (out.indexOf(k) < 0) out.push(k);
+    });
+    return out;
+  }
+
+  // What the letter prints but the date, as a checksum.
+  function letterSum() {
+    var values = collect(true), out = [];
+    letterKeys().forEach(function (k) {
+      if (k === 'application_id') out.push(meta.application_id);
+      else if (k === 'certificates_summary') out.push(certificatesSummary(values));
+      else if (k !== 'date') out.push(valueAt(values, k));
+    });
+    return window.CerthallZip.crc32(utf8(JSON.stringify(out))).toString(16);
+  }
+
+  // The letter's fields that are empty or wrong, named by their group:
+  // {paths, text} with text '' when the letter can be printed.
+  function letterGaps() {
+    var values = collect(true), paths = [], groups = [], names = {};
+    var found = findingsFor(application(meta.application_id || 'XXXX-XXXX-XXXX', meta.revision || 1, new Date(), []))
+      .filter(function (x) { return x.level === 'error'; });
+    var wrong = function (prefix) {
+      return found.some(function (x) { return x.where === prefix || x.where.indexOf(prefix + '.') === 0 || x.where.indexOf(prefix + '[') === 0; });
+    };
+    var note = function (group, label) {
+      if (!names[group]) { names[group] = []; groups.push(group); }
+      if (names[group].indexOf(label) < 0) names[group].push(label);
+    };
+    letterKeys().forEach(function (k) {
+      var f, g;
+      if (k === 'date' || k === 'application_id') return;
+      if (k === 'certificates_summary') {
+        if (certificatesSummary(values) && !wrong('certificates')) return;
+        paths.push('certificates.organization_years', 'certificates');
+        g = fieldAt('certificates');
+        note(g ? g.label : '证书信息', '证书类型和年限');
+        return;
+      }
+      if (valueAt(values, k) !== '' && !wrong(k)) return;
+      f = fieldAt(k);
+      g = k.indexOf('.') > 0 ? fieldAt(k.replace(/\.[^.]*$/, '')) : null;
+      paths.push(k);
+      note(g ? g.label : '', f ? f.label : k);
+    });
+    return {
+      paths: paths,
+      text: groups.map(function (g) { return (g ? g + '：' : '') + names[g].join('、'); }).join('；')
+    };
+  }
+
+  function letterReady() {
+    var gaps = letterGaps();
+    if (!gaps.paths.length) return true;
+    showFindings(gaps.paths);
+    focusFirstError();
+    status('授权委托书还不能打印，以下信息缺少或有误：' + gaps.text + '。请填写后再打印。');
+    return false;
+  }
+
+  var started = false; // the draft is being written back until then
+
+  function updateLetterState() {
+    var note = document.getElementById('ch-letter-stale');
+    if (!started) return;
+    var stale = !!meta.letter && meta.letter !== letterSum();
+    if (!note || stale === !note.hidden) return;
+    note.hidden = !stale;
+    if (stale) status(note.textContent);
+  }
+
   var endPrint = null;
 
   function printView(id) {
@@ -764,7 +845,14 @@
     if (!view) return;
     if (endPrint) endPrint();
     var home = view.parentNode, next = view.nextSibling, ended = false;
-    if (id === 'ch-print-letter') { ensureApplicationId(); fill(view); }
+    if (id === 'ch-print-letter') {
+      if (!letterReady()) return;
+      ensureApplicationId();
+      fill(view);
+      meta.letter = letterSum();
+      saveDraft(false);
+      updateLetterState();
+    }
     // The view prints alone: moved under <body> for the while, so that
     // form.css can leave out everything else without blank pages.
     document.body.appendChild(view);
@@ -808,6 +896,7 @@
     edited = {};
     meta.application_id = '';
     meta.revision = 0;
+    meta.letter = '';
     showMeta();
     updateAll();
     status('已新建申请，请从头填写。');
@@ -874,10 +963,12 @@
   form.addEventListener('input', function (ev) {
     var p = ev.target.getAttribute && ev.target.getAttribute('data-path');
     if (p) edited[p] = true;
+    if (p) updateLetterState();
     if (p && /\.name$/.test(p) && p.indexOf('[') >= 0) labelRows(p.replace(/\[\d+\]\.name$/, ''));
   });
 
   loadDraft();
+  started = true;
   showMeta();
   form.querySelectorAll('[data-list]').forEach(function (el) { labelRows(el.getAttribute('data-list')); });
   updateAll();
