@@ -8,10 +8,11 @@
  * the error slot "<id>-err". */
 #include "generator/formhtml.h"
 
-#include <cmark.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "generator/printsheet.h"
 
 #define ROW_MARK "__i__" /* replaced by the row index in form.js */
 #define PATH_MAX_LEN 256
@@ -663,10 +664,8 @@ static int put_print_view(ch_buf *b, const char *id, const char *label,
 		return ch_fail(e, "content/forms", 0,
 		               "the form needs the text of its %s", label);
 	split_front_matter(&md, &len, &title, &title_len);
-	/* Default options: cmark's safe mode drops raw HTML and unsafe links. */
-	html = cmark_markdown_to_html(md, len, CMARK_OPT_DEFAULT);
-	if (!html)
-		return ch_fail(e, "content/forms", 0, "out of memory rendering %s", label);
+	if (gen_print_html(md, len, "content/forms", &html, e) < 0)
+		return -1;
 	ch_buf_printf(b, "<section class=\"ch-print\" id=\"%s\" aria-label=\"", id);
 	esc(b, label);
 	ch_buf_puts(b, "\" hidden>\n");

@@ -216,3 +216,36 @@ export function batchIngestInTurn(zips) {
   rmSync(dir, { recursive: true, force: true }); // kept when something failed
   return { results, status };
 }
+
+// Whether the CJK text of the element at selector is drawn with real
+// glyphs: two different characters drawn in its font must differ (the
+// box a missing glyph gets is the same for both) and leave ink.
+export async function realGlyphs(page, selector, chars = ['印', '章']) {
+  return page.evaluate(({ selector, chars }) => {
+    const el = document.querySelector(selector);
+    const style = getComputedStyle(el);
+    const draw = (ch) => {
+      const c = document.createElement('canvas');
+      c.width = 64; c.height = 64;
+      const g = c.getContext('2d');
+      g.font = `48px ${style.fontFamily}`;
+      g.fillStyle = '#000';
+      g.textBaseline = 'top';
+      g.fillText(ch, 8, 8);
+      return Array.from(g.getImageData(0, 0, 64, 64).data.filter((_, i) => i % 4 === 3));
+    };
+    const [a, b] = chars.map(draw);
+    return { family: style.fontFamily, inked: a.some((v) => v) && b.some((v) => v),
+      differ: a.some((v, i) => v !== b[i]) };
+  }, { selector, chars });
+}
+
+// The pages of a PDF made by Chromium and the fonts it embeds.
+export function pdfFacts(pdf) {
+  const s = pdf.toString('latin1');
+  return {
+    pages: (s.match(/\/Type\s*\/Page(?![A-Za-z])/g) || []).length,
+    boxes: (s.match(/\/MediaBox\s*\[[^\]]*\]/g) || []).map((m) => m.match(/[\d.]+/g).map(Number)),
+    fonts: [...new Set(s.match(/\/FontName\s*\/[^\s/>\]]+/g) || [])].map((f) => f.replace(/^\/FontName\s*\//, '')),
+  };
+}
