@@ -405,6 +405,8 @@ static void put_doc_input(ch_buf *b, const ch_doc_kind *d, const char *suffix)
 		ch_buf_puts(b, "（<span data-person-label></span>）");
 	if (required)
 		ch_buf_puts(b, "<span class=\"ch-req\" aria-hidden=\"true\">*</span>");
+	else if (needed_is(d, "optional"))
+		ch_buf_puts(b, "（可选）");
 	ch_buf_puts(b, "</label>\n<input type=\"file\" id=\"doc-");
 	esc(b, d->kind);
 	ch_buf_puts(b, suffix);
@@ -416,7 +418,21 @@ static void put_doc_input(ch_buf *b, const ch_doc_kind *d, const char *suffix)
 	ch_buf_puts(b, " aria-describedby=\"doc-help doc-");
 	esc(b, d->kind);
 	ch_buf_puts(b, suffix);
-	ch_buf_puts(b, "-err\">\n<p class=\"ch-error\" id=\"doc-");
+	if (d->help) {
+		ch_buf_puts(b, "-help doc-");
+		esc(b, d->kind);
+		ch_buf_puts(b, suffix);
+	}
+	ch_buf_puts(b, "-err\">\n");
+	if (d->help) {
+		ch_buf_puts(b, "<p class=\"ch-help\" id=\"doc-");
+		esc(b, d->kind);
+		ch_buf_puts(b, suffix);
+		ch_buf_puts(b, "-help\">");
+		esc(b, d->help);
+		ch_buf_puts(b, "</p>\n");
+	}
+	ch_buf_puts(b, "<p class=\"ch-error\" id=\"doc-");
 	esc(b, d->kind);
 	ch_buf_puts(b, suffix);
 	ch_buf_puts(b, "-err\"></p>\n");

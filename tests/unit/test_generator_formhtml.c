@@ -19,9 +19,9 @@ static ch_field item_fields[2];
 static ch_field group_fields[5];
 static ch_field top_fields[2];
 static ch_doc_kind docs[3] = {
-	{"authorization_letter", "授权委托书" HOSTILE, "always", NULL, NULL},
-	{"id_copy", "身份证", "per_person", NULL, NULL},
-	{"remittance_voucher", "汇款凭证", "optional", "pay", "transfer"},
+	{"authorization_letter", "授权委托书" HOSTILE, "always", NULL, NULL, NULL},
+	{"id_copy", "身份证", "per_person", NULL, NULL, NULL},
+	{"remittance_voucher", "汇款凭证", "optional", "pay", "transfer", "仅在需要时" HOSTILE},
 };
 
 static ch_field string_field(const char *key, const char *label,
@@ -152,6 +152,12 @@ Test(formhtml, hostile_labels_and_help_are_escaped)
 	cr_assert_null(strstr(html, "<script>alert(3)"), "raw HTML in Markdown was kept");
 	cr_assert_not_null(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
 	cr_assert_not_null(strstr(html, "&#39;quoted&#39; &amp; more"));
+	/* A document's help, escaped, and its input described by it. */
+	cr_assert_not_null(strstr(html, "<p class=\"ch-help\" id=\"doc-remittance_voucher-help\">"
+	                                "仅在需要时&lt;script&gt;"));
+	cr_assert_not_null(strstr(html, "aria-describedby=\"doc-help doc-remittance_voucher-help "
+	                                "doc-remittance_voucher-err\""));
+	cr_assert_not_null(strstr(html, "汇款凭证（可选）</label>"));
 	cr_assert_not_null(strstr(html, "<span class=\"ch-fill\" data-fill=\"handler.name\"></span>"));
 	cr_assert_not_null(strstr(html, "href=\"../assets/form.css?v=1&amp;x=&quot;\""));
 	json_decref(s->raw);
