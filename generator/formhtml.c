@@ -496,8 +496,8 @@ static void put_submission(ch_buf *b)
 		"<div class=\"ch-field\"><span class=\"ch-choice\">"
 		"<input type=\"checkbox\" id=\"ch-resubmit\" aria-describedby=\"ch-resubmit-help\">"
 		"<label for=\"ch-resubmit\">重新提交（申请已被驳回，修改后再次提交）</label></span>\n"
-		"<p class=\"ch-help\" id=\"ch-resubmit-help\">勾选后下载的申请包沿用原申请编号，"
-		"版本号加一。</p></div>\n"
+		"<p class=\"ch-help\" id=\"ch-resubmit-help\">在本机修改后重新下载时，版本号会自动加一；"
+		"在其他电脑上重新提交时，请填写原申请编号并勾选此项。</p></div>\n"
 		"</fieldset>\n");
 }
 

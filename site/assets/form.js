@@ -523,16 +523,21 @@
   }
 
   // What the last downloaded bundle held: its 申请编号, revision and a
-  // fingerprint (a checksum, not the data) of its content.
+  // fingerprint (a checksum, not the data) of its content. Also kept in
+  // the page, for when nothing may be stored (after 清除本机草稿).
+  var downloaded = null;
+
   function lastDownload() {
     var d;
     try { d = JSON.parse(localStorage.getItem(DOWNLOADED_KEY) || 'null'); } catch (e) { d = null; }
+    if (!d) d = downloaded;
     if (!d || typeof d.application_id !== 'string' || typeof d.revision !== 'number' ||
         typeof d.fingerprint !== 'string') return null;
     return d;
   }
 
   function rememberDownload(id, revision, fingerprint) {
+    downloaded = { application_id: id, revision: revision, fingerprint: fingerprint };
     if (!keepDraft) return;
     try {
       localStorage.setItem(DOWNLOADED_KEY, JSON.stringify({
@@ -897,6 +902,7 @@
     meta.application_id = '';
     meta.revision = 0;
     meta.letter = '';
+    downloaded = null;
     showMeta();
     updateAll();
     status('已新建申请，请从头填写。');

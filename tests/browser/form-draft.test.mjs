@@ -70,6 +70,10 @@ test('清除本机草稿 removes every key of ours and saves nothing more', asyn
   await page.fill(byId('f-handler-position'), '副经理');
   await page.press(byId('f-handler-position'), 'Tab');
   assert.deepEqual(await storedKeys(page), []);
+  // The page still knows what it downloaded: a correction is revision 2.
+  const corrected = await downloadTo(page, join(tmp, 'corrected.zip'));
+  assert.equal(corrected.revision, 2);
+  assert.deepEqual(await storedKeys(page), []);
 
   // A reload finds nothing.
   await page.close();
