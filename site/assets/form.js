@@ -840,7 +840,8 @@
     var stale = !!meta.letter && meta.letter !== letterSum();
     if (!note || stale === !note.hidden) return;
     note.hidden = !stale;
-    if (stale) status(note.textContent);
+    // Announced once, shortly: the notice itself stays on the page.
+    if (stale) status('表单已修改，请重新打印授权委托书。');
   }
 
   var endPrint = null;
