@@ -193,6 +193,11 @@ Test(formhtml, every_input_is_labelled)
 	cr_assert_not_null(strstr(html, "id=\"f-org-mobile-err\"></p>"));
 	cr_assert_null(strstr(html, "role=\"alert\""));
 	cr_assert_null(strstr(html, "aria-live=\"assertive\""));
+	/* A group has a slot of its own for what concerns it as a whole,
+	 * and the form one for what has no field. */
+	cr_assert_not_null(strstr(html, "data-group=\"org\" aria-describedby=\"f-org-help f-org-err\""));
+	cr_assert_not_null(strstr(html, "<p class=\"ch-error\" id=\"f-org-err\"></p>"));
+	cr_assert_not_null(strstr(html, "<p class=\"ch-error\" id=\"ch-form-err\"></p>"));
 	cr_assert_not_null(strstr(html, ">不办理</label>"));
 	cr_assert_not_null(strstr(html, "<template data-row-template=\"people\">"));
 	cr_assert_not_null(strstr(html, "data-path=\"people[__i__].id_number\""));
