@@ -393,7 +393,7 @@ static int top_field(const ch_schema *s, const char *key)
 
 static int load_docs(const loader *l, json_t *arr, ch_schema *s)
 {
-	static const char *const keys[] = {"kind", "label", "needed", "when", NULL};
+	static const char *const keys[] = {"kind", "label", "needed", "when", "help", NULL};
 	static const char *const needed[] = {"always", "per_person", "optional", NULL};
 	json_t *v;
 	size_t i;
@@ -416,6 +416,7 @@ static int load_docs(const loader *l, json_t *arr, ch_schema *s)
 		    get_str(l, p, v, "kind", 1, &d->kind) < 0 ||
 		    get_str(l, p, v, "label", 1, &d->label) < 0 ||
 		    get_str(l, p, v, "needed", 1, &d->needed) < 0 ||
+		    get_str(l, p, v, "help", 0, &d->help) < 0 ||
 		    get_when(l, p, v, "when", &d->when_field, &d->when_equals) < 0)
 			return -1;
 		for (a = needed; *a && strcmp(*a, d->needed); a++)
@@ -612,6 +613,7 @@ void ch_schema_free(ch_schema *s)
 		free(s->docs[i].needed);
 		free(s->docs[i].when_field);
 		free(s->docs[i].when_equals);
+		free(s->docs[i].help);
 	}
 	free(s->docs);
 	for (size_t i = 0; i < s->nrules; i++)

@@ -54,6 +54,7 @@ typedef struct ch_doc_kind {
 	char *needed;      /* "always", "per_person" or "optional" */
 	char *when_field;  /* top-level key, or NULL */
 	char *when_equals;
+	char *help;        /* shown at the document's input, or NULL */
 } ch_doc_kind;
 
 typedef struct ch_schema {

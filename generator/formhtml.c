@@ -8,10 +8,11 @@
  * the error slot "<id>-err". */
 #include "generator/formhtml.h"
 
-#include <cmark.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "generator/printsheet.h"
 
 #define ROW_MARK "__i__" /* replaced by the row index in form.js */
 #define PATH_MAX_LEN 256
@@ -105,7 +106,7 @@ static void put_help_and_slot(ch_buf *b, const ch_field *f, const char *path)
 	}
 	ch_buf_puts(b, "<p class=\"ch-error\" id=\"");
 	put_id(b, "f-", path);
-	ch_buf_puts(b, "-err\" role=\"alert\" aria-live=\"assertive\"></p>\n");
+	ch_buf_puts(b, "-err\"></p>\n");
 }
 
 static void put_string(ch_buf *b, const ch_field *f, const char *path)
@@ -320,8 +321,7 @@ static int put_list(ch_buf *b, const ch_field *f, const char *path,
 	esc(b, f->add_label ? f->add_label : "添加");
 	ch_buf_puts(b, "</button>\n<p class=\"ch-error\" id=\"");
 	put_id(b, "f-", path);
-	ch_buf_puts(b, "-err\" role=\"alert\" aria-live=\"assertive\"></p>\n"
-	               "</fieldset>\n");
+	ch_buf_puts(b, "-err\"></p>\n</fieldset>\n");
 	return 0;
 }
 
@@ -334,12 +334,21 @@ static int put_field(ch_buf *b, const ch_field *f, const char *parent,
 		return -1;
 	switch (f->type) {
 	case CH_F_GROUP:
+		/* A group's own slot holds what concerns the group as a whole
+		 * (NO_CERTIFICATE), so it never hides a member's message. */
 		ch_buf_puts(b, "<fieldset class=\"ch-group\" id=\"");
 		put_id(b, "f-", path);
-		ch_buf_puts(b, "\"><legend>");
+		ch_buf_puts(b, "\" data-group=\"");
+		esc(b, path);
+		ch_buf_puts(b, "\"");
+		put_describedby(b, f, path);
+		ch_buf_puts(b, "><legend>");
 		esc(b, f->label);
 		ch_buf_puts(b, "</legend>\n");
 		put_group_help(b, f, path);
+		ch_buf_puts(b, "<p class=\"ch-error\" id=\"");
+		put_id(b, "f-", path);
+		ch_buf_puts(b, "-err\"></p>\n");
 		if (put_members(b, f->fields, f->nfields, path, e) < 0)
 			return -1;
 		ch_buf_puts(b, "</fieldset>\n");
@@ -396,6 +405,8 @@ static void put_doc_input(ch_buf *b, const ch_doc_kind *d, const char *suffix)
 		ch_buf_puts(b, "（<span data-person-label></span>）");
 	if (required)
 		ch_buf_puts(b, "<span class=\"ch-req\" aria-hidden=\"true\">*</span>");
+	else if (needed_is(d, "optional"))
+		ch_buf_puts(b, "（可选）");
 	ch_buf_puts(b, "</label>\n<input type=\"file\" id=\"doc-");
 	esc(b, d->kind);
 	ch_buf_puts(b, suffix);
@@ -407,10 +418,24 @@ static void put_doc_input(ch_buf *b, const ch_doc_kind *d, const char *suffix)
 	ch_buf_puts(b, " aria-describedby=\"doc-help doc-");
 	esc(b, d->kind);
 	ch_buf_puts(b, suffix);
-	ch_buf_puts(b, "-err\">\n<p class=\"ch-error\" id=\"doc-");
+	if (d->help) {
+		ch_buf_puts(b, "-help doc-");
+		esc(b, d->kind);
+		ch_buf_puts(b, suffix);
+	}
+	ch_buf_puts(b, "-err\">\n");
+	if (d->help) {
+		ch_buf_puts(b, "<p class=\"ch-help\" id=\"doc-");
+		esc(b, d->kind);
+		ch_buf_puts(b, suffix);
+		ch_buf_puts(b, "-help\">");
+		esc(b, d->help);
+		ch_buf_puts(b, "</p>\n");
+	}
+	ch_buf_puts(b, "<p class=\"ch-error\" id=\"doc-");
 	esc(b, d->kind);
 	ch_buf_puts(b, suffix);
-	ch_buf_puts(b, "-err\" role=\"alert\" aria-live=\"assertive\"></p>\n");
+	ch_buf_puts(b, "-err\"></p>\n");
 }
 
 /* One file input per document kind; id_copy gets one per personal
@@ -466,27 +491,37 @@ static void put_submission(ch_buf *b)
 		"placeholder=\"下载申请包时生成\">\n"
 		"<p class=\"ch-help\" id=\"ch-app-id-help\">首次打印授权委托书或下载申请包时生成，"
 		"之后保持不变；在其他电脑上重新提交时，请填写原申请编号。"
-		"当前版本：<output id=\"ch-revision\">1</output></p>\n"
-		"<p class=\"ch-error\" id=\"ch-app-id-err\" role=\"alert\" "
-		"aria-live=\"assertive\"></p></div>\n"
+		"当前版本：<span id=\"ch-revision\">1</span></p>\n"
+		"<p class=\"ch-error\" id=\"ch-app-id-err\"></p></div>\n"
 		"<div class=\"ch-field\"><span class=\"ch-choice\">"
 		"<input type=\"checkbox\" id=\"ch-resubmit\" aria-describedby=\"ch-resubmit-help\">"
 		"<label for=\"ch-resubmit\">重新提交（申请已被驳回，修改后再次提交）</label></span>\n"
-		"<p class=\"ch-help\" id=\"ch-resubmit-help\">勾选后下载的申请包沿用原申请编号，"
-		"版本号加一。</p></div>\n"
+		"<p class=\"ch-help\" id=\"ch-resubmit-help\">在本机修改后重新下载时，版本号会自动加一；"
+		"在其他电脑上重新提交时，请填写原申请编号并勾选此项。</p></div>\n"
 		"</fieldset>\n");
 }
 
 static void put_buttons(ch_buf *b)
 {
 	ch_buf_puts(b,
+		"<p id=\"ch-letter-stale\" class=\"ch-warning\" hidden>表单内容在打印授权委托书之后有改动，"
+		"已打印的授权委托书与当前填写的信息不再一致。请重新打印授权委托书，签字盖章后重新扫描上传。</p>\n"
 		"<div class=\"ch-actions\">\n"
 		"<button type=\"button\" data-action=\"save\">保存草稿</button>\n"
 		"<button type=\"button\" data-action=\"print-letter\">打印授权委托书</button>\n"
 		"<button type=\"button\" data-action=\"print-stamp\">打印《数字证书印模采集表》</button>\n"
 		"<button type=\"submit\" data-action=\"download\" class=\"ch-primary\">下载申请包</button>\n"
 		"</div>\n"
-		"<p id=\"ch-status\" class=\"ch-status\" role=\"status\" aria-live=\"polite\"></p>\n");
+		"<p id=\"ch-status\" class=\"ch-status\" role=\"status\" aria-live=\"polite\"></p>\n"
+		"<div class=\"ch-draft\">\n"
+		"<p class=\"ch-help\" id=\"ch-storage-note\">本表单把填写的内容作为草稿保存在本机浏览器中，"
+		"其中包括身份证号、手机号码和银行账号（扫描件不保存），以便下次打开本页继续填写。"
+		"在公用或他人的电脑上填写完毕后，请点击“清除本机草稿”。</p>\n"
+		"<div class=\"ch-actions\">\n"
+		"<button type=\"button\" data-action=\"clear-draft\" "
+		"aria-describedby=\"ch-storage-note\">清除本机草稿</button>\n"
+		"<button type=\"button\" data-action=\"new-application\">新建申请</button>\n"
+		"</div></div>\n");
 }
 
 /* JSON for a <script type="application/json"> block: every string goes
@@ -645,10 +680,8 @@ static int put_print_view(ch_buf *b, const char *id, const char *label,
 		return ch_fail(e, "content/forms", 0,
 		               "the form needs the text of its %s", label);
 	split_front_matter(&md, &len, &title, &title_len);
-	/* Default options: cmark's safe mode drops raw HTML and unsafe links. */
-	html = cmark_markdown_to_html(md, len, CMARK_OPT_DEFAULT);
-	if (!html)
-		return ch_fail(e, "content/forms", 0, "out of memory rendering %s", label);
+	if (gen_print_html(md, len, "content/forms", &html, e) < 0)
+		return -1;
 	ch_buf_printf(b, "<section class=\"ch-print\" id=\"%s\" aria-label=\"", id);
 	esc(b, label);
 	ch_buf_puts(b, "\" hidden>\n");
@@ -704,7 +737,8 @@ int gen_form_html(const gen_form_inputs *in, ch_buf *out, ch_error *e)
 	ch_buf_puts(&b, "\" data-format=\"");
 	esc(&b, s->format);
 	ch_buf_puts(&b, "\">\n<p class=\"ch-help\"><span class=\"ch-req\" aria-hidden=\"true\">*"
-	                "</span> 为必填项。</p>\n");
+	                "</span> 为必填项。</p>\n"
+	                "<p class=\"ch-error\" id=\"ch-form-err\"></p>\n");
 	if (put_members(&b, s->fields, s->nfields, "", e) < 0)
 		goto out;
 	put_fee_total(&b, in->fees);

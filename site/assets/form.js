@@ -15,7 +15,11 @@
   var V = window.CerthallValidate;
   var schema = JSON.parse(document.getElementById('ch-schema').textContent);
   var fees = JSON.parse(document.getElementById('ch-fees').textContent);
-  var DRAFT_KEY = 'certhall.application.draft.v1';
+  // Everything this form keeps in the browser is under this prefix, so
+  // that 清除本机草稿 can remove all of it.
+  var STORE = 'certhall.application.';
+  var DRAFT_KEY = STORE + 'draft.v1';
+  var DOWNLOADED_KEY = STORE + 'downloaded.v1';
   var ROW = '__i__';
   var CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
   // BUNDLE.md's default limits; the batch refuses more.
@@ -26,7 +30,9 @@
     id_copy: '身份证', stamp_form: '数字证书印模采集表', remittance_voucher: '汇款凭证'
   };
   var edited = {};
-  var meta = { application_id: '', revision: 0 };
+  // letter: a checksum of what the printed 授权委托书 said ('' before
+  // one is printed), to tell when the form no longer matches the paper.
+  var meta = { application_id: '', revision: 0, letter: '' };
 
   // --- the schema ---------------------------------------------------------
   function members(f) { return f.type === 'list' ? (f.item || []) : (f.fields || []); }
@@ -260,6 +266,7 @@
     updateConditions();
     var out = document.getElementById('ch-total');
     if (out) out.textContent = yuan(total());
+    updateLetterState();
   }
 
   // --- checks and messages -------------------------------------------------
@@ -267,18 +274,36 @@
     return V.validateApplication(schema, app, { documents: false });
   }
 
+  // A message slot holds one line per message: two findings landing in
+  // one slot are both seen, so the count in the summary is what shows.
+  function addMessage(slot, msg) {
+    var line = document.createElement('span');
+    line.className = 'ch-msg';
+    line.textContent = msg;
+    slot.appendChild(line);
+  }
+
+  function setMessage(slot, msg) {
+    slot.textContent = '';
+    if (msg) addMessage(slot, msg);
+  }
+
+  function parentPath(where) {
+    return /\]$/.test(where) ? where.replace(/\[\d+\]$/, '') : where.replace(/\.?[^.]*$/, '');
+  }
+
+  function ownSlot(where) { return document.getElementById(domId(where) + '-err'); }
+
+  // The slot a finding shows in: its field's, else the nearest enclosing
+  // row list's or group's (NO_CERTIFICATE is on the group), else the
+  // form's own at the top; never one inside something hidden.
   function slotFor(where) {
-    var id = domId(where), slot = document.getElementById(id + '-err');
-    // A finding on a list item's member without its own slot, or on the
-    // list as a whole (NO_CERTIFICATE has none), goes to the nearest one.
-    var el;
-    while (!slot && where.indexOf('.') >= 0) {
-      where = where.replace(/(\[\d+\])?\.[^.]*$|\[\d+\]$/, '');
-      slot = document.getElementById(domId(where) + '-err');
+    var slot = ownSlot(where);
+    while ((!slot || slot.closest('[hidden]')) && where) {
+      where = parentPath(where);
+      slot = where ? ownSlot(where) : null;
     }
-    // A group has no slot of its own: its first member's takes the message.
-    if (!slot && (el = document.getElementById(domId(where)))) slot = el.querySelector('.ch-error');
-    return slot;
+    return slot && !slot.closest('[hidden]') ? slot : document.getElementById('ch-form-err');
   }
 
   function targetsOf(where) {
@@ -289,40 +314,47 @@
   }
 
   function showAt(where, msg) {
-    var slot = slotFor(where) || document.getElementById('ch-status');
-    if (slot && !slot.textContent) slot.textContent = msg;
+    addMessage(slotFor(where), msg);
     targetsOf(where).forEach(function (el) { el.setAttribute('aria-invalid', 'true'); });
   }
 
   function clearAt(where) {
-    var slot = document.getElementById(domId(where) + '-err');
+    var slot = ownSlot(where);
     if (slot) slot.textContent = '';
     targetsOf(where).forEach(function (el) { el.removeAttribute('aria-invalid'); });
   }
 
   function allPaths() {
     var out = [];
-    form.querySelectorAll('[data-path]').forEach(function (el) {
-      var p = el.getAttribute('data-path');
+    form.querySelectorAll('[data-path], [data-group], [data-list]').forEach(function (el) {
+      var p = el.getAttribute('data-path') || el.getAttribute('data-group') || el.getAttribute('data-list');
       if (out.indexOf(p) < 0 && p.indexOf(ROW) < 0) out.push(p);
     });
-    form.querySelectorAll('[data-list]').forEach(function (el) { out.push(el.getAttribute('data-list')); });
+    return out;
+  }
+
+  // The paths and every list, row and group around them: a change in a
+  // member can make or end a finding on its group.
+  function withEnclosing(paths) {
+    var out = [];
+    paths.forEach(function (p) {
+      for (; p; p = parentPath(p)) if (out.indexOf(p) < 0) out.push(p);
+    });
     return out;
   }
 
   // Shows the findings for the given paths (all when null); returns them.
+  // A partial check refreshes the slots of those paths and of what
+  // encloses them, and shows exactly the findings that land there.
   function showFindings(only) {
     var found = findingsFor(application(meta.application_id || 'XXXX-XXXX-XXXX', meta.revision || 1, new Date(), []));
-    var paths = only || allPaths();
+    var paths = only ? withEnclosing(only) : allPaths();
+    var cleared = paths.map(ownSlot).filter(Boolean);
     paths.forEach(clearAt);
-    var slots = only ? only.map(slotFor) : null;
+    if (!only) document.getElementById('ch-form-err').textContent = '';
     found = found.filter(function (x) { return x.level === 'error'; });
     found.forEach(function (x) {
-      // A partial check shows what lands in the checked fields' slots,
-      // findings on their group (NO_CERTIFICATE) included.
-      var s = only ? slotFor(x.where) : null;
-      if (!only || only.indexOf(x.where) >= 0 || (s && slots.indexOf(s) >= 0))
-        showAt(x.where, x.message);
+      if (!only || cleared.indexOf(slotFor(x.where)) >= 0) showAt(x.where, x.message);
     });
     return found;
   }
@@ -393,7 +425,7 @@
 
   function setDocError(input, msg) {
     var slot = docErrSlot(input);
-    if (slot) slot.textContent = msg || '';
+    if (slot) setMessage(slot, msg);
     if (msg) input.setAttribute('aria-invalid', 'true');
     else input.removeAttribute('aria-invalid');
   }
@@ -421,15 +453,70 @@
   }
 
   // --- the draft -----------------------------------------------------------
+  // Off after 清除本机草稿 until the applicant saves again: on a shared
+  // computer nothing is written behind their back once they cleared it.
+  var keepDraft = true;
+
   function saveDraft(say) {
+    if (!say && !keepDraft) return;
+    keepDraft = true;
     try {
       localStorage.setItem(DRAFT_KEY, JSON.stringify({
-        values: collect(false), application_id: meta.application_id, revision: meta.revision
+        values: collect(false), application_id: meta.application_id, revision: meta.revision,
+        letter: meta.letter
       }));
       if (say) status('草稿已保存在本浏览器中（不含附件）。');
     } catch (e) {
       if (say) status('无法保存草稿：浏览器不允许本地存储。');
     }
+  }
+
+  function forgetAll() {
+    var keys = [], i, k;
+    try {
+      for (i = 0; i < localStorage.length; i++) {
+        k = localStorage.key(i);
+        if (k && k.indexOf(STORE) === 0) keys.push(k);
+      }
+      keys.forEach(function (key) { localStorage.removeItem(key); });
+    } catch (e) { /* no storage: nothing kept */ }
+  }
+
+  // What the last downloaded bundle held: its 申请编号, revision and a
+  // fingerprint (a checksum, not the data) of its content. Also kept in
+  // the page, for when nothing may be stored (after 清除本机草稿).
+  var downloaded = null;
+
+  function lastDownload() {
+    var d;
+    try { d = JSON.parse(localStorage.getItem(DOWNLOADED_KEY) || 'null'); } catch (e) { d = null; }
+    if (!d) d = downloaded;
+    if (!d || typeof d.application_id !== 'string' || typeof d.revision !== 'number' ||
+        typeof d.fingerprint !== 'string') return null;
+    return d;
+  }
+
+  function rememberDownload(id, revision, fingerprint) {
+    downloaded = { application_id: id, revision: revision, fingerprint: fingerprint };
+    if (!keepDraft) return;
+    try {
+      localStorage.setItem(DOWNLOADED_KEY, JSON.stringify({
+        application_id: id, revision: revision, fingerprint: fingerprint
+      }));
+    } catch (e) { /* the next download then cannot tell a change */ }
+  }
+
+  // The bundle's content without what changes by itself (time, revision):
+  // the application's values and each scan's name, size and CRC-32.
+  function fingerprint(app, entries) {
+    var copy = {}, k, docs = [], text;
+    for (k in app) if (Object.prototype.hasOwnProperty.call(app, k) &&
+                       k !== 'submitted_at' && k !== 'revision') copy[k] = app[k];
+    entries.forEach(function (e) {
+      if (e) docs.push([e.name, e.bytes.length, window.CerthallZip.crc32(e.bytes)]);
+    });
+    text = utf8(JSON.stringify([copy, docs]));
+    return window.CerthallZip.crc32(text).toString(16) + '-' + text.length;
   }
 
   function loadDraft() {
@@ -439,6 +526,7 @@
     if (typeof d.application_id === 'string' && /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(d.application_id))
       meta.application_id = d.application_id;
     if (typeof d.revision === 'number' && d.revision >= 1) meta.revision = Math.floor(d.revision);
+    if (typeof d.letter === 'string') meta.letter = d.letter;
     writeFields(schema.fields, '', d.values || {});
     return true;
   }
@@ -455,7 +543,7 @@
     var input = document.getElementById('ch-app-id'), slot = document.getElementById('ch-app-id-err');
     var v = input.value.trim(), id = v ? parseApplicationId(v) : '';
     if (id === null) {
-      slot.textContent = V.message(schema, 'FORM_TYPE', 'application_id', '申请编号');
+      setMessage(slot, V.message(schema, 'FORM_TYPE', 'application_id', '申请编号'));
       input.setAttribute('aria-invalid', 'true');
       return false;
     }
@@ -544,7 +632,7 @@
     if (!onApplicationIdChange()) errors.push({ where: 'application_id' });
     return Promise.all(docs.map(function (d) { return checkDoc(d, true); })).then(function (entries) {
       var bad = errors.length + entries.filter(function (e) { return e && e.error; }).length;
-      var id, when, documents = [], zip, app, a, url, name, size = 0;
+      var id, when, documents = [], zip, app, a, url, name, size = 0, resubmit, last, fp, note = '';
       if (bad) {
         focusFirstError();
         status('申请表有 ' + bad + ' 处需要修改，请按提示修改后再下载申请包。');
@@ -555,8 +643,7 @@
         status(V.message(schema, 'ZIP_LIMIT', '', '', '所有扫描件合计不超过 63 MiB，请压缩后重新选择'));
         return null;
       }
-      if (document.getElementById('ch-resubmit').checked && meta.application_id && meta.revision)
-        meta.revision += 1;
+      resubmit = document.getElementById('ch-resubmit').checked && meta.application_id && meta.revision;
       id = ensureApplicationId();
       document.getElementById('ch-resubmit').checked = false;
       when = new Date();
@@ -568,6 +655,23 @@
         documents.push(item);
       });
       app = application(id, meta.revision, when, documents);
+      // A bundle whose content differs from the last one downloaded for
+      // this 申请编号 is a new revision by itself: with the same revision
+      // intake would refuse it as REVISION_STALE and the correction be lost.
+      fp = fingerprint(app, entries);
+      last = lastDownload();
+      if (last && last.application_id !== id) last = null;
+      if (resubmit) {
+        meta.revision = Math.max(meta.revision, last ? last.revision : 0) + 1;
+      } else if (last && last.revision >= meta.revision && last.fingerprint !== fp) {
+        meta.revision = last.revision + 1;
+        note = '申请内容与上次下载的版本 ' + last.revision + ' 不同，版本号已自动加一。' +
+          '请提交这个新的申请包，它将取代版本 ' + last.revision + '。';
+      } else if (last && last.revision === meta.revision && last.fingerprint === fp) {
+        note = '内容与上次下载的申请包相同，已提交过的不必再次提交。';
+      }
+      app.revision = meta.revision;
+      showMeta();
       zip = new window.CerthallZip.ZipWriter(when);
       zip.add('application.json', utf8(JSON.stringify(app, null, 2) + '\n'));
       entries.forEach(function (e) { if (e) zip.add(e.name, e.bytes); });
@@ -582,7 +686,9 @@
       document.body.removeChild(a);
       window.setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
       saveDraft(false);
-      status('申请包 ' + name + ' 已生成（申请编号 ' + id + '，版本 ' + meta.revision + '）。请妥善保存申请编号。');
+      rememberDownload(id, meta.revision, fp);
+      status('申请包 ' + name + ' 已生成（申请编号 ' + id + '，版本 ' + meta.revision + '）。' +
+        (note || '请妥善保存申请编号。'));
       return name;
     });
   }
@@ -621,6 +727,83 @@
     });
   }
 
+  // --- the letter: nothing printed blank, nothing stale unnoticed -------
+  function letterKeys() {
+    var out = [];
+    document.getElementById('ch-print-letter').querySelectorAll('[data-fill]').forEach(function (el) {
+      var k = el.getAttribute('data-fill');
+      if (out.indexOf(k) < 0) out.push(k);
+    });
+    return out;
+  }
+
+  // What the letter prints but the date, as a checksum.
+  function letterSum() {
+    var values = collect(true), out = [];
+    letterKeys().forEach(function (k) {
+      if (k === 'application_id') out.push(meta.application_id);
+      else if (k === 'certificates_summary') out.push(certificatesSummary(values));
+      else if (k !== 'date') out.push(valueAt(values, k));
+    });
+    return window.CerthallZip.crc32(utf8(JSON.stringify(out))).toString(16);
+  }
+
+  // The letter's fields that are empty or wrong, named by their group:
+  // {paths, text} with text '' when the letter can be printed.
+  function letterGaps() {
+    var values = collect(true), paths = [], groups = [], names = {};
+    var found = findingsFor(application(meta.application_id || 'XXXX-XXXX-XXXX', meta.revision || 1, new Date(), []))
+      .filter(function (x) { return x.level === 'error'; });
+    var wrong = function (prefix) {
+      return found.some(function (x) { return x.where === prefix || x.where.indexOf(prefix + '.') === 0 || x.where.indexOf(prefix + '[') === 0; });
+    };
+    var note = function (group, label) {
+      if (!names[group]) { names[group] = []; groups.push(group); }
+      if (names[group].indexOf(label) < 0) names[group].push(label);
+    };
+    letterKeys().forEach(function (k) {
+      var f, g;
+      if (k === 'date' || k === 'application_id') return;
+      if (k === 'certificates_summary') {
+        if (certificatesSummary(values) && !wrong('certificates')) return;
+        paths.push('certificates.organization_years', 'certificates');
+        g = fieldAt('certificates');
+        note(g ? g.label : '证书信息', '证书类型和年限');
+        return;
+      }
+      if (valueAt(values, k) !== '' && !wrong(k)) return;
+      f = fieldAt(k);
+      g = k.indexOf('.') > 0 ? fieldAt(k.replace(/\.[^.]*$/, '')) : null;
+      paths.push(k);
+      note(g ? g.label : '', f ? f.label : k);
+    });
+    return {
+      paths: paths,
+      text: groups.map(function (g) { return (g ? g + '：' : '') + names[g].join('、'); }).join('；')
+    };
+  }
+
+  function letterReady() {
+    var gaps = letterGaps();
+    if (!gaps.paths.length) return true;
+    showFindings(gaps.paths);
+    focusFirstError();
+    status('授权委托书还不能打印，以下信息缺少或有误：' + gaps.text + '。请填写后再打印。');
+    return false;
+  }
+
+  var started = false; // the draft is being written back until then
+
+  function updateLetterState() {
+    var note = document.getElementById('ch-letter-stale');
+    if (!started) return;
+    var stale = !!meta.letter && meta.letter !== letterSum();
+    if (!note || stale === !note.hidden) return;
+    note.hidden = !stale;
+    // Announced once, shortly: the notice itself stays on the page.
+    if (stale) status('表单已修改，请重新打印授权委托书。');
+  }
+
   var endPrint = null;
 
   function printView(id) {
@@ -628,7 +811,14 @@
     if (!view) return;
     if (endPrint) endPrint();
     var home = view.parentNode, next = view.nextSibling, ended = false;
-    if (id === 'ch-print-letter') { ensureApplicationId(); fill(view); }
+    if (id === 'ch-print-letter') {
+      if (!letterReady()) return;
+      ensureApplicationId();
+      fill(view);
+      meta.letter = letterSum();
+      saveDraft(false);
+      updateLetterState();
+    }
     // The view prints alone: moved under <body> for the while, so that
     // form.css can leave out everything else without blank pages.
     document.body.appendChild(view);
@@ -649,6 +839,35 @@
     // afterprint ends it, also where print() returns before printing.
     window.addEventListener('afterprint', done);
     window.print();
+  }
+
+  // --- shared computers: 清除本机草稿, 新建申请 --------------------------------
+  function clearDraft() {
+    if (!window.confirm('清除本机草稿？\n\n将从本浏览器中删除保存的申请信息（包括身份证号、' +
+        '手机号码和银行账号）和下载记录。本页上已填写的内容在关闭本页之前仍可使用，但不再自动保存。')) return;
+    forgetAll();
+    keepDraft = false;
+    status('本机草稿已清除：本浏览器中不再保存您的申请信息。关闭本页后，填写的内容不会保留。');
+  }
+
+  function newApplication() {
+    if (!window.confirm('新建申请？\n\n本页填写的内容、申请编号和本机草稿都将清除，已下载的申请包不受影响。' +
+        '如需修改已提交的申请，请不要新建，在原申请上修改后重新下载申请包。')) return;
+    forgetAll();
+    keepDraft = true;
+    form.reset();
+    form.querySelectorAll('[data-list]').forEach(function (el) { setRows(el.getAttribute('data-list'), [], null); });
+    form.querySelectorAll('.ch-error').forEach(function (el) { el.textContent = ''; });
+    form.querySelectorAll('[aria-invalid]').forEach(function (el) { el.removeAttribute('aria-invalid'); });
+    edited = {};
+    meta.application_id = '';
+    meta.revision = 0;
+    meta.letter = '';
+    downloaded = null;
+    showMeta();
+    updateAll();
+    status('已新建申请，请从头填写。');
+    (form.querySelector('input:not([type=hidden])') || form).focus();
   }
 
   // --- wiring ----------------------------------------------------------------
@@ -676,6 +895,10 @@
       saveDraft(false);
     } else if (t.getAttribute('data-action') === 'save') {
       saveDraft(true);
+    } else if (t.getAttribute('data-action') === 'clear-draft') {
+      clearDraft();
+    } else if (t.getAttribute('data-action') === 'new-application') {
+      newApplication();
     } else if (t.getAttribute('data-action') === 'print-letter') {
       printView('ch-print-letter');
     } else if (t.getAttribute('data-action') === 'print-stamp') {
@@ -707,10 +930,12 @@
   form.addEventListener('input', function (ev) {
     var p = ev.target.getAttribute && ev.target.getAttribute('data-path');
     if (p) edited[p] = true;
+    if (p) updateLetterState();
     if (p && /\.name$/.test(p) && p.indexOf('[') >= 0) labelRows(p.replace(/\[\d+\]\.name$/, ''));
   });
 
   loadDraft();
+  started = true;
   showMeta();
   form.querySelectorAll('[data-list]').forEach(function (el) { labelRows(el.getAttribute('data-list')); });
   updateAll();

@@ -19,9 +19,9 @@ static ch_field item_fields[2];
 static ch_field group_fields[5];
 static ch_field top_fields[2];
 static ch_doc_kind docs[3] = {
-	{"authorization_letter", "授权委托书" HOSTILE, "always", NULL, NULL},
-	{"id_copy", "身份证", "per_person", NULL, NULL},
-	{"remittance_voucher", "汇款凭证", "optional", "pay", "transfer"},
+	{"authorization_letter", "授权委托书" HOSTILE, "always", NULL, NULL, NULL},
+	{"id_copy", "身份证", "per_person", NULL, NULL, NULL},
+	{"remittance_voucher", "汇款凭证", "optional", "pay", "transfer", "仅在需要时" HOSTILE},
 };
 
 static ch_field string_field(const char *key, const char *label,
@@ -152,6 +152,12 @@ Test(formhtml, hostile_labels_and_help_are_escaped)
 	cr_assert_null(strstr(html, "<script>alert(3)"), "raw HTML in Markdown was kept");
 	cr_assert_not_null(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
 	cr_assert_not_null(strstr(html, "&#39;quoted&#39; &amp; more"));
+	/* A document's help, escaped, and its input described by it. */
+	cr_assert_not_null(strstr(html, "<p class=\"ch-help\" id=\"doc-remittance_voucher-help\">"
+	                                "仅在需要时&lt;script&gt;"));
+	cr_assert_not_null(strstr(html, "aria-describedby=\"doc-help doc-remittance_voucher-help "
+	                                "doc-remittance_voucher-err\""));
+	cr_assert_not_null(strstr(html, "汇款凭证（可选）</label>"));
 	cr_assert_not_null(strstr(html, "<span class=\"ch-fill\" data-fill=\"handler.name\"></span>"));
 	cr_assert_not_null(strstr(html, "href=\"../assets/form.css?v=1&amp;x=&quot;\""));
 	json_decref(s->raw);
@@ -183,7 +189,15 @@ Test(formhtml, every_input_is_labelled)
 	cr_assert_eq(n, 20u, "found %zu inputs", n);
 	cr_assert_not_null(strstr(html, "aria-required=\"true\""));
 	cr_assert_not_null(strstr(html, "aria-describedby=\"f-org-mobile-help f-org-mobile-err\""));
-	cr_assert_not_null(strstr(html, "id=\"f-org-mobile-err\" role=\"alert\""));
+	/* The slots are quiet: only the form's summary is a live region. */
+	cr_assert_not_null(strstr(html, "id=\"f-org-mobile-err\"></p>"));
+	cr_assert_null(strstr(html, "role=\"alert\""));
+	cr_assert_null(strstr(html, "aria-live=\"assertive\""));
+	/* A group has a slot of its own for what concerns it as a whole,
+	 * and the form one for what has no field. */
+	cr_assert_not_null(strstr(html, "data-group=\"org\" aria-describedby=\"f-org-help f-org-err\""));
+	cr_assert_not_null(strstr(html, "<p class=\"ch-error\" id=\"f-org-err\"></p>"));
+	cr_assert_not_null(strstr(html, "<p class=\"ch-error\" id=\"ch-form-err\"></p>"));
 	cr_assert_not_null(strstr(html, ">不办理</label>"));
 	cr_assert_not_null(strstr(html, "<template data-row-template=\"people\">"));
 	cr_assert_not_null(strstr(html, "data-path=\"people[__i__].id_number\""));

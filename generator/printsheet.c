@@ -1,0 +1,166 @@
+/* printsheet.c: a printed form's Markdown, with its fields and seals
+ * blocks, as HTML. The blocks become cmark custom blocks, whose HTML
+ * cmark copies verbatim even in safe mode: it is built here, every text
+ * in it escaped. */
+#include "generator/printsheet.h"
+
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+
+#define MAX_BLOCKS 32
+
+/* The next line of text at *p (without its "\r\n" or "\n"); 0 at the end. */
+static int next_line(const char **p, const char **line, size_t *n)
+{
+	const char *s = *p, *nl;
+
+	if (!*s)
+		return 0;
+	nl = strchr(s, '\n');
+	*line = s;
+	*n = nl ? (size_t)(nl - s) : strlen(s);
+	*p = nl ? nl + 1 : s + *n;
+	if (*n && s[*n - 1] == '\r')
+		(*n)--;
+	return 1;
+}
+
+static void trim(const char **s, size_t *n)
+{
+	while (*n && ((*s)[0] == ' ' || (*s)[0] == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+/* "label：preset" (full-width or ASCII colon) -> the cell's parts. */
+static void put_field_row(ch_buf *b, const char *line, size_t n)
+{
+	static const char fw_colon[] = "\xef\xbc\x9a"; /* U+FF1A */
+	const char *label = line, *preset = NULL;
+	size_t label_n = n, preset_n = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (line[i] == ':' || (i + 3 <= n && !memcmp(line + i, fw_colon, 3))) {
+			label_n = i;
+			preset = line + i + (line[i] == ':' ? 1 : 3);
+			preset_n = n - (size_t)(preset - line);
+			break;
+		}
+	}
+	trim(&label, &label_n);
+	if (preset)
+		trim(&preset, &preset_n);
+	ch_buf_puts(b, "<tr><th scope=\"row\">");
+	ch_buf_html(b, label, label_n);
+	ch_buf_puts(b, "</th><td>");
+	if (preset_n)
+		ch_buf_html(b, preset, preset_n);
+	ch_buf_puts(b, "</td></tr>\n");
+}
+
+static void put_block(ch_buf *b, int seals, const char *text)
+{
+	const char *p = text, *line;
+	size_t n;
+
+	ch_buf_puts(b, seals ? "<div class=\"ch-seals\">\n"
+	                     : "<table class=\"ch-sheet-fields\"><tbody>\n");
+	while (next_line(&p, &line, &n)) {
+		trim(&line, &n);
+		if (!n)
+			continue;
+		if (!seals) {
+			put_field_row(b, line, n);
+			continue;
+		}
+		ch_buf_puts(b, "<div class=\"ch-seal\"><span class=\"ch-seal-label\">");
+		ch_buf_html(b, line, n);
+		ch_buf_puts(b, "</span></div>\n");
+	}
+	ch_buf_puts(b, seals ? "</div>\n" : "</tbody></table>\n");
+}
+
+/* 1 for a fields block, 2 for a seals block, 0 for any other code. */
+static int block_kind(cmark_node *n)
+{
+	const char *info;
+
+	if (cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
+		return 0;
+	info = cmark_node_get_fence_info(n);
+	if (!info)
+		return 0;
+	if (!strcmp(info, "fields"))
+		return 1;
+	if (!strcmp(info, "seals"))
+		return 2;
+	return 0;
+}
+
+int gen_print_html(const char *md, size_t len, const char *file, char **out,
+                   ch_error *e)
+{
+	cmark_node *doc, *found[MAX_BLOCKS], *custom;
+	cmark_iter *it = NULL;
+	cmark_event_type ev;
+	ch_buf b = CH_BUF_INIT;
+	size_t nfound = 0, i;
+	int rc = -1;
+
+	*out = NULL;
+	doc = cmark_parse_document(md, len, CMARK_OPT_DEFAULT);
+	if (!doc)
+		return ch_fail(e, file, 0, "out of memory reading the text");
+	it = cmark_iter_new(doc);
+	if (!it) {
+		ch_fail(e, file, 0, "out of memory reading the text");
+		goto out;
+	}
+	/* Collected first and replaced after: the iterator must not see a
+	 * node freed under it. */
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+
+		if (ev != CMARK_EVENT_ENTER || !block_kind(n))
+			continue;
+		if (nfound == MAX_BLOCKS) {
+			ch_fail(e, file, cmark_node_get_start_line(n),
+			        "more than %d fields and seals blocks", MAX_BLOCKS);
+			goto out;
+		}
+		found[nfound++] = n;
+	}
+	for (i = 0; i < nfound; i++) {
+		ch_buf_reset(&b);
+		put_block(&b, block_kind(found[i]) == 2, cmark_node_get_literal(found[i]));
+		custom = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+		if (!ch_buf_ok(&b) || !custom ||
+		    !cmark_node_set_on_enter(custom, b.data ? b.data : "") ||
+		    !cmark_node_set_on_exit(custom, "") ||
+		    !cmark_node_replace(found[i], custom)) {
+			if (custom)
+				cmark_node_free(custom);
+			ch_fail(e, file, 0, "out of memory rendering the text");
+			goto out;
+		}
+		cmark_node_free(found[i]);
+	}
+	*out = cmark_render_html(doc, CMARK_OPT_DEFAULT);
+	if (!*out) {
+		ch_fail(e, file, 0, "out of memory rendering the text");
+		goto out;
+	}
+	rc = 0;
+out:
+	ch_buf_free(&b);
+	if (it)
+		cmark_iter_free(it);
+	cmark_node_free(doc);
+	return rc;
+}
