@@ -5,6 +5,8 @@ and the same bytes as the ones it stored."""
 import hashlib
 import json
 import pathlib
+import shutil
+import subprocess
 import unicodedata
 import zipfile
 
@@ -83,6 +85,24 @@ def test_overlap_behind_a_first_directory_is_not_hidden(ws):
     _, hidden = check(ws, zipforge.two_ends_hidden_overlap(ws.path / "b.zip"))
     assert errors(hidden)[0]["code"] == "ZIP_UNREADABLE"
     assert "目录结束记录" in errors(hidden)[0]["message"]
+
+
+@pytest.mark.skipif(not shutil.which("zip"), reason="needs Info-ZIP zip")
+def test_info_zip_with_a_comment_passes(ws, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "application.json").write_bytes(
+        bundles.app_bytes(bundles.application()))
+    for name, data in bundles.documents().items():
+        (src / name).write_bytes(data)
+    out = ws.path / "iz.zip"
+    names = sorted(p.name for p in src.iterdir())
+    r = subprocess.run(["zip", "-q", "-X", str(out), *names], cwd=src)
+    assert r.returncode == 0
+    r = subprocess.run(["zip", "-q", "-z", str(out)], input="申请材料\n".encode())
+    assert r.returncode == 0
+    r, res = check(ws, out)
+    assert r.returncode == 0 and res["outcome"] == "accepted", res
 
 
 # --- differential: our reading against Python's zipfile --------------------

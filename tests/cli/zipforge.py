@@ -14,8 +14,9 @@ The building blocks are bundles.py's Entry, local_header and
 central_header; everything else is laid out here byte by byte.
 """
 import copy
+import io
 import struct
-import zlib
+import zipfile
 
 import bundles
 from bundles import Entry, central_header, local_header, pdf
@@ -390,6 +391,28 @@ def descriptor_disagrees(path):
     return _with_descriptor(path, lie=True)
 
 
+def zipfile_streamed(path):
+    """Python's zipfile writing to a stream it cannot seek: bit 3 and a
+    data descriptor after each entry. Valid."""
+    class Sink(io.RawIOBase):
+        def __init__(self):
+            self.data = bytearray()
+
+        def writable(self):
+            return True
+
+        def write(self, b):
+            self.data += b
+            return len(b)
+
+    sink = Sink()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("application.json", bundles.app_bytes(bundles.application()))
+        for name, data in bundles.documents().items():
+            z.writestr(name, data)
+    return write(path, sink.data)
+
+
 # name -> (builder, the finding code it must produce or None when valid)
 FORGED = {
     "two_ends_offsets_crcs": (two_ends_offsets_crcs, "ZIP_UNREADABLE"),
@@ -422,4 +445,5 @@ FORGED = {
     "local_extra_swallows_data": (local_extra_swallows_data, "ZIP_UNREADABLE"),
     "descriptor_valid": (descriptor_valid, None),
     "descriptor_disagrees": (descriptor_disagrees, "ZIP_UNREADABLE"),
+    "zipfile_streamed": (zipfile_streamed, None),
 }
