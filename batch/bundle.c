@@ -97,6 +97,41 @@ static int unreadable(opening *o, const char *where, const char *why)
 	return add(o, "ZIP_UNREADABLE", where, text);
 }
 
+#define WHY_UPATH "文件名与其 Unicode 文件名字段不一致，不同的解压软件会显示不同的文件名"
+
+/* Whether an entry's Info-ZIP Unicode Path field names it otherwise
+ * than its raw name as BUNDLE.md decodes it: unzip and 7-Zip show the
+ * field's name, we judge the other. Returns -1 when memory runs out. */
+static int upath_differs(const zscan_entry *en, int *differs)
+{
+	char *dec = NULL, *nfc = NULL;
+	int r;
+
+	*differs = 0;
+	if (!en->upath)
+		return 0;
+	if (en->upath_len == 0 || memchr(en->upath, '\0', en->upath_len) ||
+	    !ch_utf8_valid((const char *)en->upath, en->upath_len)) {
+		*differs = 1;
+		return 0;
+	}
+	r = zname_decode(en->name, en->name_len, (en->flags & ZS_FLAG_UTF8) != 0,
+	                 &dec);
+	if (r < 0)
+		return -1;
+	if (r > 0)
+		return 0; /* the name itself is refused already */
+	nfc = ch_nfc((const char *)en->upath);
+	if (!nfc) {
+		free(dec);
+		return -1;
+	}
+	*differs = strcmp(nfc, dec) != 0;
+	free(nfc);
+	free(dec);
+	return 0;
+}
+
 /* Twice the bundle limit, without overflow. */
 static uint64_t unread_above(uint64_t max)
 {
@@ -140,6 +175,15 @@ static int check_container(opening *o, ch_error *e)
 		if (st == ZS_OVERLAP)
 			return add(o, "ZIP_OVERLAP", where, NULL) < 0 ? -1 : 1;
 		return unreadable(o, where, o->z.why) < 0 ? -1 : 1;
+	}
+	for (size_t i = 0; i < o->z.n; i++) {
+		int differs;
+
+		if (upath_differs(&o->z.v[i], &differs) < 0)
+			return ch_fail(e, NULL, 0, "out of memory");
+		if (differs)
+			return unreadable(o, o->names[i].where, WHY_UPATH) < 0
+			           ? -1 : 1;
 	}
 	o->skip = calloc(o->z.n ? o->z.n : 1, sizeof *o->skip);
 	if (!o->skip)
@@ -211,6 +255,20 @@ static int differs(zip_t *za, size_t i, const zscan_entry *en)
 
 #define WHY_TWO_VIEWS "解压库读到的文件目录与检查时读到的不同"
 
+/* libzip's "raw" name is the Unicode Path field's when it honours one;
+ * check_container has made sure that one names the same file. */
+static int same_name(const char *raw, const zscan_entry *en)
+{
+	size_t n = raw ? strlen(raw) : 0;
+
+	if (!raw)
+		return 0;
+	if (n == en->name_len && memcmp(raw, en->name, n) == 0)
+		return 1;
+	return en->upath && n == en->upath_len &&
+	       memcmp(raw, en->upath, n) == 0;
+}
+
 /* libzip opens the same bytes, the ones we hashed, through our guard;
  * its view must agree with ours entry by entry. Returns 1 (with a
  * finding) if not. */
@@ -253,9 +311,7 @@ static int open_zip(opening *o, ch_error *e)
 
 		if (memchr(o->z.v[i].name, '\0', o->z.v[i].name_len))
 			continue; /* already refused by name; C cannot compare */
-		if (!raw || strlen(raw) != o->z.v[i].name_len ||
-		    memcmp(raw, o->z.v[i].name, o->z.v[i].name_len) != 0 ||
-		    differs(za, i, &o->z.v[i]))
+		if (!same_name(raw, &o->z.v[i]) || differs(za, i, &o->z.v[i]))
 			return unreadable(o, o->names[i].where, WHY_TWO_VIEWS) < 0
 			           ? -1 : 1;
 	}

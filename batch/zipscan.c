@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #define EOCD_SIZE 22u
 #define EOCD_MAX_COMMENT 65535u
 #define LOC64_SIZE 20u
@@ -44,6 +46,8 @@
 #define WHY_PREFIX "第一个文件之前有多余数据（例如自解压程序）"
 #define WHY_GAP "文件之间有不属于任何文件的数据"
 #define WHY_TRAILER "最后一个文件与中央目录之间有多余数据"
+#define WHY_EXTRA "文件记录的扩展字段损坏或重复"
+#define WHY_UPATH "本地文件头与中央目录中的 Unicode 文件名字段不一致"
 
 static uint16_t rd16(const unsigned char *p)
 {
@@ -251,8 +255,9 @@ out:
 	return rc;
 }
 
-/* The extra block with this id: 0 and *d, *len, or 1 when there is none
- * or the blocks do not fill the field exactly. */
+/* The extra block with this id: 0 and *d, *len; 1 when there is none;
+ * 2 when the blocks do not fit the field or the id comes twice (two
+ * readers could take two different ones). */
 static int find_extra(const unsigned char *x, size_t n, uint16_t want,
                       const unsigned char **d, size_t *len)
 {
@@ -263,15 +268,39 @@ static int find_extra(const unsigned char *x, size_t n, uint16_t want,
 		uint16_t id = rd16(x + i), l = rd16(x + i + 2);
 
 		if (l > n - i - 4)
-			return 1;
-		if (id == want && !found) {
+			return 2;
+		if (id == want) {
+			if (found)
+				return 2;
 			*d = x + i + 4;
 			*len = l;
 			found = 1;
 		}
 		i += 4 + (size_t)l;
 	}
-	return !found;
+	return found ? 0 : 1;
+}
+
+/* The Info-ZIP Unicode Path field (0x7075) of a record whose raw name is
+ * name: 0 with *u, *ulen when readers would use it (version 1, the CRC
+ * of the raw name), 1 when there is none they would use, 2 when the
+ * extra field is malformed. */
+static int unicode_path(const unsigned char *x, size_t n,
+                        const unsigned char *name, size_t nlen,
+                        const unsigned char **u, size_t *ulen)
+{
+	const unsigned char *d;
+	size_t len;
+	int r = find_extra(x, n, 0x7075, &d, &len);
+
+	if (r)
+		return r;
+	if (len < 5 || d[0] != 1 ||
+	    rd32(d + 1) != (uint32_t)crc32(0, name, (uInt)nlen))
+		return 1;
+	*u = d + 5;
+	*ulen = len - 5;
+	return 0;
 }
 
 /* Fills the fields the Zip64 extra field replaces (those at 0xFFFFFFFF),
@@ -284,7 +313,7 @@ static int zip64_extra(zscan_entry *en, const unsigned char *x, size_t n,
 	size_t len, k = 0;
 
 	if (!want_size && !want_comp && !want_off)
-		return 0;
+		return find_extra(x, n, 0x0001, &d, &len) == 2;
 	if (find_extra(x, n, 0x0001, &d, &len))
 		return 1;
 	if (want_size) {
@@ -342,6 +371,8 @@ int zscan_read(int fd, uint64_t size, uint64_t max_entries, zscan *out,
 		zscan_entry *en = &out->v[i];
 		uint16_t nlen, xlen, clen;
 		uint32_t c32, s32, o32;
+		const unsigned char *u;
+		size_t ulen;
 
 		if (end - pos < CDH_SIZE)
 			goto count;
@@ -385,6 +416,19 @@ int zscan_read(int fd, uint64_t size, uint64_t max_entries, zscan *out,
 		if (zip64_extra(en, var + nlen, xlen, s32 == 0xFFFFFFFFu,
 		                c32 == 0xFFFFFFFFu, o32 == 0xFFFFFFFFu))
 			goto bad;
+		r = unicode_path(var + nlen, xlen, var, nlen, &u, &ulen);
+		if (r == 2)
+			goto bad;
+		if (r == 0) {
+			en->upath = malloc(ulen + 1);
+			if (!en->upath) {
+				ch_fail(e, NULL, 0, "out of memory");
+				goto out;
+			}
+			memcpy(en->upath, u, ulen);
+			en->upath[ulen] = '\0';
+			en->upath_len = ulen;
+		}
 		if (en->local_off >= er.cd_off || en->comp_size > size)
 			goto bad;
 		pos += CDH_SIZE + (uint64_t)nlen + xlen + clen;
@@ -453,8 +497,8 @@ static int check_local(int fd, zscan_entry *en, uint64_t cd_off,
 	uint32_t lcrc = rd32(lfh + 14), c32 = rd32(lfh + 18),
 	         s32 = rd32(lfh + 22);
 	zscan_entry loc;
-	const unsigned char *d;
-	size_t dlen;
+	const unsigned char *d, *u;
+	size_t dlen, ulen;
 	uint64_t dd = 0;
 	int wide, r;
 
@@ -467,6 +511,17 @@ static int check_local(int fd, zscan_entry *en, uint64_t cd_off,
 		*why = WHY_METHOD;
 	if (*why)
 		return 1;
+	/* A reader that takes the Unicode name from the local header must
+	 * find the one the directory gives (zipnames checks that one). */
+	r = unicode_path(var + nlen, xlen, var, nlen, &u, &ulen);
+	if (r == 2)
+		*why = WHY_EXTRA;
+	else if ((r == 0) != (en->upath != NULL) ||
+	         (r == 0 && (ulen != en->upath_len ||
+	                     memcmp(u, en->upath, ulen) != 0)))
+		*why = WHY_UPATH;
+	if (*why)
+		return 1;
 	memset(&loc, 0, sizeof loc);
 	loc.size = s32;
 	loc.comp_size = c32;
@@ -476,6 +531,10 @@ static int check_local(int fd, zscan_entry *en, uint64_t cd_off,
 		return 1;
 	}
 	wide = find_extra(var + nlen, xlen, 0x0001, &d, &dlen) == 0;
+	if (find_extra(var + nlen, xlen, 0x0001, &d, &dlen) == 2) {
+		*why = WHY_EXTRA;
+		return 1;
+	}
 	if (en->flags & ZS_FLAG_DESCRIPTOR) {
 		/* The local fields may be zero, written before the data was
 		 * known; what they do say must agree. */
@@ -636,8 +695,10 @@ int zscan_special(const zscan_entry *en, int *dir)
 
 void zscan_free(zscan *z)
 {
-	for (size_t i = 0; i < z->n; i++)
+	for (size_t i = 0; i < z->n; i++) {
 		free(z->v[i].name);
+		free(z->v[i].upath);
+	}
 	free(z->v);
 	z->v = NULL;
 	z->n = 0;

@@ -34,6 +34,10 @@ typedef struct zscan_entry {
 	uint64_t data_off;    /* first byte of the data (set by ranges) */
 	uint64_t data_end;    /* one past the entry's record: data and data
 	                       * descriptor (set by ranges) */
+	unsigned char *upath; /* the Info-ZIP Unicode Path field's UTF-8 name
+	                       * when readers would honour it (its CRC is the
+	                       * raw name's), NUL-terminated copy; else NULL */
+	size_t upath_len;
 } zscan_entry;
 
 typedef struct zscan {

@@ -17,6 +17,7 @@ import copy
 import io
 import struct
 import zipfile
+import zlib
 
 import bundles
 from bundles import Entry, central_header, local_header, pdf
@@ -391,6 +392,70 @@ def descriptor_disagrees(path):
     return _with_descriptor(path, lie=True)
 
 
+# --- Info-ZIP Unicode Path fields ---------------------------------------
+
+def upath(raw, name):
+    """An Info-ZIP Unicode Path extra block (0x7075) naming raw as name:
+    readers that know it (unzip, 7-Zip) show name instead of raw."""
+    body = struct.pack("<BI", 1, zlib.crc32(raw)) + name.encode("utf-8")
+    return struct.pack("<HH", 0x7075, len(body)) + body
+
+
+def _with_extra(path, raw, flags, local_extra, central_extra):
+    """The valid bundle with the stamp form stored under raw, its local
+    and central records carrying the given extra fields."""
+    ents = entries(stored=False)
+    k = [e.raw.decode() for e in ents].index(STAMP)
+    e = ents[k]
+    e.raw, e.flags = raw, flags
+    out, where = bytearray(), []
+    for i, x in enumerate(ents):
+        where.append(len(out))
+        h = bytearray(local_header(x))
+        if i == k:
+            h[28:30] = struct.pack("<H", len(local_extra))
+            h += local_extra
+        out += h + x.payload
+    cd_off = len(out)
+    cd = bytearray()
+    for i, (x, off) in enumerate(zip(ents, where)):
+        h = bytearray(central_header(x, off))
+        if i == k:
+            h[30:32] = struct.pack("<H", len(central_extra))
+            h += central_extra
+        cd += h
+    return write(path, out + cd + eocd(len(ents), len(cd), cd_off))
+
+
+def unicode_path_agrees(path):
+    """A GBK name without the UTF-8 flag and a Unicode Path field with
+    the same name in UTF-8, as WinRAR writes it. Valid."""
+    raw = STAMP.encode("gb18030")
+    x = upath(raw, STAMP)
+    return _with_extra(path, raw, 0, x, x)
+
+
+def unicode_path_differs(path):
+    """The raw name says the stamp form, the Unicode Path field another
+    name: unzip would show a file the batch never judged by that name."""
+    raw = STAMP.encode("gb18030")
+    x = upath(raw, "别的文件.pdf")
+    return _with_extra(path, raw, 0, x, x)
+
+
+def unicode_path_local_only(path):
+    """Only the local header carries a Unicode Path field."""
+    raw = STAMP.encode("gb18030")
+    return _with_extra(path, raw, 0, upath(raw, "别的文件.pdf"), b"")
+
+
+def zip64_extra_twice(path):
+    """Two Zip64 extra blocks in a central record: which one counts?"""
+    raw = STAMP.encode("utf-8")
+    z64 = struct.pack("<HHQ", 1, 8, 0)
+    return _with_extra(path, raw, 0x800, b"", z64 + z64)
+
+
 def zipfile_streamed(path):
     """Python's zipfile writing to a stream it cannot seek: bit 3 and a
     data descriptor after each entry. Valid."""
@@ -446,4 +511,8 @@ FORGED = {
     "descriptor_valid": (descriptor_valid, None),
     "descriptor_disagrees": (descriptor_disagrees, "ZIP_UNREADABLE"),
     "zipfile_streamed": (zipfile_streamed, None),
+    "unicode_path_agrees": (unicode_path_agrees, None),
+    "unicode_path_differs": (unicode_path_differs, "ZIP_UNREADABLE"),
+    "unicode_path_local_only": (unicode_path_local_only, "ZIP_UNREADABLE"),
+    "zip64_extra_twice": (zip64_extra_twice, "ZIP_UNREADABLE"),
 }

@@ -1,7 +1,8 @@
 /* libFuzzer target: two readers of one ZIP must agree. Our scan
  * (zscan_read, zscan_ranges) and libzip opened on its own, without our
  * guard, each read the input. When both accept it, they must see the same
- * entries: the same count, and per entry the same raw name, method, sizes
+ * entries: the same count, and per entry the same raw name (or Unicode
+ * Path name, which the batch checks against it), method, sizes
  * and CRC; and for every stored or deflated entry that libzip reads whole,
  * its bytes must hash the same as the bytes inflated here from the range
  * the scan checked. Any difference aborts: it is a file the batch would
@@ -91,6 +92,12 @@ static int libzip_bytes(zip_t *za, uint64_t i, char hex[65])
 	return 0;
 }
 
+/* libzip's raw name is the Unicode Path field's when it honours one. */
+static int same(const char *raw, const unsigned char *name, size_t n)
+{
+	return strlen(raw) == n && memcmp(raw, name, n) == 0;
+}
+
 static void compare(const uint8_t *data, const zscan *z, zip_t *za)
 {
 	if ((uint64_t)zip_get_num_entries(za, 0) != z->n)
@@ -103,8 +110,8 @@ static void compare(const uint8_t *data, const zscan *z, zip_t *za)
 
 		if (memchr(en->name, '\0', en->name_len))
 			continue; /* C strings cannot compare it */
-		if (!raw || strlen(raw) != en->name_len ||
-		    memcmp(raw, en->name, en->name_len) != 0)
+		if (!raw || !(same(raw, en->name, en->name_len) ||
+		              (en->upath && same(raw, en->upath, en->upath_len))))
 			abort();
 		zip_stat_init(&sb);
 		if (zip_stat_index(za, i, ZIP_FL_UNCHANGED, &sb) < 0)
