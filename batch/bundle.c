@@ -221,7 +221,14 @@ static int check_container(opening *o, ch_error *e)
 			return -1;
 		stop = 1;
 	}
-	return stop;
+	if (stop)
+		return 1;
+	/* Within the limits now: inflating the streamed entries is bounded. */
+	if (zscan_streams(o->fd, &o->z, o->skip, &st, &bad, e) < 0)
+		return -1;
+	if (st != ZS_OK)
+		return unreadable(o, o->names[bad].where, o->z.why) < 0 ? -1 : 1;
+	return 0;
 }
 
 /* 1 when libzip's entry i is not the one our scan read: were there a way

@@ -27,6 +27,8 @@
 #define SIG_LFH 0x04034b50u
 #define SIG_DD 0x08074b50u
 
+#define STREAM_CHUNK (64 * 1024)
+
 /* Why a file is refused, in the words of the ZIP_UNREADABLE finding. */
 #define WHY_TAIL "目录结束记录之后还有数据，或结束记录藏在注释里"
 #define WHY_COMMENT "ZIP 注释没有恰好到文件末尾为止（文件被截断或末尾另有数据）"
@@ -46,6 +48,7 @@
 #define WHY_PREFIX "第一个文件之前有多余数据（例如自解压程序）"
 #define WHY_GAP "文件之间有不属于任何文件的数据"
 #define WHY_TRAILER "最后一个文件与中央目录之间有多余数据"
+#define WHY_STREAM "以流式方式写入的文件数据与中央目录记录的长度不符"
 #define WHY_EXTRA "文件记录的扩展字段损坏或重复"
 #define WHY_UPATH "本地文件头与中央目录中的 Unicode 文件名字段不一致"
 
@@ -675,6 +678,128 @@ unreadable_i:
 	rc = tile(z, st, bad, e);
 out:
 	free(var);
+	return rc;
+}
+
+/* Stored data: 1 when the descriptor signature appears in it. The last
+ * three bytes of each chunk are kept so that none is missed across two. */
+static int holds_descriptor(int fd, const zscan_entry *en, unsigned char *in,
+                            int *found, ch_error *e)
+{
+	uint64_t at = en->data_off, left = en->comp_size;
+	size_t keep = 0;
+
+	*found = 0;
+	while (left > 0) {
+		size_t n = left < STREAM_CHUNK ? (size_t)left : STREAM_CHUNK, t;
+		int r = pread_full(fd, in + keep, n, at, e);
+
+		if (r < 0)
+			return -1;
+		if (r > 0) {
+			*found = 1; /* shorter than checked: not to be trusted */
+			return 0;
+		}
+		t = keep + n;
+		for (size_t k = 0; k + 4 <= t; k++) {
+			if (rd32(in + k) == SIG_DD) {
+				*found = 1;
+				return 0;
+			}
+		}
+		keep = t < 3 ? t : 3;
+		memmove(in, in + t - keep, keep);
+		at += n;
+		left -= n;
+	}
+	return 0;
+}
+
+/* Deflated data: *ends 1 when the stream ends exactly at the end of the
+ * compressed data having made exactly the declared size. */
+static int ends_exactly(int fd, const zscan_entry *en, unsigned char *in,
+                        unsigned char *out, int *ends, ch_error *e)
+{
+	uint64_t at = en->data_off, left = en->comp_size, made = 0;
+	z_stream zs;
+	int zr = Z_OK, rc = -1;
+
+	*ends = 0;
+	memset(&zs, 0, sizeof zs);
+	if (inflateInit2(&zs, -15) != Z_OK)
+		return ch_fail(e, NULL, 0, "out of memory");
+	while (zr != Z_STREAM_END) {
+		if (zs.avail_in == 0) {
+			size_t n = left < STREAM_CHUNK ? (size_t)left
+			                               : STREAM_CHUNK;
+			int r;
+
+			if (n == 0)
+				break; /* input ran out before the stream ended */
+			r = pread_full(fd, in, n, at, e);
+			if (r < 0)
+				goto out;
+			if (r > 0)
+				break;
+			zs.next_in = in;
+			zs.avail_in = (uInt)n;
+			at += n;
+			left -= n;
+		}
+		zs.next_out = out;
+		zs.avail_out = STREAM_CHUNK;
+		zr = inflate(&zs, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END)
+			break;
+		made += STREAM_CHUNK - zs.avail_out;
+		if (made > en->size)
+			break;
+	}
+	*ends = zr == Z_STREAM_END && zs.avail_in == 0 && left == 0 &&
+	        made == en->size;
+	rc = 0;
+out:
+	inflateEnd(&zs);
+	return rc;
+}
+
+int zscan_streams(int fd, zscan *z, const int *skip, zscan_status *st,
+                  size_t *bad, ch_error *e)
+{
+	unsigned char *in = malloc(STREAM_CHUNK + 3), *out = malloc(STREAM_CHUNK);
+	int rc = -1;
+
+	*st = ZS_OK;
+	*bad = SIZE_MAX;
+	if (!in || !out) {
+		ch_fail(e, NULL, 0, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < z->n; i++) {
+		const zscan_entry *en = &z->v[i];
+		int ok = 1, found;
+
+		if (!(en->flags & ZS_FLAG_DESCRIPTOR) || (skip && skip[i]))
+			continue;
+		if (en->method == 0) {
+			if (holds_descriptor(fd, en, in, &found, e) < 0)
+				goto out;
+			ok = !found;
+		} else if (en->method == 8) {
+			if (ends_exactly(fd, en, in, out, &ok, e) < 0)
+				goto out;
+		}
+		if (!ok) {
+			*st = ZS_UNREADABLE;
+			*bad = i;
+			z->why = WHY_STREAM;
+			break;
+		}
+	}
+	rc = 0;
+out:
+	free(in);
+	free(out);
 	return rc;
 }
 

@@ -76,6 +76,18 @@ int zscan_read(int fd, uint64_t size, uint64_t max_entries, zscan *out,
 int zscan_ranges(int fd, zscan *z, zscan_status *st, size_t *bad,
                  ch_error *e);
 
+/* For each entry written the streaming way (bit 3) and not skipped
+ * (skip[i], may be NULL): a reader walking the local headers without the
+ * directory ends such an entry where its deflate stream ends, or for
+ * stored data at the first descriptor signature. So the stream must end
+ * exactly at the compressed size with exactly the declared size, and
+ * stored data must not hold the signature. Inflates each such entry once,
+ * its output bounded by its declared size: call it after the size limits
+ * are checked. *st: ZS_OK or ZS_UNREADABLE (z->why, *bad). Returns -1 only
+ * on an I/O or memory failure. */
+int zscan_streams(int fd, zscan *z, const int *skip, zscan_status *st,
+                  size_t *bad, ch_error *e);
+
 /* 1 if the external attributes say symbolic link, device, FIFO or socket
  * (Unix mode in the high 16 bits; 0 there means "not said"). dir: set to 1
  * when they say directory. */

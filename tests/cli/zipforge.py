@@ -359,11 +359,16 @@ def local_extra_swallows_data(path):
 
 # --- data descriptors ---------------------------------------------------
 
-def _with_descriptor(path, lie=False):
+def _with_descriptor(path, lie=False, stored=False, tail=b"", data=None):
     """The stamp form written the streaming way: bit 3, zeros in the local
-    header, a signed data descriptor after the data."""
-    ents = entries(stored=False)
+    header, a signed data descriptor after the data. tail: bytes added to
+    its compressed data (counted in its compressed size); data: its
+    content instead of the usual."""
+    ents = entries(stored=stored)
     k = [e.raw.decode() for e in ents].index(STAMP)
+    if data is not None:
+        ents[k] = Entry(STAMP, data, method=ents[k].method)
+    ents[k].payload += tail
     ents[k].flags |= 0x0008
     loc = copy.copy(ents[k])
     loc.crc, loc.size = 0, 0
@@ -390,6 +395,28 @@ def descriptor_valid(path):
 
 def descriptor_disagrees(path):
     return _with_descriptor(path, lie=True)
+
+
+def descriptor_hides_record(path):
+    """A streamed entry whose compressed size runs past the end of its
+    deflate stream over a whole local record: readers of the directory
+    ignore it, a reader walking the local headers finds another file."""
+    hidden = Entry("隐藏.pdf", pdf("hidden"), method=0)
+    dd = struct.pack("<IIII", 0x08074B50, 0, 0, 0)
+    return _with_descriptor(path, tail=dd + local_header(hidden) +
+                            hidden.payload)
+
+
+def descriptor_stored_valid(path):
+    """A stored entry written the streaming way. Valid."""
+    return _with_descriptor(path, stored=True)
+
+
+def descriptor_stored_signature(path):
+    """A stored streamed entry whose data holds the descriptor signature:
+    a reader without the directory would end it there."""
+    return _with_descriptor(path, stored=True,
+                            data=pdf("PK\x07\x08 ends here?"))
 
 
 # --- Info-ZIP Unicode Path fields ---------------------------------------
@@ -510,6 +537,10 @@ FORGED = {
     "local_extra_swallows_data": (local_extra_swallows_data, "ZIP_UNREADABLE"),
     "descriptor_valid": (descriptor_valid, None),
     "descriptor_disagrees": (descriptor_disagrees, "ZIP_UNREADABLE"),
+    "descriptor_hides_record": (descriptor_hides_record, "ZIP_UNREADABLE"),
+    "descriptor_stored_valid": (descriptor_stored_valid, None),
+    "descriptor_stored_signature": (descriptor_stored_signature,
+                                    "ZIP_UNREADABLE"),
     "zipfile_streamed": (zipfile_streamed, None),
     "unicode_path_agrees": (unicode_path_agrees, None),
     "unicode_path_differs": (unicode_path_differs, "ZIP_UNREADABLE"),

@@ -1,5 +1,5 @@
 /* libFuzzer target: two readers of one ZIP must agree. Our scan
- * (zscan_read, zscan_ranges) and libzip opened on its own, without our
+ * (zscan_read, zscan_ranges, zscan_streams) and libzip opened on its own, without our
  * guard, each read the input. When both accept it, they must see the same
  * entries: the same count, and per entry the same raw name (or Unicode
  * Path name, which the batch checks against it), method, sizes
@@ -150,6 +150,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (zscan_read(fd, size, 64, &z, &st, &count, &e) < 0)
 		abort();
 	if (st == ZS_OK && zscan_ranges(fd, &z, &st, &bad, &e) < 0)
+		abort();
+	if (st == ZS_OK && zscan_streams(fd, &z, NULL, &st, &bad, &e) < 0)
 		abort();
 	close(fd);
 	if (st != ZS_OK)
