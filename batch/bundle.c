@@ -16,6 +16,7 @@
 
 #include "batch/docs.h"
 #include "batch/sniff.h"
+#include "batch/zipguard.h"
 #include "batch/zipnames.h"
 #include "batch/zipread.h"
 #include "batch/zipscan.h"
@@ -86,6 +87,52 @@ static int hash_file(opening *o, ch_error *e)
 	return 0;
 }
 
+/* ZIP_UNREADABLE, with what is wrong when it is known (why, Chinese). */
+static int unreadable(opening *o, const char *where, const char *why)
+{
+	char text[512];
+
+	if (!why)
+		return add(o, "ZIP_UNREADABLE", where, NULL);
+	snprintf(text, sizeof text, "：%s", why);
+	return add(o, "ZIP_UNREADABLE", where, text);
+}
+
+#define WHY_UPATH "文件名与其 Unicode 文件名字段不一致，不同的解压软件会显示不同的文件名"
+
+/* Whether an entry's Info-ZIP Unicode Path field names it otherwise
+ * than its raw name as BUNDLE.md decodes it: unzip and 7-Zip show the
+ * field's name, we judge the other. Returns -1 when memory runs out. */
+static int upath_differs(const zscan_entry *en, int *differs)
+{
+	char *dec = NULL, *nfc = NULL;
+	int r;
+
+	*differs = 0;
+	if (!en->upath)
+		return 0;
+	if (en->upath_len == 0 || memchr(en->upath, '\0', en->upath_len) ||
+	    !ch_utf8_valid((const char *)en->upath, en->upath_len)) {
+		*differs = 1;
+		return 0;
+	}
+	r = zname_decode(en->name, en->name_len, (en->flags & ZS_FLAG_UTF8) != 0,
+	                 &dec);
+	if (r < 0)
+		return -1;
+	if (r > 0)
+		return 0; /* the name itself is refused already */
+	nfc = ch_nfc((const char *)en->upath);
+	if (!nfc) {
+		free(dec);
+		return -1;
+	}
+	*differs = strcmp(nfc, dec) != 0;
+	free(nfc);
+	free(dec);
+	return 0;
+}
+
 /* Twice the bundle limit, without overflow. */
 static uint64_t unread_above(uint64_t max)
 {
@@ -116,7 +163,7 @@ static int check_container(opening *o, ch_error *e)
 		return add(o, "ZIP_LIMIT", "", text) < 0 ? -1 : 1;
 	}
 	if (st != ZS_OK)
-		return add(o, "ZIP_UNREADABLE", "", NULL) < 0 ? -1 : 1;
+		return unreadable(o, "", o->z.why) < 0 ? -1 : 1;
 	if (znames_check(&o->z, o->s, &o->names, o->f, &dup) < 0)
 		return ch_fail(e, NULL, 0, "out of memory");
 	if (dup)
@@ -124,10 +171,20 @@ static int check_container(opening *o, ch_error *e)
 	if (zscan_ranges(o->fd, &o->z, &st, &bad, e) < 0)
 		return -1;
 	if (st != ZS_OK) {
-		if (add(o, st == ZS_OVERLAP ? "ZIP_OVERLAP" : "ZIP_UNREADABLE",
-		        o->names[bad].where, NULL) < 0)
-			return -1;
-		return 1;
+		const char *where = bad < o->z.n ? o->names[bad].where : "";
+
+		if (st == ZS_OVERLAP)
+			return add(o, "ZIP_OVERLAP", where, NULL) < 0 ? -1 : 1;
+		return unreadable(o, where, o->z.why) < 0 ? -1 : 1;
+	}
+	for (size_t i = 0; i < o->z.n; i++) {
+		int differs;
+
+		if (upath_differs(&o->z.v[i], &differs) < 0)
+			return ch_fail(e, NULL, 0, "out of memory");
+		if (differs)
+			return unreadable(o, o->names[i].where, WHY_UPATH) < 0
+			           ? -1 : 1;
 	}
 	o->skip = calloc(o->z.n ? o->z.n : 1, sizeof *o->skip);
 	if (!o->skip)
@@ -165,16 +222,25 @@ static int check_container(opening *o, ch_error *e)
 			return -1;
 		stop = 1;
 	}
-	return stop;
+	if (stop)
+		return 1;
+	/* Within the limits now: inflating the streamed entries is bounded. */
+	if (zscan_streams(o->fd, &o->z, o->skip, &st, &bad, e) < 0)
+		return -1;
+	if (st != ZS_OK)
+		return unreadable(o, o->names[bad].where, o->z.why) < 0 ? -1 : 1;
+	return 0;
 }
 
-/* 1 when libzip's entry i is not the one our scan read: a second end
- * record (or a crafted Zip64 one) can make two readers take two different
- * directories with the same names, and our checks of attributes, methods,
- * encryption and sizes would then be about entries libzip does not read. */
+/* 1 when libzip's entry i is not the one our scan read: were there a way
+ * for two readers to take two directories, our checks of attributes,
+ * methods, encryption, sizes and CRCs would be about entries libzip does
+ * not read. The scan leaves one way only; this is the proof of it, field
+ * by field, and the guard's ranges are the proof for the data. */
 static int differs(zip_t *za, size_t i, const zscan_entry *en)
 {
-	const zip_uint64_t need = ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD |
+	const zip_uint64_t need = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE |
+	                          ZIP_STAT_CRC | ZIP_STAT_COMP_METHOD |
 	                          ZIP_STAT_ENCRYPTION_METHOD;
 	zip_stat_t sb;
 	zip_uint8_t opsys;
@@ -185,7 +251,8 @@ static int differs(zip_t *za, size_t i, const zscan_entry *en)
 	if (zip_stat_index(za, i, 0, &sb) < 0 || (sb.valid & need) != need ||
 	    zip_file_get_external_attributes(za, i, 0, &opsys, &attr) < 0)
 		return 1;
-	if (sb.comp_size != en->comp_size || attr != en->ext_attr ||
+	if (sb.comp_size != en->comp_size || sb.size != en->size ||
+	    sb.crc != en->crc || attr != en->ext_attr ||
 	    opsys != (en->made_by >> 8) ||
 	    (sb.encryption_method != ZIP_EM_NONE) != encrypted)
 		return 1;
@@ -194,29 +261,40 @@ static int differs(zip_t *za, size_t i, const zscan_entry *en)
 	return !encrypted && sb.comp_method != (zip_int32_t)en->method;
 }
 
-/* libzip opens the same bytes through a second descriptor; its view must
- * agree with ours entry by entry. Returns 1 (with a finding) if not. */
+#define WHY_TWO_VIEWS "解压库读到的文件目录与检查时读到的不同"
+
+/* libzip's "raw" name is the Unicode Path field's when it honours one;
+ * check_container has made sure that one names the same file. */
+static int same_name(const char *raw, const zscan_entry *en)
+{
+	size_t n = raw ? strlen(raw) : 0;
+
+	if (!raw)
+		return 0;
+	if (n == en->name_len && memcmp(raw, en->name, n) == 0)
+		return 1;
+	return en->upath && n == en->upath_len &&
+	       memcmp(raw, en->upath, n) == 0;
+}
+
+/* libzip opens the same bytes, the ones we hashed, through our guard;
+ * its view must agree with ours entry by entry. Returns 1 (with a
+ * finding) if not. */
 static int open_zip(opening *o, ch_error *e)
 {
 	zip_error_t ze;
 	zip_source_t *src;
+	zguard *g;
 	zip_t *za;
-	FILE *fp;
-	int fd2, code;
+	int code;
 
-	fd2 = dup(o->fd);
-	if (fd2 < 0)
-		return ch_fail(e, o->b->path, 0, "dup: %s", strerror(errno));
-	fp = fdopen(fd2, "rb");
-	if (!fp) {
-		close(fd2);
-		return ch_fail(e, o->b->path, 0, "fdopen: %s", strerror(errno));
-	}
 	zip_error_init(&ze);
-	src = zip_source_filep_create(fp, 0, -1, &ze);
+	src = zguard_source(o->fd, o->size, &o->z, &g, &ze);
 	if (!src) {
-		fclose(fp);
+		code = zip_error_code_zip(&ze);
 		zip_error_fini(&ze);
+		if (code == ZIP_ER_MEMORY)
+			return ch_fail(e, NULL, 0, "out of memory");
 		return ch_fail(e, o->b->path, 0, "libzip: cannot make a source");
 	}
 	za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
@@ -233,17 +311,16 @@ static int open_zip(opening *o, ch_error *e)
 		return add(o, "ZIP_UNREADABLE", "", NULL) < 0 ? -1 : 1;
 	}
 	o->b->zip = za;
+	o->b->guard = g;
 	if ((uint64_t)zip_get_num_entries(za, 0) != o->z.n)
-		return add(o, "ZIP_UNREADABLE", "", NULL) < 0 ? -1 : 1;
+		return unreadable(o, "", WHY_TWO_VIEWS) < 0 ? -1 : 1;
 	for (size_t i = 0; i < o->z.n; i++) {
 		const char *raw = zip_get_name(za, i, ZIP_FL_ENC_RAW);
 
 		if (memchr(o->z.v[i].name, '\0', o->z.v[i].name_len))
 			continue; /* already refused by name; C cannot compare */
-		if (!raw || strlen(raw) != o->z.v[i].name_len ||
-		    memcmp(raw, o->z.v[i].name, o->z.v[i].name_len) != 0 ||
-		    differs(za, i, &o->z.v[i]))
-			return add(o, "ZIP_UNREADABLE", o->names[i].where, NULL) < 0
+		if (!same_name(raw, &o->z.v[i]) || differs(za, i, &o->z.v[i]))
+			return unreadable(o, o->names[i].where, WHY_TWO_VIEWS) < 0
 			           ? -1 : 1;
 	}
 	return 0;
@@ -252,7 +329,8 @@ static int open_zip(opening *o, ch_error *e)
 static zread_ctl ctl_for(opening *o, size_t i)
 {
 	zread_ctl c = {o->l, o->z.v[i].comp_size, &o->total,
-	               o->names[i].where, o->buf, CHUNK, o->f, o->s};
+	               o->names[i].where, o->buf, CHUNK, o->f, o->s,
+	               o->b->guard};
 	return c;
 }
 
@@ -562,6 +640,7 @@ int bundle_copy_entry(bundle *b, size_t i,
 	ctl.where = b->entries[i].name;
 	ctl.bufsize = CHUNK;
 	ctl.f = &f;
+	ctl.guard = b->guard;
 	ctl.buf = malloc(CHUNK);
 	if (!ctl.buf)
 		return ch_fail(e, NULL, 0, "out of memory");

@@ -56,6 +56,8 @@ typedef struct bundle {
 	size_t nentries;
 	json_t *app;         /* parsed application.json, NULL if unusable */
 	void *zip;           /* zip_t *, private */
+	void *guard;         /* zguard * of zip's source, private (owned by
+	                      * zip) */
 } bundle;
 
 /* Where the listed documents' bytes go while bundle_open reads them, so

@@ -25,6 +25,8 @@ static int zip_trouble(const zread_ctl *c, int code, ch_error *e)
 {
 	if (code == ZIP_ER_MEMORY)
 		return ch_fail(e, NULL, 0, "out of memory");
+	if (c->guard && zguard_refused(c->guard))
+		return finding(c, "ZIP_UNREADABLE", "：" ZGUARD_WHY);
 	return finding(c, "ZIP_UNREADABLE", NULL);
 }
 
@@ -64,12 +66,18 @@ int zread_entry(zip_t *za, uint64_t idx, const zread_ctl *c, zread_sink sink,
 {
 	zip_file_t *zf;
 	uint64_t got = 0;
-	int rc = 0, closed;
+	int rc = 0, closed, stray;
 
 	*size = 0;
+	if (c->guard)
+		zguard_watch(c->guard, idx);
 	zf = zip_fopen_index(za, idx, 0);
-	if (!zf)
-		return zip_trouble(c, zip_error_code_zip(zip_get_error(za)), e);
+	if (!zf) {
+		rc = zip_trouble(c, zip_error_code_zip(zip_get_error(za)), e);
+		if (c->guard)
+			zguard_done(c->guard);
+		return rc;
+	}
 	for (;;) {
 		zip_int64_t n = zip_fread(zf, c->buf, c->bufsize);
 
@@ -95,6 +103,11 @@ int zread_entry(zip_t *za, uint64_t idx, const zread_ctl *c, zread_sink sink,
 	closed = zip_fclose(zf);
 	if (rc == 0 && closed != 0)
 		rc = zip_trouble(c, closed, e);
+	/* Read whole and sound by libzip's own checks, yet from bytes other
+	 * than the entry's: libzip believed another directory. */
+	stray = c->guard ? zguard_done(c->guard) : 0;
+	if (rc == 0 && stray)
+		rc = finding(c, "ZIP_UNREADABLE", "：" ZGUARD_WHY);
 	*size = got;
 	return rc;
 }

@@ -1,7 +1,9 @@
 /* zipread.h: one entry streamed out of libzip in fixed chunks with the
  * limits of BUNDLE.md counted on the bytes really inflated (per entry,
  * all entries together, ratio to the compressed size) and libzip's CRC and
- * size checks collected: zip_fread to its end and zip_fclose's return. */
+ * size checks collected: zip_fread to its end and zip_fclose's return.
+ * With a guard, the entry counts as read only when libzip took exactly the
+ * bytes our scan checked for it (batch/zipguard.h). */
 #ifndef BATCH_ZIPREAD_H
 #define BATCH_ZIPREAD_H
 
@@ -11,6 +13,7 @@
 #include <zip.h>
 
 #include "batch/bundle.h"
+#include "batch/zipguard.h"
 
 /* Gets each chunk: 0 to go on, 1 to stop reading quietly (enough seen),
  * -1 on failure (with e filled). */
@@ -25,6 +28,7 @@ typedef struct zread_ctl {
 	size_t bufsize;
 	ch_findings *f;
 	const ch_schema *schema;
+	zguard *guard;               /* the archive's source; NULL: unguarded */
 } zread_ctl;
 
 /* Reads entry idx to its end. Returns 0 when it was read whole and sound

@@ -64,7 +64,7 @@ static size_t read_with(uint64_t ratio)
 	ch_findings f = CH_FINDINGS_INIT;
 	uint64_t total = 0, size;
 	unsigned char buf[65536];
-	zread_ctl c = {&l, comp, &total, "x.pdf", buf, sizeof buf, &f, NULL};
+	zread_ctl c = {&l, comp, &total, "x.pdf", buf, sizeof buf, &f, NULL, NULL};
 	ch_error e;
 	size_t n;
 	int rc;
