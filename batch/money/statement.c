@@ -1,0 +1,784 @@
+/* statement.c: one statement file, read row by row (statement.h). */
+#include "batch/money/statement.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch/money/amount.h"
+#include "batch/money/csvrow.h"
+#include "batch/money/date.h"
+#include "common/buf.h"
+#include "common/text.h"
+
+#define LINE_MAX_BYTES (64 * 1024)
+#define RECORD_MAX_LINES 20
+#define PREAMBLE_MAX_LINES 200
+#define CELL_QUOTE 40
+
+typedef enum { ST_PREAMBLE, ST_ROWS, ST_FOOTER } stage;
+
+typedef struct reader {
+	const char *name;
+	const layouts *ls;
+	const stmt_cb *cb;
+	stmt_info *info;
+	ch_error *e;
+	csvrow row;
+	int col[LF_NFIELDS];      /* the column of each field, -1 if none */
+	size_t memo_cols[16];
+	size_t nmemo;
+	size_t ncols;             /* cells in the header row */
+	ch_buf memo, serial, raw;
+	/* The pending label row of a summary block (WeChat): the sum each
+	 * position's label names, -1 for none. */
+	int label_at[64];
+	int pending_labels;
+	/* The running balance. */
+	int have_prev;
+	long long prev_balance, prev_signed;
+	char prev_date[11];
+	int order;                /* 0 unknown, 1 oldest first, -1 newest first */
+	int first_has, last_has;
+	long long first_balance, first_signed, last_balance, last_signed;
+} reader;
+
+void stmt_finding_add(stmt_findings *f, const char *code, const char *level,
+                      int line, const char *fmt, ...)
+{
+	stmt_finding *x;
+	char where[32] = "", msg[512];
+	va_list ap;
+
+	if (f->n >= STMT_FINDINGS_MAX) {
+		f->dropped++;
+		return;
+	}
+	if (line > 0)
+		snprintf(where, sizeof where, "line %d", line);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	ch_utf8_cut_tail(msg);
+	x = &f->v[f->n];
+	x->code = strdup(code);
+	x->level = strdup(level);
+	x->where = strdup(where);
+	x->message = strdup(msg);
+	if (!x->code || !x->level || !x->where || !x->message) {
+		free(x->code);
+		free(x->level);
+		free(x->where);
+		free(x->message);
+		f->dropped++;
+		return;
+	}
+	f->n++;
+}
+
+void stmt_findings_free(stmt_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].code);
+		free(f->v[i].level);
+		free(f->v[i].where);
+		free(f->v[i].message);
+	}
+	f->n = 0;
+	f->dropped = 0;
+}
+
+/* A cell quoted in a refusal: short, whole characters, one line. */
+static void quote_cell(const char *s, char out[CELL_QUOTE + 8])
+{
+	size_t n = strlen(s);
+
+	if (n > CELL_QUOTE) {
+		memcpy(out, s, CELL_QUOTE);
+		out[CELL_QUOTE] = '\0';
+		ch_utf8_cut_tail(out);
+		strcat(out, "...");
+	} else {
+		memcpy(out, s, n + 1);
+	}
+}
+
+static const char *cell(const reader *r, lay_field f)
+{
+	int c = r->col[f];
+
+	return c >= 0 && (size_t)c < r->row.n ? csvrow_cell(&r->row, (size_t)c) : "";
+}
+
+static int refuse(reader *r, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int refuse(reader *r, int line, const char *fmt, ...)
+{
+	char msg[900];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	ch_utf8_cut_tail(msg);
+	ch_fail(r->e, r->name, line, "%s", msg);
+	return STMT_REFUSED;
+}
+
+/* --- the header row ---------------------------------------------------- */
+
+/* How well the row's cells fit layout l: the number of its fields found,
+ * or -1 when a needed one is missing. Fills col (and the memo columns). */
+static int fit(const reader *r, const layout *l, int col[LF_NFIELDS],
+               size_t memo[16], size_t *nmemo)
+{
+	char norm[256];
+	int found = 0;
+	unsigned char used[256] = {0};
+
+	*nmemo = 0;
+	for (int f = 0; f < LF_NFIELDS; f++)
+		col[f] = -1;
+	if (r->row.n > sizeof used)
+		return -1;
+	for (int f = 0; f < LF_NFIELDS; f++) {
+		for (size_t c = 0; c < r->row.n && l->fields[f].n; c++) {
+			if (used[c])
+				continue;
+			lay_norm(csvrow_cell(&r->row, c), norm, sizeof norm);
+			if (!norm[0] || !lay_list_has(&l->fields[f], norm))
+				continue;
+			if (f == LF_MEMO) {
+				if (*nmemo < 16)
+					memo[(*nmemo)++] = c;
+				used[c] = 1;
+				col[f] = (int)c;
+				continue;
+			}
+			col[f] = (int)c;
+			used[c] = 1;
+			break;
+		}
+		if (col[f] >= 0)
+			found++;
+		else if (l->require[f])
+			return -1;
+	}
+	if (col[LF_DATE] < 0 ||
+	    (col[LF_AMOUNT] < 0 && (col[LF_DEBIT] < 0 || col[LF_CREDIT] < 0)))
+		return -1;
+	return found;
+}
+
+/* Tries the line as a header row with each delimiter; 1 when found. The
+ * first delimiter under which some layout fits decides; among layouts
+ * the one with most fields found wins, ties going to the later one:
+ * files come after the built-ins, so that finance can refine one. */
+static int find_header(reader *r, const char *text, size_t len, int line_no)
+{
+	static const unsigned char DELIMS[] = {',', '\t', '|', ';'};
+	int best = -1, col[LF_NFIELDS];
+	size_t memo[16], nmemo;
+
+	for (size_t d = 0; d < sizeof DELIMS && best < 0; d++) {
+		if (!memchr(text, DELIMS[d], len) ||
+		    csvrow_split(&r->row, text, len, DELIMS[d]) < 0)
+			continue;
+		for (size_t i = 0; i < r->ls->n; i++) {
+			int s = fit(r, &r->ls->v[i], col, memo, &nmemo);
+			if (s < 0 || s < best)
+				continue;
+			best = s;
+			r->info->layout = &r->ls->v[i];
+			r->info->delim = DELIMS[d];
+			memcpy(r->col, col, sizeof col);
+			memcpy(r->memo_cols, memo, sizeof memo);
+			r->nmemo = nmemo;
+			r->ncols = r->row.n;
+		}
+	}
+	if (best < 0)
+		return 0;
+	r->info->header_line = line_no;
+	return 1;
+}
+
+/* --- totals and balances printed around the rows ----------------------- */
+
+static int parse_sum_value(const char *v, long long *fen)
+{
+	const char *p = strstr(v, "\xe5\x85\xb1"); /* 共: "3笔，共300.00元" */
+	char buf[64];
+	size_t n = 0;
+
+	p = p ? p + 3 : v;
+	while (*p && !strchr("0123456789+-(.", *p) &&
+	       strncmp(p, "\xc2\xa5", 2) && strncmp(p, "\xef\xbf\xa5", 3))
+		p++;
+	while (*p && n + 1 < sizeof buf &&
+	       (strchr("0123456789+-(),. ", *p) || (unsigned char)*p >= 0x80)) {
+		if ((unsigned char)*p >= 0x80) {
+			/* only the currency signs belong to an amount */
+			if (!strncmp(p, "\xc2\xa5", 2) && n + 2 < sizeof buf) {
+				memcpy(buf + n, p, 2);
+				n += 2;
+				p += 2;
+				continue;
+			}
+			if (!strncmp(p, "\xef\xbf\xa5", 3) && n + 3 < sizeof buf) {
+				memcpy(buf + n, p, 3);
+				n += 3;
+				p += 3;
+				continue;
+			}
+			break;
+		}
+		buf[n++] = *p++;
+	}
+	buf[n] = '\0';
+	return money_parse_fen(buf, n, fen) == 0 ? 0 : -1;
+}
+
+/* 0 when value is one for sum s (then recorded), -1 if not. */
+static int set_sum(reader *r, int s, const char *value)
+{
+	stmt_info *in = r->info;
+	long long fen;
+
+	if (s == LS_ACCOUNT) {
+		size_t n = 0;
+		for (const char *p = value; *p && n + 1 < sizeof in->account; p++)
+			if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= 'a' && *p <= 'z') || *p == '*' || *p == '-' ||
+			    *p == '@' || *p == '.' || *p == '_')
+				in->account[n++] = *p;
+			else if (n && (*p == ' ' || *p == ']'))
+				break;
+		in->account[n] = '\0';
+		if (!n || !strpbrk(in->account, "0123456789"))
+			return -1;
+		in->has[s] = 1;
+		return 0;
+	}
+	if (parse_sum_value(value, &fen) < 0)
+		return -1;
+	in->has[s] = 1;
+	in->sum[s] = fen;
+	return 0;
+}
+
+/* The sum whose label the cell starts with (then nothing or a colon):
+ * -1 if none; *rest is what follows the colon in the raw cell. */
+static int label_of(const reader *r, const layout *l, const char *c,
+                    const char **rest)
+{
+	char norm[256];
+	const char *n;
+
+	lay_norm(c, norm, sizeof norm);
+	n = norm;
+	while (*n == '#')
+		n++;
+	for (int s = 0; s < LS_NSUMS; s++)
+		for (size_t i = 0; i < l->sums[s].n; i++) {
+			const char *lab = l->sums[s].v[i];
+			size_t k = strlen(lab);
+			if (strncmp(n, lab, k) || (n[k] && n[k] != ':'))
+				continue;
+			*rest = strstr(c, ":");
+			if (!*rest) {
+				*rest = strstr(c, "\xef\xbc\x9a");
+				if (*rest)
+					*rest += 2;
+			}
+			*rest = *rest ? *rest + 1 : "";
+			return s;
+		}
+	return -1;
+}
+
+static void scan_labels(reader *r, const layout *l)
+{
+	size_t n = r->row.n;
+	int labels = 0, values = 0;
+
+	if (r->pending_labels) {
+		for (size_t i = 0; i < n && i < 64; i++)
+			if (r->label_at[i] >= 0 && csvrow_cell(&r->row, i)[0])
+				set_sum(r, r->label_at[i], csvrow_cell(&r->row, i));
+		r->pending_labels = 0;
+		return;
+	}
+	for (size_t i = 0; i < 64; i++)
+		r->label_at[i] = -1;
+	for (size_t i = 0; i < n; i++) {
+		const char *rest, *c = csvrow_cell(&r->row, i);
+		int s = label_of(r, l, c, &rest);
+		const char *dummy;
+		if (s < 0)
+			continue;
+		while (*rest == ' ' || *rest == '\t')
+			rest++;
+		if (*rest) {
+			values += set_sum(r, s, rest) == 0;
+		} else if (i + 1 < n && csvrow_cell(&r->row, i + 1)[0] &&
+		           label_of(r, l, csvrow_cell(&r->row, i + 1), &dummy) < 0 &&
+		           set_sum(r, s, csvrow_cell(&r->row, i + 1)) == 0) {
+			values++;
+			i++;
+		} else if (i < 64) {
+			r->label_at[i] = s;
+			labels++;
+		}
+	}
+	r->pending_labels = labels > 0 && !values;
+}
+
+/* --- rows -------------------------------------------------------------- */
+
+static int is_footer(const reader *r, const layout *l, const char *text)
+{
+	const char *first = "";
+	char norm[256];
+
+	while (*text == ' ' || *text == '\t')
+		text++;
+	if (*text == '#' && lay_list_has(&l->words[LW_FOOTER], "#"))
+		return 1;
+	for (size_t i = 0; i < r->row.n; i++)
+		if (csvrow_cell(&r->row, i)[0]) {
+			first = csvrow_cell(&r->row, i);
+			break;
+		}
+	lay_norm(first, norm, sizeof norm);
+	for (size_t i = 0; i < l->words[LW_FOOTER].n; i++) {
+		const char *w = l->words[LW_FOOTER].v[i];
+		if (norm[0] && !strncmp(norm, w, strlen(w)))
+			return 1;
+	}
+	return 0;
+}
+
+/* A 合计 row in the rows' own columns: its debit and credit cells. */
+static void footer_totals(reader *r)
+{
+	long long d, c;
+	int rd, rc;
+
+	if (r->col[LF_DEBIT] < 0 || r->col[LF_CREDIT] < 0)
+		return;
+	rd = money_parse_fen(cell(r, LF_DEBIT), strlen(cell(r, LF_DEBIT)), &d);
+	rc = money_parse_fen(cell(r, LF_CREDIT), strlen(cell(r, LF_CREDIT)), &c);
+	if (rd == 0 && !r->info->has[LS_TOTAL_DEBIT]) {
+		r->info->has[LS_TOTAL_DEBIT] = 1;
+		r->info->sum[LS_TOTAL_DEBIT] = d < 0 ? -d : d;
+	}
+	if (rc == 0 && !r->info->has[LS_TOTAL_CREDIT]) {
+		r->info->has[LS_TOTAL_CREDIT] = 1;
+		r->info->sum[LS_TOTAL_CREDIT] = c < 0 ? -c : c;
+	}
+}
+
+static int is_no(const char *s)
+{
+	static const char *const NO[] = {"", "n", "no", "否", "0", "-", "false", "正常"};
+	char norm[64];
+
+	lay_norm(s, norm, sizeof norm);
+	for (size_t i = 0; i < sizeof NO / sizeof NO[0]; i++)
+		if (!strcmp(norm, NO[i]))
+			return 1;
+	return 0;
+}
+
+static int amount_cell(reader *r, lay_field f, int line, long long *v, int *has)
+{
+	const char *c = cell(r, f);
+	char q[CELL_QUOTE + 8];
+	int k;
+
+	*has = 0;
+	if (r->col[f] < 0)
+		return 0;
+	k = money_parse_fen(c, strlen(c), v);
+	if (k < 0) {
+		quote_cell(c, q);
+		return refuse(r, line, "'%s' in column %s is not an amount", q,
+		              lay_field_name(f));
+	}
+	*has = k == 0;
+	return 0;
+}
+
+static void check_balance(reader *r, const stmt_line *l)
+{
+	long long s = l->credit ? l->amount_fen : -l->amount_fen;
+	long long b = l->balance_fen;
+
+	if (!l->has_balance)
+		return;
+	if (!r->first_has) {
+		r->first_has = 1;
+		r->first_balance = b;
+		r->first_signed = s;
+	}
+	r->last_has = 1;
+	r->last_balance = b;
+	r->last_signed = s;
+	if (r->have_prev) {
+		int up = b == r->prev_balance + s;       /* oldest first */
+		int down = r->prev_balance == b + r->prev_signed; /* newest first */
+		if (!r->order && up != down)
+			r->order = up ? 1 : -1;
+		if (!((r->order >= 0 && up) || (r->order < 0 && down))) {
+			char pb[32], am[32], bb[32];
+			money_format(r->prev_balance, pb);
+			money_format(l->amount_fen, am);
+			money_format(b, bb);
+			if (b == r->prev_balance && s == r->prev_signed)
+				stmt_finding_add(&r->info->findings, "STMT_LINE_DOUBLED",
+				                 "warning", l->line_no,
+				                 "余额未变动：本行（%s %s）疑似重复上一行，"
+				                 "余额 %s", l->credit ? "收入" : "支出", am, bb);
+			else
+				stmt_finding_add(&r->info->findings, "STMT_BALANCE_GAP",
+				                 "warning", l->line_no,
+				                 "余额不连续：上一行余额 %s，本行%s %s，本行余额 %s",
+				                 pb, l->credit ? "收入" : "支出", am, bb);
+		}
+	}
+	r->have_prev = 1;
+	r->prev_balance = b;
+	r->prev_signed = s;
+}
+
+static void join_memo(reader *r)
+{
+	ch_buf_reset(&r->memo);
+	for (size_t i = 0; i < r->nmemo; i++) {
+		const char *c = r->memo_cols[i] < r->row.n
+		                    ? csvrow_cell(&r->row, r->memo_cols[i]) : "";
+		if (!c[0])
+			continue;
+		if (r->memo.len)
+			ch_buf_putc(&r->memo, ' ');
+		ch_buf_puts(&r->memo, c);
+	}
+	ch_buf_putc(&r->memo, '\0');
+}
+
+static int read_row(reader *r, const layout *l, int line, const char *raw)
+{
+	stmt_line x;
+	long long debit = 0, credit = 0, amount = 0, refund = 0, bal = 0;
+	int has_d, has_c, has_a, has_r, has_b;
+	const char *type = cell(r, LF_TYPE);
+	char q[CELL_QUOTE + 8];
+	int refund_type;
+
+	memset(&x, 0, sizeof x);
+	x.line_no = line;
+	x.raw = raw;
+	if (r->row.n < r->ncols) {
+		int need = 0;
+		for (int f = 0; f < LF_NFIELDS; f++)
+			if (r->col[f] >= 0 && (size_t)r->col[f] >= r->row.n)
+				need = 1;
+		if (need)
+			return refuse(r, line, "%zu cells where the header row (line %d) "
+			              "has %zu", r->row.n, r->info->header_line, r->ncols);
+	}
+	if (money_parse_date(cell(r, LF_DATE), strlen(cell(r, LF_DATE)), x.date,
+	                     x.time) < 0) {
+		quote_cell(cell(r, LF_DATE), q);
+		return refuse(r, line, "'%s' in column date is not a date", q);
+	}
+	if (r->col[LF_TIME] >= 0 && !x.time[0] &&
+	    money_parse_time(cell(r, LF_TIME), strlen(cell(r, LF_TIME)), x.time) < 0) {
+		quote_cell(cell(r, LF_TIME), q);
+		return refuse(r, line, "'%s' in column time is not a time", q);
+	}
+	if (amount_cell(r, LF_DEBIT, line, &debit, &has_d) ||
+	    amount_cell(r, LF_CREDIT, line, &credit, &has_c) ||
+	    amount_cell(r, LF_AMOUNT, line, &amount, &has_a) ||
+	    amount_cell(r, LF_REFUND_AMOUNT, line, &refund, &has_r) ||
+	    amount_cell(r, LF_BALANCE, line, &bal, &has_b))
+		return STMT_REFUSED;
+	refund_type = r->col[LF_TYPE] >= 0 && type[0] &&
+	              lay_list_in(&l->words[LW_REFUND], type);
+	if (debit < 0)
+		debit = -debit;
+	if (credit < 0)
+		credit = -credit;
+	has_d = has_d && debit;
+	has_c = has_c && credit;
+	if (r->col[LF_DEBIT] >= 0 && r->col[LF_CREDIT] >= 0 && (has_d || has_c)) {
+		if (has_d && has_c)
+			return refuse(r, line, "both a debit and a credit amount");
+		x.credit = has_c;
+		x.amount_fen = has_c ? credit : debit;
+	} else if ((has_a && amount) || (refund_type && has_r && refund)) {
+		const char *dir = cell(r, LF_DIRECTION);
+		char norm[64];
+		lay_norm(dir, norm, sizeof norm);
+		if (refund_type) {
+			x.credit = 0;
+		} else if (r->col[LF_DIRECTION] >= 0 && norm[0]) {
+			if (lay_list_has(&l->words[LW_CREDIT], norm))
+				x.credit = 1;
+			else if (lay_list_has(&l->words[LW_DEBIT], norm))
+				x.credit = 0;
+			else {
+				quote_cell(dir, q);
+				return refuse(r, line, "'%s' in column direction is neither "
+				              "debit nor credit", q);
+			}
+		} else {
+			x.credit = amount > 0;
+		}
+		x.amount_fen = amount < 0 ? -amount : amount;
+		if (refund_type && has_r && refund)
+			x.amount_fen = refund < 0 ? -refund : refund;
+	} else {
+		return refuse(r, line, "no amount (neither debit nor credit)");
+	}
+	x.has_balance = has_b;
+	x.balance_fen = bal;
+	/* The serial: with a refund's own number where the bill has one, as
+	 * a refund shares its payment's number. */
+	ch_buf_reset(&r->serial);
+	ch_buf_puts(&r->serial, cell(r, LF_SERIAL));
+	if (cell(r, LF_REFUND_SERIAL)[0] && !is_no(cell(r, LF_REFUND_SERIAL))) {
+		ch_buf_putc(&r->serial, '/');
+		ch_buf_puts(&r->serial, cell(r, LF_REFUND_SERIAL));
+	}
+	ch_buf_putc(&r->serial, '\0');
+	join_memo(r);
+	if (!ch_buf_ok(&r->serial) || !ch_buf_ok(&r->memo))
+		return ch_fail(r->e, r->name, line, "out of memory");
+	x.serial = r->serial.data;
+	x.memo = r->memo.data;
+	x.cp_name = cell(r, LF_CP_NAME);
+	x.cp_account = cell(r, LF_CP_ACCOUNT);
+	x.cp_bank = cell(r, LF_CP_BANK);
+	if (!x.cp_name[0] && !x.cp_account[0]) {
+		x.cp_name = cell(r, x.credit ? LF_PAYER_NAME : LF_PAYEE_NAME);
+		x.cp_account = cell(r, x.credit ? LF_PAYER_ACCOUNT : LF_PAYEE_ACCOUNT);
+		x.cp_bank = cell(r, x.credit ? LF_PAYER_BANK : LF_PAYEE_BANK);
+	}
+	x.order_no = cell(r, LF_ORDER_NO);
+	x.kind = "normal";
+	if (r->col[LF_REVERSAL_FLAG] >= 0 && !is_no(cell(r, LF_REVERSAL_FLAG)))
+		x.kind = "reversal";
+	else if (lay_list_in(&l->words[LW_REVERSAL], x.memo) ||
+	         lay_list_in(&l->words[LW_REVERSAL], type))
+		x.kind = "reversal";
+	else if (lay_list_in(&l->words[LW_RETURNED], x.memo) ||
+	         lay_list_in(&l->words[LW_RETURNED], type))
+		x.kind = "returned";
+	else if (refund_type || lay_list_in(&l->words[LW_REFUND], x.memo))
+		x.kind = "refund";
+	check_balance(r, &x);
+	if (x.credit)
+		r->info->credit_fen += x.amount_fen;
+	else
+		r->info->debit_fen += x.amount_fen;
+	r->info->lines_read++;
+	return r->cb->on_line(r->cb->ctx, &x, r->e) < 0 ? -1 : 0;
+}
+
+static void check_totals(reader *r)
+{
+	stmt_info *in = r->info;
+	char a[32], b[32];
+
+	if (in->has[LS_TOTAL_CREDIT] && in->sum[LS_TOTAL_CREDIT] != in->credit_fen) {
+		money_format(in->sum[LS_TOTAL_CREDIT], a);
+		money_format(in->credit_fen, b);
+		stmt_finding_add(&in->findings, "STMT_TOTAL_MISMATCH", "warning", 0,
+		                 "文件所列收入合计 %s 与各行之和 %s 不符", a, b);
+	}
+	if (in->has[LS_TOTAL_DEBIT] && in->sum[LS_TOTAL_DEBIT] != in->debit_fen) {
+		money_format(in->sum[LS_TOTAL_DEBIT], a);
+		money_format(in->debit_fen, b);
+		stmt_finding_add(&in->findings, "STMT_TOTAL_MISMATCH", "warning", 0,
+		                 "文件所列支出合计 %s 与各行之和 %s 不符", a, b);
+	}
+	if (!r->first_has)
+		return;
+	/* Opening and closing balances against the first and last rows in
+	 * time, whichever way round the file lists them. */
+	{
+		int down = r->order < 0;
+		long long open_b = down ? r->last_balance - r->last_signed
+		                        : r->first_balance - r->first_signed;
+		long long close_b = down ? r->first_balance : r->last_balance;
+		if (in->has[LS_OPENING] && in->sum[LS_OPENING] != open_b) {
+			money_format(in->sum[LS_OPENING], a);
+			money_format(open_b, b);
+			stmt_finding_add(&in->findings, "STMT_BALANCE_GAP", "warning", 0,
+			                 "文件所列期初余额 %s 与首笔交易前余额 %s 不符", a, b);
+		}
+		if (in->has[LS_CLOSING] && in->sum[LS_CLOSING] != close_b) {
+			money_format(in->sum[LS_CLOSING], a);
+			money_format(close_b, b);
+			stmt_finding_add(&in->findings, "STMT_BALANCE_GAP", "warning", 0,
+			                 "文件所列期末余额 %s 与末笔交易后余额 %s 不符", a, b);
+		}
+	}
+}
+
+/* --- lines ------------------------------------------------------------- */
+
+static int all_empty(const csvrow *row)
+{
+	for (size_t i = 0; i < row->n; i++)
+		if (csvrow_cell(row, i)[0])
+			return 0;
+	return 1;
+}
+
+/* One record (after conversion): by the stage the reading is in. */
+static int take(reader *r, stage *st, const char *text, size_t len, int line)
+{
+	const layout *l = r->info->layout;
+
+	if (*st == ST_PREAMBLE) {
+		if (find_header(r, text, len, line)) {
+			*st = ST_ROWS;
+			return r->cb->on_layout &&
+			               r->cb->on_layout(r->cb->ctx, r->info, r->e) < 0
+			           ? -1 : 0;
+		}
+		if (line > PREAMBLE_MAX_LINES)
+			return refuse(r, line, "no layout matches: no known header row "
+			              "in the first %d lines", PREAMBLE_MAX_LINES);
+		/* Labels in the preamble: the account, the opening balance; any
+		 * layout's labels will do, the defaults are shared. */
+		if (r->ls->n && csvrow_split(&r->row, text, len, ',') == 0)
+			scan_labels(r, &r->ls->v[0]);
+		return 0;
+	}
+	if (csvrow_split(&r->row, text, len, r->info->delim) < 0)
+		return ch_fail(r->e, r->name, line, "out of memory");
+	if (all_empty(&r->row))
+		return 0;
+	if (*st == ST_ROWS && is_footer(r, l, text)) {
+		*st = ST_FOOTER;
+		footer_totals(r);
+	}
+	if (*st == ST_FOOTER) {
+		scan_labels(r, l);
+		return 0;
+	}
+	return read_row(r, l, line, text);
+}
+
+int stmt_read(FILE *f, const char *name, stmt_encoding enc,
+              const layouts *ls, const stmt_cb *cb, stmt_info *info,
+              ch_error *e)
+{
+	reader r;
+	enc_conv conv;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	ch_buf rec = CH_BUF_INIT;
+	int line_no = 0, rec_line = 0, rec_lines = 0, rc = -1;
+	stage st = ST_PREAMBLE;
+
+	memset(info, 0, sizeof *info);
+	memset(&r, 0, sizeof r);
+	r.name = name;
+	r.ls = ls;
+	r.cb = cb;
+	r.info = info;
+	r.e = e;
+	for (int i = 0; i < 64; i++)
+		r.label_at[i] = -1;
+	if (enc_conv_open(&conv, enc) < 0)
+		return ch_fail(e, name, 0, "cannot convert from GB18030: %s",
+		               strerror(errno));
+	if (csvrow_init(&r.row) < 0) {
+		ch_fail(e, name, 0, "out of memory");
+		goto out;
+	}
+	while ((got = getline(&line, &cap, f)) >= 0) {
+		const char *u;
+		size_t ulen, n = (size_t)got;
+		line_no++;
+		if (n > LINE_MAX_BYTES) {
+			rc = refuse(&r, line_no, "a line longer than %d bytes",
+			            LINE_MAX_BYTES);
+			goto out;
+		}
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		if (enc_conv_line(&conv, line, n, &u, &ulen) < 0) {
+			rc = refuse(&r, line_no, "not valid %s text", enc_name(enc));
+			goto out;
+		}
+		if (line_no == 1 && ulen >= 3 && !memcmp(u, "\xef\xbb\xbf", 3)) {
+			u += 3;
+			ulen -= 3;
+		}
+		if (!rec_lines)
+			rec_line = line_no;
+		else
+			ch_buf_putc(&rec, '\n');
+		ch_buf_append(&rec, u, ulen);
+		rec_lines++;
+		if (!ch_buf_ok(&rec)) {
+			ch_fail(e, name, line_no, "out of memory");
+			goto out;
+		}
+		/* A quoted cell running over the line end: join the next. */
+		if (st != ST_PREAMBLE &&
+		    csvrow_open_quote(rec.data, rec.len, info->delim)) {
+			if (rec_lines >= RECORD_MAX_LINES) {
+				rc = refuse(&r, rec_line, "a quoted cell not closed within "
+				            "%d lines", RECORD_MAX_LINES);
+				goto out;
+			}
+			continue;
+		}
+		if (memchr(rec.data, '\0', rec.len)) {
+			rc = refuse(&r, rec_line, "a NUL byte");
+			goto out;
+		}
+		{
+			int k = take(&r, &st, rec.data, rec.len, rec_line);
+			if (k != 0) {
+				rc = k;
+				goto out;
+			}
+		}
+		ch_buf_reset(&rec);
+		rec_lines = 0;
+	}
+	if (ferror(f)) {
+		ch_fail(e, name, line_no, "cannot read the file: %s", strerror(errno));
+		goto out;
+	}
+	if (rec_lines) {
+		rc = refuse(&r, rec_line, "a quoted cell not closed at the end of "
+		            "the file");
+		goto out;
+	}
+	if (st == ST_PREAMBLE) {
+		rc = refuse(&r, 0, "no layout matches: no known header row found");
+		goto out;
+	}
+	check_totals(&r);
+	rc = STMT_OK;
+out:
+	free(line);
+	ch_buf_free(&rec);
+	ch_buf_free(&r.memo);
+	ch_buf_free(&r.serial);
+	ch_buf_free(&r.raw);
+	csvrow_free(&r.row);
+	enc_conv_close(&conv);
+	return rc;
+}
