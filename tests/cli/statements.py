@@ -25,7 +25,10 @@ class Line:
 
 
 def running(lines, opening):
-    """Fills each line's balance from the opening balance, oldest first."""
+    """Fills each line's balance from the opening balance, oldest first;
+    opening None keeps the balances the lines carry (for gaps)."""
+    if opening is None:
+        return lines
     b = opening
     for l in lines:
         b += l.fen if l.credit else -l.fen
