@@ -102,19 +102,20 @@ static void on_cell(void *s, size_t n, void *data)
 
 	if (r->failed)
 		return;
-	if (grow((void **)&r->data, &r->cap, r->len + n + 1, 1) < 0 ||
-	    grow((void **)&r->off, &r->ncap, r->n + 1, sizeof *r->off) < 0) {
+	if (grow((void **)&r->data, &r->cap, r->len + n + 1, 1) < 0) {
 		r->failed = 1;
 		return;
 	}
-	/* off and clen grow together: ncap is theirs. */
-	{
-		size_t *q = realloc(r->clen, r->ncap * sizeof *q);
-		if (!q) {
+	if (r->n + 1 > r->ncap) {
+		/* off and clen grow together: ncap is theirs. */
+		size_t cap = r->ncap, *q;
+		if (grow((void **)&r->off, &cap, r->n + 1, sizeof *r->off) < 0 ||
+		    !(q = realloc(r->clen, cap * sizeof *q))) {
 			r->failed = 1;
 			return;
 		}
 		r->clen = q;
+		r->ncap = cap;
 	}
 	if (n)
 		memcpy(r->data + at, s, n);
@@ -146,6 +147,9 @@ int csvrow_split(csvrow *r, const char *s, size_t n, unsigned char delim)
 int csvrow_open_quote(const char *s, size_t n, unsigned char delim)
 {
 	int open = 0, start = 1;
+
+	if (!memchr(s, '"', n))
+		return 0;
 
 	/* A quote opens a cell only at its start (after spaces); inside a
 	 * quoted cell "" is a quote and a lone " closes it. */

@@ -103,6 +103,13 @@ int lay_list_in(const lay_list *l, const char *text)
 	char norm[1024];
 
 	lay_norm(text, norm, sizeof norm);
+	return lay_list_in_norm(l, norm);
+}
+
+int lay_list_in_norm(const lay_list *l, const char *norm)
+{
+	if (!norm[0])
+		return 0;
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i][0] && strstr(norm, l->v[i]))
 			return 1;

@@ -102,6 +102,8 @@ void lay_norm(const char *s, char *out, size_t cap);
 int lay_list_has(const lay_list *l, const char *norm);
 /* 1 when one of the list's entries occurs in the (raw UTF-8) text. */
 int lay_list_in(const lay_list *l, const char *text);
+/* The same for text already normalised by lay_norm. */
+int lay_list_in_norm(const lay_list *l, const char *norm);
 
 /* The built-in layouts, as YAML documents (layout_builtin.c). */
 extern const char *const LAYOUT_BUILTIN[];

@@ -31,6 +31,7 @@ typedef struct reader {
 	size_t nmemo;
 	size_t ncols;             /* cells in the header row */
 	ch_buf memo, serial, raw;
+	char memo_norm[1024], type_norm[256];
 	/* The pending label row of a summary block (WeChat): the sum each
 	 * position's label names, -1 for none. */
 	int label_at[64];
@@ -569,15 +570,17 @@ static int read_row(reader *r, const layout *l, int line, const char *raw)
 	}
 	x.order_no = cell(r, LF_ORDER_NO);
 	x.kind = "normal";
+	lay_norm(x.memo, r->memo_norm, sizeof r->memo_norm);
+	lay_norm(type, r->type_norm, sizeof r->type_norm);
 	if (r->col[LF_REVERSAL_FLAG] >= 0 && !is_no(cell(r, LF_REVERSAL_FLAG)))
 		x.kind = "reversal";
-	else if (lay_list_in(&l->words[LW_REVERSAL], x.memo) ||
-	         lay_list_in(&l->words[LW_REVERSAL], type))
+	else if (lay_list_in_norm(&l->words[LW_REVERSAL], r->memo_norm) ||
+	         lay_list_in_norm(&l->words[LW_REVERSAL], r->type_norm))
 		x.kind = "reversal";
-	else if (lay_list_in(&l->words[LW_RETURNED], x.memo) ||
-	         lay_list_in(&l->words[LW_RETURNED], type))
+	else if (lay_list_in_norm(&l->words[LW_RETURNED], r->memo_norm) ||
+	         lay_list_in_norm(&l->words[LW_RETURNED], r->type_norm))
 		x.kind = "returned";
-	else if (refund_type || lay_list_in(&l->words[LW_REFUND], x.memo))
+	else if (refund_type || lay_list_in_norm(&l->words[LW_REFUND], r->memo_norm))
 		x.kind = "refund";
 	check_balance(r, &x);
 	if (x.credit)
