@@ -348,6 +348,7 @@ static int import_one(sqlite3 *db, const layouts *ls, const char *path,
 		res.known = res.read;
 		res.refusal = NULL;
 		stats->duplicate++;
+		stats->known += res.known;
 		rc = print_result(out, json, &res) < 0
 		         ? ch_fail(e, "", 0, "cannot write the output") : 0;
 		goto out;

@@ -5,6 +5,7 @@ refusals that name the line and book nothing, encodings, amount and date
 forms, layout files, and hostile values."""
 import hashlib
 import json
+import pathlib
 
 import pytest
 
@@ -439,3 +440,17 @@ def test_text_output_and_usage(ws):
     r = ws.run("import", "--json", ws.path / "missing.csv")
     assert r.returncode == 1
     assert json.loads(r.stdout)["outcome"] == "refused"
+
+
+def test_shipped_sample_layout_is_valid(ws, tmp_path):
+    """content/layouts/example.yaml.sample is what finance copies: it
+    must load as a layout once named .yaml."""
+    d = tmp_path / "layouts"
+    d.mkdir()
+    sample = pathlib.Path(__file__).resolve().parents[2] / "content" / "layouts" / "example.yaml.sample"
+    (d / "example.yaml").write_bytes(sample.read_bytes())
+    rows = ["交易序号,记账日期,借贷方向,发生额,账户余额,对方名称,附言",
+            "E1,2026-11-23,贷,300.00,1300.00,示例甲公司,x"]
+    p = write(ws, "e.csv", ("\n".join(rows) + "\n").encode())
+    [res] = imp(ws, p, extra=("--layouts", d))
+    assert res["layout"] == "examplebank"
