@@ -134,6 +134,7 @@ static int on_line(void *ctx, const stmt_line *l, ch_error *e)
 			                 "warning", l->line_no,
 			                 "流水号与第 %d 行相同：只入账一次",
 			                 sqlite3_column_int(f->find_line, 2));
+		sqlite3_reset(f->find_line);
 	}
 	sqlite3_reset(f->ins_raw);
 	sqlite3_bind_int64(f->ins_raw, 1, f->file_id);
@@ -339,7 +340,13 @@ static int import_one(sqlite3 *db, const layouts *ls, const char *path,
 	if (enc_scan(fp, path, &scan, &why) < 0)
 		goto refused;
 	res.sha256 = scan.sha256;
+	/* Asked inside the write lock: two imports of one file at once must
+	 * not both find it new. */
+	if (db_begin(db, e) < 0)
+		goto out;
 	r = known_file(db, scan.sha256, old_layout, sizeof old_layout, &res.read, e);
+	if (r != 0)
+		db_rollback(db);
 	if (r < 0)
 		goto out;
 	if (r == 1) {
@@ -355,8 +362,6 @@ static int import_one(sqlite3 *db, const layouts *ls, const char *path,
 	}
 	rewind(fp);
 	f.sha256 = scan.sha256;
-	if (db_begin(db, e) < 0)
-		goto out;
 	r = stmt_read(fp, path, scan.encoding, ls, &cb, &info, &why);
 	if (r == STMT_REFUSED) {
 		db_rollback(db);

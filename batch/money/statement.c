@@ -16,6 +16,7 @@
 #define RECORD_MAX_LINES 20
 #define PREAMBLE_MAX_LINES 200
 #define CELL_QUOTE 40
+#define PREAMBLE_MAX_BYTES (256 * 1024)
 
 typedef enum { ST_PREAMBLE, ST_ROWS, ST_FOOTER } stage;
 
@@ -30,7 +31,8 @@ typedef struct reader {
 	size_t memo_cols[16];
 	size_t nmemo;
 	size_t ncols;             /* cells in the header row */
-	ch_buf memo, serial, raw;
+	ch_buf memo, serial;
+	ch_buf preamble;          /* its lines, each ended by a newline */
 	char memo_norm[1024], type_norm[256];
 	/* The pending label row of a summary block (WeChat): the sum each
 	 * position's label names, -1 for none. */
@@ -642,6 +644,23 @@ static int all_empty(const csvrow *row)
 	return 1;
 }
 
+/* The lines before the header row, read for the account and the opening
+ * balance with the layout's labels. */
+static void scan_preamble(reader *r)
+{
+	const char *p = r->preamble.data, *end = p + r->preamble.len;
+
+	r->pending_labels = 0;
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (csvrow_split(&r->row, p, n, r->info->delim) == 0)
+			scan_labels(r, r->info->layout);
+		p += n + 1;
+	}
+	r->pending_labels = 0;
+}
+
 /* One record (after conversion): by the stage the reading is in. */
 static int take(reader *r, stage *st, const char *text, size_t len, int line)
 {
@@ -650,6 +669,7 @@ static int take(reader *r, stage *st, const char *text, size_t len, int line)
 	if (*st == ST_PREAMBLE) {
 		if (find_header(r, text, len, line)) {
 			*st = ST_ROWS;
+			scan_preamble(r);
 			return r->cb->on_layout &&
 			               r->cb->on_layout(r->cb->ctx, r->info, r->e) < 0
 			           ? -1 : 0;
@@ -657,10 +677,11 @@ static int take(reader *r, stage *st, const char *text, size_t len, int line)
 		if (line > PREAMBLE_MAX_LINES)
 			return refuse(r, line, "no layout matches: no known header row "
 			              "in the first %d lines", PREAMBLE_MAX_LINES);
-		/* Labels in the preamble: the account, the opening balance; any
-		 * layout's labels will do, the defaults are shared. */
-		if (r->ls->n && csvrow_split(&r->row, text, len, ',') == 0)
-			scan_labels(r, &r->ls->v[0]);
+		/* Kept until the layout is known, whose labels read it. */
+		if (r->preamble.len + len + 1 <= PREAMBLE_MAX_BYTES) {
+			ch_buf_append(&r->preamble, text, len);
+			ch_buf_putc(&r->preamble, '\n');
+		}
 		return 0;
 	}
 	if (csvrow_split(&r->row, text, len, r->info->delim) < 0)
@@ -780,7 +801,7 @@ out:
 	ch_buf_free(&rec);
 	ch_buf_free(&r.memo);
 	ch_buf_free(&r.serial);
-	ch_buf_free(&r.raw);
+	ch_buf_free(&r.preamble);
 	csvrow_free(&r.row);
 	enc_conv_close(&conv);
 	return rc;

@@ -383,6 +383,8 @@ fields:
 words:
   credit: [贷]
   debit: [借]
+summary:
+  opening_balance: [上期结余]
 """
 
 
@@ -390,7 +392,8 @@ def test_layout_file_adds_a_bank(ws, tmp_path):
     d = tmp_path / "layouts"
     d.mkdir()
     (d / "psbc.yaml").write_text(LAYOUT_YAML)
-    rows = ["邮储银行对公账户明细", "交易序号,记账日期,借贷方向,发生额,账户余额,对方名称,附言",
+    rows = ["邮储银行对公账户明细", "上期结余：1000.00",
+            "交易序号,记账日期,借贷方向,发生额,账户余额,对方名称,附言",
             "P1,2026-11-23,贷,300.00,1300.00,示例甲公司,SX202611230001",
             "P2,2026-11-23,借,100.00,1200.00,示例乙公司,手续费",
             "合计,,,,,,"]
@@ -401,6 +404,8 @@ def test_layout_file_adds_a_bank(ws, tmp_path):
     assert (res["layout"], res["lines_booked"]) == ("psbc", 2)
     assert ws.query("SELECT direction, amount_fen FROM statement_lines ORDER BY line_id") == \
         [("credit", 30000), ("debit", 10000)]
+    # The preamble is read with the layout's own labels.
+    assert ws.query("SELECT opening_balance_fen FROM statement_files") == [(100000,)]
 
 
 def test_layout_folder_from_the_configured_content(ws, tmp_path):
