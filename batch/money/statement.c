@@ -648,10 +648,13 @@ static int all_empty(const csvrow *row)
  * balance with the layout's labels. */
 static void scan_preamble(reader *r)
 {
-	const char *p = r->preamble.data, *end = p + r->preamble.len;
+	const char *p = r->preamble.data, *end;
 
 	r->pending_labels = 0;
-	while (p && p < end) {
+	if (!p)
+		return; /* the header was the first line */
+	end = p + r->preamble.len;
+	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		if (csvrow_split(&r->row, p, n, r->info->delim) == 0)
