@@ -92,11 +92,24 @@ void stmt_findings_free(stmt_findings *f)
 	f->dropped = 0;
 }
 
-/* A cell quoted in a refusal: short, whole characters, one line. */
+/* A cell quoted in a refusal: short, whole characters, one line, and a
+ * long run of digits (an account number in the wrong column) masked. */
 static void quote_cell(const char *s, char out[CELL_QUOTE + 8])
 {
-	size_t n = strlen(s);
+	size_t n = strlen(s), digits = 0;
 
+	for (size_t i = 0; i < n; i++)
+		digits += s[i] >= '0' && s[i] <= '9';
+	if (digits >= 10 && n < 64) {
+		char m[64];
+		size_t k;
+		ch_mask_account(s, m);
+		k = strlen(m) < CELL_QUOTE ? strlen(m) : CELL_QUOTE;
+		memcpy(out, m, k);
+		out[k] = '\0';
+		ch_utf8_cut_tail(out);
+		return;
+	}
 	if (n > CELL_QUOTE) {
 		memcpy(out, s, CELL_QUOTE);
 		out[CELL_QUOTE] = '\0';

@@ -459,3 +459,43 @@ def test_shipped_sample_layout_is_valid(ws, tmp_path):
     p = write(ws, "e.csv", ("\n".join(rows) + "\n").encode())
     [res] = imp(ws, p, extra=("--layouts", d))
     assert res["layout"] == "examplebank"
+
+
+def test_refusal_masks_an_account_number(ws):
+    lines = S.sample(2)
+    text = S.abc(lines).decode("utf-8-sig").split("\r\n")
+    header = next(i for i, r in enumerate(text) if r.startswith("交易日期"))
+    cells = text[header + 1].split(",")
+    cells[3] = "6222000011112222333"  # an account where the amount belongs
+    text[header + 1] = ",".join(cells)
+    r = ws.run("import", "--json", write(ws, "acct.csv", "\r\n".join(text).encode()))
+    assert r.returncode == 1
+    assert "6222000011112222333" not in r.stdout + r.stderr
+    assert "6222" in json.loads(r.stdout)["findings"][0]["message"]
+
+
+def test_killed_import_then_rerun_ends_as_one_run(ws, tmp_path):
+    """One transaction per file: an import killed at any moment leaves
+    nothing of the file, and running it again gives the same database as
+    an uninterrupted run."""
+    import subprocess
+    import time
+    lines = [S.Line(date="2026-11-23", fen=100 + i, serial=f"K{i:07d}",
+                    memo=f"m{i}") for i in range(60000)]
+    data = S.cmb(lines)
+    clean = Workspace(tmp_path / "clean")
+    clean.init()
+    p1 = write(clean, "big.csv", data)
+    imp(clean, p1)
+    p = write(ws, "big.csv", data)
+    from batchws import BATCH
+    for delay in (0.05, 0.3):
+        proc = subprocess.Popen([str(BATCH), "import", "--json", str(p)], cwd=ws.path,
+                                env=ws.env(), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.kill()
+        proc.wait()
+        assert count(ws, "statement_lines") in (0, 60000)
+    imp(ws, p)
+    assert ws.dump() == clean.dump()
