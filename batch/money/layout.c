@@ -22,6 +22,7 @@ static const char *const FIELD_NAMES[LF_NFIELDS] = {
 };
 static const char *const WORD_NAMES[LW_NWORDS] = {
 	"credit", "debit", "reversal", "returned", "refund", "footer",
+	"subtotal",
 };
 static const char *const SUM_NAMES[LS_NSUMS] = {
 	"account", "opening_balance", "closing_balance", "total_debit",
@@ -36,7 +37,8 @@ static const char *const DEFAULT_WORDS[LW_NWORDS] =
 	 "[冲正, 冲账, 冲帐, 冲销, 抹账, 抹帐, 撤销]",
 	 "[退汇, 退票, 退回, 汇款退回]",
 	 "[退款, REFUND, REVOKED]",
-	 "[合计, 总计, 小计, 本页合计, 本期合计, 累计, '#']"};
+	 "[合计, 总计, 本期合计, 累计, '#']",
+	 "[小计, 本页合计, 本页小计, 本页]"};
 static const char *const DEFAULT_SUMS[LS_NSUMS] =
 	{"[账号, 帐号, 账户, 帐户, 查询账号, 账户账号, 本方账号]",
 	 "[期初余额, 上日余额, 起始余额, 期初金额, 承前余额, 上期余额]",

@@ -49,6 +49,7 @@ typedef enum lay_word {
 	LW_RETURNED,
 	LW_REFUND,
 	LW_FOOTER,   /* a row starting with one ends the rows (合计) */
+	LW_SUBTOTAL, /* a row starting with one is skipped (本页小计) */
 	LW_NWORDS
 } lay_word;
 

@@ -34,6 +34,7 @@ typedef struct reader {
 	ch_buf memo, serial;
 	ch_buf preamble;          /* its lines, each ended by a newline */
 	char memo_norm[1024], type_norm[256];
+	int footer_line;          /* the line that ended the rows */
 	/* The pending label row of a summary block (WeChat): the sum each
 	 * position's label names, -1 for none. */
 	int label_at[64];
@@ -353,24 +354,48 @@ static void scan_labels(reader *r, const layout *l)
 
 /* --- rows -------------------------------------------------------------- */
 
-static int is_footer(const reader *r, const layout *l, const char *text)
+/* 1 when the record's first non-empty cell starts with one of words. */
+static int starts_with_word(const reader *r, const lay_list *words)
 {
 	const char *first = "";
 	char norm[256];
 
-	while (*text == ' ' || *text == '\t')
-		text++;
-	if (*text == '#' && lay_list_has(&l->words[LW_FOOTER], "#"))
-		return 1;
 	for (size_t i = 0; i < r->row.n; i++)
 		if (csvrow_cell(&r->row, i)[0]) {
 			first = csvrow_cell(&r->row, i);
 			break;
 		}
 	lay_norm(first, norm, sizeof norm);
-	for (size_t i = 0; i < l->words[LW_FOOTER].n; i++) {
-		const char *w = l->words[LW_FOOTER].v[i];
+	for (size_t i = 0; i < words->n; i++) {
+		const char *w = words->v[i];
 		if (norm[0] && !strncmp(norm, w, strlen(w)))
+			return 1;
+	}
+	return 0;
+}
+
+static int is_footer(const reader *r, const layout *l, const char *text)
+{
+	while (*text == ' ' || *text == '\t')
+		text++;
+	if (*text == '#' && lay_list_has(&l->words[LW_FOOTER], "#"))
+		return 1;
+	return starts_with_word(r, &l->words[LW_FOOTER]);
+}
+
+/* 1 when the record after the footer reads as a transaction: a date in
+ * the date column and an amount in an amount column. */
+static int row_like(const reader *r)
+{
+	static const lay_field AMOUNTS[] = {LF_DEBIT, LF_CREDIT, LF_AMOUNT};
+	char d[11], t[9];
+
+	if (money_parse_date(cell(r, LF_DATE), strlen(cell(r, LF_DATE)), d, t) < 0)
+		return 0;
+	for (size_t i = 0; i < sizeof AMOUNTS / sizeof AMOUNTS[0]; i++) {
+		long long v;
+		const char *c = cell(r, AMOUNTS[i]);
+		if (r->col[AMOUNTS[i]] >= 0 && money_parse_fen(c, strlen(c), &v) == 0 && v)
 			return 1;
 	}
 	return 0;
@@ -704,11 +729,20 @@ static int take(reader *r, stage *st, const char *text, size_t len, int line)
 		return ch_fail(r->e, r->name, line, "out of memory");
 	if (all_empty(&r->row))
 		return 0;
+	if (*st == ST_ROWS && starts_with_word(r, &l->words[LW_SUBTOTAL]))
+		return 0; /* a page's subtotal: the rows go on */
 	if (*st == ST_ROWS && is_footer(r, l, text)) {
 		*st = ST_FOOTER;
 		footer_totals(r);
+	} else if (*st == ST_FOOTER && row_like(r)) {
+		/* Rows after the totals would be booked outside them, or lost:
+		 * neither without a word. */
+		return refuse(r, line, "a transaction row after the file's totals "
+		              "(line %d ended the rows)", r->footer_line);
 	}
 	if (*st == ST_FOOTER) {
+		if (!r->footer_line)
+			r->footer_line = line;
 		scan_labels(r, l);
 		return 0;
 	}

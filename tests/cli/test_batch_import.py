@@ -499,3 +499,27 @@ def test_killed_import_then_rerun_ends_as_one_run(ws, tmp_path):
         assert count(ws, "statement_lines") in (0, 60000)
     imp(ws, p)
     assert ws.dump() == clean.dump()
+
+
+def test_page_subtotals_are_skipped_and_rows_go_on(ws):
+    lines = S.running(S.sample(4), 100000)
+    text = S.icbc(lines).decode("gb18030").split("\r\n")
+    header = next(i for i, r in enumerate(text) if r.startswith("凭证号"))
+    text.insert(header + 3, "本页小计,,,,,0.00,601.00,,,,,,")
+    [res] = imp(ws, write(ws, "pages.csv", "\r\n".join(text).encode("gb18030")))
+    assert (res["outcome"], res["lines_booked"], res["findings"]) == ("imported", 4, [])
+    # The totals are the file's final 合计, not the page's.
+    assert ws.query("SELECT total_credit_fen FROM statement_files")[0][0] == \
+        sum(l.fen for l in lines if l.credit)
+
+
+def test_a_row_after_the_totals_refuses(ws):
+    lines = S.running(S.sample(3), 100000)
+    text = S.icbc(lines).decode("gb18030").split("\r\n")
+    total = next(i for i, r in enumerate(text) if r.startswith("合计"))
+    row = next(r for r in text if r.startswith(",0502"))
+    text.insert(total + 1, row)
+    [res] = imp(ws, write(ws, "after.csv", "\r\n".join(text).encode("gb18030")), code=1)
+    f = res["findings"][0]
+    assert f["where"] == f"line {total + 2}" and "after" in f["message"]
+    nothing_booked(ws)
