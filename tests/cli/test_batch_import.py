@@ -523,3 +523,16 @@ def test_a_row_after_the_totals_refuses(ws):
     f = res["findings"][0]
     assert f["where"] == f"line {total + 2}" and "after" in f["message"]
     nothing_booked(ws)
+
+
+def test_tab_separated_txt_export(ws):
+    lines = S.running(S.sample(3), 100000)
+    rows = ["交易日期\t交易时间\t交易流水号\t收入金额\t支出金额\t本次余额\t对方账号\t对方户名\t对方开户行\t交易用途\t摘要"]
+    for i, l in enumerate(lines):
+        rows.append("\t".join([S.compact(l.date), l.time, f"T{i}",
+                               S.yuan(l.fen, False) if l.credit else "",
+                               "" if l.credit else S.yuan(l.fen, False),
+                               S.yuan(l.balance, False), l.account, l.name, l.bank,
+                               l.memo, "转账"]))
+    [res] = imp(ws, write(ws, "abc.txt", ("\r\n".join(rows) + "\r\n").encode("gb18030")))
+    assert (res["layout"], res["lines_booked"], res["findings"]) == ("abc", 3, [])
