@@ -1,5 +1,6 @@
 /* statement.c: one statement file, read row by row (statement.h). */
 #include "batch/money/statement.h"
+#include "batch/money/statement_reader.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -18,34 +19,6 @@
 #define CELL_QUOTE 40
 #define PREAMBLE_MAX_BYTES (256 * 1024)
 
-typedef enum { ST_PREAMBLE, ST_ROWS, ST_FOOTER } stage;
-
-typedef struct reader {
-	const char *name;
-	const layouts *ls;
-	const stmt_cb *cb;
-	stmt_info *info;
-	ch_error *e;
-	csvrow row;
-	int col[LF_NFIELDS];      /* the column of each field, -1 if none */
-	size_t memo_cols[16];
-	size_t nmemo;
-	size_t ncols;             /* cells in the header row */
-	ch_buf memo, serial;
-	ch_buf preamble;          /* its lines, each ended by a newline */
-	char memo_norm[1024], type_norm[256];
-	int footer_line;          /* the line that ended the rows */
-	/* The pending label row of a summary block (WeChat): the sum each
-	 * position's label names, -1 for none. */
-	int label_at[64];
-	int pending_labels;
-	/* The running balance. */
-	int have_prev;
-	long long prev_balance, prev_signed;
-	int order;                /* 0 unknown, 1 oldest first, -1 newest first */
-	int first_has, last_has;
-	long long first_balance, first_signed, last_balance, last_signed;
-} reader;
 
 /* A cell quoted in a refusal: short, whole characters, one line, and a
  * long run of digits (an account number in the wrong column) masked. */
@@ -75,16 +48,14 @@ static void quote_cell(const char *s, char out[CELL_QUOTE + 8])
 	}
 }
 
-static const char *cell(const reader *r, lay_field f)
+const char *stmt_cell(const reader *r, lay_field f)
 {
 	int c = r->col[f];
 
 	return c >= 0 && (size_t)c < r->row.n ? csvrow_cell(&r->row, (size_t)c) : "";
 }
 
-static int refuse(reader *r, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int refuse(reader *r, int line, const char *fmt, ...)
+int stmt_refuse(reader *r, int line, const char *fmt, ...)
 {
 	char msg[900];
 	va_list ap;
@@ -175,137 +146,6 @@ static int find_header(reader *r, const char *text, size_t len, int line_no)
 	return 1;
 }
 
-/* --- totals and balances printed around the rows ----------------------- */
-
-static int parse_sum_value(const char *v, long long *fen)
-{
-	const char *p = strstr(v, "\xe5\x85\xb1"); /* 共: "3笔，共300.00元" */
-	char buf[64];
-	size_t n = 0;
-
-	p = p ? p + 3 : v;
-	while (*p && !strchr("0123456789+-(.", *p) &&
-	       strncmp(p, "\xc2\xa5", 2) && strncmp(p, "\xef\xbf\xa5", 3))
-		p++;
-	while (*p && n + 1 < sizeof buf &&
-	       (strchr("0123456789+-(),. ", *p) || (unsigned char)*p >= 0x80)) {
-		if ((unsigned char)*p >= 0x80) {
-			/* only the currency signs belong to an amount */
-			if (!strncmp(p, "\xc2\xa5", 2) && n + 2 < sizeof buf) {
-				memcpy(buf + n, p, 2);
-				n += 2;
-				p += 2;
-				continue;
-			}
-			if (!strncmp(p, "\xef\xbf\xa5", 3) && n + 3 < sizeof buf) {
-				memcpy(buf + n, p, 3);
-				n += 3;
-				p += 3;
-				continue;
-			}
-			break;
-		}
-		buf[n++] = *p++;
-	}
-	buf[n] = '\0';
-	return money_parse_fen(buf, n, fen) == 0 ? 0 : -1;
-}
-
-/* 0 when value is one for sum s (then recorded), -1 if not. */
-static int set_sum(reader *r, int s, const char *value)
-{
-	stmt_info *in = r->info;
-	long long fen;
-
-	if (s == LS_ACCOUNT) {
-		size_t n = 0;
-		for (const char *p = value; *p && n + 1 < sizeof in->account; p++)
-			if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
-			    (*p >= 'a' && *p <= 'z') || *p == '*' || *p == '-' ||
-			    *p == '@' || *p == '.' || *p == '_')
-				in->account[n++] = *p;
-			else if (n && (*p == ' ' || *p == ']'))
-				break;
-		in->account[n] = '\0';
-		if (!n || !strpbrk(in->account, "0123456789"))
-			return -1;
-		in->has[s] = 1;
-		return 0;
-	}
-	if (parse_sum_value(value, &fen) < 0)
-		return -1;
-	in->has[s] = 1;
-	in->sum[s] = fen;
-	return 0;
-}
-
-/* The sum whose label the cell starts with (then nothing or a colon):
- * -1 if none; *rest is what follows the colon in the raw cell. */
-static int label_of(const reader *r, const layout *l, const char *c,
-                    const char **rest)
-{
-	char norm[256];
-	const char *n;
-
-	lay_norm(c, norm, sizeof norm);
-	n = norm;
-	while (*n == '#')
-		n++;
-	for (int s = 0; s < LS_NSUMS; s++)
-		for (size_t i = 0; i < l->sums[s].n; i++) {
-			const char *lab = l->sums[s].v[i];
-			size_t k = strlen(lab);
-			if (strncmp(n, lab, k) || (n[k] && n[k] != ':'))
-				continue;
-			*rest = strstr(c, ":");
-			if (!*rest) {
-				*rest = strstr(c, "\xef\xbc\x9a");
-				if (*rest)
-					*rest += 2;
-			}
-			*rest = *rest ? *rest + 1 : "";
-			return s;
-		}
-	return -1;
-}
-
-static void scan_labels(reader *r, const layout *l)
-{
-	size_t n = r->row.n;
-	int labels = 0, values = 0;
-
-	if (r->pending_labels) {
-		for (size_t i = 0; i < n && i < 64; i++)
-			if (r->label_at[i] >= 0 && csvrow_cell(&r->row, i)[0])
-				set_sum(r, r->label_at[i], csvrow_cell(&r->row, i));
-		r->pending_labels = 0;
-		return;
-	}
-	for (size_t i = 0; i < 64; i++)
-		r->label_at[i] = -1;
-	for (size_t i = 0; i < n; i++) {
-		const char *rest, *c = csvrow_cell(&r->row, i);
-		int s = label_of(r, l, c, &rest);
-		const char *dummy;
-		if (s < 0)
-			continue;
-		while (*rest == ' ' || *rest == '\t')
-			rest++;
-		if (*rest) {
-			values += set_sum(r, s, rest) == 0;
-		} else if (i + 1 < n && csvrow_cell(&r->row, i + 1)[0] &&
-		           label_of(r, l, csvrow_cell(&r->row, i + 1), &dummy) < 0 &&
-		           set_sum(r, s, csvrow_cell(&r->row, i + 1)) == 0) {
-			values++;
-			i++;
-		} else if (i < 64) {
-			r->label_at[i] = s;
-			labels++;
-		}
-	}
-	r->pending_labels = labels > 0 && !values;
-}
-
 /* --- rows -------------------------------------------------------------- */
 
 /* 1 when the record's first non-empty cell starts with one of words. */
@@ -344,35 +184,15 @@ static int row_like(const reader *r)
 	static const lay_field AMOUNTS[] = {LF_DEBIT, LF_CREDIT, LF_AMOUNT};
 	char d[11], t[9];
 
-	if (money_parse_date(cell(r, LF_DATE), strlen(cell(r, LF_DATE)), d, t) < 0)
+	if (money_parse_date(stmt_cell(r, LF_DATE), strlen(stmt_cell(r, LF_DATE)), d, t) < 0)
 		return 0;
 	for (size_t i = 0; i < sizeof AMOUNTS / sizeof AMOUNTS[0]; i++) {
 		long long v;
-		const char *c = cell(r, AMOUNTS[i]);
+		const char *c = stmt_cell(r, AMOUNTS[i]);
 		if (r->col[AMOUNTS[i]] >= 0 && money_parse_fen(c, strlen(c), &v) == 0 && v)
 			return 1;
 	}
 	return 0;
-}
-
-/* A 合计 row in the rows' own columns: its debit and credit cells. */
-static void footer_totals(reader *r)
-{
-	long long d, c;
-	int rd, rc;
-
-	if (r->col[LF_DEBIT] < 0 || r->col[LF_CREDIT] < 0)
-		return;
-	rd = money_parse_fen(cell(r, LF_DEBIT), strlen(cell(r, LF_DEBIT)), &d);
-	rc = money_parse_fen(cell(r, LF_CREDIT), strlen(cell(r, LF_CREDIT)), &c);
-	if (rd == 0 && !r->info->has[LS_TOTAL_DEBIT]) {
-		r->info->has[LS_TOTAL_DEBIT] = 1;
-		r->info->sum[LS_TOTAL_DEBIT] = d < 0 ? -d : d;
-	}
-	if (rc == 0 && !r->info->has[LS_TOTAL_CREDIT]) {
-		r->info->has[LS_TOTAL_CREDIT] = 1;
-		r->info->sum[LS_TOTAL_CREDIT] = c < 0 ? -c : c;
-	}
 }
 
 static int is_no(const char *s)
@@ -389,7 +209,7 @@ static int is_no(const char *s)
 
 static int amount_cell(reader *r, lay_field f, int line, long long *v, int *has)
 {
-	const char *c = cell(r, f);
+	const char *c = stmt_cell(r, f);
 	char q[CELL_QUOTE + 8];
 	int k;
 
@@ -399,53 +219,11 @@ static int amount_cell(reader *r, lay_field f, int line, long long *v, int *has)
 	k = money_parse_fen(c, strlen(c), v);
 	if (k < 0) {
 		quote_cell(c, q);
-		return refuse(r, line, "'%s' in column %s is not an amount", q,
+		return stmt_refuse(r, line, "'%s' in column %s is not an amount", q,
 		              lay_field_name(f));
 	}
 	*has = k == 0;
 	return 0;
-}
-
-static void check_balance(reader *r, const stmt_line *l)
-{
-	long long s = l->credit ? l->amount_fen : -l->amount_fen;
-	long long b = l->balance_fen;
-
-	if (!l->has_balance)
-		return;
-	if (!r->first_has) {
-		r->first_has = 1;
-		r->first_balance = b;
-		r->first_signed = s;
-	}
-	r->last_has = 1;
-	r->last_balance = b;
-	r->last_signed = s;
-	if (r->have_prev) {
-		int up = b == r->prev_balance + s;       /* oldest first */
-		int down = r->prev_balance == b + r->prev_signed; /* newest first */
-		if (!r->order && up != down)
-			r->order = up ? 1 : -1;
-		if (!((r->order >= 0 && up) || (r->order < 0 && down))) {
-			char pb[32], am[32], bb[32];
-			money_format(r->prev_balance, pb);
-			money_format(l->amount_fen, am);
-			money_format(b, bb);
-			if (b == r->prev_balance && s == r->prev_signed)
-				stmt_finding_add(&r->info->findings, "STMT_LINE_DOUBLED",
-				                 "warning", l->line_no,
-				                 "余额未变动：本行（%s %s）疑似重复上一行，"
-				                 "余额 %s", l->credit ? "收入" : "支出", am, bb);
-			else
-				stmt_finding_add(&r->info->findings, "STMT_BALANCE_GAP",
-				                 "warning", l->line_no,
-				                 "余额不连续：上一行余额 %s，本行%s %s，本行余额 %s",
-				                 pb, l->credit ? "收入" : "支出", am, bb);
-		}
-	}
-	r->have_prev = 1;
-	r->prev_balance = b;
-	r->prev_signed = s;
 }
 
 static void join_memo(reader *r)
@@ -468,7 +246,7 @@ static int read_row(reader *r, const layout *l, int line, const char *raw)
 	stmt_line x;
 	long long debit = 0, credit = 0, amount = 0, refund = 0, bal = 0;
 	int has_d, has_c, has_a, has_r, has_b;
-	const char *type = cell(r, LF_TYPE);
+	const char *type = stmt_cell(r, LF_TYPE);
 	char q[CELL_QUOTE + 8];
 	int refund_type;
 
@@ -481,18 +259,18 @@ static int read_row(reader *r, const layout *l, int line, const char *raw)
 			if (r->col[f] >= 0 && (size_t)r->col[f] >= r->row.n)
 				need = 1;
 		if (need)
-			return refuse(r, line, "%zu cells where the header row (line %d) "
+			return stmt_refuse(r, line, "%zu cells where the header row (line %d) "
 			              "has %zu", r->row.n, r->info->header_line, r->ncols);
 	}
-	if (money_parse_date(cell(r, LF_DATE), strlen(cell(r, LF_DATE)), x.date,
+	if (money_parse_date(stmt_cell(r, LF_DATE), strlen(stmt_cell(r, LF_DATE)), x.date,
 	                     x.time) < 0) {
-		quote_cell(cell(r, LF_DATE), q);
-		return refuse(r, line, "'%s' in column date is not a date", q);
+		quote_cell(stmt_cell(r, LF_DATE), q);
+		return stmt_refuse(r, line, "'%s' in column date is not a date", q);
 	}
 	if (r->col[LF_TIME] >= 0 && !x.time[0] &&
-	    money_parse_time(cell(r, LF_TIME), strlen(cell(r, LF_TIME)), x.time) < 0) {
-		quote_cell(cell(r, LF_TIME), q);
-		return refuse(r, line, "'%s' in column time is not a time", q);
+	    money_parse_time(stmt_cell(r, LF_TIME), strlen(stmt_cell(r, LF_TIME)), x.time) < 0) {
+		quote_cell(stmt_cell(r, LF_TIME), q);
+		return stmt_refuse(r, line, "'%s' in column time is not a time", q);
 	}
 	if (amount_cell(r, LF_DEBIT, line, &debit, &has_d) ||
 	    amount_cell(r, LF_CREDIT, line, &credit, &has_c) ||
@@ -510,11 +288,11 @@ static int read_row(reader *r, const layout *l, int line, const char *raw)
 	has_c = has_c && credit;
 	if (r->col[LF_DEBIT] >= 0 && r->col[LF_CREDIT] >= 0 && (has_d || has_c)) {
 		if (has_d && has_c)
-			return refuse(r, line, "both a debit and a credit amount");
+			return stmt_refuse(r, line, "both a debit and a credit amount");
 		x.credit = has_c;
 		x.amount_fen = has_c ? credit : debit;
 	} else if ((has_a && amount) || (refund_type && has_r && refund)) {
-		const char *dir = cell(r, LF_DIRECTION);
+		const char *dir = stmt_cell(r, LF_DIRECTION);
 		char norm[64];
 		lay_norm(dir, norm, sizeof norm);
 		if (refund_type) {
@@ -526,7 +304,7 @@ static int read_row(reader *r, const layout *l, int line, const char *raw)
 				x.credit = 0;
 			else {
 				quote_cell(dir, q);
-				return refuse(r, line, "'%s' in column direction is neither "
+				return stmt_refuse(r, line, "'%s' in column direction is neither "
 				              "debit nor credit", q);
 			}
 		} else {
@@ -536,17 +314,17 @@ static int read_row(reader *r, const layout *l, int line, const char *raw)
 		if (refund_type && has_r && refund)
 			x.amount_fen = refund < 0 ? -refund : refund;
 	} else {
-		return refuse(r, line, "no amount (neither debit nor credit)");
+		return stmt_refuse(r, line, "no amount (neither debit nor credit)");
 	}
 	x.has_balance = has_b;
 	x.balance_fen = bal;
 	/* The serial: with a refund's own number where the bill has one, as
 	 * a refund shares its payment's number. */
 	ch_buf_reset(&r->serial);
-	ch_buf_puts(&r->serial, cell(r, LF_SERIAL));
-	if (cell(r, LF_REFUND_SERIAL)[0] && !is_no(cell(r, LF_REFUND_SERIAL))) {
+	ch_buf_puts(&r->serial, stmt_cell(r, LF_SERIAL));
+	if (stmt_cell(r, LF_REFUND_SERIAL)[0] && !is_no(stmt_cell(r, LF_REFUND_SERIAL))) {
 		ch_buf_putc(&r->serial, '/');
-		ch_buf_puts(&r->serial, cell(r, LF_REFUND_SERIAL));
+		ch_buf_puts(&r->serial, stmt_cell(r, LF_REFUND_SERIAL));
 	}
 	ch_buf_putc(&r->serial, '\0');
 	join_memo(r);
@@ -554,19 +332,19 @@ static int read_row(reader *r, const layout *l, int line, const char *raw)
 		return ch_fail(r->e, r->name, line, "out of memory");
 	x.serial = r->serial.data;
 	x.memo = r->memo.data;
-	x.cp_name = cell(r, LF_CP_NAME);
-	x.cp_account = cell(r, LF_CP_ACCOUNT);
-	x.cp_bank = cell(r, LF_CP_BANK);
+	x.cp_name = stmt_cell(r, LF_CP_NAME);
+	x.cp_account = stmt_cell(r, LF_CP_ACCOUNT);
+	x.cp_bank = stmt_cell(r, LF_CP_BANK);
 	if (!x.cp_name[0] && !x.cp_account[0]) {
-		x.cp_name = cell(r, x.credit ? LF_PAYER_NAME : LF_PAYEE_NAME);
-		x.cp_account = cell(r, x.credit ? LF_PAYER_ACCOUNT : LF_PAYEE_ACCOUNT);
-		x.cp_bank = cell(r, x.credit ? LF_PAYER_BANK : LF_PAYEE_BANK);
+		x.cp_name = stmt_cell(r, x.credit ? LF_PAYER_NAME : LF_PAYEE_NAME);
+		x.cp_account = stmt_cell(r, x.credit ? LF_PAYER_ACCOUNT : LF_PAYEE_ACCOUNT);
+		x.cp_bank = stmt_cell(r, x.credit ? LF_PAYER_BANK : LF_PAYEE_BANK);
 	}
-	x.order_no = cell(r, LF_ORDER_NO);
+	x.order_no = stmt_cell(r, LF_ORDER_NO);
 	x.kind = "normal";
 	lay_norm(x.memo, r->memo_norm, sizeof r->memo_norm);
 	lay_norm(type, r->type_norm, sizeof r->type_norm);
-	if (r->col[LF_REVERSAL_FLAG] >= 0 && !is_no(cell(r, LF_REVERSAL_FLAG)))
+	if (r->col[LF_REVERSAL_FLAG] >= 0 && !is_no(stmt_cell(r, LF_REVERSAL_FLAG)))
 		x.kind = "reversal";
 	else if (lay_list_in_norm(&l->words[LW_REVERSAL], r->memo_norm) ||
 	         lay_list_in_norm(&l->words[LW_REVERSAL], r->type_norm))
@@ -576,54 +354,13 @@ static int read_row(reader *r, const layout *l, int line, const char *raw)
 		x.kind = "returned";
 	else if (refund_type || lay_list_in_norm(&l->words[LW_REFUND], r->memo_norm))
 		x.kind = "refund";
-	check_balance(r, &x);
+	sums_check_balance(r, &x);
 	if (x.credit)
 		r->info->credit_fen += x.amount_fen;
 	else
 		r->info->debit_fen += x.amount_fen;
 	r->info->lines_read++;
 	return r->cb->on_line(r->cb->ctx, &x, r->e) < 0 ? -1 : 0;
-}
-
-static void check_totals(reader *r)
-{
-	stmt_info *in = r->info;
-	char a[32], b[32];
-
-	if (in->has[LS_TOTAL_CREDIT] && in->sum[LS_TOTAL_CREDIT] != in->credit_fen) {
-		money_format(in->sum[LS_TOTAL_CREDIT], a);
-		money_format(in->credit_fen, b);
-		stmt_finding_add(&in->findings, "STMT_TOTAL_MISMATCH", "warning", 0,
-		                 "文件所列收入合计 %s 与各行之和 %s 不符", a, b);
-	}
-	if (in->has[LS_TOTAL_DEBIT] && in->sum[LS_TOTAL_DEBIT] != in->debit_fen) {
-		money_format(in->sum[LS_TOTAL_DEBIT], a);
-		money_format(in->debit_fen, b);
-		stmt_finding_add(&in->findings, "STMT_TOTAL_MISMATCH", "warning", 0,
-		                 "文件所列支出合计 %s 与各行之和 %s 不符", a, b);
-	}
-	if (!r->first_has)
-		return;
-	/* Opening and closing balances against the first and last rows in
-	 * time, whichever way round the file lists them. */
-	{
-		int down = r->order < 0;
-		long long open_b = down ? r->last_balance - r->last_signed
-		                        : r->first_balance - r->first_signed;
-		long long close_b = down ? r->first_balance : r->last_balance;
-		if (in->has[LS_OPENING] && in->sum[LS_OPENING] != open_b) {
-			money_format(in->sum[LS_OPENING], a);
-			money_format(open_b, b);
-			stmt_finding_add(&in->findings, "STMT_BALANCE_GAP", "warning", 0,
-			                 "文件所列期初余额 %s 与首笔交易前余额 %s 不符", a, b);
-		}
-		if (in->has[LS_CLOSING] && in->sum[LS_CLOSING] != close_b) {
-			money_format(in->sum[LS_CLOSING], a);
-			money_format(close_b, b);
-			stmt_finding_add(&in->findings, "STMT_BALANCE_GAP", "warning", 0,
-			                 "文件所列期末余额 %s 与末笔交易后余额 %s 不符", a, b);
-		}
-	}
 }
 
 /* --- lines ------------------------------------------------------------- */
@@ -636,26 +373,6 @@ static int all_empty(const csvrow *row)
 	return 1;
 }
 
-/* The lines before the header row, read for the account and the opening
- * balance with the layout's labels. */
-static void scan_preamble(reader *r)
-{
-	const char *p = r->preamble.data, *end;
-
-	r->pending_labels = 0;
-	if (!p)
-		return; /* the header was the first line */
-	end = p + r->preamble.len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (csvrow_split(&r->row, p, n, r->info->delim) == 0)
-			scan_labels(r, r->info->layout);
-		p += n + 1;
-	}
-	r->pending_labels = 0;
-}
-
 /* One record (after conversion): by the stage the reading is in. */
 static int take(reader *r, stage *st, const char *text, size_t len, int line)
 {
@@ -664,13 +381,13 @@ static int take(reader *r, stage *st, const char *text, size_t len, int line)
 	if (*st == ST_PREAMBLE) {
 		if (find_header(r, text, len, line)) {
 			*st = ST_ROWS;
-			scan_preamble(r);
+			sums_scan_preamble(r);
 			return r->cb->on_layout &&
 			               r->cb->on_layout(r->cb->ctx, r->info, r->e) < 0
 			           ? -1 : 0;
 		}
 		if (line > PREAMBLE_MAX_LINES)
-			return refuse(r, line, "no layout matches: no known header row "
+			return stmt_refuse(r, line, "no layout matches: no known header row "
 			              "in the first %d lines", PREAMBLE_MAX_LINES);
 		/* Kept until the layout is known, whose labels read it. */
 		if (r->preamble.len + len + 1 <= PREAMBLE_MAX_BYTES) {
@@ -687,17 +404,17 @@ static int take(reader *r, stage *st, const char *text, size_t len, int line)
 		return 0; /* a page's subtotal: the rows go on */
 	if (*st == ST_ROWS && is_footer(r, l, text)) {
 		*st = ST_FOOTER;
-		footer_totals(r);
+		sums_footer_totals(r);
 	} else if (*st == ST_FOOTER && row_like(r)) {
 		/* Rows after the totals would be booked outside them, or lost:
 		 * neither without a word. */
-		return refuse(r, line, "a transaction row after the file's totals "
+		return stmt_refuse(r, line, "a transaction row after the file's totals "
 		              "(line %d ended the rows)", r->footer_line);
 	}
 	if (*st == ST_FOOTER) {
 		if (!r->footer_line)
 			r->footer_line = line;
-		scan_labels(r, l);
+		sums_scan_labels(r, l);
 		return 0;
 	}
 	return read_row(r, l, line, text);
@@ -737,14 +454,14 @@ int stmt_read(FILE *f, const char *name, stmt_encoding enc,
 		size_t ulen, n = (size_t)got;
 		line_no++;
 		if (n > LINE_MAX_BYTES) {
-			rc = refuse(&r, line_no, "a line longer than %d bytes",
+			rc = stmt_refuse(&r, line_no, "a line longer than %d bytes",
 			            LINE_MAX_BYTES);
 			goto out;
 		}
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			n--;
 		if (enc_conv_line(&conv, line, n, &u, &ulen) < 0) {
-			rc = refuse(&r, line_no, "not valid %s text", enc_name(enc));
+			rc = stmt_refuse(&r, line_no, "not valid %s text", enc_name(enc));
 			goto out;
 		}
 		if (line_no == 1 && ulen >= 3 && !memcmp(u, "\xef\xbb\xbf", 3)) {
@@ -765,14 +482,14 @@ int stmt_read(FILE *f, const char *name, stmt_encoding enc,
 		if (st != ST_PREAMBLE &&
 		    csvrow_open_quote(rec.data, rec.len, info->delim)) {
 			if (rec_lines >= RECORD_MAX_LINES) {
-				rc = refuse(&r, rec_line, "a quoted cell not closed within "
+				rc = stmt_refuse(&r, rec_line, "a quoted cell not closed within "
 				            "%d lines", RECORD_MAX_LINES);
 				goto out;
 			}
 			continue;
 		}
 		if (memchr(rec.data, '\0', rec.len)) {
-			rc = refuse(&r, rec_line, "a NUL byte");
+			rc = stmt_refuse(&r, rec_line, "a NUL byte");
 			goto out;
 		}
 		{
@@ -790,15 +507,15 @@ int stmt_read(FILE *f, const char *name, stmt_encoding enc,
 		goto out;
 	}
 	if (rec_lines) {
-		rc = refuse(&r, rec_line, "a quoted cell not closed at the end of "
+		rc = stmt_refuse(&r, rec_line, "a quoted cell not closed at the end of "
 		            "the file");
 		goto out;
 	}
 	if (st == ST_PREAMBLE) {
-		rc = refuse(&r, 0, "no layout matches: no known header row found");
+		rc = stmt_refuse(&r, 0, "no layout matches: no known header row found");
 		goto out;
 	}
-	check_totals(&r);
+	sums_check_totals(&r);
 	rc = STMT_OK;
 out:
 	free(line);
