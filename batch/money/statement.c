@@ -373,6 +373,23 @@ static int all_empty(const csvrow *row)
 	return 1;
 }
 
+/* The refusal of a file whose header row no layout knows, naming the
+ * layouts tried, so that finance sees which to add. */
+static int no_layout(reader *r, int line)
+{
+	char names[400] = "", where[48] = "in the file";
+	size_t n = 0;
+
+	if (line > 0)
+		snprintf(where, sizeof where, "in the first %d lines",
+		         PREAMBLE_MAX_LINES);
+	for (size_t i = 0; i < r->ls->n && n + 40 < sizeof names; i++)
+		n += (size_t)snprintf(names + n, sizeof names - n, "%s%s",
+		                      i ? ", " : "", r->ls->v[i].name);
+	return stmt_refuse(r, line, "no layout matches: no header row of a "
+	                   "known layout %s (layouts: %s)", where, names);
+}
+
 /* One record (after conversion): by the stage the reading is in. */
 static int take(reader *r, stage *st, const char *text, size_t len, int line)
 {
@@ -387,8 +404,7 @@ static int take(reader *r, stage *st, const char *text, size_t len, int line)
 			           ? -1 : 0;
 		}
 		if (line > PREAMBLE_MAX_LINES)
-			return stmt_refuse(r, line, "no layout matches: no known header row "
-			              "in the first %d lines", PREAMBLE_MAX_LINES);
+			return no_layout(r, line);
 		/* Kept until the layout is known, whose labels read it. */
 		if (r->preamble.len + len + 1 <= PREAMBLE_MAX_BYTES) {
 			ch_buf_append(&r->preamble, text, len);
@@ -512,7 +528,7 @@ int stmt_read(FILE *f, const char *name, stmt_encoding enc,
 		goto out;
 	}
 	if (st == ST_PREAMBLE) {
-		rc = stmt_refuse(&r, 0, "no layout matches: no known header row found");
+		rc = no_layout(&r, 0);
 		goto out;
 	}
 	sums_check_totals(&r);

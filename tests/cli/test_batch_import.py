@@ -218,6 +218,7 @@ def test_no_layout_is_refused(ws):
     assert res["outcome"] == "refused"
     assert res["layout"] is None
     assert res["findings"][0]["code"] == "STMT_NO_LAYOUT"
+    assert "icbc, ccb, abc, boc, cmb, wechat, alipay" in res["findings"][0]["message"]
     nothing_booked(ws)
 
 
