@@ -207,6 +207,23 @@ static int is_no(const char *s)
 	return 0;
 }
 
+/* 1 for "4.20000E+27": what a spreadsheet makes of a long number. Two
+ * serials so rounded would look alike and one line be lost as known. */
+static int sci_number(const char *s)
+{
+	const char *e = strpbrk(s, "eE");
+
+	if (!e || e == s || (e[1] != '+' && e[1] != '-') || !e[2])
+		return 0;
+	for (const char *p = s; p < e; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == '.'))
+			return 0;
+	for (const char *p = e + 2; *p; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	return 1;
+}
+
 static int amount_cell(reader *r, lay_field f, int line, long long *v, int *has)
 {
 	const char *c = stmt_cell(r, f);
@@ -318,6 +335,14 @@ static int read_row(reader *r, const layout *l, int line, const char *raw)
 	}
 	x.has_balance = has_b;
 	x.balance_fen = bal;
+	if (sci_number(stmt_cell(r, LF_SERIAL)) ||
+	    sci_number(stmt_cell(r, LF_REFUND_SERIAL))) {
+		quote_cell(sci_number(stmt_cell(r, LF_SERIAL))
+		               ? stmt_cell(r, LF_SERIAL) : stmt_cell(r, LF_REFUND_SERIAL), q);
+		return stmt_refuse(r, line, "serial '%s' in scientific notation: "
+		                   "a spreadsheet rounded it; import the bank's own "
+		                   "file, not one saved again", q);
+	}
 	/* The serial: with a refund's own number where the bill has one, as
 	 * a refund shares its payment's number. */
 	ch_buf_reset(&r->serial);

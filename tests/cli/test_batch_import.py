@@ -537,3 +537,17 @@ def test_tab_separated_txt_export(ws):
                                l.memo, "转账"]))
     [res] = imp(ws, write(ws, "abc.txt", ("\r\n".join(rows) + "\r\n").encode("gb18030")))
     assert (res["layout"], res["lines_booked"], res["findings"]) == ("abc", 3, [])
+
+
+def test_serials_rounded_by_a_spreadsheet_refuse(ws):
+    """A WeChat bill opened and saved again in a spreadsheet turns long
+    order numbers into 4.20000E+27: two lines would share a key and one be
+    swallowed as already known."""
+    lines = S.sample(2)
+    text = S.wechat(lines).decode().split("\n")
+    text[1] = text[1].replace("`4200002026202611200000000000", "4.20000E+27", 1)
+    text[2] = text[2].replace("`4200002026202611200000000001", "4.20000E+27", 1)
+    [res] = imp(ws, write(ws, "resaved.csv", "\n".join(text).encode()), code=1)
+    f = res["findings"][0]
+    assert f["where"] == "line 2" and "scientific" in f["message"]
+    nothing_booked(ws)
