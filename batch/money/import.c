@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <jansson.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "batch/clock.h"
 #include "batch/db.h"
@@ -318,7 +320,7 @@ static int import_one(sqlite3 *db, const layouts *ls, const char *path,
 	result res = {path, "", NULL, "refused", 0, 0, 0, NULL, &why,
 	              "STMT_UNREADABLE"};
 	char old_layout[64];
-	int r, rc = -1;
+	int fd = -1, r, rc = -1;
 
 	memset(&info, 0, sizeof info);
 	memset(&f, 0, sizeof f);
@@ -328,15 +330,21 @@ static int import_one(sqlite3 *db, const layouts *ls, const char *path,
 	f.info = &info;
 	clock_now(f.now);
 	scan.sha256[0] = '\0';
-	fp = fopen(path, "rb");
-	if (!fp) {
+	/* Without blocking: a FIFO named by mistake must not hang the run. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		ch_fail(&why, path, 0, "cannot open: %s", strerror(errno));
 		goto refused;
 	}
-	if (fstat(fileno(fp), &sb) < 0 || !S_ISREG(sb.st_mode)) {
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
 		ch_fail(&why, path, 0, "not a regular file");
 		goto refused;
 	}
+	if (fcntl(fd, F_SETFL, O_RDONLY) < 0 || !(fp = fdopen(fd, "rb"))) {
+		ch_fail(&why, path, 0, "cannot open: %s", strerror(errno));
+		goto refused;
+	}
+	fd = -1; /* fp owns it now */
 	if (enc_scan(fp, path, &scan, &why) < 0)
 		goto refused;
 	res.sha256 = scan.sha256;
@@ -410,6 +418,8 @@ out:
 	stmt_findings_free(&info.findings);
 	if (fp)
 		fclose(fp);
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }
 

@@ -551,3 +551,12 @@ def test_serials_rounded_by_a_spreadsheet_refuse(ws):
     f = res["findings"][0]
     assert f["where"] == "line 2" and "scientific" in f["message"]
     nothing_booked(ws)
+
+
+def test_a_fifo_or_folder_is_refused_without_hanging(ws):
+    import os
+    fifo = ws.path / "pipe.csv"
+    os.mkfifo(fifo)
+    res = imp(ws, fifo, ws.path, code=1)
+    assert [r["outcome"] for r in res] == ["refused", "refused"]
+    assert "not a regular file" in res[0]["findings"][0]["message"]
