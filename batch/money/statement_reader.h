@@ -32,6 +32,7 @@ typedef struct reader {
 	/* The running balance. */
 	int have_prev;
 	long long prev_balance, prev_signed;
+	long long unbalanced;     /* rows without a balance since the last */
 	int order;                /* 0 unknown, 1 oldest first, -1 newest first */
 	int first_has, last_has;
 	long long first_balance, first_signed, last_balance, last_signed;

@@ -164,8 +164,10 @@ void sums_check_balance(reader *r, const stmt_line *l)
 	long long s = l->credit ? l->amount_fen : -l->amount_fen;
 	long long b = l->balance_fen;
 
-	if (!l->has_balance)
+	if (!l->has_balance) {
+		r->unbalanced += s;
 		return;
+	}
 	if (!r->first_has) {
 		r->first_has = 1;
 		r->first_balance = b;
@@ -175,8 +177,10 @@ void sums_check_balance(reader *r, const stmt_line *l)
 	r->last_balance = b;
 	r->last_signed = s;
 	if (r->have_prev) {
-		int up = b == r->prev_balance + s;       /* oldest first */
-		int down = r->prev_balance == b + r->prev_signed; /* newest first */
+		/* Rows without a balance in between moved it too. */
+		long long u = r->unbalanced;
+		int up = b == r->prev_balance + u + s;          /* oldest first */
+		int down = r->prev_balance == b + r->prev_signed + u; /* newest */
 		if (!r->order && up != down)
 			r->order = up ? 1 : -1;
 		if (!((r->order >= 0 && up) || (r->order < 0 && down))) {
@@ -184,7 +188,7 @@ void sums_check_balance(reader *r, const stmt_line *l)
 			money_format(r->prev_balance, pb);
 			money_format(l->amount_fen, am);
 			money_format(b, bb);
-			if (b == r->prev_balance && s == r->prev_signed)
+			if (b == r->prev_balance && s == r->prev_signed && !u)
 				stmt_finding_add(&r->info->findings, "STMT_LINE_DOUBLED",
 				                 "warning", l->line_no,
 				                 "余额未变动：本行（%s %s）疑似重复上一行，"
@@ -199,6 +203,7 @@ void sums_check_balance(reader *r, const stmt_line *l)
 	r->have_prev = 1;
 	r->prev_balance = b;
 	r->prev_signed = s;
+	r->unbalanced = 0;
 }
 
 

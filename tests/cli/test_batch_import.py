@@ -3,6 +3,7 @@ platforms write them (statements.py): every built-in layout, re-import of
 the same and of overlapping files, balance gaps and doubled lines,
 refusals that name the line and book nothing, encodings, amount and date
 forms, layout files, and hostile values."""
+import csv
 import hashlib
 import json
 import pathlib
@@ -560,3 +561,15 @@ def test_a_fifo_or_folder_is_refused_without_hanging(ws):
     res = imp(ws, fifo, ws.path, code=1)
     assert [r["outcome"] for r in res] == ["refused", "refused"]
     assert "not a regular file" in res[0]["findings"][0]["message"]
+
+
+def test_rows_without_a_balance_do_not_make_a_gap(ws):
+    lines = S.running(S.sample(4), 100000)
+    text = S.abc(lines, opening=None).decode("utf-8-sig").split("\r\n")
+    header = next(i for i, r in enumerate(text) if r.startswith("交易日期"))
+    cells = next(csv.reader([text[header + 2]]))
+    cells[5] = ""  # the export left this row's balance out
+    text[header + 2] = ",".join(S.q(c) for c in cells)
+    [res] = imp(ws, write(ws, "nobal.csv", "\r\n".join(text).encode()))
+    assert res["findings"] == []
+    assert ws.query("SELECT balance_fen FROM statement_lines ORDER BY line_id")[1] == (None,)
