@@ -113,7 +113,7 @@ static int fit(const reader *r, const layout *l, int col[LF_NFIELDS],
 	return found;
 }
 
-/* Tries the line as a header row with each delimiter; 1 when found. The
+/* Tries the line as a header row with each delimiter; 1 when found, -1 when memory ran out. The
  * first delimiter under which some layout fits decides; among layouts
  * the one with most fields found wins, ties going to the later one:
  * files come after the built-ins, so that finance can refine one. */
@@ -143,7 +143,9 @@ static int find_header(reader *r, const char *text, size_t len, int line_no)
 	if (best < 0)
 		return 0;
 	r->info->header_line = line_no;
-	return 1;
+	ch_buf_reset(&r->header);
+	ch_buf_append(&r->header, text, len);
+	return ch_buf_ok(&r->header) ? 1 : -1;
 }
 
 /* --- rows -------------------------------------------------------------- */
@@ -421,7 +423,10 @@ static int take(reader *r, stage *st, const char *text, size_t len, int line)
 	const layout *l = r->info->layout;
 
 	if (*st == ST_PREAMBLE) {
-		if (find_header(r, text, len, line)) {
+		int found = find_header(r, text, len, line);
+		if (found < 0)
+			return ch_fail(r->e, r->name, line, "out of memory");
+		if (found) {
 			*st = ST_ROWS;
 			sums_scan_preamble(r);
 			return r->cb->on_layout &&
@@ -440,6 +445,10 @@ static int take(reader *r, stage *st, const char *text, size_t len, int line)
 	if (csvrow_split(&r->row, text, len, r->info->delim) < 0)
 		return ch_fail(r->e, r->name, line, "out of memory");
 	if (all_empty(&r->row))
+		return 0;
+	/* Exports printed page by page repeat the header row on each page. */
+	if (*st == ST_ROWS && len == r->header.len &&
+	    !memcmp(text, r->header.data, len))
 		return 0;
 	if (*st == ST_ROWS && starts_with_word(r, &l->words[LW_SUBTOTAL]))
 		return 0; /* a page's subtotal: the rows go on */
@@ -564,6 +573,7 @@ out:
 	ch_buf_free(&r.memo);
 	ch_buf_free(&r.serial);
 	ch_buf_free(&r.preamble);
+	ch_buf_free(&r.header);
 	csvrow_free(&r.row);
 	enc_conv_close(&conv);
 	return rc;

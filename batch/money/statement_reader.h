@@ -23,6 +23,7 @@ typedef struct reader {
 	size_t ncols;             /* cells in the header row */
 	ch_buf memo, serial;
 	ch_buf preamble;          /* its lines, each ended by a newline */
+	ch_buf header;            /* the header row as written */
 	char memo_norm[1024], type_norm[256];
 	int footer_line;          /* the line that ended the rows */
 	/* The pending label row of a summary block (WeChat): the sum each

@@ -573,3 +573,12 @@ def test_rows_without_a_balance_do_not_make_a_gap(ws):
     [res] = imp(ws, write(ws, "nobal.csv", "\r\n".join(text).encode()))
     assert res["findings"] == []
     assert ws.query("SELECT balance_fen FROM statement_lines ORDER BY line_id")[1] == (None,)
+
+
+def test_header_repeated_on_each_page_is_skipped(ws):
+    lines = S.running(S.sample(4), 100000)
+    text = S.ccb(lines).decode("gb18030").split("\r\n")
+    header = next(i for i, r in enumerate(text) if r.startswith("交易时间"))
+    text.insert(header + 3, text[header])
+    [res] = imp(ws, write(ws, "pages.csv", "\r\n".join(text).encode("gb18030")))
+    assert (res["outcome"], res["lines_booked"], res["findings"]) == ("imported", 4, [])
