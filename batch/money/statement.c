@@ -113,8 +113,9 @@ static int fit(const reader *r, const layout *l, int col[LF_NFIELDS],
 	return found;
 }
 
-/* Tries the line as a header row with each delimiter; 1 when found, -1 when memory ran out. The
- * first delimiter under which some layout fits decides; among layouts
+/* Tries the line as a header row with each delimiter: 1 when found, -1
+ * when memory ran out, else 0. The first delimiter under which some
+ * layout fits decides; among layouts
  * the one with most fields found wins, ties going to the later one:
  * files come after the built-ins, so that finance can refine one. */
 static int find_header(reader *r, const char *text, size_t len, int line_no)
