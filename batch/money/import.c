@@ -2,15 +2,14 @@
 #include "batch/money/import.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "batch/clock.h"
 #include "batch/db.h"
-#include "batch/money/amount.h"
 #include "batch/money/encoding.h"
 #include "batch/money/import_key.h"
 #include "batch/money/statement.h"
@@ -81,12 +80,13 @@ out:
 	return rc;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
+/* "" binds NULL: a column the export does not have is no value. Returns
+ * SQLite's code, so that callers can OR a line's binds together. */
+static int bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s && s[0])
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
+		return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	return sqlite3_bind_null(st, i);
 }
 
 static int on_line(void *ctx, const stmt_line *l, ch_error *e)
@@ -94,30 +94,32 @@ static int on_line(void *ctx, const stmt_line *l, ch_error *e)
 	one_file *f = ctx;
 	const layout *lay = f->info->layout;
 	long long line_id;
-	int r;
+	int r, b = SQLITE_OK;
 
 	if (key_make(&f->keys, lay->bank, l, &f->key) < 0)
 		return ch_fail(e, f->path, l->line_no, "out of memory");
 	sqlite3_reset(f->ins_line);
 	sqlite3_clear_bindings(f->ins_line);
 	/* Every value from the file is bound, never written into SQL. */
-	bind_text(f->ins_line, 1, f->key.data);
-	sqlite3_bind_int64(f->ins_line, 2, f->file_id);
-	sqlite3_bind_int(f->ins_line, 3, l->line_no);
-	bind_text(f->ins_line, 4, lay->source);
-	bind_text(f->ins_line, 5, l->serial);
-	bind_text(f->ins_line, 6, l->date);
-	bind_text(f->ins_line, 7, l->time);
-	bind_text(f->ins_line, 8, l->credit ? "credit" : "debit");
-	sqlite3_bind_int64(f->ins_line, 9, l->amount_fen);
+	b |= bind_text(f->ins_line, 1, f->key.data);
+	b |= sqlite3_bind_int64(f->ins_line, 2, f->file_id);
+	b |= sqlite3_bind_int(f->ins_line, 3, l->line_no);
+	b |= bind_text(f->ins_line, 4, lay->source);
+	b |= bind_text(f->ins_line, 5, l->serial);
+	b |= bind_text(f->ins_line, 6, l->date);
+	b |= bind_text(f->ins_line, 7, l->time);
+	b |= bind_text(f->ins_line, 8, l->credit ? "credit" : "debit");
+	b |= sqlite3_bind_int64(f->ins_line, 9, l->amount_fen);
 	if (l->has_balance)
-		sqlite3_bind_int64(f->ins_line, 10, l->balance_fen);
-	bind_text(f->ins_line, 11, l->cp_name);
-	bind_text(f->ins_line, 12, l->cp_account);
-	bind_text(f->ins_line, 13, l->cp_bank);
-	bind_text(f->ins_line, 14, l->memo);
-	bind_text(f->ins_line, 15, l->order_no);
-	bind_text(f->ins_line, 16, l->kind);
+		b |= sqlite3_bind_int64(f->ins_line, 10, l->balance_fen);
+	b |= bind_text(f->ins_line, 11, l->cp_name);
+	b |= bind_text(f->ins_line, 12, l->cp_account);
+	b |= bind_text(f->ins_line, 13, l->cp_bank);
+	b |= bind_text(f->ins_line, 14, l->memo);
+	b |= bind_text(f->ins_line, 15, l->order_no);
+	b |= bind_text(f->ins_line, 16, l->kind);
+	if (b != SQLITE_OK)
+		return db_fail(f->db, e, "cannot bind a statement line");
 	if (db_step(f->db, f->ins_line, e) < 0)
 		return -1;
 	if (sqlite3_changes(f->db) == 1) {
@@ -125,7 +127,8 @@ static int on_line(void *ctx, const stmt_line *l, ch_error *e)
 		f->booked++;
 	} else {
 		sqlite3_reset(f->find_line);
-		bind_text(f->find_line, 1, f->key.data);
+		if (bind_text(f->find_line, 1, f->key.data) != SQLITE_OK)
+			return db_fail(f->db, e, "cannot bind a line key");
 		if ((r = db_step(f->db, f->find_line, e)) <= 0)
 			return r < 0 ? -1 : db_fail(f->db, e, "a line key vanished");
 		line_id = sqlite3_column_int64(f->find_line, 0);
@@ -139,19 +142,20 @@ static int on_line(void *ctx, const stmt_line *l, ch_error *e)
 		sqlite3_reset(f->find_line);
 	}
 	sqlite3_reset(f->ins_raw);
-	sqlite3_bind_int64(f->ins_raw, 1, f->file_id);
-	sqlite3_bind_int(f->ins_raw, 2, l->line_no);
-	sqlite3_bind_int64(f->ins_raw, 3, line_id);
-	sqlite3_bind_text(f->ins_raw, 4, l->raw, -1, SQLITE_STATIC);
+	b = sqlite3_bind_int64(f->ins_raw, 1, f->file_id) |
+	    sqlite3_bind_int(f->ins_raw, 2, l->line_no) |
+	    sqlite3_bind_int64(f->ins_raw, 3, line_id) |
+	    sqlite3_bind_text(f->ins_raw, 4, l->raw, -1, SQLITE_STATIC);
+	if (b != SQLITE_OK)
+		return db_fail(f->db, e, "cannot bind a statement line");
 	return db_step(f->db, f->ins_raw, e) < 0 ? -1 : 0;
 }
 
-static void bind_sum(sqlite3_stmt *st, int i, const stmt_info *in, lay_sum s)
+static int bind_sum(sqlite3_stmt *st, int i, const stmt_info *in, lay_sum s)
 {
 	if (in->has[s])
-		sqlite3_bind_int64(st, i, in->sum[s]);
-	else
-		sqlite3_bind_null(st, i);
+		return sqlite3_bind_int64(st, i, in->sum[s]);
+	return sqlite3_bind_null(st, i);
 }
 
 static int finish_file(one_file *f, ch_error *e)
@@ -166,15 +170,17 @@ static int finish_file(one_file *f, ch_error *e)
 	               " total_credit_fen = ?, opening_balance_fen = ?,"
 	               " closing_balance_fen = ? WHERE file_id = ?", &st, e) < 0)
 		return -1;
-	bind_text(st, 1, in->has[LS_ACCOUNT] ? in->account : NULL);
-	sqlite3_bind_int64(st, 2, in->lines_read);
-	sqlite3_bind_int64(st, 3, f->booked);
-	sqlite3_bind_int64(st, 4, f->known);
-	bind_sum(st, 5, in, LS_TOTAL_DEBIT);
-	bind_sum(st, 6, in, LS_TOTAL_CREDIT);
-	bind_sum(st, 7, in, LS_OPENING);
-	bind_sum(st, 8, in, LS_CLOSING);
-	sqlite3_bind_int64(st, 9, f->file_id);
+	if ((bind_text(st, 1, in->has[LS_ACCOUNT] ? in->account : NULL) |
+	     sqlite3_bind_int64(st, 2, in->lines_read) |
+	     sqlite3_bind_int64(st, 3, f->booked) |
+	     sqlite3_bind_int64(st, 4, f->known) |
+	     bind_sum(st, 5, in, LS_TOTAL_DEBIT) |
+	     bind_sum(st, 6, in, LS_TOTAL_CREDIT) |
+	     bind_sum(st, 7, in, LS_OPENING) | bind_sum(st, 8, in, LS_CLOSING) |
+	     sqlite3_bind_int64(st, 9, f->file_id)) != SQLITE_OK) {
+		db_fail(f->db, e, "cannot bind the file's figures");
+		goto out;
+	}
 	if (db_step(f->db, st, e) < 0)
 		goto out;
 	rc = 0;
