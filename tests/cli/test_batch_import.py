@@ -582,3 +582,14 @@ def test_header_repeated_on_each_page_is_skipped(ws):
     text.insert(header + 3, text[header])
     [res] = imp(ws, write(ws, "pages.csv", "\r\n".join(text).encode("gb18030")))
     assert (res["outcome"], res["lines_booked"], res["findings"]) == ("imported", 4, [])
+
+
+def test_gb18030_four_byte_characters(ws):
+    """GB18030 writes characters beyond GBK (𠮷, €) in four bytes."""
+    lines = S.sample(2)
+    lines[0].name = "示例𠮷€商贸有限公司"
+    data = S.icbc(lines)
+    assert "𠮷".encode("gb18030") in data and len("𠮷".encode("gb18030")) == 4
+    imp(ws, write(ws, "gb4.csv", data))
+    assert ws.query("SELECT counterparty_name FROM statement_lines ORDER BY line_id")[0][0] == \
+        "示例𠮷€商贸有限公司"
