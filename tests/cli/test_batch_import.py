@@ -593,3 +593,12 @@ def test_gb18030_four_byte_characters(ws):
     imp(ws, write(ws, "gb4.csv", data))
     assert ws.query("SELECT counterparty_name FROM statement_lines ORDER BY line_id")[0][0] == \
         "示例𠮷€商贸有限公司"
+
+
+def test_bytes_valid_in_neither_encoding_refuse_naming_the_line(ws):
+    data = S.icbc(S.sample(3)).split(b"\r\n")
+    data[9] = data[9] + b"\x81\x20"  # a lead byte without its trail
+    [res] = imp(ws, write(ws, "broken.csv", b"\r\n".join(data)), code=1)
+    f = res["findings"][0]
+    assert f["where"] == "line 10" and "GB18030" in f["message"]
+    nothing_booked(ws)
