@@ -38,22 +38,24 @@ const char *const LAYOUT_BUILTIN[] = {
 	"  counterparty_bank: [对方开户机构, 对方开户行]\n"
 	"  memo: [摘要, 备注, 用途]\n",
 
-	/* 农业银行 企业网银 账户明细. */
+	/* 农业银行 企业网银 账户明细: 交易日志号 is the line's number; the
+	 * time stamp is a column of its own. */
 	"name: abc\n"
 	"title: 农业银行 对公账户明细\n"
 	"source: bank\n"
 	"require: [serial, time]\n"
 	"fields:\n"
-	"  serial: [交易流水号, 流水号]\n"
+	"  serial: [交易日志号, 交易流水号, 流水号]\n"
 	"  date: [交易日期]\n"
-	"  time: [交易时间]\n"
+	"  time: [交易时间戳, 交易时间]\n"
 	"  credit: [收入金额, 贷方金额]\n"
 	"  debit: [支出金额, 借方金额]\n"
 	"  balance: [本次余额, 账户余额, 余额]\n"
 	"  counterparty_name: [对方户名]\n"
 	"  counterparty_account: [对方账号]\n"
-	"  counterparty_bank: [对方开户行, 对方行名]\n"
-	"  memo: [交易用途, 摘要, 附言, 交易附言]\n",
+	"  counterparty_bank: [对方开户行, 对方行名, 交易行名]\n"
+	"  type: [交易类别]\n"
+	"  memo: [交易说明, 交易摘要, 交易附言, 交易用途, 摘要, 附言]\n",
 
 	/* 中国银行 企业网银 交易明细: bilingual headers, one signed amount,
 	 * payer and payee both listed. */

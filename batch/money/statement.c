@@ -177,7 +177,7 @@ static int is_footer(const reader *r, const layout *l, const char *text)
 		text++;
 	if (*text == '#' && lay_list_has(&l->words[LW_FOOTER], "#"))
 		return 1;
-	return starts_with_word(r, &l->words[LW_FOOTER]);
+	return starts_with_word(r, &l->words[LW_FOOTER]) || sums_label_row(r, l);
 }
 
 /* 1 when the record after the footer reads as a transaction: a date in
@@ -208,6 +208,18 @@ static int is_no(const char *s)
 		if (!strcmp(norm, NO[i]))
 			return 1;
 	return 0;
+}
+
+/* 1 when a time column holds a whole time stamp ("2026-11-23
+ * 10:11:12"), as some exports' 交易时间戳 does; its time into time. */
+static int time_of_stamp(const char *s, char time[9])
+{
+	char d[11], t[9];
+
+	if (money_parse_date(s, strlen(s), d, t) < 0 || !t[0])
+		return 0;
+	memcpy(time, t, sizeof t);
+	return 1;
 }
 
 /* 1 for "4.20000E+27": what a spreadsheet makes of a long number. Two
@@ -288,7 +300,8 @@ static int read_row(reader *r, const layout *l, int line, const char *raw)
 		return stmt_refuse(r, line, "'%s' in column date is not a date", q);
 	}
 	if (r->col[LF_TIME] >= 0 && !x.time[0] &&
-	    money_parse_time(stmt_cell(r, LF_TIME), strlen(stmt_cell(r, LF_TIME)), x.time) < 0) {
+	    money_parse_time(stmt_cell(r, LF_TIME), strlen(stmt_cell(r, LF_TIME)), x.time) < 0 &&
+	    !time_of_stamp(stmt_cell(r, LF_TIME), x.time)) {
 		quote_cell(stmt_cell(r, LF_TIME), q);
 		return stmt_refuse(r, line, "'%s' in column time is not a time", q);
 	}

@@ -49,6 +49,9 @@ int stmt_refuse(reader *r, int line, const char *fmt, ...)
 /* Labels in the row's cells (or, for a pending label row, the values
  * under them) into the info's figures. */
 void sums_scan_labels(reader *r, const layout *l);
+/* 1 when the row's first non-empty cell is one of the layout's summary
+ * labels (收入合计：...): a footer line, whatever the footer words. */
+int sums_label_row(const reader *r, const layout *l);
 /* The kept preamble lines, read with the matched layout's labels. */
 void sums_scan_preamble(reader *r);
 /* A 合计 row in the rows' own debit and credit columns. */

@@ -100,6 +100,16 @@ static int label_of(const reader *r, const layout *l, const char *c,
 	return -1;
 }
 
+int sums_label_row(const reader *r, const layout *l)
+{
+	const char *rest;
+
+	for (size_t i = 0; i < r->row.n; i++)
+		if (csvrow_cell(&r->row, i)[0])
+			return label_of(r, l, csvrow_cell(&r->row, i), &rest) >= 0;
+	return 0;
+}
+
 void sums_scan_labels(reader *r, const layout *l)
 {
 	size_t n = r->row.n;

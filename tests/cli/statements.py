@@ -92,37 +92,46 @@ def icbc(lines, opening=100000, **kw):
 
 
 def ccb(lines, opening=100000, **kw):
-    """建设银行 企业网银 账户明细: GB18030, label,value preamble, serials."""
+    """建设银行 企业网银 账户明细: GB18030, label,value preamble, the account
+    in the first column, serials."""
     running(lines, opening)
     out = rows([["账号", OUR_ACCOUNT], ["账户名称", "示例认证服务有限公司"],
                 ["起始日期", "20261101", "终止日期", "20261124"]])
-    out.append("交易时间,借方发生额（支取）,贷方发生额（收入）,余额,币种,对方户名,"
-               "对方账号,对方开户机构,记账日期,摘要,备注,账户明细编号-交易流水号,"
-               "企业流水号,凭证种类,凭证号")
+    out.append("账号,交易时间,借方发生额,贷方发生额,余额,币种,对方户名,对方账号,"
+               "对方开户机构,记账日期,摘要,备注,账户明细编号-交易流水号,企业流水号,"
+               "凭证种类,凭证号,交易介质编号")
     for i, l in enumerate(lines):
-        out += rows([[f"{l.date.replace('-', '/')} {l.time}",
+        out += rows([[OUR_ACCOUNT, f"{l.date.replace('-', '/')} {l.time}",
                       "" if l.credit else yuan(l.fen),
                       yuan(l.fen) if l.credit else "", yuan(l.balance), "人民币",
                       l.name, l.account, l.bank, compact(l.date), l.memo, "",
-                      l.serial or f"1400{i:08d}-CCB{i:06d}", "", "", ""]])
+                      l.serial or f"1400{i:08d}-CCB{i:06d}", "", "", "", ""]])
     return encode(out, **kw)
+
+
+ABC_HEADER = ("交易日期,交易时间戳,收入金额,支出金额,本次余额,手续费总额,交易方式,"
+              "交易行名,交易类别,对方省市,对方账号,对方户名,交易说明,交易摘要,"
+              "交易附言,交易凭证号,交易日志号")
 
 
 def abc(lines, opening=100000, **kw):
     """农业银行 企业网银 账户明细: UTF-8 with BOM (as Excel saves CSV),
-    separate date and time, 收入/支出 columns."""
+    two preamble and two footer lines, the date and its time stamp in
+    columns of their own, 收入/支出 columns, 交易日志号."""
     kw.setdefault("encoding", "utf-8")
     kw.setdefault("bom", True)
     running(lines, opening)
-    out = ["中国农业银行账户明细", f"账号：{OUR_ACCOUNT}"]
-    out.append("交易日期,交易时间,交易流水号,收入金额,支出金额,本次余额,对方账号,"
-               "对方户名,对方开户行,交易用途,摘要")
+    out = ["中国农业银行账户明细", f"账号：{OUR_ACCOUNT}", ABC_HEADER]
+    income = spent = 0
     for i, l in enumerate(lines):
+        income += l.fen if l.credit else 0
+        spent += 0 if l.credit else l.fen
         out += rows([[compact(l.date), l.time.replace(":", ""),
-                      l.serial or f"ABC2026{i:09d}",
                       yuan(l.fen) if l.credit else "-",
-                      "-" if l.credit else yuan(l.fen), yuan(l.balance),
-                      l.account, l.name, l.bank, l.memo, "转账"]])
+                      "-" if l.credit else yuan(l.fen), yuan(l.balance), "0.00",
+                      "网银", l.bank, "转账", "山西省", l.account, l.name,
+                      l.memo, "转账", "", "", l.serial or f"{356050882 + i}"]])
+    out += rows([["收入合计", yuan(income)], ["支出合计", yuan(spent)]])
     return encode(out, **kw)
 
 

@@ -232,8 +232,9 @@ def test_bad_amount_refuses_the_whole_file_naming_the_line(ws, bad, word):
     lines = S.sample(5)
     text = S.abc(lines).decode("utf-8-sig").split("\r\n")
     header = next(i for i, r in enumerate(text) if r.startswith("交易日期"))
-    cells = text[header + 4].split(",")
-    cells[3] = S.q(bad)
+    cells = next(csv.reader([text[header + 4]]))
+    cells[2] = bad
+    cells = [S.q(c) for c in cells]
     text[header + 4] = ",".join(cells)
     p = write(ws, "bad.csv", "\r\n".join(text).encode("utf-8"))
     r = ws.run("import", "--json", p)
@@ -467,8 +468,9 @@ def test_refusal_masks_an_account_number(ws):
     lines = S.sample(2)
     text = S.abc(lines).decode("utf-8-sig").split("\r\n")
     header = next(i for i, r in enumerate(text) if r.startswith("交易日期"))
-    cells = text[header + 1].split(",")
-    cells[3] = "6222000011112222333"  # an account where the amount belongs
+    cells = next(csv.reader([text[header + 1]]))
+    cells[2] = "6222000011112222333"  # an account where the amount belongs
+    cells = [S.q(c) for c in cells]
     text[header + 1] = ",".join(cells)
     r = ws.run("import", "--json", write(ws, "acct.csv", "\r\n".join(text).encode()))
     assert r.returncode == 1
@@ -568,7 +570,7 @@ def test_rows_without_a_balance_do_not_make_a_gap(ws):
     text = S.abc(lines, opening=None).decode("utf-8-sig").split("\r\n")
     header = next(i for i, r in enumerate(text) if r.startswith("交易日期"))
     cells = next(csv.reader([text[header + 2]]))
-    cells[5] = ""  # the export left this row's balance out
+    cells[4] = ""  # the export left this row's balance out
     text[header + 2] = ",".join(S.q(c) for c in cells)
     [res] = imp(ws, write(ws, "nobal.csv", "\r\n".join(text).encode()))
     assert res["findings"] == []
@@ -578,7 +580,7 @@ def test_rows_without_a_balance_do_not_make_a_gap(ws):
 def test_header_repeated_on_each_page_is_skipped(ws):
     lines = S.running(S.sample(4), 100000)
     text = S.ccb(lines).decode("gb18030").split("\r\n")
-    header = next(i for i, r in enumerate(text) if r.startswith("交易时间"))
+    header = next(i for i, r in enumerate(text) if r.startswith("账号,交易时间"))
     text.insert(header + 3, text[header])
     [res] = imp(ws, write(ws, "pages.csv", "\r\n".join(text).encode("gb18030")))
     assert (res["outcome"], res["lines_booked"], res["findings"]) == ("imported", 4, [])
@@ -602,3 +604,11 @@ def test_bytes_valid_in_neither_encoding_refuse_naming_the_line(ws):
     f = res["findings"][0]
     assert f["where"] == "line 10" and "GB18030" in f["message"]
     nothing_booked(ws)
+
+
+def test_abc_footer_totals_are_read(ws):
+    lines = S.sample(4)
+    imp(ws, write(ws, "abc.csv", S.abc(lines)))
+    assert ws.query("SELECT account, total_debit_fen, total_credit_fen FROM statement_files") == \
+        [(S.OUR_ACCOUNT, sum(l.fen for l in lines if not l.credit),
+          sum(l.fen for l in lines if l.credit))]
