@@ -99,7 +99,6 @@ static int on_line(void *ctx, const stmt_line *l, ch_error *e)
 	if (key_make(&f->keys, lay->bank, l, &f->key) < 0)
 		return ch_fail(e, f->path, l->line_no, "out of memory");
 	sqlite3_reset(f->ins_line);
-	sqlite3_clear_bindings(f->ins_line);
 	/* Every value from the file is bound, never written into SQL. */
 	b |= bind_text(f->ins_line, 1, f->key.data);
 	b |= sqlite3_bind_int64(f->ins_line, 2, f->file_id);
@@ -110,8 +109,8 @@ static int on_line(void *ctx, const stmt_line *l, ch_error *e)
 	b |= bind_text(f->ins_line, 7, l->time);
 	b |= bind_text(f->ins_line, 8, l->credit ? "credit" : "debit");
 	b |= sqlite3_bind_int64(f->ins_line, 9, l->amount_fen);
-	if (l->has_balance)
-		b |= sqlite3_bind_int64(f->ins_line, 10, l->balance_fen);
+	b |= l->has_balance ? sqlite3_bind_int64(f->ins_line, 10, l->balance_fen)
+	                    : sqlite3_bind_null(f->ins_line, 10);
 	b |= bind_text(f->ins_line, 11, l->cp_name);
 	b |= bind_text(f->ins_line, 12, l->cp_account);
 	b |= bind_text(f->ins_line, 13, l->cp_bank);
