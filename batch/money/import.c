@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "batch/clock.h"
 #include "batch/db.h"
+#include "batch/result.h"
 #include "batch/money/encoding.h"
 #include "batch/money/import_key.h"
 #include "batch/money/statement.h"
@@ -24,6 +26,7 @@
 typedef struct one_file {
 	sqlite3 *db;
 	const char *path;
+	const char *name; /* path as valid UTF-8, for JSON and the database */
 	const char *sha256;
 	char now[32];
 	long long file_id;
@@ -53,7 +56,7 @@ static int on_layout(void *ctx, const stmt_info *info, ch_error *e)
 	               " imported_at) VALUES (?, ?, ?, ?, 0, 0, 0, ?)",
 	               &st, e) < 0)
 		return -1;
-	if (db_bind(st, "sssss", f->sha256, base_name(f->path), info->layout->name,
+	if (db_bind(st, "sssss", f->sha256, base_name(f->name), info->layout->name,
 	            info->layout->source, f->now) < 0 ||
 	    db_step(f->db, st, e) < 0) {
 		db_fail(f->db, e, "cannot record the file");
@@ -324,14 +327,22 @@ static int import_one(sqlite3 *db, const layouts *ls, const char *path,
 	stmt_cb cb = {on_layout, on_line, &f};
 	result res = {path, "", NULL, "refused", 0, 0, 0, NULL, &why,
 	              "STMT_UNREADABLE"};
-	char old_layout[64];
+	char old_layout[64], *name = result_utf8_name(path);
 	int fd = -1, r, rc = -1;
 
 	memset(&info, 0, sizeof info);
 	memset(&f, 0, sizeof f);
 	key_init(&f.keys);
+	if (!name) {
+		ch_fail(e, path, 0, "out of memory");
+		goto out;
+	}
+	/* A name made on Chinese Windows may be GBK bytes: JSON, which
+	 * takes only UTF-8, and the database get it decoded. */
+	res.path = name;
 	f.db = db;
 	f.path = path;
+	f.name = name;
 	f.info = &info;
 	clock_now(f.now);
 	scan.sha256[0] = '\0';
@@ -425,6 +436,7 @@ out:
 		fclose(fp);
 	if (fd >= 0)
 		close(fd);
+	free(name);
 	return rc;
 }
 

@@ -612,3 +612,18 @@ def test_abc_footer_totals_are_read(ws):
     assert ws.query("SELECT account, total_debit_fen, total_credit_fen FROM statement_files") == \
         [(S.OUR_ACCOUNT, sum(l.fen for l in lines if not l.credit),
           sum(l.fen for l in lines if l.credit))]
+
+
+def test_a_gbk_file_name_is_reported_in_utf8(ws):
+    name = "工行明细.csv".encode("gbk")
+    path = bytes(ws.path) + b"/" + name
+    with open(path, "wb") as f:
+        f.write(S.icbc(S.sample(2)))
+    import subprocess
+    from batchws import BATCH
+    r = subprocess.run([bytes(BATCH), b"import", b"--json", path], cwd=ws.path,
+                       env=ws.env(), capture_output=True)
+    assert r.returncode == 0, r.stderr
+    res = json.loads(r.stdout)
+    assert res["file"].endswith("工行明细.csv") and res["outcome"] == "imported"
+    assert ws.query("SELECT file_name FROM statement_files") == [("工行明细.csv",)]
