@@ -1,0 +1,60 @@
+#!/bin/sh
+# Benchmark of the finance stage (issue 8), its import half: a statement of
+# BENCH_LINES lines (default 1,000,000; a 建设银行 export, GB18030, a tenth of
+# the lines paying 100,000 open orders, the rest noise) imported by
+# certhall-batch, and in the same run sqlite3's .import of the same file
+# into a bare table: the least any import must do (read the CSV, write the
+# rows). Prints the ratio (goal <= 2.0) and import's peak memory (goal <
+# 64 MiB).
+#
+# The reconcile half: when tools/bench-reconcile.sh exists and is
+# executable, it is called after the import as
+#     tools/bench-reconcile.sh WORK LINES
+# with WORK the benchmark's folder (the batch's current directory): the
+# database var/certhall.db holds the imported statement, and orders.csv
+# lists the open orders (order_no,amount_fen) its lines pay. It creates the
+# orders its own way, times `certhall-batch reconcile` and prints its lines
+# ("finance: reconcile ..."); its exit status is this script's.
+set -eu
+N=${BENCH_LINES:-1000000}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${CERTHALL_BIN:-$ROOT/build/bin}
+BASE=${BENCH_DIR:-${TMPDIR:-/tmp}}
+WORK=$(mktemp -d "$BASE/certhall-bench-finance.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT INT TERM
+
+cd "$WORK"
+ln -s "$ROOT/content" content
+echo "finance: writing a statement of $N lines to $WORK" >&2
+test "$N" -gt 0
+/usr/bin/python3 "$ROOT/tests/bench/make_statement.py" statement.csv orders.csv "$N"
+"$BIN/certhall-batch" init >/dev/null
+size=$(du -m statement.csv | cut -f1)
+sync
+
+# The peer: a bare table of the export's 15 columns, the preamble (3 lines)
+# and the header skipped, in one transaction as .import does.
+cols=$(seq 1 15 | sed 's/^/c/' | paste -sd, -)
+/usr/bin/time -f '%e %M' -o peer.txt sqlite3 peer.db \
+	"CREATE TABLE t ($cols);" ".import --csv --skip 4 statement.csv t" \
+	2>peer.err || { cat peer.err >&2; exit 1; }
+read -r peer peer_kib <peer.txt
+
+/usr/bin/time -f '%e %M' -o time.txt "$BIN/certhall-batch" import --json \
+	statement.csv >result.json 2>import.err || { cat import.err result.json >&2; exit 1; }
+read -r secs kib <time.txt
+booked=$(sed -n 's/.*"lines_booked":\([0-9]*\).*/\1/p' result.json)
+if [ "$booked" != "$N" ]; then
+	echo "finance: $booked of $N lines booked" >&2
+	head -c 2000 result.json >&2
+	exit 1
+fi
+ratio=$(awk -v a="$secs" -v b="$peer" 'BEGIN { printf "%.2f", a / b }')
+mib=$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')
+echo "finance: statement of $N lines, $size MB"
+echo "finance: import certhall-batch ${secs}s / sqlite3 .import ${peer}s = $ratio (goal <= 2.0)"
+echo "finance: import peak memory $mib MiB (goal < 64 MiB)"
+
+if [ -x "$ROOT/tools/bench-reconcile.sh" ]; then
+	"$ROOT/tools/bench-reconcile.sh" "$WORK" "$N"
+fi
