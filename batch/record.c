@@ -273,11 +273,12 @@ static int application(batch_ctx *ctx, sqlite3 *db, intake *in,
 	           " ON CONFLICT (application_id) DO UPDATE SET"
 	           " order_no = coalesce(excluded.order_no, order_no),"
 	           " state = excluded.state,"
-	           " amount_due_fen = CASE WHEN excluded.state = 'accepted'"
+	           " amount_due_fen = CASE WHEN excluded.state = 'awaiting_payment'"
 	           "   THEN excluded.amount_due_fen ELSE amount_due_fen END,"
 	           " revision = excluded.revision, updated_at = excluded.updated_at",
 	           "sssiis", aid, in->accepted ? in->order_no : NULL,
-	           in->accepted ? "accepted" : "rejected", amount, rev, now) < 0)
+	           in->accepted ? "awaiting_payment" : "rejected", amount, rev,
+	           now) < 0)
 		goto out;
 	if (db_run(db, e,
 	           "INSERT INTO revisions (application_id, revision, bundle_sha256,"

@@ -12,6 +12,7 @@
 #include "batch/db.h"
 #include "batch/notice.h"
 #include "batch/orderno.h"
+#include "batch/review/states.h"
 #include "batch/zipnames.h"
 #include "common/termsafe.h"
 #include "common/text.h"
@@ -123,12 +124,21 @@ static const char *awaiting(const app_row *a, const char **text)
 		*text = "a corrected resubmission (重新提交) with a higher revision";
 		return "resubmission";
 	}
-	if (!strcmp(a->state, "accepted") && a->paid < a->due) {
+	if (!strcmp(a->state, "awaiting_payment") && a->paid < a->due) {
 		*text = "payment (付款); the order number (订单号) goes in the "
 		        "transfer memo";
 		return "payment";
 	}
-	if (!strcmp(a->state, "accepted")) {
+	if (!strcmp(a->state, "awaiting_verification")) {
+		*text = "the code (随机验证码) from the micro-deposit's memo";
+		return "verification";
+	}
+	if (!strcmp(a->state, "verification_failed")) {
+		*text = "a resubmission with correct bank details (金融认证信息)";
+		return "resubmission";
+	}
+	if (!strcmp(a->state, "awaiting_payment") ||
+	    !strcmp(a->state, "in_review")) {
 		*text = "review by 深圳CA (审核), within one working day";
 		return "review";
 	}
@@ -138,11 +148,9 @@ static const char *awaiting(const app_row *a, const char **text)
 
 static const char *state_words(const char *state)
 {
-	if (!strcmp(state, "accepted"))
-		return "已受理";
-	if (!strcmp(state, "rejected"))
-		return "已驳回";
-	return "";
+	const order_state *s = state_find(state);
+
+	return s ? s->words : "";
 }
 
 static int history(sqlite3 *db, const app_row *a, json_t *arr, FILE *out,
