@@ -1,0 +1,276 @@
+/* handmatch.c: the review queue and hand decisions (see handmatch.h). */
+#include "batch/money/handmatch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "batch/appid.h"
+#include "batch/clock.h"
+#include "batch/db.h"
+#include "batch/money/book.h"
+#include "batch/money/names.h"
+#include "batch/notice.h"
+#include "batch/orderno.h"
+#include "common/termsafe.h"
+#include "common/text.h"
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? (const char *)s : "";
+}
+
+int handmatch_queue(sqlite3 *db, int json, FILE *out, ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	int k;
+
+	if (db_prepare(db, "SELECT l.line_id, f.file_name, l.line_no, l.booked_on,"
+	               " l.direction, l.amount_fen, l.counterparty_name,"
+	               " l.counterparty_account, l.memo, o.outcome, o.reason,"
+	               " o.candidates_json, l.source"
+	               " FROM line_outcomes o JOIN statement_lines l USING (line_id)"
+	               " JOIN statement_files f ON f.file_id = l.file_id"
+	               " WHERE o.review = 1 ORDER BY o.line_id", &st, e) < 0)
+		return -1;
+	while ((k = db_step(db, st, e)) == 1) {
+		char masked[64], yuan[32];
+		json_t *cands = json_loads(col(st, 11), 0, NULL);
+		ch_mask_account(col(st, 7), masked);
+		notice_yuan(sqlite3_column_int64(st, 5), yuan);
+		if (json) {
+			json_t *o = json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:I,s:s,s:s,s:s,"
+			                      "s:s,s:s,s:o}",
+			                      "line", (json_int_t)sqlite3_column_int64(st, 0),
+			                      "file", col(st, 1),
+			                      "line_no", (json_int_t)sqlite3_column_int64(st, 2),
+			                      "date", col(st, 3), "source", col(st, 12),
+			                      "direction", col(st, 4),
+			                      "amount_fen", (json_int_t)sqlite3_column_int64(st, 5),
+			                      "payer", col(st, 6), "account", masked,
+			                      "memo", col(st, 8), "outcome", col(st, 9),
+			                      "reason", col(st, 10),
+			                      "candidates", cands ? cands : json_array());
+			char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+			json_decref(o);
+			if (!s) {
+				k = -1;
+				ch_fail(e, NULL, 0, "out of memory (or a line's text is not "
+				        "UTF-8)");
+				break;
+			}
+			fprintf(out, "%s\n", s);
+			free(s);
+			continue;
+		}
+		fprintf(out, "line %lld  %s:%lld  %s  %s %s 元  ",
+		        (long long)sqlite3_column_int64(st, 0), col(st, 1),
+		        (long long)sqlite3_column_int64(st, 2), col(st, 3), col(st, 4),
+		        yuan);
+		ch_term_fputs(col(st, 6), out);
+		fprintf(out, " %s\n  memo: ", masked);
+		ch_term_fputs(col(st, 8), out);
+		fprintf(out, "\n  %s: ", col(st, 9));
+		ch_term_fputs(col(st, 10), out);
+		fputc('\n', out);
+		{
+			size_t i;
+			json_t *c;
+			json_array_foreach(cands, i, c)
+				fprintf(out, "  candidate %s (%s) owes %lld fen, %s\n",
+				        json_string_value(json_object_get(c, "order_no")),
+				        json_string_value(json_object_get(c, "state")),
+				        (long long)json_integer_value(json_object_get(c, "remaining_fen")),
+				        json_string_value(json_object_get(c, "why")));
+		}
+		json_decref(cands);
+	}
+	sqlite3_finalize(st);
+	return k < 0 ? -1 : 0;
+}
+
+/* The application an order number or application id names. 1 found. */
+static int application(sqlite3 *db, const char *id, char aid[32], ch_error *e)
+{
+	char key[ORDERNO_LEN + APPID_LEN + 2];
+	sqlite3_stmt *st = NULL;
+	const char *sql;
+	int k;
+
+	if (orderno_parse(id, key))
+		sql = "SELECT application_id FROM applications WHERE order_no = ?";
+	else if (appid_parse(id, key))
+		sql = "SELECT application_id FROM applications WHERE"
+		      " application_id = ? AND order_no IS NOT NULL";
+	else
+		return ch_fail(e, NULL, 0, "'%.40s' is neither an order number "
+		               "(订单号) nor an application id", id), 0;
+	if (db_prepare(db, sql, &st, e) < 0)
+		return -1;
+	k = db_bind(st, "s", key) < 0 ? -1 : db_step(db, st, e);
+	if (k == 1)
+		snprintf(aid, 32, "%s", col(st, 0));
+	else if (k == 0)
+		ch_fail(e, NULL, 0, "no order %s", key);
+	sqlite3_finalize(st);
+	return k;
+}
+
+/* The line's direction and amount, and whether it has payments now. */
+static int the_line(sqlite3 *db, long long line, char dir[8], long long *amount,
+                    int *paid, ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	int k;
+
+	if (db_prepare(db, "SELECT direction, amount_fen, (SELECT count(*) FROM"
+	               " payments p WHERE p.line_id = l.line_id AND"
+	               " p.reversed_by IS NULL) FROM statement_lines l"
+	               " WHERE line_id = ?", &st, e) < 0)
+		return -1;
+	k = db_bind(st, "i", line) < 0 ? -1 : db_step(db, st, e);
+	if (k == 1) {
+		snprintf(dir, 8, "%s", col(st, 0));
+		*amount = sqlite3_column_int64(st, 1);
+		*paid = sqlite3_column_int(st, 2);
+	} else if (k == 0) {
+		ch_fail(e, NULL, 0, "no statement line %lld", line);
+	}
+	sqlite3_finalize(st);
+	return k;
+}
+
+static int record(sqlite3 *db, long long line, const char *action,
+                  const char *aid, const char *by, const char *now,
+                  const char *outcome, const char *reason, ch_error *e)
+{
+	if (db_run(db, e, "INSERT INTO hand_decisions (line_id, action,"
+	           " application_id, decided_by, decided_at) VALUES (?,?,?,?,?)",
+	           "issss", line, action, aid, by, now) < 0)
+		return -1;
+	return db_run(db, e, "INSERT INTO line_outcomes (line_id, outcome, review,"
+	              " reason, by_hand, decided_at) VALUES (?1, ?2, 0, ?3, ?4, ?5)"
+	              " ON CONFLICT (line_id) DO UPDATE SET outcome = ?2, review = 0,"
+	              " reason = ?3, candidates_json = '[]', by_hand = ?4,"
+	              " decided_at = ?5", "issss", line, outcome, reason,
+	              by, now);
+}
+
+int handmatch_match(sqlite3 *db, long long line, const char *order,
+                    const char *by, FILE *out, ch_error *e)
+{
+	char aid[32], dir[8], now[32], reason[160], why[96];
+	long long amount;
+	int paid, k;
+
+	clock_now(now);
+	if (names_register(db) < 0)
+		return db_fail(db, e, "cannot register functions");
+	if (db_begin(db, e) < 0)
+		return -1;
+	k = application(db, order, aid, e);
+	if (k == 1)
+		k = the_line(db, line, dir, &amount, &paid, e);
+	if (k != 1)
+		goto done;
+	if (strcmp(dir, "credit")) {
+		ch_fail(e, NULL, 0, "line %lld is a debit: only money in pays an "
+		        "order", line);
+		k = 0;
+		goto done;
+	}
+	if (paid) {
+		ch_fail(e, NULL, 0, "line %lld already pays an order: payments "
+		        "unmatch it first", line);
+		k = 0;
+		goto done;
+	}
+	snprintf(reason, sizeof reason, "matched by hand to %s", aid);
+	snprintf(why, sizeof why, "line %lld matched by %.40s", line, by);
+	if (db_run(db, e, "DELETE FROM payments WHERE line_id = ? AND"
+	           " application_id = ?", "is", line, aid) < 0 ||
+	    book_payment(db, line, aid, amount, by, now, e) < 0 ||
+	    record(db, line, "match", aid, by, now, "matched", reason, e) < 0)
+		goto fail;
+	k = book_settle(db, aid, why, now, e);
+	if (k < 0)
+		goto fail;
+	if (k == 1) {
+		k = 0;
+		goto done;
+	}
+	if (db_commit(db, e) < 0)
+		goto fail;
+	fprintf(out, "line %lld pays %s (%lld fen), decided by ", line, aid, amount);
+	ch_term_fputs(by, out);
+	fputc('\n', out);
+	return 0;
+done:
+	db_rollback(db);
+	return k < 0 ? -1 : 1;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+int handmatch_unmatch(sqlite3 *db, long long line, const char *by, FILE *out,
+                      ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	char dir[8], now[32], aids[64][32], why[96];
+	long long amount;
+	int paid, k, n = 0;
+
+	clock_now(now);
+	if (names_register(db) < 0)
+		return db_fail(db, e, "cannot register functions");
+	if (db_begin(db, e) < 0)
+		return -1;
+	k = the_line(db, line, dir, &amount, &paid, e);
+	if (k != 1)
+		goto done;
+	if (db_prepare(db, "SELECT DISTINCT application_id FROM payments WHERE"
+	               " line_id = ? AND reversed_by IS NULL ORDER BY 1 LIMIT 64",
+	               &st, e) < 0)
+		goto fail;
+	k = db_bind(st, "i", line) < 0 ? -1 : 0;
+	while (k == 0 && (k = db_step(db, st, e)) == 1) {
+		snprintf(aids[n++], sizeof aids[0], "%s", col(st, 0));
+		k = n < 64 ? 0 : 2;
+	}
+	sqlite3_finalize(st);
+	if (k < 0)
+		goto fail;
+	snprintf(why, sizeof why, "line %lld unmatched by %.40s", line, by);
+	if (db_run(db, e, "DELETE FROM payments WHERE line_id = ? AND"
+	           " reversed_by IS NULL", "i", line) < 0 ||
+	    record(db, line, "unmatch", NULL, by, now, "unmatched",
+	           "taken off every order by hand", e) < 0)
+		goto fail;
+	for (int i = 0; i < n; i++) {
+		if (book_refresh_paid(db, aids[i], e) < 0)
+			goto fail;
+		k = book_withdraw(db, aids[i], why, now, e);
+		if (k < 0)
+			goto fail;
+		if (k == 1) {
+			k = 0;
+			goto done;
+		}
+	}
+	if (db_commit(db, e) < 0)
+		goto fail;
+	fprintf(out, "line %lld pays no order now (%d taken back), decided by ",
+	        line, n);
+	ch_term_fputs(by, out);
+	fputc('\n', out);
+	return 0;
+done:
+	db_rollback(db);
+	return k < 0 ? -1 : 1;
+fail:
+	db_rollback(db);
+	return -1;
+}
