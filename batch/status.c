@@ -11,6 +11,7 @@
 #include "batch/clock.h"
 #include "batch/db.h"
 #include "batch/notice.h"
+#include "batch/money/moneystatus.h"
 #include "batch/orderno.h"
 #include "batch/review/states.h"
 #include "batch/zipnames.h"
@@ -298,6 +299,9 @@ static int as_json_out(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
 	              "amount_due_fen", (json_int_t)a->due,
 	              "amount_paid_fen", (json_int_t)a->paid,
 	              "awaiting", word, "history", h, "revisions", rv);
+	/* The money side (issue 8): payments and verification. */
+	if (o && moneystatus_json(db, a->application_id, o, e) < 0)
+		goto out;
 	if (o)
 		s = json_dumps(o, JSON_INDENT(2));
 	if (!s) {
@@ -328,6 +332,9 @@ static int as_text(sqlite3 *db, const app_row *a, FILE *out, ch_error *e)
 	fprintf(out, "amount due             %lld fen (%s 元)\n", a->due, due);
 	fprintf(out, "amount paid            %lld fen (%s 元)\n", a->paid, paid);
 	fprintf(out, "awaiting               %s\n", text);
+	/* The money side (issue 8): payments and verification. */
+	if (moneystatus_text(db, a->application_id, out, e) < 0)
+		return -1;
 	fprintf(out, "people (revision %ld)\n", a->revision);
 	if (people(db, a, out, e) < 0)
 		return -1;

@@ -753,12 +753,14 @@ static int build_orders(run *r, ch_error *e)
 		"CREATE INDEX temp.rc_orders_account ON rc_orders(account);"
 		"CREATE INDEX temp.rc_orders_bank ON rc_orders(bank_name);"
 		"CREATE INDEX temp.rc_orders_org ON rc_orders(org_name);"
-		/* The lines to decide: new ones, and those reconcile left open. */
+		/* The lines to decide: new ones, and those that may be an order's
+		 * that had not arrived. The rest of the review queue is left to
+		 * finance: a later run must not turn a doubt into a guess. */
 		"CREATE TEMP TABLE rc_todo (line_id INTEGER PRIMARY KEY);"
 		"INSERT INTO rc_todo SELECT s.line_id FROM statement_lines s"
 		" LEFT JOIN line_outcomes o USING (line_id)"
 		" WHERE o.line_id IS NULL OR (o.by_hand IS NULL AND"
-		"  (o.review = 1 OR o.outcome = 'not_ours'));", e);
+		"  o.outcome IN ('not_ours', 'unknown_order'));", e);
 }
 
 static int lines(run *r, ch_error *e)

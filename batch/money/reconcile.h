@@ -1,9 +1,10 @@
 /* reconcile.h: matching statement and merchant-bill lines to orders
  * (certhall-batch reconcile). One transaction per run; lines are taken in
  * booking order (line_id); a line decided for good (paid, reversed, a
- * payout confirmed, or any hand decision) is never looked at again, while
- * lines in the review queue and lines not ours are looked at again each
- * run, since an order may have arrived since. A run changes a row only
+ * payout confirmed, a doubt in the review queue, or any hand decision) is
+ * never looked at again, while lines not ours and lines naming an order
+ * not on file are looked at again each run, since the order may have
+ * arrived since. A run changes a row only
  * when its decision changes, so a second run leaves the database as it
  * was. Outcomes and their rules: man/certhall-batch.1, RECONCILIATION. */
 #ifndef BATCH_MONEY_RECONCILE_H

@@ -64,6 +64,7 @@ class Money:
                                 app=app)
         r = self.run("ingest")
         assert r.returncode == 0, r.stderr
+        assert '"rejected"' not in r.stdout, r.stdout
         out = []
         for s in specs:
             aid = app_id(s["i"])
