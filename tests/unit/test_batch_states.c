@@ -95,3 +95,29 @@ Test(states, accepted_is_migrated_and_changes_follow_the_table)
 	cr_assert_eq(one(db, "SELECT count(*) FROM events WHERE kind = 'state'"), 3);
 	db_close(db);
 }
+
+/* The man page's table is the code's: every state and every transition
+ * (run from the repository's top folder, as make does). */
+Test(states, the_man_page_lists_the_table)
+{
+	FILE *f = fopen("man/certhall-batch.1", "r");
+	static char text[1 << 17];
+	size_t n, k;
+	const order_transition *t = state_transitions(&n);
+	const order_state *s = state_list(&k);
+
+	cr_assert(f, "man/certhall-batch.1");
+	text[fread(text, 1, sizeof text - 1, f)] = '\0';
+	fclose(f);
+	for (size_t i = 0; i < k; i++) {
+		char want[128];
+		snprintf(want, sizeof want, ".B %s\n", s[i].name);
+		cr_assert(strstr(text, want), "state %s", s[i].name);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char want[160];
+		snprintf(want, sizeof want, ".BR %s \" \\(-> \" %s\n", t[i].from,
+		         t[i].to);
+		cr_assert(strstr(text, want), "transition %s -> %s", t[i].from, t[i].to);
+	}
+}
