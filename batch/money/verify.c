@@ -13,7 +13,7 @@
 #include "batch/review/states.h"
 
 typedef struct target {
-	char aid[32], state[32], hash[65], expires[32];
+	char aid[32], state[32], hash[65], expires[32], payout_state[16];
 	long long payout;
 	int attempts;
 	int has_payout;
@@ -27,7 +27,7 @@ static int find(sqlite3 *db, const char *order_no, target *t, ch_error *e)
 
 	memset(t, 0, sizeof *t);
 	if (db_prepare(db, "SELECT a.application_id, a.state, p.payout_id,"
-	               " p.code_hash, p.expires_at, p.attempts_left"
+	               " p.code_hash, p.expires_at, p.attempts_left, p.state"
 	               " FROM applications a LEFT JOIN payouts p"
 	               "  ON p.payout_id = (SELECT max(payout_id) FROM payouts x"
 	               "   WHERE x.application_id = a.application_id"
@@ -50,6 +50,8 @@ static int find(sqlite3 *db, const char *order_no, target *t, ch_error *e)
 			snprintf(t->expires, sizeof t->expires, "%s",
 			         sqlite3_column_text(st, 4));
 			t->attempts = sqlite3_column_int(st, 5);
+			snprintf(t->payout_state, sizeof t->payout_state, "%s",
+			         sqlite3_column_text(st, 6));
 		}
 	}
 	sqlite3_finalize(st);
@@ -77,7 +79,9 @@ static int check(batch_ctx *ctx, sqlite3 *db, const target *t,
 		ch_fail(e, NULL, 0, "order is %s, not awaiting_verification", t->state);
 		return 1;
 	}
-	if (!t->has_payout) {
+	/* Only the newest payout's code counts, and only while it is out:
+	 * never a failed one's after a resubmission. */
+	if (!t->has_payout || strcmp(t->payout_state, "exported")) {
 		ch_fail(e, NULL, 0, "no code has been sent yet (the payout is not "
 		        "exported)");
 		return 1;

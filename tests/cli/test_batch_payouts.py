@@ -178,3 +178,32 @@ def test_resubmission_with_corrected_account_starts_a_new_payout(m):
     out, _ = export(m)
     [row] = rows(out)
     assert row["收款方账号"] == NEW_ACCOUNT
+
+
+def test_old_code_does_not_verify_after_a_resubmission(m):
+    aid, no, due = paid_online(m)
+    out, _ = export(m)
+    old = code_of(rows(out)[0])
+    m.line(m.file(), "credit", 1, memo="退汇", account=ACCOUNT, kind="returned")
+    m.reconcile()
+    m.orders([dict(i=1, method="online", account=NEW_ACCOUNT, revision=2)])
+    m.reconcile()
+    r = m.run("verify", no, old)
+    assert r.returncode == 1 and "not exported" in r.stderr
+    out, _ = export(m)
+    r = m.run("verify", no, old)
+    assert r.returncode == 1 and "4 attempt(s) left" in r.stderr
+    r = m.run("verify", no, code_of(rows(out)[0]))
+    assert r.returncode == 0, r.stderr
+
+
+def test_merchant_refund_takes_the_online_payment_back(m):
+    aid, no, due = paid_online(m)
+    f = m.file(source="alipay")
+    refund = m.line(f, "debit", due, merchant=no, kind="refund")
+    m.reconcile()
+    assert m.outcome(refund) == ("reversal", 0)
+    assert m.state(aid) == ("awaiting_payment", 0)
+    assert m.ws.query("SELECT state FROM payouts") == [("cancelled",)]
+    out, r = export(m)
+    assert not out.exists()
