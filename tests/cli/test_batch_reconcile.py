@@ -231,3 +231,19 @@ def test_text_output_and_usage(m):
     assert m.run("reconcile", "--bogus").returncode == 2
     assert m.run("payments", "frobnicate").returncode == 2
     assert m.run("payments", "unmatch", "x", "--by", "a").returncode == 2
+
+
+def test_queue_and_status_as_text_mask_accounts(m):
+    (a1, n1, d), (a2, n2, _) = m.orders([dict(i=1, account=A2), dict(i=2, account=A2)])
+    f = m.file()
+    line = m.line(f, "credit", d, account=A2, name="\x1b[31m红字")
+    m.reconcile()
+    r = m.run("payments", "queue")
+    assert r.returncode == 0, r.stderr
+    assert "line %d" % line in r.stdout and "fits_several" in r.stdout
+    assert "6217********0002" in r.stdout and A2.replace(" ", "") not in r.stdout
+    assert "\x1b" not in r.stdout
+    assert "candidate " + n1 in r.stdout and "candidate " + n2 in r.stdout
+    m.run("payments", "match", str(line), a1, "--by", "王会计")
+    r = m.run("status", a1)
+    assert "line %d (stmt1.csv:2)" % line in r.stdout and "in_review" in r.stdout
