@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from batchws import BATCH
 from money import ACCOUNT, Money, fold_fullwidth
 
 A1 = "6217 0000 0000 0001"
@@ -247,3 +248,41 @@ def test_queue_and_status_as_text_mask_accounts(m):
     m.run("payments", "match", str(line), a1, "--by", "王会计")
     r = m.run("status", a1)
     assert "line %d (stmt1.csv:2)" % line in r.stdout and "in_review" in r.stdout
+
+
+def test_killed_run_then_rerun_ends_as_an_uninterrupted_one(tmp_path):
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from batchws import ROOT, Workspace
+    base = Money(tmp_path / "base")
+    gen = ROOT / "tests" / "bench" / "make_reconcile_db.py"
+    r = subprocess.run([sys.executable, gen, base.ws.db_path, "2000", "20000"])
+    assert r.returncode == 0
+
+    def fresh(name):
+        ws = Workspace(tmp_path / name)
+        ws.var.mkdir(parents=True)
+        src, dst = sqlite3.connect(base.ws.db_path), sqlite3.connect(ws.db_path)
+        src.backup(dst)
+        src.close()
+        dst.close()
+        return ws
+
+    whole = fresh("whole")
+    assert whole.run("reconcile").returncode == 0
+    want = whole.dump()
+    assert "'bulk'" in want or "'matched'" in want
+    for delay in (0.05, 0.3, 0.8):
+        ws = fresh("killed%d" % int(delay * 100))
+        p = subprocess.Popen([str(BATCH), "reconcile"], cwd=ws.path, env=ws.env(),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        r = ws.run("reconcile")
+        assert r.returncode == 0, r.stderr
+        assert ws.dump() == want, delay
