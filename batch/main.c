@@ -57,14 +57,14 @@ static const command COMMANDS[] = {
 	 "review queue with ranked candidates. Running it again changes\n"
 	 "nothing. Hand decisions are never overridden.",
 	 money_cmd_reconcile},
-	{"payments", "payments queue|match|unmatch", "finance's review queue",
+	{"payments", "payments ACTION", "finance's review queue and decisions",
 	 "payments queue [--json]: the lines reconcile could not decide.\n"
 	 "payments match LINE ORDER --by NAME: the line pays the order.\n"
 	 "payments unmatch LINE --by NAME: the line pays no order.\n"
 	 "Decisions are recorded with who and when; reconcile keeps them.",
 	 money_cmd_payments},
-	{"payouts", "payouts export [-o FILE] [--batch ID]",
-	 "micro-deposit batch-transfer file",
+	{"payouts", "payouts export [-o F]", "the micro-deposit transfer file",
+	 "payouts export [-o FILE] [--batch ID] [--amount FEN]\n"
 	 "Writes the batch-transfer file (GB18030 CSV) of every pending\n"
 	 "micro-deposit (--amount FEN, default 1), marking them exported;\n"
 	 "--batch ID prints an earlier batch again. The verification codes\n"
@@ -75,7 +75,8 @@ static const command COMMANDS[] = {
 	 "Exit 0: verified (the order goes to review); 1: wrong (attempts\n"
 	 "left are named), expired or used up; 2: usage.",
 	 money_cmd_verify},
-	{"report", "report finance [--date D] -o DIR", "the finance workbook",
+	{"report", "report finance -o DIR", "the finance workbook",
+	 "report finance [--date yyyy-mm-dd] -o DIR\n"
 	 "Writes finance.xlsx and one CSV per sheet into DIR: payments matched,\n"
 	 "review queue, lines not ours, payouts and verifications, per-file\n"
 	 "totals. Amounts in yuan; account numbers masked.",

@@ -286,3 +286,12 @@ def test_killed_run_then_rerun_ends_as_an_uninterrupted_one(tmp_path):
         r = ws.run("reconcile")
         assert r.returncode == 0, r.stderr
         assert ws.dump() == want, delay
+
+
+def test_decider_name_must_be_plain_text(m):
+    aid, no, d = m.order(1)
+    line = m.line(m.file(), "credit", 5, account="x")
+    for bad in ("\x1b[2J", "x" * 101):
+        r = m.run("payments", "match", str(line), no, "--by", bad)
+        assert r.returncode == 2 and "--by" in r.stderr
+    assert m.ws.query("SELECT count(*) FROM hand_decisions") == [(0,)]
