@@ -182,6 +182,20 @@ static const char *const STEPS[] = {
 	"  reversed_by INTEGER REFERENCES statement_lines(line_id),"
 	"  UNIQUE (line_id, application_id));"
 	"CREATE INDEX payments_by_application ON payments(application_id);"
+	/* Credits no order claims yet, by the keys an order arriving later
+	 * would match (account, payer name, order numbers in the memo), so
+	 * that a run looks again only at those an updated order may claim. */
+	"CREATE TABLE line_waiting ("
+	"  line_id INTEGER PRIMARY KEY REFERENCES statement_lines(line_id),"
+	"  account TEXT,"
+	"  payer TEXT,"
+	"  decided_at TEXT NOT NULL);"
+	"CREATE INDEX line_waiting_by_account ON line_waiting(account);"
+	"CREATE INDEX line_waiting_by_payer ON line_waiting(payer);"
+	"CREATE TABLE line_waiting_orders ("
+	"  order_no TEXT NOT NULL,"
+	"  line_id INTEGER NOT NULL REFERENCES line_waiting(line_id),"
+	"  PRIMARY KEY (order_no, line_id)) WITHOUT ROWID;"
 	"CREATE TABLE hand_decisions ("
 	"  decision_id INTEGER PRIMARY KEY,"
 	"  line_id INTEGER NOT NULL REFERENCES statement_lines(line_id),"

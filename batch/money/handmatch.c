@@ -148,7 +148,11 @@ static int record(sqlite3 *db, long long line, const char *action,
 {
 	if (db_run(db, e, "INSERT INTO hand_decisions (line_id, action,"
 	           " application_id, decided_by, decided_at) VALUES (?,?,?,?,?)",
-	           "issss", line, action, aid, by, now) < 0)
+	           "issss", line, action, aid, by, now) < 0 ||
+	    db_run(db, e, "DELETE FROM line_waiting_orders WHERE line_id = ?",
+	           "i", line) < 0 ||
+	    db_run(db, e, "DELETE FROM line_waiting WHERE line_id = ?", "i",
+	           line) < 0)
 		return -1;
 	return db_run(db, e, "INSERT INTO line_outcomes (line_id, outcome, review,"
 	              " reason, by_hand, decided_at) VALUES (?1, ?2, 0, ?3, ?4, ?5)"

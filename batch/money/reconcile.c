@@ -20,7 +20,8 @@
 
 enum {
 	Q_LINE, Q_BY_NO, Q_BY_PAYER, Q_NEAR, Q_OUTCOME, Q_PAYOUT_BY_NO,
-	Q_PAYOUT_BY_ACCOUNT, Q_PAID_BEFORE, NQ
+	Q_PAYOUT_BY_ACCOUNT, Q_PAID_BEFORE, Q_WAIT, Q_WAIT_NO, Q_UNWAIT,
+	Q_UNWAIT_NO, NQ
 };
 
 typedef struct run {
@@ -32,6 +33,7 @@ typedef struct run {
 	unsigned char key[PAYOUT_KEY_LEN];
 	int have_key;
 	int scrubbed;
+	const char *last; /* the outcome decide() wrote last */
 } run;
 
 typedef struct line {
@@ -96,6 +98,7 @@ static int decide(run *r, const line *l, const char *outcome, int review,
 
 	if (!st)
 		return -1;
+	r->last = outcome;
 	if (db_bind(st, "isissis", l->id, outcome, (long long)review, reason,
 	            candidates ? candidates : "[]", related, r->now) < 0 ||
 	    sqlite3_step(st) != SQLITE_DONE)
@@ -426,6 +429,42 @@ static int by_account(run *r, const line *l, cands *c, ch_error *e)
 	return decide(r, l, "not_ours", 0, "", NULL, 0, e);
 }
 
+/* A credit no order claims (not ours, or naming an order not on file)
+ * waits under its keys; any other decision ends the wait. */
+static int waiting(run *r, const line *l, const char *acct, const char *payer,
+                   const memo_orders *m, ch_error *e)
+{
+	sqlite3_stmt *st;
+	int wait = !strcmp(r->last, "not_ours") || !strcmp(r->last, "unknown_order");
+
+	st = q(r, Q_UNWAIT_NO, "DELETE FROM line_waiting_orders WHERE line_id = ?",
+	       e);
+	if (!st || db_bind(st, "i", l->id) < 0 || sqlite3_step(st) != SQLITE_DONE)
+		return st ? db_fail(r->db, e, "database error") : -1;
+	if (!wait) {
+		st = q(r, Q_UNWAIT, "DELETE FROM line_waiting WHERE line_id = ?", e);
+		if (!st || db_bind(st, "i", l->id) < 0 ||
+		    sqlite3_step(st) != SQLITE_DONE)
+			return st ? db_fail(r->db, e, "database error") : -1;
+		return 0;
+	}
+	st = q(r, Q_WAIT, "INSERT INTO line_waiting (line_id, account, payer,"
+	       " decided_at) VALUES (?1, nullif(?2, ''), nullif(?3, ''), ?4)"
+	       " ON CONFLICT (line_id) DO UPDATE SET account = excluded.account,"
+	       " payer = excluded.payer, decided_at = excluded.decided_at", e);
+	if (!st || db_bind(st, "isss", l->id, acct, payer, r->now) < 0 ||
+	    sqlite3_step(st) != SQLITE_DONE)
+		return st ? db_fail(r->db, e, "database error") : -1;
+	for (int i = 0; m && i < m->nvalid; i++) {
+		st = q(r, Q_WAIT_NO, "INSERT OR IGNORE INTO line_waiting_orders"
+		       " (order_no, line_id) VALUES (?, ?)", e);
+		if (!st || db_bind(st, "si", m->valid[i], l->id) < 0 ||
+		    sqlite3_step(st) != SQLITE_DONE)
+			return st ? db_fail(r->db, e, "database error") : -1;
+	}
+	return 0;
+}
+
 static int bank_credit(run *r, const line *l, ch_error *e)
 {
 	memo_orders m;
@@ -457,6 +496,8 @@ static int bank_credit(run *r, const line *l, ch_error *e)
 		rc = review(r, l, "mistyped_order_no", &c, reason, e);
 	} else
 		rc = by_account(r, l, &c, e);
+	if (rc == 0)
+		rc = waiting(r, l, acct, name, &m, e);
 out:
 	free(acct);
 	free(name);
@@ -473,9 +514,10 @@ static int online_credit(run *r, const line *l, ch_error *e)
 	if (names_memo_orders(l->merchant, &m) < 0)
 		return ch_fail(e, NULL, 0, "out of memory");
 	if (m.nvalid == 1) {
-		if (by_order_no(r, m.valid[0], &c, e) < 0)
+		if (by_order_no(r, m.valid[0], &c, e) < 0 ||
+		    by_memo(r, l, &m, &c, e) < 0)
 			return -1;
-		return by_memo(r, l, &m, &c, e);
+		return waiting(r, l, NULL, NULL, &m, e);
 	}
 	if (m.nvalid > 1 || m.nmistyped > 0) {
 		for (int i = 0; i < m.nvalid; i++)
@@ -740,7 +782,7 @@ static int build_orders(run *r, ch_error *e)
 		"DROP TABLE IF EXISTS temp.rc_orders;"
 		"DROP TABLE IF EXISTS temp.rc_todo;"
 		"CREATE TEMP TABLE rc_orders AS"
-		" SELECT a.application_id, a.order_no,"
+		" SELECT a.application_id, a.order_no, a.updated_at,"
 		"  certhall_key(json_extract(r.application_json, '$.bank_account.number')) AS account,"
 		"  certhall_payer(json_extract(r.application_json, '$.bank_account.name')) AS bank_name,"
 		"  certhall_payer(json_extract(r.application_json, '$.organization.name')) AS org_name"
@@ -753,14 +795,30 @@ static int build_orders(run *r, ch_error *e)
 		"CREATE INDEX temp.rc_orders_account ON rc_orders(account);"
 		"CREATE INDEX temp.rc_orders_bank ON rc_orders(bank_name);"
 		"CREATE INDEX temp.rc_orders_org ON rc_orders(org_name);"
-		/* The lines to decide: new ones, and those that may be an order's
-		 * that had not arrived. The rest of the review queue is left to
-		 * finance: a later run must not turn a doubt into a guess. */
+		/* The lines to decide: new ones, and waiting credits whose keys
+		 * an order changed since (a new revision, a payment undone)
+		 * shares. The rest of the review queue is left to finance: a
+		 * later run must not turn a doubt into a guess. */
 		"CREATE TEMP TABLE rc_todo (line_id INTEGER PRIMARY KEY);"
 		"INSERT INTO rc_todo SELECT s.line_id FROM statement_lines s"
-		" LEFT JOIN line_outcomes o USING (line_id)"
-		" WHERE o.line_id IS NULL OR (o.by_hand IS NULL AND"
-		"  o.outcome IN ('not_ours', 'unknown_order'));", e);
+		" WHERE NOT EXISTS (SELECT 1 FROM line_outcomes o"
+		"  WHERE o.line_id = s.line_id);"
+		"INSERT OR IGNORE INTO rc_todo SELECT w.line_id FROM rc_orders o"
+		" JOIN line_waiting w ON w.account = o.account"
+		" WHERE o.updated_at > w.decided_at;"
+		"INSERT OR IGNORE INTO rc_todo SELECT w.line_id FROM rc_orders o"
+		" JOIN line_waiting w ON w.payer = o.bank_name"
+		" WHERE o.updated_at > w.decided_at;"
+		"INSERT OR IGNORE INTO rc_todo SELECT w.line_id FROM rc_orders o"
+		" JOIN line_waiting w ON w.payer = o.org_name"
+		" WHERE o.updated_at > w.decided_at;"
+		"INSERT OR IGNORE INTO rc_todo SELECT w.line_id FROM rc_orders o"
+		" JOIN line_waiting_orders t ON t.order_no = o.order_no"
+		" JOIN line_waiting w ON w.line_id = t.line_id"
+		" WHERE o.updated_at > w.decided_at;"
+		/* A hand decision ends any wait. */
+		"DELETE FROM rc_todo WHERE line_id IN (SELECT line_id FROM"
+		" hand_decisions);", e);
 }
 
 static int lines(run *r, ch_error *e)

@@ -2,11 +2,12 @@
  * (certhall-batch reconcile). One transaction per run; lines are taken in
  * booking order (line_id); a line decided for good (paid, reversed, a
  * payout confirmed, a doubt in the review queue, or any hand decision) is
- * never looked at again, while lines not ours and lines naming an order
- * not on file are looked at again each run, since the order may have
- * arrived since. A run changes a row only
- * when its decision changes, so a second run leaves the database as it
- * was. Outcomes and their rules: man/certhall-batch.1, RECONCILIATION. */
+ * never looked at again. Credits no order claims (not ours, or naming an
+ * order not on file) wait under their keys (line_waiting) and are looked
+ * at again only when an order sharing a key was accepted or changed
+ * after they were decided, so a run costs the new lines and the changed
+ * orders, not the whole history. A run changes a row only when its
+ * decision changes, so a second run leaves the database as it was. Outcomes and their rules: man/certhall-batch.1, RECONCILIATION. */
 #ifndef BATCH_MONEY_RECONCILE_H
 #define BATCH_MONEY_RECONCILE_H
 

@@ -26,6 +26,17 @@ def app_id(i):
     return s[:4] + "-" + s[4:8] + "-" + s[8:12]
 
 
+def order_no(day, seq):
+    """The order number intake gives the seq-th order of day (yyyymmdd):
+    ISO 7064 MOD 11-2 over the digits, as batch/orderno.c."""
+    d = "%08d%05d" % (day, seq)
+    s = 0
+    for c in d:
+        s = ((s + int(c)) * 2) % 11
+    s = (12 - s) % 11
+    return "SX" + d + ("X" if s == 10 else str(s))
+
+
 def fold_fullwidth(s):
     """ASCII letters and digits as a person types them in full width."""
     return "".join(chr(ord(c) + 0xFEE0) if c.isalnum() and c.isascii() else c

@@ -295,3 +295,28 @@ def test_decider_name_must_be_plain_text(m):
         r = m.run("payments", "match", str(line), no, "--by", bad)
         assert r.returncode == 2 and "--by" in r.stderr
     assert m.ws.query("SELECT count(*) FROM hand_decisions") == [(0,)]
+
+
+def test_payment_before_its_order_is_claimed_when_the_order_arrives(m):
+    from money import order_no
+    f = m.file()
+    early = m.line(f, "credit", 90000, memo="证书费" + order_no(20261125, 1),
+                   account="6222 7")
+    by_account = m.line(f, "credit", 90000, account="6222 0000 3333 0003")
+    res = m.reconcile()
+    assert m.outcome(early) == ("unknown_order", 1)
+    assert m.outcome(by_account) == ("not_ours", 0)
+    assert res["review"] == 1
+    before = m.ws.dump()
+    m.reconcile()
+    assert m.ws.dump() == before  # nothing changed: nothing looked at again
+    m.now = "2026-11-25T02:00:00Z"
+    (a1, n1, _), (a2, n2, _) = m.orders(
+        [dict(i=1), dict(i=2, account="6222 0000 3333 0003")])
+    assert n1 == order_no(20261125, 1)
+    res = m.reconcile()
+    assert m.outcome(early) == ("matched", 0)
+    assert m.outcome(by_account) == ("matched", 0)
+    assert m.state(a1)[0] == m.state(a2)[0] == "in_review"
+    assert m.ws.query("SELECT count(*) FROM line_waiting") == [(0,)]
+    same_after_rerun(m)
