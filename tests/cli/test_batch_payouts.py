@@ -119,6 +119,7 @@ def test_five_wrong_attempts_fail_the_verification(m):
     [(payload,)] = m.ws.query("SELECT payload FROM outbox WHERE notice ="
                               " 'bank_verification_failed'")
     assert "金融认证信息认证不通过" in json.loads(payload)["text"]
+    assert json.loads(payload)["vars"]["reasons"] == "验证码输入错误次数过多"
     assert len(m.ws.query("SELECT * FROM verify_attempts")) == 6
 
 
