@@ -531,7 +531,7 @@ static int online_credit(run *r, const line *l, ch_error *e)
 
 /* The exported payout a bank line is about: by the order number in its
  * memo, else by account and amount. 1 found (id in *payout), 0 none. */
-static int find_payout(run *r, const line *l, const char *state_sql,
+static int find_payout(run *r, const line *l, int unconfirmed,
                        long long *payout, ch_error *e)
 {
 	memo_orders m;
@@ -539,7 +539,6 @@ static int find_payout(run *r, const line *l, const char *state_sql,
 	char *acct;
 	int k;
 
-	(void)state_sql;
 	if (names_memo_orders(l->memo, &m) < 0)
 		return ch_fail(e, NULL, 0, "out of memory");
 	if (m.nvalid == 1) {
@@ -547,8 +546,10 @@ static int find_payout(run *r, const line *l, const char *state_sql,
 		       " JOIN applications a USING (application_id)"
 		       " WHERE a.order_no = ? AND p.amount_fen = ?"
 		       " AND p.state IN ('exported', 'verified')"
+		       " AND (? = 0 OR p.confirmed_line_id IS NULL)"
 		       " ORDER BY p.payout_id LIMIT 1", e);
-		if (!st || db_bind(st, "si", m.valid[0], l->amount) < 0)
+		if (!st || db_bind(st, "sii", m.valid[0], l->amount,
+		                   (long long)unconfirmed) < 0)
 			return st ? db_fail(r->db, e, "database error") : -1;
 	} else {
 		acct = names_key(l->account ? l->account : "");
@@ -557,8 +558,10 @@ static int find_payout(run *r, const line *l, const char *state_sql,
 		st = q(r, Q_PAYOUT_BY_ACCOUNT, "SELECT payout_id FROM payouts"
 		       " WHERE account_key = ? AND amount_fen = ?"
 		       " AND state IN ('exported', 'verified')"
+		       " AND (? = 0 OR confirmed_line_id IS NULL)"
 		       " ORDER BY payout_id LIMIT 1", e);
-		k = st ? db_bind(st, "si", acct, l->amount) : -1;
+		k = st ? db_bind(st, "sii", acct, l->amount, (long long)unconfirmed)
+		       : -1;
 		free(acct);
 		if (!st || k < 0)
 			return st ? db_fail(r->db, e, "database error") : -1;
@@ -596,14 +599,17 @@ static int scrub(run *r, const line *l, long long payout, ch_error *e)
 	payout_code(r->key, col(st, 0), code);
 	if (db_run(r->db, e, "UPDATE statement_lines SET memo = replace(memo, ?1,"
 	           " '******') WHERE line_id = ?2 AND instr(memo, ?1) > 0",
-	           "si", code, l->id) < 0 ||
-	    db_run(r->db, e, "UPDATE statement_file_lines SET raw = replace(raw,"
+	           "si", code, l->id) < 0)
+		goto out;
+	r->scrubbed += sqlite3_changes(r->db);
+	if (db_run(r->db, e, "UPDATE statement_file_lines SET raw = replace(raw,"
 	           " ?1, '******') WHERE line_id = ?2 AND instr(raw, ?1) > 0",
 	           "si", code, l->id) < 0)
 		goto out;
-	r->scrubbed += sqlite3_changes(r->db) > 0;
+	r->scrubbed += sqlite3_changes(r->db);
 	rc = 0;
 out:
+	memset(code, 0, sizeof code);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -613,7 +619,7 @@ static int bank_debit(run *r, const line *l, ch_error *e)
 {
 	long long payout;
 	char reason[120];
-	int k = find_payout(r, l, NULL, &payout, e);
+	int k = find_payout(r, l, 1, &payout, e);
 
 	if (k < 0)
 		return -1;
@@ -662,7 +668,7 @@ static int reversal(run *r, const line *l, ch_error *e)
 	int k, rc = -1, hand, naids = 0;
 
 	if (!strcmp(l->direction, "credit") && l->source[0] == 'b') {
-		k = find_payout(r, l, NULL, &payout, e);
+		k = find_payout(r, l, 0, &payout, e);
 		if (k < 0)
 			return -1;
 		if (k == 1)

@@ -208,3 +208,15 @@ def test_merchant_refund_takes_the_online_payment_back(m):
     assert m.ws.query("SELECT state FROM payouts") == [("cancelled",)]
     out, r = export(m)
     assert not out.exists()
+
+
+def test_two_payouts_to_one_account_are_each_confirmed_once(m):
+    (a1, n1, _), (a2, n2, _) = [paid_online(m, 1), paid_online(m, 2)]
+    export(m)
+    f = m.file()
+    first = m.line(f, "debit", 1, memo="代付", account=ACCOUNT)
+    second = m.line(f, "debit", 1, memo="代付", account=ACCOUNT)
+    m.reconcile()
+    assert m.outcome(first) == m.outcome(second) == ("payout_sent", 0)
+    assert m.ws.query("SELECT confirmed_line_id FROM payouts ORDER BY payout_id") \
+        == [(first,), (second,)]
