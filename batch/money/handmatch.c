@@ -104,9 +104,11 @@ static int application(sqlite3 *db, const char *id, char aid[32], ch_error *e)
 	else if (appid_parse(id, key))
 		sql = "SELECT application_id FROM applications WHERE"
 		      " application_id = ? AND order_no IS NOT NULL";
-	else
-		return ch_fail(e, NULL, 0, "'%.40s' is neither an order number "
-		               "(订单号) nor an application id", id), 0;
+	else {
+		ch_fail(e, NULL, 0, "'%.40s' is neither an order number (订单号) "
+		        "nor an application id", id);
+		return 0;
+	}
 	if (db_prepare(db, sql, &st, e) < 0)
 		return -1;
 	k = db_bind(st, "s", key) < 0 ? -1 : db_step(db, st, e);

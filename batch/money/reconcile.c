@@ -357,10 +357,15 @@ static int by_memo(run *r, const line *l, const memo_orders *m, cands *c,
 		         "is not the sum still due (%lld fen)", named, l->amount, sum);
 		return review(r, l, "several_orders", c, reason, e);
 	}
-	if (strcmp(x->state, "awaiting_payment") || x->remaining <= 0) {
+	if (x->remaining <= 0) {
 		snprintf(reason, sizeof reason, "%s is %s and owes nothing: a second "
 		         "payment, to refund or keep by hand", x->order_no, x->state);
 		return review(r, l, "already_paid", c, reason, e);
+	}
+	if (strcmp(x->state, "awaiting_payment")) {
+		snprintf(reason, sizeof reason, "%s is %s, not awaiting payment",
+		         x->order_no, x->state);
+		return review(r, l, "not_awaiting_payment", c, reason, e);
 	}
 	if (l->amount == x->remaining)
 		return pay_one(r, l, x, "memo", e);

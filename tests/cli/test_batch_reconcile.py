@@ -320,3 +320,17 @@ def test_payment_before_its_order_is_claimed_when_the_order_arrives(m):
     assert m.state(a1)[0] == m.state(a2)[0] == "in_review"
     assert m.ws.query("SELECT count(*) FROM line_waiting") == [(0,)]
     same_after_rerun(m)
+
+
+def test_payment_for_an_order_whose_newest_revision_was_rejected(m):
+    import bundles
+    aid, no, due = m.order(1)
+    app = bundles.application(application_id=aid, revision=2)
+    app["handler"]["id_number"] = "bad"
+    bundles.make_bundle(m.ws.inbox / "r2.zip", app=app)
+    assert m.run("ingest").returncode == 0
+    assert m.state(aid)[0] == "rejected"
+    line = m.line(m.file(), "credit", due, memo=no)
+    m.reconcile()
+    assert m.outcome(line) == ("not_awaiting_payment", 1)
+    assert m.state(aid) == ("rejected", 0)
