@@ -151,10 +151,10 @@ static int cmd_init(const char *config, int argc, char **argv)
 		context_free(&ctx);
 		return fail(&e);
 	}
-	if (money_init(config) != EXIT_OK) {
+	if (money_init(&ctx.cfg, &e) < 0) {
 		db_close(db);
 		context_free(&ctx);
-		return EXIT_USAGE;
+		return fail(&e);
 	}
 	printf("database %s (schema version %d)\nstore    %s\ninbox    %s\n"
 	       "done     %s\nrejected %s\n", ctx.cfg.database, db_schema_version(),

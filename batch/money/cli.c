@@ -80,18 +80,9 @@ static void close_all(open_db *o)
 	context_free(&o->ctx);
 }
 
-int money_init(const char *config)
+int money_init(const batch_config *cfg, ch_error *e)
 {
-	batch_config cfg;
-	ch_error e;
-	int rc = 0;
-
-	if (config_load(config, &cfg, &e) < 0)
-		return fail(&e, 2);
-	if (payout_key_create(&cfg, &e) < 0)
-		rc = fail(&e, 2);
-	config_free(&cfg);
-	return rc;
+	return payout_key_create(cfg, e);
 }
 
 int money_cmd_reconcile(const char *config, int argc, char **argv)
