@@ -16,6 +16,7 @@
 #include "common/buf.h"
 
 #define MAX_CANDS 32   /* looked at per line */
+#define CAND_LIMIT "32" /* the same, in SQL */
 #define SHOWN_CANDS 10 /* kept in the review queue */
 
 enum {
@@ -51,6 +52,7 @@ typedef struct cand {
 typedef struct cands {
 	cand v[MAX_CANDS];
 	int n;
+	int truncated; /* the payer has more orders than were looked at */
 } cands;
 
 /* The statement kept for the run: prepared once, reset for each use. */
@@ -153,7 +155,7 @@ static int by_payer(run *r, const char *acct, const char *name, cands *c,
                     ch_error *e)
 {
 	sqlite3_stmt *st;
-	int k;
+	int k, rows = 0;
 
 	if ((!acct || !*acct) && (!name || !*name))
 		return 0;
@@ -161,12 +163,14 @@ static int by_payer(run *r, const char *acct, const char *name, cands *c,
 	       " o.bank_name = ?2 OR o.org_name = ?2 FROM rc_orders o"
 	       " JOIN applications a USING (application_id)"
 	       " WHERE o.account = ?1 OR o.bank_name = ?2 OR o.org_name = ?2"
-	       " ORDER BY o.order_no LIMIT 32", e);
+	       " ORDER BY o.order_no LIMIT " CAND_LIMIT, e);
 	if (!st || db_bind(st, "ss", acct && *acct ? acct : NULL,
 	                   name && *name ? name : NULL) < 0)
 		return st ? db_fail(r->db, e, "database error") : -1;
 	while ((k = sqlite3_step(st)) == SQLITE_ROW) {
 		cand *x = cand_add(c, st);
+		if (++rows == MAX_CANDS || !x)
+			c->truncated = 1;
 		if (!x)
 			continue;
 		x->by_account |= sqlite3_column_int(st, 4);
@@ -409,6 +413,11 @@ static int by_account(run *r, const line *l, cands *c, ch_error *e)
 			fit = x;
 		}
 	}
+	if (c->truncated && (fits > 0 || open > 0)) {
+		snprintf(reason, sizeof reason, "the payer has more than %d orders: "
+		         "which this pays is for a person to say", MAX_CANDS);
+		return review(r, l, "fits_several", c, reason, e);
+	}
 	if (fits == 1)
 		return pay_one(r, l, fit, "payer's account", e);
 	if (fits > 1) {
@@ -477,7 +486,7 @@ static int bank_credit(run *r, const line *l, ch_error *e)
 	char *acct = names_key(l->account), *name = names_payer(l->name);
 	int rc = -1;
 
-	c.n = 0;
+	c.n = c.truncated = 0;
 	if ((l->account && !acct) || (l->name && !name) ||
 	    names_memo_orders(l->memo, &m) < 0) {
 		ch_fail(e, NULL, 0, "out of memory");
@@ -515,7 +524,7 @@ static int online_credit(run *r, const line *l, ch_error *e)
 	memo_orders m;
 	cands c;
 
-	c.n = 0;
+	c.n = c.truncated = 0;
 	if (names_memo_orders(l->merchant, &m) < 0)
 		return ch_fail(e, NULL, 0, "out of memory");
 	if (m.nvalid == 1) {
@@ -700,7 +709,7 @@ static int reversal(run *r, const line *l, ch_error *e)
 	if (k < 0)
 		goto out;
 	if (k == 0) {
-		cands none = {.n = 0};
+		cands none = {.n = 0, .truncated = 0};
 		rc = review(r, l, "reversal_unmatched", &none, "takes money back, "
 		            "but no earlier line of this amount and payer is found", e);
 		goto out;
@@ -710,7 +719,7 @@ static int reversal(run *r, const line *l, ch_error *e)
 	sqlite3_finalize(st);
 	st = NULL;
 	if (hand) {
-		cands none = {.n = 0};
+		cands none = {.n = 0, .truncated = 0};
 		snprintf(reason, sizeof reason, "takes back line %lld, which was "
 		         "decided by hand: decide this one by hand too", orig);
 		rc = review(r, l, "reversal_unmatched", &none, reason, e);
@@ -745,7 +754,7 @@ static int reversal(run *r, const line *l, ch_error *e)
 		if (k < 0)
 			goto out;
 		if (k == 1) {
-			cands none = {.n = 0};
+			cands none = {.n = 0, .truncated = 0};
 			snprintf(reason, sizeof reason, "takes back line %lld: %.150s",
 			         orig, e->msg);
 			if (db_exec(r->db, "ROLLBACK TO reversal; RELEASE reversal", e) < 0)

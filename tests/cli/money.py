@@ -88,6 +88,26 @@ class Money:
     def order(self, i, **kw):
         return self.orders([dict(i=i, **kw)])[0]
 
+    def bulk_orders(self, n, account, start=1000):
+        """n orders awaiting payment of one account, written straight into
+        the tables (as intake leaves them), for sizes ingest would make
+        slow. Returns [(aid, order_no, due)]."""
+        out = []
+        with self.ws.db() as c:
+            for k in range(start, start + n):
+                aid, no = "BULK-%04d-0000" % k, order_no(20261124, 50000 + k)
+                app = {"organization": {"name": "批量%d" % k},
+                       "bank_account": {"name": "批量%d" % k, "bank": "银行",
+                                        "number": account}}
+                c.execute("INSERT INTO applications VALUES (?,?,?,?,0,1,?,?)",
+                          (aid, no, "awaiting_payment", 90000,
+                           "2026-11-24T02:30:00Z", "2026-11-24T02:30:00Z"))
+                c.execute("INSERT INTO revisions VALUES (?,1,?,?,NULL,?,"
+                          "'accepted')", (aid, "%064x" % k, json.dumps(app),
+                                          "2026-11-24T02:30:00Z"))
+                out.append((aid, no, 90000))
+        return out
+
     def file(self, source="bank", name=None, **totals):
         self._file_seq += 1
         with self.ws.db() as c:

@@ -334,3 +334,21 @@ def test_payment_for_an_order_whose_newest_revision_was_rejected(m):
     m.reconcile()
     assert m.outcome(line) == ("not_awaiting_payment", 1)
     assert m.state(aid) == ("rejected", 0)
+
+
+def test_a_payer_with_more_orders_than_looked_at_is_never_guessed(m):
+    orders = m.bulk_orders(40, "6217 4444 0000 0001")
+    # Only the 32nd and the 40th still owe: a look at the first 32 alone
+    # would find one that fits.
+    with m.ws.db() as c:
+        for k, (aid, _, due) in enumerate(orders):
+            if k not in (31, 39):
+                c.execute("UPDATE applications SET state = 'in_review',"
+                          " amount_paid_fen = ? WHERE application_id = ?",
+                          (due, aid))
+    f = m.file()
+    line = m.line(f, "credit", 90000, account="6217444400000001")
+    m.reconcile()
+    assert m.outcome(line) == ("fits_several", 1)
+    assert m.state(orders[31][0]) == m.state(orders[39][0]) \
+        == ("awaiting_payment", 0)
