@@ -88,6 +88,8 @@ static void add_valid(memo_orders *m, const char *no)
 			return;
 	if (m->nvalid < NAMES_MAX_TOKENS)
 		memcpy(m->valid[m->nvalid++], no, ORDERNO_LEN + 1);
+	else
+		m->overflow = 1;
 }
 
 int names_memo_orders(const char *memo, memo_orders *m)
@@ -95,7 +97,7 @@ int names_memo_orders(const char *memo, memo_orders *m)
 	char *k;
 	const char *p;
 
-	m->nvalid = m->nmistyped = 0;
+	m->nvalid = m->nmistyped = m->overflow = 0;
 	if (!memo)
 		return 0;
 	k = names_key(memo);
@@ -114,6 +116,8 @@ int names_memo_orders(const char *memo, memo_orders *m)
 			add_valid(m, no);
 		else if (n >= 12 && n <= 16 && m->nmistyped < NAMES_MAX_TOKENS)
 			snprintf(m->mistyped[m->nmistyped++], 24, "SX%.*s", (int)n, p + 2);
+		else if (n >= 12 && n <= 16)
+			m->overflow = 1;
 		p += 2 + n;
 	}
 	free(k);

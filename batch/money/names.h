@@ -26,6 +26,7 @@ typedef struct memo_orders {
 	int nvalid;
 	char mistyped[NAMES_MAX_TOKENS][24];
 	int nmistyped;
+	int overflow; /* more than NAMES_MAX_TOKENS of either kind */
 } memo_orders;
 
 /* -1 when memory runs out. */

@@ -501,7 +501,10 @@ static int bank_credit(run *r, const line *l, ch_error *e)
 				goto out;
 	if (by_payer(r, acct, name, &c, e) < 0)
 		goto out;
-	if (m.nvalid > 0)
+	if (m.overflow)
+		rc = review(r, l, "several_orders", &c, "the memo names more order "
+		            "numbers than reconcile weighs", e);
+	else if (m.nvalid > 0)
 		rc = by_memo(r, l, &m, &c, e);
 	else if (m.nmistyped > 0) {
 		char reason[120];

@@ -352,3 +352,11 @@ def test_a_payer_with_more_orders_than_looked_at_is_never_guessed(m):
     assert m.outcome(line) == ("fits_several", 1)
     assert m.state(orders[31][0]) == m.state(orders[39][0]) \
         == ("awaiting_payment", 0)
+
+
+def test_a_memo_naming_more_orders_than_weighed_goes_to_review(m):
+    orders = m.bulk_orders(9, "6217 5555 0000 0001")
+    line = m.line(m.file(), "credit", 8 * 90000,
+                  memo=" ".join(no for _, no, _ in orders), account="x")
+    m.reconcile()
+    assert m.outcome(line) == ("several_orders", 1)
