@@ -139,6 +139,35 @@ int book_withdraw(sqlite3 *db, const char *aid, const char *why,
 	return r;
 }
 
+int book_taken_back(sqlite3 *db, long long line, long long by,
+                    const char *why, const char *now, ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	int k, rc = 0;
+
+	/* Only applications and payouts change below, never payments, so
+	 * the query may run on while they do. */
+	if (db_prepare(db, "SELECT DISTINCT application_id FROM payments"
+	               " WHERE line_id = ? AND reversed_by = ?"
+	               " ORDER BY application_id", &st, e) < 0)
+		return -1;
+	if (db_bind(st, "ii", line, by) < 0) {
+		sqlite3_finalize(st);
+		return db_fail(db, e, "database error");
+	}
+	while (rc == 0 && (k = db_step(db, st, e)) == 1) {
+		const char *aid = (const char *)sqlite3_column_text(st, 0);
+		if (book_refresh_paid(db, aid, e) < 0)
+			rc = -1;
+		else
+			rc = book_withdraw(db, aid, why, now, e);
+	}
+	if (rc == 0 && k < 0)
+		rc = -1;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int book_fail_payout(batch_ctx *ctx, sqlite3 *db, long long payout_id,
                      const char *failure, const char *reason,
                      const char *now, ch_error *e)

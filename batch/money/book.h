@@ -29,6 +29,11 @@ int book_settle(sqlite3 *db, const char *aid, const char *why,
  * awaiting_payment and its payouts not yet verified are cancelled. */
 int book_withdraw(sqlite3 *db, const char *aid, const char *why,
                   const char *now, ch_error *e);
+/* Line `line`'s payments marked reversed_by `by`: each order they paid
+ * gets its paid sum again and is withdrawn (book_withdraw). 1 when the
+ * state table refuses an order's way back (e names it). */
+int book_taken_back(sqlite3 *db, long long line, long long by,
+                    const char *why, const char *now, ch_error *e);
 /* The payout failed (returned, expired, attempts used up): the order
  * becomes verification_failed and the 金融认证不通过 notice is queued
  * with reason. */

@@ -224,10 +224,9 @@ fail:
 int handmatch_unmatch(sqlite3 *db, long long line, const char *by, FILE *out,
                       ch_error *e)
 {
-	sqlite3_stmt *st = NULL;
-	char dir[8], now[32], aids[64][32], why[96];
+	char dir[8], now[32], why[96];
 	long long amount;
-	int paid, k, n = 0;
+	int paid, k;
 
 	clock_now(now);
 	if (names_register(db) < 0)
@@ -237,39 +236,25 @@ int handmatch_unmatch(sqlite3 *db, long long line, const char *by, FILE *out,
 	k = the_line(db, line, dir, &amount, &paid, e);
 	if (k != 1)
 		goto done;
-	if (db_prepare(db, "SELECT DISTINCT application_id FROM payments WHERE"
-	               " line_id = ? AND reversed_by IS NULL ORDER BY 1 LIMIT 64",
-	               &st, e) < 0)
-		goto fail;
-	k = db_bind(st, "i", line) < 0 ? -1 : 0;
-	while (k == 0 && (k = db_step(db, st, e)) == 1) {
-		snprintf(aids[n++], sizeof aids[0], "%s", col(st, 0));
-		k = n < 64 ? 0 : 2;
-	}
-	sqlite3_finalize(st);
-	if (k < 0)
-		goto fail;
+	/* The payments stay, as taken back by their own line: the history
+	 * shows what was booked and undone. */
 	snprintf(why, sizeof why, "line %lld unmatched by %.40s", line, by);
-	if (db_run(db, e, "DELETE FROM payments WHERE line_id = ? AND"
-	           " reversed_by IS NULL", "i", line) < 0 ||
+	if (db_run(db, e, "UPDATE payments SET reversed_by = line_id WHERE"
+	           " line_id = ? AND reversed_by IS NULL", "i", line) < 0 ||
 	    record(db, line, "unmatch", NULL, by, now, "unmatched",
 	           "taken off every order by hand", e) < 0)
 		goto fail;
-	for (int i = 0; i < n; i++) {
-		if (book_refresh_paid(db, aids[i], e) < 0)
-			goto fail;
-		k = book_withdraw(db, aids[i], why, now, e);
-		if (k < 0)
-			goto fail;
-		if (k == 1) {
-			k = 0;
-			goto done;
-		}
+	k = book_taken_back(db, line, line, why, now, e);
+	if (k < 0)
+		goto fail;
+	if (k == 1) {
+		k = 0;
+		goto done;
 	}
 	if (db_commit(db, e) < 0)
 		goto fail;
 	fprintf(out, "line %lld pays no order now (%d taken back), decided by ",
-	        line, n);
+	        line, paid);
 	ch_term_fputs(by, out);
 	fputc('\n', out);
 	return 0;

@@ -681,8 +681,8 @@ static int reversal(run *r, const line *l, ch_error *e)
 {
 	sqlite3_stmt *st = NULL;
 	long long orig, payout;
-	char reason[200], aids[64][32];
-	int k, rc = -1, hand, naids = 0;
+	char reason[200], why[96];
+	int k, rc = -1, hand;
 
 	if (!strcmp(l->direction, "credit") && l->source[0] == 'b') {
 		k = find_payout(r, l, 0, &payout, e);
@@ -728,43 +728,26 @@ static int reversal(run *r, const line *l, ch_error *e)
 		rc = review(r, l, "reversal_unmatched", &none, reason, e);
 		goto out;
 	}
-	/* The orders the original paid lose that money. */
-	if (db_prepare(r->db, "SELECT DISTINCT application_id FROM payments"
-	               " WHERE line_id = ? AND reversed_by IS NULL"
-	               " ORDER BY application_id LIMIT 64", &st, e) < 0)
-		goto out;
-	if (db_bind(st, "i", orig) < 0) {
-		db_fail(r->db, e, "database error");
-		goto out;
-	}
-	while ((k = db_step(r->db, st, e)) == 1 && naids < 64)
-		snprintf(aids[naids++], sizeof aids[0], "%s", col(st, 0));
-	sqlite3_finalize(st);
-	st = NULL;
-	/* An order that cannot go back (the table refuses) leaves its money
-	 * where it was, and the line goes to the review queue. */
-	if (k < 0 || db_exec(r->db, "SAVEPOINT reversal", e) < 0 ||
+	/* The orders the original paid lose that money. An order that
+	 * cannot go back (the table refuses) leaves its money where it was,
+	 * and the line goes to the review queue. */
+	snprintf(why, sizeof why, "line %lld taken back by line %lld", orig,
+	         l->id);
+	if (db_exec(r->db, "SAVEPOINT reversal", e) < 0 ||
 	    db_run(r->db, e, "UPDATE payments SET reversed_by = ? WHERE"
 	           " line_id = ? AND reversed_by IS NULL", "ii", l->id, orig) < 0)
 		goto out;
-	for (int i = 0; i < naids; i++) {
-		char why[96];
-		snprintf(why, sizeof why, "line %lld taken back by line %lld", orig,
-		         l->id);
-		if (book_refresh_paid(r->db, aids[i], e) < 0)
+	k = book_taken_back(r->db, orig, l->id, why, r->now, e);
+	if (k < 0)
+		goto out;
+	if (k == 1) {
+		cands none = {.n = 0, .truncated = 0};
+		snprintf(reason, sizeof reason, "takes back line %lld: %.150s",
+		         orig, e->msg);
+		if (db_exec(r->db, "ROLLBACK TO reversal; RELEASE reversal", e) < 0)
 			goto out;
-		k = book_withdraw(r->db, aids[i], why, r->now, e);
-		if (k < 0)
-			goto out;
-		if (k == 1) {
-			cands none = {.n = 0, .truncated = 0};
-			snprintf(reason, sizeof reason, "takes back line %lld: %.150s",
-			         orig, e->msg);
-			if (db_exec(r->db, "ROLLBACK TO reversal; RELEASE reversal", e) < 0)
-				goto out;
-			rc = review(r, l, "reversal_unmatched", &none, reason, e);
-			goto out;
-		}
+		rc = review(r, l, "reversal_unmatched", &none, reason, e);
+		goto out;
 	}
 	if (db_exec(r->db, "RELEASE reversal", e) < 0)
 		goto out;
