@@ -69,12 +69,54 @@ static int order_money_get(sqlite3 *db, const char *aid, order_money *m,
 	return r;
 }
 
-/* A pending payout to the basic account (基本户) of the newest accepted
- * revision, unless that revision has one that is not failed or
- * cancelled. The amount is set at export. */
+/* The newest accepted revision's basic account (基本户), folded as
+ * payouts.account_key. */
+#define ACCOUNT_KEY_SQL \
+	"(SELECT coalesce(certhall_key(json_extract(r.application_json," \
+	" '$.bank_account.number')), '') FROM revisions r" \
+	" WHERE r.application_id = ?1 AND r.outcome = 'accepted'" \
+	" ORDER BY r.revision DESC LIMIT 1)"
+
+/* 1 when a payout of aid in one of the states (SQL list) went to the
+ * current basic account. */
+static int payout_to_account(sqlite3 *db, const char *aid, const char *states,
+                             ch_error *e)
+{
+	char sql[512];
+	sqlite3_stmt *st = NULL;
+	int k;
+
+	snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM payouts WHERE"
+	         " application_id = ?1 AND state IN (%s) AND account_key = "
+	         ACCOUNT_KEY_SQL ")", states);
+	if (db_prepare(db, sql, &st, e) < 0)
+		return -1;
+	k = db_bind(st, "s", aid) < 0 ? -1 : db_step(db, st, e);
+	if (k == 1)
+		k = sqlite3_column_int(st, 0);
+	else if (k == 0)
+		k = db_fail(db, e, "database error");
+	sqlite3_finalize(st);
+	return k;
+}
+
+/* The micro-deposit for the current basic account: payouts still out to
+ * an account the applicant has since corrected are cancelled, and a
+ * pending one is made unless one to this account is still out. Its
+ * amount is set at export. */
 static int new_payout(sqlite3 *db, const char *aid, const char *now,
                       ch_error *e)
 {
+	int k;
+
+	if (db_run(db, e, "UPDATE payouts SET state = 'cancelled', failure ="
+	           " 'the basic account was corrected' WHERE application_id = ?1"
+	           " AND state IN ('pending', 'exported') AND account_key <> "
+	           ACCOUNT_KEY_SQL, "s", aid) < 0)
+		return -1;
+	k = payout_to_account(db, aid, "'pending', 'exported'", e);
+	if (k != 0)
+		return k < 0 ? -1 : 0;
 	return db_run(db, e,
 	              "INSERT INTO payouts (application_id, revision, account_name,"
 	              " account_bank, account_number, account_key, amount_fen,"
@@ -87,9 +129,6 @@ static int new_payout(sqlite3 *db, const char *aid, const char *now,
 	              "   '$.bank_account.number')), ''), 1, ?2"
 	              " FROM revisions r WHERE r.application_id = ?1"
 	              "  AND r.outcome = 'accepted'"
-	              "  AND NOT EXISTS (SELECT 1 FROM payouts p WHERE"
-	              "   p.application_id = r.application_id AND p.revision = r.revision"
-	              "   AND p.state IN ('pending', 'exported', 'verified'))"
 	              " ORDER BY r.revision DESC LIMIT 1",
 	              "ss", aid, now);
 }
@@ -110,6 +149,14 @@ int book_settle(sqlite3 *db, const char *aid, const char *why,
 		return 0;
 	if (!m.online)
 		return state_change(db, aid, "in_review", why, now, e);
+	/* A new revision of an order already verified with this account
+	 * needs no second micro-deposit. */
+	r = payout_to_account(db, aid, "'verified'", e);
+	if (r < 0)
+		return -1;
+	if (r == 1)
+		return state_change(db, aid, "in_review", "paid, and this basic "
+		                    "account was verified before", now, e);
 	r = state_change(db, aid, "awaiting_verification", why, now, e);
 	if (r == 0)
 		r = new_payout(db, aid, now, e);

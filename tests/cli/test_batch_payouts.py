@@ -220,3 +220,34 @@ def test_two_payouts_to_one_account_are_each_confirmed_once(m):
     assert m.outcome(first) == m.outcome(second) == ("payout_sent", 0)
     assert m.ws.query("SELECT confirmed_line_id FROM payouts ORDER BY payout_id") \
         == [(first,), (second,)]
+
+
+def test_a_new_revision_with_the_same_account_needs_no_second_payout(m):
+    aid, no, due = paid_online(m)
+    out, _ = export(m)
+    code = code_of(rows(out)[0])
+    m.orders([dict(i=1, method="online", revision=2)])
+    assert m.state(aid)[0] == "awaiting_payment"
+    m.reconcile()
+    assert m.state(aid)[0] == "awaiting_verification"
+    assert m.ws.query("SELECT state FROM payouts") == [("exported",)]
+    assert m.run("verify", no, code).returncode == 0
+    m.orders([dict(i=1, method="online", revision=3)])
+    m.reconcile()
+    assert m.state(aid)[0] == "in_review"
+    assert m.ws.query("SELECT state FROM payouts") == [("verified",)]
+    # A corrected account while a payout is out cancels it.
+    m.orders([dict(i=1, method="online", revision=4, account=NEW_ACCOUNT)])
+    m.reconcile()
+    assert m.state(aid)[0] == "awaiting_verification"
+    assert m.ws.query("SELECT state, account_number FROM payouts ORDER BY"
+                      " payout_id") == [("verified", ACCOUNT),
+                                        ("pending", NEW_ACCOUNT)]
+    export(m)
+    third = "6217 9999 0000 1111 222"
+    m.orders([dict(i=1, method="online", revision=5, account=third)])
+    m.reconcile()
+    assert m.ws.query("SELECT state, account_number FROM payouts ORDER BY"
+                      " payout_id") == [("verified", ACCOUNT),
+                                        ("cancelled", NEW_ACCOUNT),
+                                        ("pending", third)]
