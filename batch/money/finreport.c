@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include <xlsxwriter.h>
 
 #include "batch/db.h"
@@ -139,6 +141,17 @@ static void yuan(char out[32], long long fen)
 	         (fen < 0 ? -fen : fen) / 100, (fen < 0 ? -fen : fen) % 100);
 }
 
+/* Writes b's bytes to f and empties b; -1 on a write error. */
+static int flush(ch_buf *b, FILE *f)
+{
+	if (!ch_buf_ok(b))
+		return -1;
+	if (b->len && fwrite(b->data, 1, b->len, f) != b->len)
+		return -1;
+	ch_buf_reset(b);
+	return 0;
+}
+
 static int one_sheet(sqlite3 *db, const sheet *s, const char *date,
                      lxw_workbook *wb, lxw_format *money, lxw_format *head,
                      const char *dir, ch_error *e)
@@ -146,12 +159,20 @@ static int one_sheet(sqlite3 *db, const sheet *s, const char *date,
 	lxw_worksheet *ws = workbook_add_worksheet(wb, s->name);
 	ch_buf b = CH_BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	char path[4096], heads[512], *h, *save = NULL;
+	char path[4096], tmp[4200], heads[512], *h, *save = NULL;
 	int ncol = (int)strlen(s->columns), k, rc = -1;
 	lxw_row_t row = 0;
+	FILE *f = NULL;
 
 	if (!ws)
 		return ch_fail(e, NULL, 0, "cannot add sheet %s", s->name);
+	/* The CSV is streamed, never held whole: a million lines not ours
+	 * stay a few kilobytes of memory. */
+	snprintf(path, sizeof path, "%s/%s.csv", dir, s->name);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return ch_fail(e, tmp, 0, "cannot create: %s", strerror(errno));
 	ch_buf_puts(&b, "\xEF\xBB\xBF");
 	snprintf(heads, sizeof heads, "%s", s->heads);
 	for (int c = 0; (h = strtok_r(c ? NULL : heads, "|", &save)); c++) {
@@ -209,18 +230,31 @@ static int one_sheet(sqlite3 *db, const sheet *s, const char *date,
 			}
 		}
 		ch_buf_puts(&b, "\r\n");
+		if (b.len > (64u << 10) && flush(&b, f) < 0)
+			break;
 	}
 	if (k < 0)
 		goto out;
-	if (!ch_buf_ok(&b)) {
-		ch_fail(e, NULL, 0, "out of memory");
+	if (flush(&b, f) < 0 || fflush(f) != 0 || fsync(fileno(f)) < 0) {
+		ch_fail(e, tmp, 0, "cannot write: %s", strerror(errno));
 		goto out;
 	}
-	snprintf(path, sizeof path, "%s/%s.csv", dir, s->name);
-	if (ch_write_atomic(path, b.data, b.len, 0600, e) < 0)
+	if (fclose(f) != 0) {
+		f = NULL;
+		ch_fail(e, tmp, 0, "cannot write: %s", strerror(errno));
 		goto out;
+	}
+	f = NULL;
+	if (rename(tmp, path) < 0) {
+		ch_fail(e, path, 0, "cannot rename: %s", strerror(errno));
+		goto out;
+	}
 	rc = 0;
 out:
+	if (f)
+		fclose(f);
+	if (rc < 0)
+		remove(tmp);
 	sqlite3_finalize(st);
 	ch_buf_free(&b);
 	return rc;
