@@ -169,7 +169,7 @@ int handmatch_match(sqlite3 *db, long long line, const char *order,
 {
 	char aid[32], dir[8], now[32], reason[160], why[96];
 	long long amount;
-	int paid, k;
+	int paid, k, rc = -1;
 
 	clock_now(now);
 	if (names_register(db) < 0)
@@ -179,19 +179,19 @@ int handmatch_match(sqlite3 *db, long long line, const char *order,
 	k = application(db, order, aid, e);
 	if (k == 1)
 		k = the_line(db, line, dir, &amount, &paid, e);
-	if (k != 1)
-		goto done;
-	if (strcmp(dir, "credit")) {
-		ch_fail(e, NULL, 0, "line %lld is a debit: only money in pays an "
-		        "order", line);
-		k = 0;
-		goto done;
+	if (k != 1) {
+		rc = k < 0 ? -1 : 1;
+		goto out;
 	}
-	if (paid) {
-		ch_fail(e, NULL, 0, "line %lld already pays an order: payments "
-		        "unmatch it first", line);
-		k = 0;
-		goto done;
+	if (strcmp(dir, "credit") || paid) {
+		if (paid)
+			ch_fail(e, NULL, 0, "line %lld already pays an order: payments "
+			        "unmatch it first", line);
+		else
+			ch_fail(e, NULL, 0, "line %lld is a debit: only money in pays "
+			        "an order", line);
+		rc = 1;
+		goto out;
 	}
 	snprintf(reason, sizeof reason, "matched by hand to %s", aid);
 	snprintf(why, sizeof why, "line %lld matched by %.40s", line, by);
@@ -199,26 +199,22 @@ int handmatch_match(sqlite3 *db, long long line, const char *order,
 	           " application_id = ?", "is", line, aid) < 0 ||
 	    book_payment(db, line, aid, amount, by, now, e) < 0 ||
 	    record(db, line, "match", aid, by, now, "matched", reason, e) < 0)
-		goto fail;
+		goto out;
 	k = book_settle(db, aid, why, now, e);
-	if (k < 0)
-		goto fail;
-	if (k == 1) {
-		k = 0;
-		goto done;
+	if (k != 0) {
+		rc = k;
+		goto out;
 	}
 	if (db_commit(db, e) < 0)
-		goto fail;
+		goto out;
 	fprintf(out, "line %lld pays %s (%lld fen), decided by ", line, aid, amount);
 	ch_term_fputs(by, out);
 	fputc('\n', out);
-	return 0;
-done:
-	db_rollback(db);
-	return k < 0 ? -1 : 1;
-fail:
-	db_rollback(db);
-	return -1;
+	rc = 0;
+out:
+	if (rc != 0)
+		db_rollback(db);
+	return rc;
 }
 
 int handmatch_unmatch(sqlite3 *db, long long line, const char *by, FILE *out,
@@ -226,7 +222,7 @@ int handmatch_unmatch(sqlite3 *db, long long line, const char *by, FILE *out,
 {
 	char dir[8], now[32], why[96];
 	long long amount;
-	int paid, k;
+	int paid, k, rc = -1;
 
 	clock_now(now);
 	if (names_register(db) < 0)
@@ -234,8 +230,10 @@ int handmatch_unmatch(sqlite3 *db, long long line, const char *by, FILE *out,
 	if (db_begin(db, e) < 0)
 		return -1;
 	k = the_line(db, line, dir, &amount, &paid, e);
-	if (k != 1)
-		goto done;
+	if (k != 1) {
+		rc = k < 0 ? -1 : 1;
+		goto out;
+	}
 	/* The payments stay, as taken back by their own line: the history
 	 * shows what was booked and undone. */
 	snprintf(why, sizeof why, "line %lld unmatched by %.40s", line, by);
@@ -243,25 +241,21 @@ int handmatch_unmatch(sqlite3 *db, long long line, const char *by, FILE *out,
 	           " line_id = ? AND reversed_by IS NULL", "i", line) < 0 ||
 	    record(db, line, "unmatch", NULL, by, now, "unmatched",
 	           "taken off every order by hand", e) < 0)
-		goto fail;
+		goto out;
 	k = book_taken_back(db, line, line, why, now, e);
-	if (k < 0)
-		goto fail;
-	if (k == 1) {
-		k = 0;
-		goto done;
+	if (k != 0) {
+		rc = k;
+		goto out;
 	}
 	if (db_commit(db, e) < 0)
-		goto fail;
+		goto out;
 	fprintf(out, "line %lld pays no order now (%d taken back), decided by ",
 	        line, paid);
 	ch_term_fputs(by, out);
 	fputc('\n', out);
-	return 0;
-done:
-	db_rollback(db);
-	return k < 0 ? -1 : 1;
-fail:
-	db_rollback(db);
-	return -1;
+	rc = 0;
+out:
+	if (rc != 0)
+		db_rollback(db);
+	return rc;
 }
