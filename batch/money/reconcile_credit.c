@@ -14,8 +14,8 @@
 static int by_order_no(run *r, const char *no, cands *c, ch_error *e)
 {
 	sqlite3_stmt *st = rc_q(r, Q_BY_NO, "SELECT " CAND_COLS " FROM rc_orders o"
-	                     " JOIN applications a USING (application_id)"
-	                     " WHERE o.order_no = ?", e);
+	                        " JOIN applications a USING (application_id)"
+	                        " WHERE o.order_no = ?", e);
 	int k;
 
 	if (!st || db_bind(st, "s", no) < 0)
@@ -39,10 +39,10 @@ static int by_payer(run *r, const char *acct, const char *name, cands *c,
 	if ((!acct || !*acct) && (!name || !*name))
 		return 0;
 	st = rc_q(r, Q_BY_PAYER, "SELECT " CAND_COLS ", o.account = ?1,"
-	       " o.bank_name = ?2 OR o.org_name = ?2 FROM rc_orders o"
-	       " JOIN applications a USING (application_id)"
-	       " WHERE o.account = ?1 OR o.bank_name = ?2 OR o.org_name = ?2"
-	       " ORDER BY o.order_no LIMIT " CAND_LIMIT, e);
+	          " o.bank_name = ?2 OR o.org_name = ?2 FROM rc_orders o"
+	          " JOIN applications a USING (application_id)"
+	          " WHERE o.account = ?1 OR o.bank_name = ?2 OR o.org_name = ?2"
+	          " ORDER BY o.order_no LIMIT " CAND_LIMIT, e);
 	if (!st || db_bind(st, "ss", acct && *acct ? acct : NULL,
 	                   name && *name ? name : NULL) < 0)
 		return st ? db_fail(r->db, e, "database error") : -1;
@@ -70,8 +70,8 @@ static int near(run *r, const char *tok, cands *c, ch_error *e)
 	snprintf(lo, sizeof lo, "%.10s", tok);
 	snprintf(hi, sizeof hi, "%.10s~", tok);
 	st = rc_q(r, Q_NEAR, "SELECT " CAND_COLS " FROM rc_orders o"
-	       " JOIN applications a USING (application_id)"
-	       " WHERE o.order_no >= ? AND o.order_no < ?", e);
+	          " JOIN applications a USING (application_id)"
+	          " WHERE o.order_no >= ? AND o.order_no < ?", e);
 	if (!st || db_bind(st, "ss", lo, hi) < 0)
 		return st ? db_fail(r->db, e, "database error") : -1;
 	while ((k = sqlite3_step(st)) == SQLITE_ROW) {
@@ -101,8 +101,8 @@ static int pay(run *r, const line *l, const cand *x, long long amount,
 static int had_partial(run *r, const cand *x, long long line_id, ch_error *e)
 {
 	sqlite3_stmt *st = rc_q(r, Q_PAID_BEFORE, "SELECT count(*) FROM payments"
-	                     " WHERE application_id = ? AND line_id <> ?"
-	                     " AND reversed_by IS NULL", e);
+	                        " WHERE application_id = ? AND line_id <> ?"
+	                        " AND reversed_by IS NULL", e);
 
 	if (!st || db_bind(st, "si", x->aid, line_id) < 0 ||
 	    sqlite3_step(st) != SQLITE_ROW)
@@ -259,11 +259,11 @@ static int by_account(run *r, const line *l, cands *c, ch_error *e)
 	}
 	if (acct > 0)
 		return rc_review(r, l, "already_paid", c, "the payer's account has "
-		              "orders, none awaiting payment", e);
+		                 "orders, none awaiting payment", e);
 	if (named_open > 0)
 		return rc_review(r, l, "name_only", c, "the payer's name is an "
-		              "applicant's, but neither memo nor account says which "
-		              "order", e);
+		                 "applicant's, but neither memo nor account says which "
+		                 "order", e);
 	return rc_decide(r, l, "not_ours", 0, "", NULL, 0, e);
 }
 
@@ -276,7 +276,7 @@ static int waiting(run *r, const line *l, const char *acct, const char *payer,
 	int wait = !strcmp(r->last, "not_ours") || !strcmp(r->last, "unknown_order");
 
 	st = rc_q(r, Q_UNWAIT_NO, "DELETE FROM line_waiting_orders WHERE line_id = ?",
-	       e);
+	          e);
 	if (!st || db_bind(st, "i", l->id) < 0 || sqlite3_step(st) != SQLITE_DONE)
 		return st ? db_fail(r->db, e, "database error") : -1;
 	if (!wait) {
@@ -287,15 +287,15 @@ static int waiting(run *r, const line *l, const char *acct, const char *payer,
 		return 0;
 	}
 	st = rc_q(r, Q_WAIT, "INSERT INTO line_waiting (line_id, account, payer,"
-	       " decided_at) VALUES (?1, nullif(?2, ''), nullif(?3, ''), ?4)"
-	       " ON CONFLICT (line_id) DO UPDATE SET account = excluded.account,"
-	       " payer = excluded.payer, decided_at = excluded.decided_at", e);
+	          " decided_at) VALUES (?1, nullif(?2, ''), nullif(?3, ''), ?4)"
+	          " ON CONFLICT (line_id) DO UPDATE SET account = excluded.account,"
+	          " payer = excluded.payer, decided_at = excluded.decided_at", e);
 	if (!st || db_bind(st, "isss", l->id, acct, payer, r->now) < 0 ||
 	    sqlite3_step(st) != SQLITE_DONE)
 		return st ? db_fail(r->db, e, "database error") : -1;
 	for (int i = 0; m && i < m->nvalid; i++) {
 		st = rc_q(r, Q_WAIT_NO, "INSERT OR IGNORE INTO line_waiting_orders"
-		       " (order_no, line_id) VALUES (?, ?)", e);
+		          " (order_no, line_id) VALUES (?, ?)", e);
 		if (!st || db_bind(st, "si", m->valid[i], l->id) < 0 ||
 		    sqlite3_step(st) != SQLITE_DONE)
 			return st ? db_fail(r->db, e, "database error") : -1;
@@ -327,7 +327,7 @@ int rc_bank_credit(run *r, const line *l, ch_error *e)
 		goto out;
 	if (m.overflow)
 		rc = rc_review(r, l, "several_orders", &c, "the memo names more order "
-		            "numbers than reconcile weighs", e);
+		               "numbers than reconcile weighs", e);
 	else if (m.nvalid > 0)
 		rc = by_memo(r, l, &m, &c, e);
 	else if (m.nmistyped > 0) {
@@ -365,7 +365,7 @@ int rc_online_credit(run *r, const line *l, ch_error *e)
 			if (by_order_no(r, m.valid[i], &c, e) < 0)
 				return -1;
 		return rc_review(r, l, "mistyped_order_no", &c, "the merchant order "
-		              "number is not one order number", e);
+		                 "number is not one order number", e);
 	}
 	return rc_decide(r, l, "not_ours", 0, "", NULL, 0, e);
 }

@@ -35,22 +35,22 @@ const char *rc_col(sqlite3_stmt *st, int i)
 /* Records the line's decision; the row changes only when the decision
  * does, so that a rerun writes nothing. */
 int rc_decide(run *r, const line *l, const char *outcome, int review,
-                  const char *reason, const char *candidates, long long related,
-                  ch_error *e)
-{
+              const char *reason, const char *candidates, long long related,
+              ch_error *e)
+              {
 	sqlite3_stmt *st = rc_q(r, Q_OUTCOME,
-		"INSERT INTO line_outcomes (line_id, outcome, review, reason,"
-		" candidates_json, related_line_id, decided_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7)"
-		" ON CONFLICT (line_id) DO UPDATE SET outcome = excluded.outcome,"
-		" review = excluded.review, reason = excluded.reason,"
-		" candidates_json = excluded.candidates_json,"
-		" related_line_id = excluded.related_line_id,"
-		" decided_at = excluded.decided_at"
-		" WHERE by_hand IS NULL AND (outcome <> excluded.outcome"
-		" OR review <> excluded.review OR reason <> excluded.reason"
-		" OR candidates_json <> excluded.candidates_json"
-		" OR related_line_id IS NOT excluded.related_line_id)", e);
+	                        "INSERT INTO line_outcomes (line_id, outcome, review, reason,"
+	                        " candidates_json, related_line_id, decided_at)"
+	                        " VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7)"
+	                        " ON CONFLICT (line_id) DO UPDATE SET outcome = excluded.outcome,"
+	                        " review = excluded.review, reason = excluded.reason,"
+	                        " candidates_json = excluded.candidates_json,"
+	                        " related_line_id = excluded.related_line_id,"
+	                        " decided_at = excluded.decided_at"
+	                        " WHERE by_hand IS NULL AND (outcome <> excluded.outcome"
+	                        " OR review <> excluded.review OR reason <> excluded.reason"
+	                        " OR candidates_json <> excluded.candidates_json"
+	                        " OR related_line_id IS NOT excluded.related_line_id)", e);
 
 	if (!st)
 		return -1;
@@ -129,8 +129,8 @@ static char *cands_json(cands *c, long long amount)
 }
 
 int rc_review(run *r, const line *l, const char *outcome, cands *c,
-                  const char *reason, ch_error *e)
-{
+              const char *reason, ch_error *e)
+              {
 	char *j = cands_json(c, l->amount);
 	int rc;
 

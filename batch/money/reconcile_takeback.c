@@ -23,11 +23,11 @@ static int find_payout(run *r, const line *l, int unconfirmed,
 		return ch_fail(e, NULL, 0, "out of memory");
 	if (m.nvalid == 1) {
 		st = rc_q(r, Q_PAYOUT_BY_NO, "SELECT p.payout_id FROM payouts p"
-		       " JOIN applications a USING (application_id)"
-		       " WHERE a.order_no = ? AND p.amount_fen = ?"
-		       " AND p.state IN ('exported', 'verified')"
-		       " AND (? = 0 OR p.confirmed_line_id IS NULL)"
-		       " ORDER BY p.payout_id LIMIT 1", e);
+		          " JOIN applications a USING (application_id)"
+		          " WHERE a.order_no = ? AND p.amount_fen = ?"
+		          " AND p.state IN ('exported', 'verified')"
+		          " AND (? = 0 OR p.confirmed_line_id IS NULL)"
+		          " ORDER BY p.payout_id LIMIT 1", e);
 		if (!st || db_bind(st, "sii", m.valid[0], l->amount,
 		                   (long long)unconfirmed) < 0)
 			return st ? db_fail(r->db, e, "database error") : -1;
@@ -36,10 +36,10 @@ static int find_payout(run *r, const line *l, int unconfirmed,
 		if (!acct)
 			return ch_fail(e, NULL, 0, "out of memory");
 		st = rc_q(r, Q_PAYOUT_BY_ACCOUNT, "SELECT payout_id FROM payouts"
-		       " WHERE account_key = ? AND amount_fen = ?"
-		       " AND state IN ('exported', 'verified')"
-		       " AND (? = 0 OR confirmed_line_id IS NULL)"
-		       " ORDER BY payout_id LIMIT 1", e);
+		          " WHERE account_key = ? AND amount_fen = ?"
+		          " AND state IN ('exported', 'verified')"
+		          " AND (? = 0 OR confirmed_line_id IS NULL)"
+		          " ORDER BY payout_id LIMIT 1", e);
 		k = st ? db_bind(st, "sii", acct, l->amount, (long long)unconfirmed)
 		       : -1;
 		free(acct);
@@ -177,7 +177,7 @@ int rc_reversal(run *r, const line *l, ch_error *e)
 	if (k == 0) {
 		cands none = {.n = 0, .truncated = 0};
 		rc = rc_review(r, l, "reversal_unmatched", &none, "takes money back, "
-		            "but no earlier line of this amount and payer is found", e);
+		               "but no earlier line of this amount and payer is found", e);
 		goto out;
 	}
 	orig = sqlite3_column_int64(st, 0);
