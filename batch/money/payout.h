@@ -25,6 +25,8 @@
 #define PAYOUT_ATTEMPTS 5
 #define PAYOUT_EXPIRY "+10 days"
 
+/* n bytes from getrandom(); 0, or -1 and e. */
+int payout_random(unsigned char *p, size_t n, ch_error *e);
 /* Creates the key file when absent (0600, random bytes); 0 or -1. */
 int payout_key_create(const batch_config *cfg, ch_error *e);
 /* 1 read, 0 no key file yet, -1 error. */
