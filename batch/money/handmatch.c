@@ -65,10 +65,11 @@ int handmatch_queue(sqlite3 *db, int json, FILE *out, ch_error *e)
 			free(s);
 			continue;
 		}
-		fprintf(out, "line %lld  %s:%lld  %s  %s %s 元  ",
-		        (long long)sqlite3_column_int64(st, 0), col(st, 1),
-		        (long long)sqlite3_column_int64(st, 2), col(st, 3), col(st, 4),
-		        yuan);
+		fprintf(out, "line %lld  ", (long long)sqlite3_column_int64(st, 0));
+		ch_term_fputs(col(st, 1), out);
+		fprintf(out, ":%lld  ", (long long)sqlite3_column_int64(st, 2));
+		ch_term_fputs(col(st, 3), out);
+		fprintf(out, "  %s %s 元  ", col(st, 4), yuan);
 		ch_term_fputs(col(st, 6), out);
 		fprintf(out, " %s\n  memo: ", masked);
 		ch_term_fputs(col(st, 8), out);

@@ -7,6 +7,7 @@
 #include "batch/clock.h"
 #include "batch/db.h"
 #include "batch/notice.h"
+#include "common/termsafe.h"
 
 static const char *col(sqlite3_stmt *st, int i)
 {
@@ -106,8 +107,10 @@ int moneystatus_text(sqlite3 *db, const char *aid, FILE *out, ch_error *e)
 	while ((k = db_step(db, st, e)) == 1) {
 		char yuan[32];
 		notice_yuan(sqlite3_column_int64(st, 3), yuan);
-		fprintf(out, "  line %lld (%s:%lld)  %s  %s 元  %s%s\n",
-		        (long long)sqlite3_column_int64(st, 0), col(st, 1),
+		/* File names come from outside: written terminal-safe. */
+		fprintf(out, "  line %lld (", (long long)sqlite3_column_int64(st, 0));
+		ch_term_fputs(col(st, 1), out);
+		fprintf(out, ":%lld)  %s  %s 元  %s%s\n",
 		        (long long)sqlite3_column_int64(st, 2), col(st, 4), yuan,
 		        col(st, 5), sqlite3_column_type(st, 7) != SQLITE_NULL
 		                        ? ", reversed" : "");

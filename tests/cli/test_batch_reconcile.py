@@ -360,3 +360,16 @@ def test_a_memo_naming_more_orders_than_weighed_goes_to_review(m):
                   memo=" ".join(no for _, no, _ in orders), account="x")
     m.reconcile()
     assert m.outcome(line) == ("several_orders", 1)
+
+
+def test_statement_file_names_reach_the_terminal_harmless(m):
+    aid, no, due = m.order(1, account=A1)
+    f = m.file(name="\x1b]0;owned\x07stmt.csv")
+    m.line(f, "credit", due, memo=no)
+    m.line(f, "credit", due + 1, account=A1)
+    m.reconcile()
+    for args in (("status", aid), ("payments", "queue")):
+        r = m.run(*args)
+        assert r.returncode == 0, r.stderr
+        assert "stmt.csv" in r.stdout and "\x1b" not in r.stdout
+        assert "\x07" not in r.stdout
