@@ -252,15 +252,16 @@ int book_fail_payout(batch_ctx *ctx, sqlite3 *db, long long payout_id,
 		        payout_id);
 		goto out;
 	}
-	if (db_run(db, e, "UPDATE payouts SET state = 'failed', failure = ?"
-	           " WHERE payout_id = ?", "si", failure, payout_id) < 0)
-		goto out;
+	/* The state first: when the table refuses, nothing has changed. */
 	snprintf(why, sizeof why, "payout %lld %s", payout_id, failure);
 	r = state_change(db, aid, "verification_failed", why, now, e);
 	if (r != 0) {
 		rc = r;
 		goto out;
 	}
+	if (db_run(db, e, "UPDATE payouts SET state = 'failed', failure = ?"
+	           " WHERE payout_id = ?", "si", failure, payout_id) < 0)
+		goto out;
 	rc = notice_queue_text(ctx, db, &ctx->verification_failed, app, aid,
 	                       (long)revision, order_no, reason, now, e);
 out:
