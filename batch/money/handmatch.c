@@ -121,28 +121,55 @@ static int application(sqlite3 *db, const char *id, char aid[32], ch_error *e)
 	return k;
 }
 
-/* The line's direction and amount, and whether it has payments now. */
-static int the_line(sqlite3 *db, long long line, char dir[8], long long *amount,
-                    int *paid, ch_error *e)
+/* What a hand decision needs of a line: direction, amount, payments it
+ * makes now, its kind and what reconcile decided ("" if nothing). */
+typedef struct line_facts {
+	char dir[8], kind[12], outcome[32];
+	long long amount;
+	int paid;
+} line_facts;
+
+static int the_line(sqlite3 *db, long long line, line_facts *f, ch_error *e)
 {
 	sqlite3_stmt *st = NULL;
 	int k;
 
 	if (db_prepare(db, "SELECT direction, amount_fen, (SELECT count(*) FROM"
 	               " payments p WHERE p.line_id = l.line_id AND"
-	               " p.reversed_by IS NULL) FROM statement_lines l"
-	               " WHERE line_id = ?", &st, e) < 0)
+	               " p.reversed_by IS NULL), kind, coalesce((SELECT outcome"
+	               " FROM line_outcomes o WHERE o.line_id = l.line_id), '')"
+	               " FROM statement_lines l WHERE line_id = ?", &st, e) < 0)
 		return -1;
 	k = db_bind(st, "i", line) < 0 ? -1 : db_step(db, st, e);
 	if (k == 1) {
-		snprintf(dir, 8, "%s", col(st, 0));
-		*amount = sqlite3_column_int64(st, 1);
-		*paid = sqlite3_column_int(st, 2);
+		snprintf(f->dir, sizeof f->dir, "%s", col(st, 0));
+		f->amount = sqlite3_column_int64(st, 1);
+		f->paid = sqlite3_column_int(st, 2);
+		snprintf(f->kind, sizeof f->kind, "%s", col(st, 3));
+		snprintf(f->outcome, sizeof f->outcome, "%s", col(st, 4));
 	} else if (k == 0) {
 		ch_fail(e, NULL, 0, "no statement line %lld", line);
 	}
 	sqlite3_finalize(st);
 	return k;
+}
+
+/* 1 when line may pay an order by hand, else 0 and e says why. */
+static int matchable(long long line, const line_facts *f, ch_error *e)
+{
+	if (strcmp(f->dir, "credit") || strcmp(f->kind, "normal"))
+		ch_fail(e, NULL, 0, "line %lld is a %s %s line: only money in "
+		        "pays an order", line, f->kind, f->dir);
+	else if (f->paid)
+		ch_fail(e, NULL, 0, "line %lld already pays an order: payments "
+		        "unmatch it first", line);
+	else if (!strcmp(f->outcome, "reversed") ||
+	         !strncmp(f->outcome, "payout_", 7))
+		ch_fail(e, NULL, 0, "line %lld is %s: it pays no order", line,
+		        f->outcome);
+	else
+		return 1;
+	return 0;
 }
 
 static int record(sqlite3 *db, long long line, const char *action,
@@ -168,9 +195,9 @@ static int record(sqlite3 *db, long long line, const char *action,
 int handmatch_match(sqlite3 *db, long long line, const char *order,
                     const char *by, FILE *out, ch_error *e)
 {
-	char aid[32], dir[8], now[32], reason[160], why[96];
-	long long amount;
-	int paid, k, rc = -1;
+	char aid[32], now[32], reason[160], why[96];
+	line_facts f;
+	int k, rc = -1;
 
 	clock_now(now);
 	if (names_register(db) < 0)
@@ -179,26 +206,18 @@ int handmatch_match(sqlite3 *db, long long line, const char *order,
 		return -1;
 	k = application(db, order, aid, e);
 	if (k == 1)
-		k = the_line(db, line, dir, &amount, &paid, e);
+		k = the_line(db, line, &f, e);
+	if (k == 1 && !matchable(line, &f, e))
+		k = 0;
 	if (k != 1) {
 		rc = k < 0 ? -1 : 1;
-		goto out;
-	}
-	if (strcmp(dir, "credit") || paid) {
-		if (paid)
-			ch_fail(e, NULL, 0, "line %lld already pays an order: payments "
-			        "unmatch it first", line);
-		else
-			ch_fail(e, NULL, 0, "line %lld is a debit: only money in pays "
-			        "an order", line);
-		rc = 1;
 		goto out;
 	}
 	snprintf(reason, sizeof reason, "matched by hand to %s", aid);
 	snprintf(why, sizeof why, "line %lld matched by %.40s", line, by);
 	if (db_run(db, e, "DELETE FROM payments WHERE line_id = ? AND"
 	           " application_id = ?", "is", line, aid) < 0 ||
-	    book_payment(db, line, aid, amount, by, now, e) < 0 ||
+	    book_payment(db, line, aid, f.amount, by, now, e) < 0 ||
 	    record(db, line, "match", aid, by, now, "matched", reason, e) < 0)
 		goto out;
 	k = book_settle(db, aid, why, now, e);
@@ -208,7 +227,8 @@ int handmatch_match(sqlite3 *db, long long line, const char *order,
 	}
 	if (db_commit(db, e) < 0)
 		goto out;
-	fprintf(out, "line %lld pays %s (%lld fen), decided by ", line, aid, amount);
+	fprintf(out, "line %lld pays %s (%lld fen), decided by ", line, aid,
+	        f.amount);
 	ch_term_fputs(by, out);
 	fputc('\n', out);
 	rc = 0;
@@ -221,16 +241,16 @@ out:
 int handmatch_unmatch(sqlite3 *db, long long line, const char *by, FILE *out,
                       ch_error *e)
 {
-	char dir[8], now[32], why[96];
-	long long amount;
-	int paid, k, rc = -1;
+	char now[32], why[96];
+	line_facts f;
+	int k, rc = -1;
 
 	clock_now(now);
 	if (names_register(db) < 0)
 		return db_fail(db, e, "cannot register functions");
 	if (db_begin(db, e) < 0)
 		return -1;
-	k = the_line(db, line, dir, &amount, &paid, e);
+	k = the_line(db, line, &f, e);
 	if (k != 1) {
 		rc = k < 0 ? -1 : 1;
 		goto out;
@@ -251,7 +271,7 @@ int handmatch_unmatch(sqlite3 *db, long long line, const char *by, FILE *out,
 	if (db_commit(db, e) < 0)
 		goto out;
 	fprintf(out, "line %lld pays no order now (%d taken back), decided by ",
-	        line, paid);
+	        line, f.paid);
 	ch_term_fputs(by, out);
 	fputc('\n', out);
 	rc = 0;

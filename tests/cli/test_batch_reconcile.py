@@ -373,3 +373,17 @@ def test_statement_file_names_reach_the_terminal_harmless(m):
         assert r.returncode == 0, r.stderr
         assert "stmt.csv" in r.stdout and "\x1b" not in r.stdout
         assert "\x07" not in r.stdout
+
+
+def test_lines_that_pay_nothing_cannot_be_matched_by_hand(m):
+    aid, no, due = m.order(1)
+    f = m.file()
+    paid = m.line(f, "credit", due, memo=no, account="6222 1")
+    back = m.line(f, "debit", due, account="62221", kind="reversal")
+    fee = m.line(f, "debit", 300)
+    m.reconcile()
+    for line, why in ((paid, "is reversed"), (back, "reversal debit line"),
+                      (fee, "normal debit line")):
+        r = m.run("payments", "match", str(line), no, "--by", "王会计")
+        assert r.returncode == 1 and why in r.stderr, r.stderr
+    assert m.state(aid) == ("awaiting_payment", 0)
