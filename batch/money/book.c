@@ -37,7 +37,7 @@ int book_refresh_paid(sqlite3 *db, const char *aid, ch_error *e)
 typedef struct order_money {
 	char state[32];
 	long long due, paid;
-	int online; /* a payment not reversed came from a merchant bill */
+	int online; /* online chosen, or a payment came from a merchant bill */
 } order_money;
 
 /* 1 found, 0 no such order, -1 error. */
@@ -47,10 +47,16 @@ static int order_money_get(sqlite3 *db, const char *aid, order_money *m,
 	sqlite3_stmt *st = NULL;
 	int r;
 
+	/* Online: chosen on the form, or paid through a merchant bill. */
 	if (db_prepare(db, "SELECT a.state, a.amount_due_fen, a.amount_paid_fen,"
 	               " EXISTS (SELECT 1 FROM payments p JOIN statement_lines l"
 	               "  USING (line_id) WHERE p.application_id = a.application_id"
 	               "  AND p.reversed_by IS NULL AND l.source <> 'bank')"
+	               " OR coalesce((SELECT json_extract(r.application_json,"
+	               "  '$.payment_method') FROM revisions r WHERE"
+	               "  r.application_id = a.application_id AND"
+	               "  r.outcome = 'accepted' ORDER BY r.revision DESC LIMIT 1),"
+	               "  '') = 'online'"
 	               " FROM applications a WHERE a.application_id = ?", &st, e) < 0)
 		return -1;
 	if (db_bind(st, "s", aid) < 0) {

@@ -251,3 +251,11 @@ def test_a_new_revision_with_the_same_account_needs_no_second_payout(m):
                       " payout_id") == [("verified", ACCOUNT),
                                         ("cancelled", NEW_ACCOUNT),
                                         ("pending", third)]
+
+
+def test_an_online_order_paid_by_transfer_is_still_verified(m):
+    aid, no, due = m.order(1, method="online")
+    m.line(m.file(), "credit", due, memo=no)
+    m.reconcile()
+    assert m.state(aid)[0] == "awaiting_verification"
+    assert m.ws.query("SELECT state FROM payouts") == [("pending",)]
