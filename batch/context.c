@@ -227,6 +227,9 @@ int context_load(const char *config_path, batch_ctx *ctx, ch_error *e)
 	if (load_schema(ctx, e) < 0 || load_fees(ctx, e) < 0 ||
 	    load_notice(ctx, "accepted", &ctx->accepted, e) < 0 ||
 	    load_notice(ctx, "rejected", &ctx->rejected, e) < 0 ||
+	    load_notice(ctx, "micro_deposit", &ctx->micro_deposit, e) < 0 ||
+	    load_notice(ctx, "bank_verification_failed",
+	                &ctx->verification_failed, e) < 0 ||
 	    load_payment(ctx, e) < 0 || load_site(ctx, e) < 0) {
 		context_free(ctx);
 		return -1;
@@ -248,6 +251,8 @@ void context_free(batch_ctx *ctx)
 	ch_schema_free(ctx->schema);
 	notice_free(&ctx->accepted);
 	notice_free(&ctx->rejected);
+	notice_free(&ctx->micro_deposit);
+	notice_free(&ctx->verification_failed);
 	free(ctx->pay_transfer);
 	free(ctx->pay_online);
 	free(ctx->hotline);

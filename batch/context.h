@@ -28,6 +28,8 @@ typedef struct batch_ctx {
 	ch_fees fees;
 	notice_text accepted;
 	notice_text rejected;
+	notice_text micro_deposit;       /* the payout is on its way */
+	notice_text verification_failed; /* bank_verification_failed */
 	char *pay_transfer; /* templates with {order_no}, by payment_method */
 	char *pay_online;
 	char *hotline; /* from content/site.yaml, "" if absent */

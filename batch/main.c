@@ -15,6 +15,7 @@
 #include "batch/notify/outbox.h"
 #include "batch/notify/settings.h"
 #include "batch/money/import.h"
+#include "batch/money/cli.h"
 #include "batch/status.h"
 
 #define PROG "certhall-batch"
@@ -83,6 +84,36 @@ static const command COMMANDS[] = {
 	 "refused whole. Prints one result per file (--json: one JSON line).\n"
 	 "Exit 1 when a file was refused.",
 	 cmd_import},
+	{"reconcile", "reconcile [--json]", "match statement lines to orders",
+	 "Matches every statement and merchant-bill line not yet decided to the\n"
+	 "orders it pays, in one transaction; what is not certain goes to the\n"
+	 "review queue with ranked candidates. Running it again changes\n"
+	 "nothing. Hand decisions are never overridden.",
+	 money_cmd_reconcile},
+	{"payments", "payments ACTION", "finance's review queue and decisions",
+	 "payments queue [--json]: the lines reconcile could not decide.\n"
+	 "payments match LINE ORDER --by NAME: the line pays the order.\n"
+	 "payments unmatch LINE --by NAME: the line pays no order.\n"
+	 "Decisions are recorded with who and when; reconcile keeps them.",
+	 money_cmd_payments},
+	{"payouts", "payouts export [-o F]", "the micro-deposit transfer file",
+	 "payouts export [-o FILE] [--batch ID] [--amount FEN]\n"
+	 "Writes the batch-transfer file (GB18030 CSV) of every pending\n"
+	 "micro-deposit (--amount FEN, default 1), marking them exported;\n"
+	 "--batch ID prints an earlier batch again. The verification codes\n"
+	 "appear in this file only.",
+	 money_cmd_payouts},
+	{"verify", "verify ORDER CODE", "check a micro-deposit code",
+	 "Checks the code an applicant read from the micro-deposit's memo.\n"
+	 "Exit 0: verified (the order goes to review); 1: wrong (attempts\n"
+	 "left are named), expired or used up; 2: usage.",
+	 money_cmd_verify},
+	{"report", "report finance -o DIR", "the finance workbook",
+	 "report finance [--date yyyy-mm-dd] -o DIR\n"
+	 "Writes finance.xlsx and one CSV per sheet into DIR: payments matched,\n"
+	 "review queue, lines not ours, payouts and verifications, per-file\n"
+	 "totals. Amounts in yuan; account numbers masked.",
+	 money_cmd_report},
 	{"help", "help [COMMAND]", "this help, or one command's",
 	 "Shows this help, or one command's.", cmd_help},
 };
@@ -150,6 +181,11 @@ static int cmd_init(const char *config, int argc, char **argv)
 		return fail(&e);
 	if (ingest_make_folders(&ctx.cfg, &e) < 0 ||
 	    db_open(ctx.cfg.database, &db, &e) < 0) {
+		context_free(&ctx);
+		return fail(&e);
+	}
+	if (money_init(&ctx.cfg, &e) < 0) {
+		db_close(db);
 		context_free(&ctx);
 		return fail(&e);
 	}

@@ -148,7 +148,99 @@ static const char *const STEPS[] = {
 	"  PRIMARY KEY (file_id, line_no));"
 	"CREATE INDEX statement_lines_by_date ON statement_lines(booked_on);",
 
-	/* 4: sending the outbox (batch/notify/outbox.h): a row's attempts,
+	/* 4: reconciliation and micro-deposits (issue 8). Intake's accepted
+	 * becomes awaiting_payment (batch/review/states.c), with an event.
+	 * line_outcomes: what reconcile or a person decided for a line
+	 * (by_hand set: reconcile leaves it alone); payments: the money a
+	 * line brought to an order (reversed_by: the line that took it back);
+	 * hand_decisions: who decided what, when. Payouts never hold their
+	 * code: nonce is the random draw the code is derived from with the
+	 * key file's key, code_hash its keyed hash (batch/money/payout.h). */
+	"INSERT INTO events (application_id, at, kind, detail)"
+	"  SELECT application_id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'state',"
+	"  'accepted -> awaiting_payment: schema migration 4'"
+	"  FROM applications WHERE state = 'accepted';"
+	"UPDATE applications SET state = 'awaiting_payment'"
+	"  WHERE state = 'accepted';"
+	"CREATE TABLE line_outcomes ("
+	"  line_id INTEGER PRIMARY KEY REFERENCES statement_lines(line_id),"
+	"  outcome TEXT NOT NULL,"
+	"  review INTEGER NOT NULL DEFAULT 0 CHECK (review IN (0, 1)),"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  candidates_json TEXT NOT NULL DEFAULT '[]',"
+	"  related_line_id INTEGER REFERENCES statement_lines(line_id),"
+	"  by_hand TEXT,"
+	"  decided_at TEXT NOT NULL);"
+	"CREATE INDEX line_outcomes_in_review ON line_outcomes(review, line_id);"
+	"CREATE TABLE payments ("
+	"  payment_id INTEGER PRIMARY KEY,"
+	"  line_id INTEGER NOT NULL REFERENCES statement_lines(line_id),"
+	"  application_id TEXT NOT NULL REFERENCES applications(application_id),"
+	"  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+	"  by_hand TEXT,"
+	"  booked_at TEXT NOT NULL,"
+	"  reversed_by INTEGER REFERENCES statement_lines(line_id),"
+	"  UNIQUE (line_id, application_id));"
+	"CREATE INDEX payments_by_application ON payments(application_id);"
+	/* Credits no order claims yet, by the keys an order arriving later
+	 * would match (account, payer name, order numbers in the memo), so
+	 * that a run looks again only at those an updated order may claim. */
+	"CREATE TABLE line_waiting ("
+	"  line_id INTEGER PRIMARY KEY REFERENCES statement_lines(line_id),"
+	"  account TEXT,"
+	"  payer TEXT,"
+	"  decided_at TEXT NOT NULL);"
+	"CREATE INDEX line_waiting_by_account ON line_waiting(account);"
+	"CREATE INDEX line_waiting_by_payer ON line_waiting(payer);"
+	"CREATE TABLE line_waiting_orders ("
+	"  order_no TEXT NOT NULL,"
+	"  line_id INTEGER NOT NULL REFERENCES line_waiting(line_id),"
+	"  PRIMARY KEY (line_id, order_no)) WITHOUT ROWID;"
+	"CREATE INDEX line_waiting_orders_by_no ON line_waiting_orders(order_no);"
+	"CREATE TABLE hand_decisions ("
+	"  decision_id INTEGER PRIMARY KEY,"
+	"  line_id INTEGER NOT NULL REFERENCES statement_lines(line_id),"
+	"  action TEXT NOT NULL CHECK (action IN ('match', 'unmatch')),"
+	"  application_id TEXT,"
+	"  decided_by TEXT NOT NULL,"
+	"  decided_at TEXT NOT NULL);"
+	"CREATE TABLE payout_batches ("
+	"  batch_id INTEGER PRIMARY KEY,"
+	"  created_at TEXT NOT NULL,"
+	"  payouts INTEGER NOT NULL,"
+	"  total_fen INTEGER NOT NULL);"
+	"CREATE TABLE payouts ("
+	"  payout_id INTEGER PRIMARY KEY,"
+	"  application_id TEXT NOT NULL REFERENCES applications(application_id),"
+	"  revision INTEGER NOT NULL,"
+	"  account_name TEXT NOT NULL,"
+	"  account_bank TEXT NOT NULL,"
+	"  account_number TEXT NOT NULL,"
+	"  account_key TEXT NOT NULL,"
+	"  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN"
+	"    ('pending', 'exported', 'verified', 'failed', 'cancelled')),"
+	"  nonce TEXT,"
+	"  code_hash TEXT,"
+	"  batch_id INTEGER REFERENCES payout_batches(batch_id),"
+	"  exported_at TEXT,"
+	"  expires_at TEXT,"
+	"  confirmed_line_id INTEGER REFERENCES statement_lines(line_id),"
+	"  attempts_left INTEGER NOT NULL DEFAULT 5,"
+	"  failure TEXT,"
+	"  created_at TEXT NOT NULL);"
+	"CREATE INDEX payouts_by_application ON payouts(application_id);"
+	"CREATE INDEX payouts_by_state ON payouts(state, payout_id);"
+	"CREATE INDEX payouts_by_account ON payouts(account_key, amount_fen);"
+	"CREATE INDEX statement_lines_by_amount"
+	"  ON statement_lines(amount_fen, direction);"
+	"CREATE TABLE verify_attempts ("
+	"  attempt_id INTEGER PRIMARY KEY,"
+	"  payout_id INTEGER NOT NULL REFERENCES payouts(payout_id),"
+	"  at TEXT NOT NULL,"
+	"  outcome TEXT NOT NULL);",
+
+	/* 5: sending the outbox (batch/notify/outbox.h): a row's attempts,
 	 * when it may be tried again, the Message-ID kept across retries,
 	 * the last answer of the server or gateway; every attempt kept. */
 	"ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
@@ -167,7 +259,7 @@ static const char *const STEPS[] = {
 	"  detail TEXT,"
 	"  PRIMARY KEY (outbox_id, attempt));",
 
-	/* 5: the nightly runs and their steps' counts, for the report's
+	/* 6: the nightly runs and their steps' counts, for the report's
 	 * charts of the last nights (batch/night/nightly.h). */
 	"CREATE TABLE nightly_runs ("
 	"  run_id INTEGER PRIMARY KEY,"

@@ -131,21 +131,52 @@ out:
 	return rc;
 }
 
+static int queue_channels(batch_ctx *ctx, sqlite3 *db, const notice_text *n,
+                          json_t *app, json_t *vars, const char *aid,
+                          long revision, const char *now, ch_error *e);
+
+int notice_queue_text(batch_ctx *ctx, sqlite3 *db, const notice_text *n,
+                      json_t *app, const char *aid, long revision,
+                      const char *order_no, const char *reason,
+                      const char *now, ch_error *e)
+{
+	json_t *vars = variables(ctx, app, aid, order_no, 0, NULL);
+	int rc;
+
+	if (!vars)
+		return ch_fail(e, NULL, 0, "out of memory");
+	json_object_set_new(vars, "reasons", json_string(reason ? reason : ""));
+	rc = queue_channels(ctx, db, n, app, vars, aid, revision, now, e);
+	json_decref(vars);
+	return rc;
+}
+
 int notice_queue(batch_ctx *ctx, sqlite3 *db, json_t *app, const char *aid,
                  long revision, const char *order_no, long long amount_fen,
                  const ch_findings *f, const char *now, ch_error *e)
 {
 	const notice_text *n = order_no ? &ctx->accepted : &ctx->rejected;
-	json_t *handler = json_object_get(app, "handler");
-	const char *email = json_string_value(json_object_get(handler, "email"));
-	const char *mobile = json_string_value(json_object_get(handler, "mobile"));
-	char canon[12];
 	json_t *vars;
-	int rc = 0;
+	int rc;
 
 	vars = variables(ctx, app, aid, order_no, amount_fen, f);
 	if (!vars)
 		return ch_fail(e, NULL, 0, "out of memory");
+	rc = queue_channels(ctx, db, n, app, vars, aid, revision, now, e);
+	json_decref(vars);
+	return rc;
+}
+
+static int queue_channels(batch_ctx *ctx, sqlite3 *db, const notice_text *n,
+                          json_t *app, json_t *vars, const char *aid,
+                          long revision, const char *now, ch_error *e)
+{
+	json_t *handler = json_object_get(app, "handler");
+	const char *email = json_string_value(json_object_get(handler, "email"));
+	const char *mobile = json_string_value(json_object_get(handler, "mobile"));
+	char canon[12];
+	int rc = 0;
+
 	/* A rejected form may hold a wrong address: that channel is then
 	 * skipped rather than queueing a message that cannot arrive. */
 	if (strcmp(n->channel, "sms") && email && ch_valid_email(email))
@@ -153,6 +184,5 @@ int notice_queue(batch_ctx *ctx, sqlite3 *db, json_t *app, const char *aid,
 	if (rc == 0 && strcmp(n->channel, "email") && mobile &&
 	    ch_valid_mobile(mobile, canon))
 		rc = queue_one(db, n, "sms", canon, vars, aid, revision, now, e);
-	json_decref(vars);
 	return rc;
 }

@@ -17,6 +17,14 @@ int notice_queue(batch_ctx *ctx, sqlite3 *db, json_t *app, const char *aid,
                  long revision, const char *order_no, long long amount_fen,
                  const ch_findings *f, const char *now, ch_error *e);
 
+/* Queues notice n (micro_deposit, bank_verification_failed, ...) for an
+ * application whose accepted revision's form is app; reason fills
+ * {reasons}. */
+int notice_queue_text(batch_ctx *ctx, sqlite3 *db, const notice_text *n,
+                      json_t *app, const char *aid, long revision,
+                      const char *order_no, const char *reason,
+                      const char *now, ch_error *e);
+
 /* "700.00": fen as yuan, for people (never used for arithmetic). */
 void notice_yuan(long long fen, char out[32]);
 

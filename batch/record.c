@@ -297,10 +297,10 @@ static int application(batch_ctx *ctx, sqlite3 *db, intake *in,
 	        ? db_run(db, e,
 	                 "INSERT INTO applications (application_id, order_no, state,"
 	                 " amount_due_fen, revision, created_at, updated_at)"
-	                 " VALUES (?1, ?2, 'accepted', ?3, ?4, ?5, ?5)"
+	                 " VALUES (?1, ?2, 'awaiting_payment', ?3, ?4, ?5, ?5)"
 	                 " ON CONFLICT (application_id) DO UPDATE SET"
 	                 " order_no = coalesce(order_no, excluded.order_no),"
-	                 " state = 'accepted',"
+	                 " state = 'awaiting_payment',"
 	                 " amount_due_fen = excluded.amount_due_fen,"
 	                 " revision = excluded.revision,"
 	                 " updated_at = excluded.updated_at",

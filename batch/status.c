@@ -11,8 +11,10 @@
 #include "batch/clock.h"
 #include "batch/db.h"
 #include "batch/notice.h"
+#include "batch/money/moneystatus.h"
 #include "batch/orderno.h"
 #include "batch/payview.h"
+#include "batch/review/states.h"
 #include "batch/zipnames.h"
 #include "common/form.h"
 #include "common/termsafe.h"
@@ -142,11 +144,20 @@ static const char *awaiting(const app_row *a, const char *method,
 		*text = "a corrected resubmission (重新提交) with a higher revision";
 		return "resubmission";
 	}
-	if (!strcmp(a->state, "accepted") && a->paid < a->due) {
+	if (!strcmp(a->state, "awaiting_payment") && a->paid < a->due) {
 		*text = payview_next_step(method);
 		return "payment";
 	}
-	if (!strcmp(a->state, "accepted")) {
+	if (!strcmp(a->state, "awaiting_verification")) {
+		*text = "the code (随机验证码) from the micro-deposit's memo";
+		return "verification";
+	}
+	if (!strcmp(a->state, "verification_failed")) {
+		*text = "a resubmission with correct bank details (金融认证信息)";
+		return "resubmission";
+	}
+	if (!strcmp(a->state, "awaiting_payment") ||
+	    !strcmp(a->state, "in_review")) {
 		*text = "review by 深圳CA (审核), within one working day";
 		return "review";
 	}
@@ -156,11 +167,9 @@ static const char *awaiting(const app_row *a, const char *method,
 
 static const char *state_words(const char *state)
 {
-	if (!strcmp(state, "accepted"))
-		return "已受理";
-	if (!strcmp(state, "rejected"))
-		return "已驳回";
-	return "";
+	const order_state *s = state_find(state);
+
+	return s ? s->words : "";
 }
 
 static int history(sqlite3 *db, const app_row *a, json_t *arr, FILE *out,
@@ -346,7 +355,7 @@ static int as_json_out(sqlite3 *db, const app_row *a, const payview *pv,
 	    revisions(db, a, rv, NULL, e) < 0 || people(db, a, ppl, NULL, e) < 0 ||
 	    foreign_count(db, a, &foreign, e) < 0)
 		goto out;
-	if (!strcmp(a->state, "accepted") && !(pay = payview_json(pv, a->due))) {
+	if (a->due > 0 && !(pay = payview_json(pv, a->due))) {
 		ch_fail(e, NULL, 0, "out of memory");
 		goto out;
 	}
@@ -359,6 +368,9 @@ static int as_json_out(sqlite3 *db, const app_row *a, const payview *pv,
 	              "awaiting", word, "awaiting_text", text, "payment", pay,
 	              "people", ppl, "history", h, "revisions", rv,
 	              "refused_other_senders", (json_int_t)foreign);
+	/* The money side (issue 8): payments and verification. */
+	if (o && moneystatus_json(db, a->application_id, o, e) < 0)
+		goto out;
 	if (o)
 		s = json_dumps(o, JSON_INDENT(2));
 	if (!s) {
@@ -393,10 +405,13 @@ static int as_text(sqlite3 *db, const app_row *a, const payview *pv,
 	        state_words(a->state), a->revision);
 	fprintf(out, "amount due             %lld fen (%s 元)\n", a->due, due);
 	fprintf(out, "amount paid            %lld fen (%s 元)\n", a->paid, paid);
-	if (!strcmp(a->state, "accepted"))
+	if (a->due > 0)
 		payview_print(pv, a->due, out);
 	fprintf(out, "awaiting               %s%s\n",
 	        strcmp(word, "payment") ? "" : "payment (付款): ", text);
+	/* The money side (issue 8): payments and verification. */
+	if (moneystatus_text(db, a->application_id, out, e) < 0)
+		return -1;
 	fprintf(out, "people (revision %ld)\n", a->revision);
 	if (people(db, a, NULL, out, e) < 0)
 		return -1;

@@ -2,7 +2,8 @@
 # make bench: every benchmark, each printing its ratios against its peers.
 set -eu
 status=0
-for b in tools/bench-site.sh tools/bench-ingest.sh tools/bench-finance.sh; do
+for b in tools/bench-site.sh tools/bench-ingest.sh tools/bench-finance.sh \
+         tools/bench-reconcile.sh; do
 	if [ -x "$b" ]; then
 		"$b" || status=1
 	else

@@ -83,7 +83,7 @@ def test_good_bad_and_hostile_bundles_get_their_outcomes(ws):
     assert tree(ws.path) == before
     # One application per accepted bundle, with its documents stored.
     accepted = [x for x in results if x["outcome"] == "accepted"]
-    assert ws.query("SELECT count(*) FROM applications WHERE state = 'accepted'") \
+    assert ws.query("SELECT count(*) FROM applications WHERE state = 'awaiting_payment'") \
         == [(len(accepted),)]
     for sha256, in ws.query("SELECT sha256 FROM documents"):
         p = ws.var / "store" / sha256[:2] / sha256[2:]
@@ -186,7 +186,7 @@ def test_resubmission_after_rejection_becomes_revision_2(ws):
     assert r2["outcome"] == "accepted"
     assert (r2["application_id"], r2["revision"]) == ("K7QD-2MPE-X9A3", 2)
     assert ws.query("SELECT application_id, state, revision FROM applications") \
-        == [("K7QD-2MPE-X9A3", "accepted", 2)]
+        == [("K7QD-2MPE-X9A3", "awaiting_payment", 2)]
     assert ws.query("SELECT revision, outcome FROM revisions ORDER BY revision") \
         == [(1, "rejected"), (2, "accepted")]
     # Both notices queued, each once.
@@ -271,7 +271,7 @@ def test_killed_at_random_points_loses_and_doubles_nothing(ws):
     assert ws.query("PRAGMA foreign_key_check") == []
     assert ws.query("SELECT count(*), count(DISTINCT sha256) FROM bundles") == [(30, 30)]
     assert ws.query("SELECT count(*) FROM applications") == [(30,)]
-    assert ws.query("SELECT count(*) FROM applications WHERE state = 'accepted'") == [(24,)]
+    assert ws.query("SELECT count(*) FROM applications WHERE state = 'awaiting_payment'") == [(24,)]
     assert ws.query("SELECT count(*) FROM revisions") == [(30,)]
     assert ws.query("SELECT count(*) FROM outbox") == [(60,)]
     assert ws.query("SELECT count(DISTINCT order_no) FROM applications") == [(24,)]
@@ -324,7 +324,7 @@ def test_version_1_database_is_upgraded_in_place(ws):
                                                 revision=2))
     _, [res] = ws.ingest()
     assert res["outcome"] == "accepted" and res["revision"] == 2
-    assert ws.query("SELECT state, revision FROM applications") == [("accepted", 2)]
+    assert ws.query("SELECT state, revision FROM applications") == [("awaiting_payment", 2)]
 
 
 def test_progress_on_a_terminal_only(ws):

@@ -64,7 +64,7 @@ def test_status_json(ws):
     st = json.loads(r.stdout)
     assert st["application_id"] == "K7QD-2MPE-X9A3"
     assert st["order_no"] == ws.order_no
-    assert st["state"] == "accepted"
+    assert st["state"] == "awaiting_payment"
     assert (st["amount_due_fen"], st["amount_paid_fen"]) == (90000, 0)
     assert st["awaiting"] == "payment"
     assert st["history"][0]["at"] == "2026-11-24T02:30:00Z"

@@ -66,7 +66,7 @@ def test_a_bundle_naming_only_the_id_changes_nothing(ws, revision):
     assert res["outcome"] == "accepted", res
     assert res["order_no"] == ws.order_no
     assert ws.query("SELECT state, revision, order_no FROM applications") \
-        == [("accepted", 2, ws.order_no)]
+        == [("awaiting_payment", 2, ws.order_no)]
 
 
 def test_a_paid_application_stays_paid(ws):
@@ -75,7 +75,7 @@ def test_a_paid_application_stays_paid(ws):
     ingest_one(ws, "takeover.zip", raw_app=bare(99), files={})
     assert state(ws) == before
     st = json.loads(ws.run("status", "--json", AID).stdout)
-    assert st["state"] == "accepted" and st["amount_paid_fen"] == 90000
+    assert st["state"] == "awaiting_payment" and st["amount_paid_fen"] == 90000
 
 
 @pytest.mark.parametrize("who", ["organization", "handler", "both"])
@@ -124,7 +124,7 @@ def test_a_refused_later_revision_leaves_the_accepted_one(ws):
     assert res["outcome"] == "rejected" and "DOC_MISSING" in codes(res)
     assert state(ws)["applications"] == before
     st = json.loads(ws.run("status", "--json", AID).stdout)
-    assert (st["state"], st["revision"], st["order_no"]) == ("accepted", 1, ws.order_no)
+    assert (st["state"], st["revision"], st["order_no"]) == ("awaiting_payment", 1, ws.order_no)
     # The applicant's own refused revision is in the history, with its reasons.
     assert [(r["revision"], r["outcome"]) for r in st["revisions"]] == \
         [(1, "accepted"), (2, "rejected")]
@@ -136,7 +136,7 @@ def test_a_refused_later_revision_leaves_the_accepted_one(ws):
     res = ingest_one(ws, "r3.zip", app=bundles.application(revision=3))
     assert res["outcome"] == "accepted" and res["order_no"] == ws.order_no
     assert ws.query("SELECT state, revision, order_no FROM applications") \
-        == [("accepted", 3, ws.order_no)]
+        == [("awaiting_payment", 3, ws.order_no)]
 
 
 def test_a_reviewed_and_rejected_application_may_be_resubmitted(ws):
@@ -144,7 +144,7 @@ def test_a_reviewed_and_rejected_application_may_be_resubmitted(ws):
     ws.query("UPDATE applications SET state = 'rejected'")
     res = ingest_one(ws, "r2.zip", app=bundles.application(revision=2))
     assert res["outcome"] == "accepted" and res["order_no"] == ws.order_no
-    assert ws.query("SELECT state, revision FROM applications") == [("accepted", 2)]
+    assert ws.query("SELECT state, revision FROM applications") == [("awaiting_payment", 2)]
 
 
 def test_the_revision_is_capped(ws):
@@ -174,7 +174,7 @@ def test_a_refused_bundle_does_not_reserve_an_unknown_id(tmp_path):
     res = ingest_one(w, "genuine1.zip")
     assert res["outcome"] == "accepted", res
     assert res["revision"] == 1 and res["order_no"]
-    assert w.query("SELECT state, revision FROM applications") == [("accepted", 1)]
+    assert w.query("SELECT state, revision FROM applications") == [("awaiting_payment", 1)]
     # The forger's unsent notice for revision 1 made way for the applicant's.
     assert sorted(r for (r,) in w.query("SELECT recipient FROM outbox")) \
         == ["13812345678", "wangwu@example.com"]

@@ -1,0 +1,114 @@
+/* states.c: the order state table (see states.h). */
+#include "batch/review/states.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "batch/db.h"
+
+static const order_state STATES[] = {
+	{"accepted", "已受理", "intake's state before schema 4; migrated to "
+	 "awaiting_payment"},
+	{"rejected", "已驳回", "the newest revision was rejected at intake; "
+	 "awaits a corrected resubmission"},
+	{"awaiting_payment", "待付款", "accepted; nothing or part paid"},
+	{"awaiting_verification", "待金融认证", "online payment received; "
+	 "micro-deposit pending"},
+	{"verification_failed", "金融认证不通过", "the payout came back, the "
+	 "code expired or five wrong codes; awaits a resubmission"},
+	{"in_review", "审核中", "paid (and verified where online); the "
+	 "reviewers take it from here"},
+};
+
+static const order_transition TRANSITIONS[] = {
+	{"accepted", "awaiting_payment", "schema migration 4"},
+	{"awaiting_payment", "in_review", "reconcile or payments match: a "
+	 "transfer paid in full"},
+	{"awaiting_payment", "awaiting_verification", "reconcile or payments "
+	 "match: an online payment in full"},
+	{"awaiting_verification", "in_review", "verify: the right code"},
+	{"awaiting_verification", "verification_failed", "verify or reconcile: "
+	 "payout returned, code expired or attempts used up"},
+	{"awaiting_verification", "awaiting_payment", "reconcile or payments "
+	 "unmatch: the payment reversed, refunded or withdrawn"},
+	{"in_review", "awaiting_payment", "reconcile or payments unmatch: the "
+	 "payment reversed or withdrawn"},
+	/* Intake writes these itself when a revision comes in (record.c). */
+	{"rejected", "awaiting_payment", "ingest: a new revision accepted"},
+	{"verification_failed", "awaiting_payment", "ingest: a new revision "
+	 "accepted"},
+	{"awaiting_payment", "rejected", "ingest: a new revision rejected"},
+	{"verification_failed", "rejected", "ingest: a new revision rejected"},
+};
+
+#define NSTATES (sizeof STATES / sizeof STATES[0])
+#define NTRANSITIONS (sizeof TRANSITIONS / sizeof TRANSITIONS[0])
+
+const order_state *state_list(size_t *n)
+{
+	*n = NSTATES;
+	return STATES;
+}
+
+const order_transition *state_transitions(size_t *n)
+{
+	*n = NTRANSITIONS;
+	return TRANSITIONS;
+}
+
+const order_state *state_find(const char *s)
+{
+	for (size_t i = 0; s && i < NSTATES; i++)
+		if (!strcmp(STATES[i].name, s))
+			return &STATES[i];
+	return NULL;
+}
+
+int state_allowed(const char *from, const char *to)
+{
+	for (size_t i = 0; i < NTRANSITIONS; i++)
+		if (!strcmp(TRANSITIONS[i].from, from) && !strcmp(TRANSITIONS[i].to, to))
+			return 1;
+	return 0;
+}
+
+int state_change(sqlite3 *db, const char *aid, const char *to,
+                 const char *why, const char *now, ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	char from[64], detail[512];
+	int r, rc = -1;
+
+	if (db_prepare(db, "SELECT state FROM applications WHERE"
+	               " application_id = ?", &st, e) < 0)
+		return -1;
+	if (db_bind(st, "s", aid) < 0) {
+		db_fail(db, e, "database error");
+		goto out;
+	}
+	r = db_step(db, st, e);
+	if (r < 0)
+		goto out;
+	if (r == 0) {
+		ch_fail(e, NULL, 0, "no application %s", aid);
+		rc = 1;
+		goto out;
+	}
+	snprintf(from, sizeof from, "%s", (const char *)sqlite3_column_text(st, 0));
+	if (!state_allowed(from, to)) {
+		ch_fail(e, NULL, 0, "application %s is %s, which cannot become %s",
+		        aid, from, to);
+		rc = 1;
+		goto out;
+	}
+	snprintf(detail, sizeof detail, "%s -> %s: %s", from, to, why);
+	if (db_run(db, e, "UPDATE applications SET state = ?, updated_at = ?"
+	           " WHERE application_id = ?", "sss", to, now, aid) < 0 ||
+	    db_run(db, e, "INSERT INTO events (application_id, at, kind, detail)"
+	           " VALUES (?, ?, 'state', ?)", "sss", aid, now, detail) < 0)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
