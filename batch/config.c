@@ -42,7 +42,8 @@ static int defaults(batch_config *c, ch_error *e)
 	    set_str(&c->rejected, "var/rejected") < 0 ||
 	    set_str(&c->content, "content") < 0 ||
 	    set_str(&c->outbox, "var/outbox") < 0 ||
-	    set_str(&c->reports, "var/reports") < 0)
+	    set_str(&c->reports, "var/reports") < 0 ||
+	    set_str(&c->statements, "var/statements") < 0)
 		return ch_fail(e, NULL, 0, "out of memory");
 	return 0;
 }
@@ -115,6 +116,7 @@ static int read_paths(const where *w, json_t *o, batch_config *c, ch_error *e)
 		{"inbox", &c->inbox, NULL},       {"done", &c->done, NULL},
 		{"rejected", &c->rejected, NULL}, {"content", &c->content, NULL},
 		{"outbox", &c->outbox, NULL},     {"reports", &c->reports, NULL},
+		{"statements", &c->statements, NULL},
 	};
 
 	return read_slots(w, o, "paths", slots, sizeof slots / sizeof slots[0], e);
@@ -288,6 +290,7 @@ void config_free(batch_config *c)
 	free(c->rejected);
 	free(c->outbox);
 	free(c->reports);
+	free(c->statements);
 	free(c->content);
 	json_decref(c->mail);
 	json_decref(c->sms);

@@ -25,6 +25,7 @@ typedef struct batch_config {
 	char *content;  /* content */
 	char *outbox;   /* var/outbox: messages written when none is sent */
 	char *reports;  /* var/reports: the nightly reports */
+	char *statements; /* var/statements: the nightly run imports these */
 	bundle_limits limits;
 	int has_fees;   /* 1 when the file set the fee schedule */
 	ch_fees fees;

@@ -69,8 +69,8 @@ static const command COMMANDS[] = {
 	 cmd_send},
 	{"nightly", "nightly", "the night's steps, under a lock",
 	 "Runs the night's steps in order, each committed on its own: ingest\n"
-	 "the inbox, then send the outbox. A step that fails is logged and the\n"
-	 "rest still run. Logs go to standard error with levels. A second run\n"
+	 "the inbox, import the statement folder, reconcile, send the outbox,\n"
+	 "write the report. A step that fails is logged and the rest still run. Logs go to standard error with levels. A second run\n"
 	 "while one holds the lock exits at once with status 75, naming the\n"
 	 "process that holds it and since when. Exit 1 when a step failed.",
 	 cmd_nightly},

@@ -1,20 +1,27 @@
 /* nightly.c: the nightly run (see nightly.h). */
 #include "batch/night/nightly.h"
 
+#include <dirent.h>
 #include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
 #include "batch/clock.h"
 #include "batch/db.h"
 #include "batch/ingest.h"
+#include "batch/money/import.h"
+#include "batch/money/reconcile.h"
+#include "batch/move.h"
 #include "batch/night/lock.h"
 #include "batch/night/report.h"
 #include "batch/notify/outbox.h"
 #include "batch/notify/settings.h"
+#include "common/fsutil.h"
 
 typedef struct night {
 	batch_ctx *ctx;
@@ -85,10 +92,126 @@ static int step_report(night *n, json_t *counts, ch_error *e)
 	return night_report_write(n->db, clock_today(), n->ctx->cfg.reports, e);
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The statement folder's files, by name; hidden files and anything not a
+ * regular file are left alone. The caller frees each name and *names. */
+static int statement_files(const char *dir, char ***names, size_t *n,
+                           ch_error *e)
+{
+	DIR *d = ch_open_folder(dir, e);
+	struct dirent *de;
+	size_t cap = 0;
+	int rc = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		struct stat sb;
+		if (de->d_name[0] == '.' ||
+		    fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(sb.st_mode))
+			continue;
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			char **v = realloc(*names, nc * sizeof *v);
+			if (!v) {
+				rc = ch_fail(e, dir, 0, "out of memory");
+				break;
+			}
+			*names = v;
+			cap = nc;
+		}
+		(*names)[*n] = malloc(strlen(dir) + strlen(de->d_name) + 2);
+		if (!(*names)[*n]) {
+			rc = ch_fail(e, dir, 0, "out of memory");
+			break;
+		}
+		sprintf((*names)[*n], "%s/%s", dir, de->d_name);
+		(*n)++;
+	}
+	closedir(d);
+	if (*n)
+		qsort(*names, *n, sizeof **names, by_name);
+	return rc;
+}
+
+/* Every file of the statement folder, one transaction each; what was
+ * imported (or had been) moves to imported/ beside it, so that the folder
+ * holds only what is new or was refused. A refused file stays, and fails
+ * the step, for finance to look at. */
+static int step_import(night *n, json_t *counts, ch_error *e)
+{
+	const batch_config *c = &n->ctx->cfg;
+	char **names = NULL, done[4096], final[4096];
+	size_t count = 0, refused = 0;
+	import_stats total, st;
+	layouts ls;
+	int rc = -1;
+
+	memset(&total, 0, sizeof total);
+	memset(&ls, 0, sizeof ls);
+	snprintf(done, sizeof done, "%s/imported", c->statements);
+	if (ch_mkdirs(done, 0700, e) < 0 ||
+	    import_layouts(c->content, NULL, &ls, e) < 0 ||
+	    statement_files(c->statements, &names, &count, e) < 0)
+		goto out;
+	for (size_t i = 0; i < count; i++) {
+		if (import_run(n->db, &ls, &names[i], 1, 1, stdout, &st, e) < 0)
+			goto out;
+		total.imported += st.imported;
+		total.duplicate += st.duplicate;
+		total.booked += st.booked;
+		total.known += st.known;
+		if (st.refused) {
+			refused++;
+			continue;
+		}
+		if (move_into(names[i], done, final, sizeof final, e) < 0)
+			goto out;
+	}
+	set_count(counts, "imported", total.imported);
+	set_count(counts, "duplicate", total.duplicate);
+	set_count(counts, "refused", refused);
+	set_count(counts, "lines_booked", (size_t)total.booked);
+	rc = refused ? ch_fail(e, c->statements, 0,
+	                       "%zu statement file(s) refused and left in the "
+	                       "folder (see the import results)", refused) : 0;
+out:
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+	layouts_free(&ls);
+	return rc;
+}
+
+/* Reconciliation, which also fails the micro-deposit codes past their
+ * expiry (ten days after export). */
+static int step_reconcile(night *n, json_t *counts, ch_error *e)
+{
+	reconcile_stats st;
+
+	if (reconcile_run(n->ctx, n->db, &st, e) < 0)
+		return -1;
+	set_count(counts, "lines", (size_t)st.lines);
+	set_count(counts, "paid", (size_t)st.paid);
+	set_count(counts, "review", (size_t)st.review);
+	set_count(counts, "not_ours", (size_t)st.not_ours);
+	set_count(counts, "payouts_failed", (size_t)st.payouts_failed);
+	return 0;
+}
+
 /* The order of the night (issue 9): what arrived, what it paid, what
  * became due, then the messages all of that caused, then the report. */
 static const step STEPS[] = {
 	{"ingest", step_ingest},
+	{"import", step_import},
+	{"reconcile", step_reconcile},
 	{"send", step_send},
 	{"report", step_report},
 };

@@ -3,6 +3,7 @@ import fcntl
 import os
 
 import bundles
+import statements
 from batchws import Workspace
 
 
@@ -23,8 +24,9 @@ def test_a_night_ingests_and_sends(tmp_path):
                     " FROM nightly_runs")
     assert runs == [(1, 1, 0)]
     steps = ws.query("SELECT step, outcome FROM nightly_steps ORDER BY rowid")
-    assert steps == [("ingest", "ok"), ("send", "ok"), ("report", "ok")]
-    assert " info: " in r.stderr and "run 1: 0 of 3 steps failed" in r.stderr
+    assert steps == [("ingest", "ok"), ("import", "ok"), ("reconcile", "ok"),
+                     ("send", "ok"), ("report", "ok")]
+    assert " info: " in r.stderr and "run 1: 0 of 5 steps failed" in r.stderr
     reports = ws.var / "reports"
     assert ws.files(reports) == ["2026-11-24.csv", "2026-11-24.html",
                                  "index.html"]
@@ -59,7 +61,8 @@ def test_a_failed_step_does_not_stop_the_rest(tmp_path):
     assert r.returncode == 1
     assert ws.files(ws.done) == ["a.zip"], "ingest still ran"
     steps = ws.query("SELECT step, outcome FROM nightly_steps ORDER BY rowid")
-    assert steps == [("ingest", "ok"), ("send", "failed"), ("report", "ok")]
+    assert steps == [("ingest", "ok"), ("import", "ok"), ("reconcile", "ok"),
+                     ("send", "failed"), ("report", "ok")]
     assert " error: send: " in r.stderr
 
 
@@ -73,3 +76,27 @@ def test_the_report_shows_hostile_names_as_text(tmp_path):
     page = (ws.var / "reports" / "2026-11-24.html").read_text()
     assert "<img" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;.zip" in page
+
+
+def test_a_night_imports_the_statements_and_matches_the_payment(tmp_path):
+    """Two nights: the first takes the bundle in; the next imports the bank
+    statement dropped in the statement folder, matches the transfer whose
+    memo names the order, and puts the file aside; a refused file stays
+    and fails the step, the rest of the night still running."""
+    ws = ws_with_bundle(tmp_path)
+    assert ws.run("nightly").returncode == 0
+    (order, due), = ws.query("SELECT order_no, amount_due_fen FROM applications")
+    folder = ws.var / "statements"
+    folder.joinpath("ccb-1124.csv").write_bytes(statements.ccb(
+        [statements.Line("2026-11-24", fen=due, memo="证书费 " + order)]))
+    folder.joinpath("junk.csv").write_bytes(b"no,layout,here\n1,2,3\n")
+    r = ws.run("nightly", env=ws.env(CERTHALL_NOW="2026-11-25T02:30:00Z"))
+    assert r.returncode == 1, r.stderr
+    assert ws.query("SELECT state, amount_paid_fen FROM applications") == \
+        [("in_review", due)]
+    assert ws.files(folder / "imported") == ["ccb-1124.csv"]
+    assert "junk.csv" in ws.files(folder)
+    steps = ws.query("SELECT step, outcome FROM nightly_steps WHERE run_id = 2"
+                     " ORDER BY rowid")
+    assert ("import", "failed") in steps and ("reconcile", "ok") in steps
+    assert " error: import: " in r.stderr
