@@ -2,7 +2,7 @@
 #
 #   make deps     install the Debian packages and npm modules we need
 #   make          build build/bin/certhall-site and build/bin/certhall-batch
-#   make run      build the site from this repository's content (the main job)
+#   make run      the whole story on samples/: the site, two nights, a day
 #   make test     every test: units, command line, browser, and the
 #                 sanitizer build of units and command line
 #   make fuzz     each fuzz target for a bounded time
@@ -133,10 +133,7 @@ $(BUILD)/tests/test_batch_%: $(call obj,tests/unit/test_batch_%.c) $(LIBBATCH) $
 
 # --- the main job -------------------------------------------------------
 run: all
-	@$(SITE_BIN) build -o public
-	@echo "The site is in $(abspath public)/."
-	@echo "Open it in a browser: file://$(abspath public)/index.html"
-	@echo "or preview it with:   $(SITE_BIN) serve   then http://127.0.0.1:8080/"
+	@tools/demo.sh
 
 # --- tests --------------------------------------------------------------
 # One suite after another: under -j the suites would interleave their
