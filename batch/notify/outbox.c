@@ -270,6 +270,32 @@ out:
 	return rc;
 }
 
+/* Hands data to the channel's program, or when none is configured writes
+ * it to the outbox folder as <id><suffix>. 1: the program ran (p says how
+ * it ended); 0: written; -1: neither could be done (detail says why). */
+static int hand_over(const notify_settings *s, const char *cmd, long long id,
+                     const char *suffix, const char *data, size_t len,
+                     pipe_result *p, char *detail, size_t n)
+{
+	char path[4096];
+	ch_error e;
+
+	if (cmd) {
+		if (pipe_run(cmd, data, len, s->outbox_dir, p, &e) < 0) {
+			say(detail, n, "%s", e.msg);
+			return -1;
+		}
+		return 1;
+	}
+	snprintf(path, sizeof path, "%s/%lld%s", s->outbox_dir, id, suffix);
+	if (ch_write_atomic(path, data, len, 0600, &e) < 0) {
+		say(detail, n, "%s: %s", path, e.msg);
+		return -1;
+	}
+	say(detail, n, "written to %s", path);
+	return 0;
+}
+
 static outcome mail_outcome(const pipe_result *p)
 {
 	/* msmtp's exit status (sysexits.h), and for EX_UNAVAILABLE the
@@ -298,7 +324,6 @@ static outcome deliver_mail(const notify_settings *s, const message_row *r,
 	ch_buf msg = CH_BUF_INIT;
 	pipe_result p;
 	ch_error e;
-	char path[4096];
 	outcome o = FAILED;
 
 	memset(&m, 0, sizeof m);
@@ -318,20 +343,13 @@ static outcome deliver_mail(const notify_settings *s, const message_row *r,
 		say(detail, n, "refused before sending: %s", e.msg);
 		goto out;
 	}
-	if (!s->mail_cmd) {
-		snprintf(path, sizeof path, "%s/%lld.eml", s->outbox_dir, r->id);
-		if (ch_write_atomic(path, msg.data, msg.len, 0600, &e) < 0) {
-			say(detail, n, "%s: %s", path, e.msg);
-			o = RETRY;
-			goto out;
-		}
-		say(detail, n, "written to %s", path);
-		o = SENT;
-		goto out;
-	}
-	if (pipe_run(s->mail_cmd, msg.data, msg.len, s->outbox_dir, &p, &e) < 0) {
-		say(detail, n, "%s", e.msg);
+	switch (hand_over(s, s->mail_cmd, r->id, ".eml", msg.data, msg.len, &p,
+	                  detail, n)) {
+	case -1:
 		o = RETRY;
+		goto out;
+	case 0:
+		o = SENT;
 		goto out;
 	}
 	o = mail_outcome(&p);
@@ -347,9 +365,8 @@ static outcome deliver_sms(const notify_settings *s, const message_row *r,
 {
 	const char *text = json_string_value(json_object_get(payload, "text"));
 	json_t *req = NULL;
-	char *dump = NULL, path[4096], mid[64];
+	char *dump = NULL, mid[64];
 	pipe_result p;
-	ch_error e;
 	outcome o = FAILED;
 
 	if (!text) {
@@ -365,20 +382,13 @@ static outcome deliver_sms(const notify_settings *s, const message_row *r,
 		o = RETRY;
 		goto out;
 	}
-	if (!s->sms_cmd) {
-		snprintf(path, sizeof path, "%s/%lld.sms.json", s->outbox_dir, r->id);
-		if (ch_write_atomic(path, dump, strlen(dump), 0600, &e) < 0) {
-			say(detail, n, "%s: %s", path, e.msg);
-			o = RETRY;
-			goto out;
-		}
-		say(detail, n, "written to %s", path);
-		o = SENT;
-		goto out;
-	}
-	if (pipe_run(s->sms_cmd, dump, strlen(dump), s->outbox_dir, &p, &e) < 0) {
-		say(detail, n, "%s", e.msg);
+	switch (hand_over(s, s->sms_cmd, r->id, ".sms.json", dump, strlen(dump), &p,
+	                  detail, n)) {
+	case -1:
 		o = RETRY;
+		goto out;
+	case 0:
+		o = SENT;
 		goto out;
 	}
 	o = p.status == 0 ? SENT : p.status == 75 ? RETRY : FAILED;
