@@ -1,25 +1,17 @@
 // Drafts on a shared computer: the page says what it keeps in the
 // browser, 清除本机草稿 removes every key of ours and stops saving, and
 // 新建申请 starts over; both ask first.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSite, launch, serve } from './lib.mjs';
+import { siteSuite } from './lib.mjs';
 import { ORG, byId, downloadTo, fillComplete, openForm as openAt } from './formlib.mjs';
 
-let server, browser;
+const site = siteSuite();
 const tmp = mkdtempSync(join(tmpdir(), 'certhall-draft-'));
-before(async () => {
-  server = await serve(buildSite());
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-const openForm = (context) => openAt(context, server.url);
+const openForm = (context) => openAt(context, site.server.url);
 const storedKeys = (page) => page.evaluate(() => Object.keys(localStorage).sort());
 
 // Answers the next confirm() with yes or no; resolves to its text.
@@ -33,7 +25,7 @@ function answerNext(page, yes) {
 }
 
 test('the page says plainly what is kept on this computer', async () => {
-  const context = await browser.newContext();
+  const context = await site.browser.newContext();
   const page = await openForm(context);
   const note = await page.textContent('#ch-storage-note');
   for (const word of ['本机浏览器', '身份证号', '手机号码', '银行账号', '清除本机草稿'])
@@ -45,7 +37,7 @@ test('the page says plainly what is kept on this computer', async () => {
 });
 
 test('清除本机草稿 removes every key of ours and saves nothing more', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await site.browser.newContext({ acceptDownloads: true });
   const page = await openForm(context);
   await fillComplete(page);
   await page.click('[data-action=save]');
@@ -89,7 +81,7 @@ test('清除本机草稿 removes every key of ours and saves nothing more', asyn
 });
 
 test('新建申请 asks, then empties the form, the 申请编号 and the storage', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await site.browser.newContext({ acceptDownloads: true });
   const page = await openForm(context);
   await fillComplete(page);
   const first = await downloadTo(page, join(tmp, 'new.zip'));

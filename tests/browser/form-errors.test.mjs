@@ -2,21 +2,13 @@
 // every error counted in the summary is a visible message at its field,
 // only the summary is announced, and every invalid input turns red with
 // enough contrast to be seen.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildSite, launch, serve } from './lib.mjs';
+import { siteSuite } from './lib.mjs';
 import { byId, errorAt, openForm as openAt } from './formlib.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve(buildSite());
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-const openForm = (context) => openAt(context, server.url);
+const site = siteSuite();
+const openForm = (context) => openAt(context, site.server.url);
 
 async function submitEmpty(page) {
   await page.click('[data-action=download]');
@@ -30,7 +22,7 @@ const visibleMessages = (page) => page.evaluate(() => [...document.querySelector
   .map((m) => ({ slot: m.parentNode.id, text: m.textContent })));
 
 test('an empty form: each counted error is a visible message at its field', async () => {
-  const context = await browser.newContext();
+  const context = await site.browser.newContext();
   const page = await openForm(context);
   const counted = await submitEmpty(page);
   const shown = await visibleMessages(page);
@@ -59,7 +51,7 @@ test('an empty form: each counted error is a visible message at its field', asyn
 });
 
 test('only the summary is announced; fields point at their messages', async () => {
-  const context = await browser.newContext();
+  const context = await site.browser.newContext();
   const page = await openForm(context);
   await submitEmpty(page);
   const live = await page.evaluate(() => [...document.querySelectorAll(
@@ -97,7 +89,7 @@ function contrast(a, b) {
 }
 
 test('every invalid input turns red, with 3:1 against what is around it', async () => {
-  const context = await browser.newContext();
+  const context = await site.browser.newContext();
   const page = await openForm(context);
   await page.click('[data-add="certificates.personal"]');
   await submitEmpty(page);

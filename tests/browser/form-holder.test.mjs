@@ -1,30 +1,22 @@
 // Each 机构个人证书 holder's mobile (BUNDLE.md): the rows are built from
 // the schema, so the row asks for it with its 实名 hint, checks it as the
 // handler's mobile is checked, and the bundle carries it normalised.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSite, launch, serve } from './lib.mjs';
+import { siteSuite } from './lib.mjs';
 import { HOLDER_A, attachScans, byId, downloadTo, fillRow, fillValid, openForm as openAt } from './formlib.mjs';
 
 const HINT = '须通过实名电信认证；证书 PIN 码将通过短信发至此号码';
 
-let server, browser;
+const site = siteSuite();
 const tmp = mkdtempSync(join(tmpdir(), 'certhall-holder-zip-'));
-before(async () => {
-  server = await serve(buildSite());
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 test('a holder row asks for the mobile with its hint, and the bundle carries it', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await openAt(context, server.url);
+  const context = await site.browser.newContext({ acceptDownloads: true });
+  const page = await openAt(context, site.server.url);
   await fillValid(page);
   await page.click('[data-add="certificates.personal"]');
   const input = byId('f-certificates-personal-0-mobile');

@@ -1,22 +1,14 @@
 // The 授权委托书 is printed only when what it says is there, and the page
 // says when the paper no longer matches the form.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildSite, launch, serve } from './lib.mjs';
+import { siteSuite } from './lib.mjs';
 import { HANDLER, HOLDER_A, ORG, byId, fillRow, fillValid, openForm as openAt } from './formlib.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve(buildSite());
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = siteSuite();
 
 async function openForm(context) {
-  const page = await openAt(context, server.url);
+  const page = await openAt(context, site.server.url);
   await page.evaluate(() => { window.__printed = 0; window.print = () => { window.__printed++; }; });
   return page;
 }
@@ -26,7 +18,7 @@ const status = (page) => page.evaluate(() => new Promise((ok) => setTimeout(
 const staleShown = (page) => page.isVisible('#ch-letter-stale');
 
 test('printing with missing data says what is missing and prints nothing', async () => {
-  const context = await browser.newContext();
+  const context = await site.browser.newContext();
   const page = await openForm(context);
   await page.click('[data-action=print-letter]');
   assert.equal(await printed(page), 0, 'a blank letter was printed');
@@ -56,7 +48,7 @@ test('printing with missing data says what is missing and prints nothing', async
 });
 
 test('a change after printing says the letter no longer matches, until printed again', async () => {
-  const context = await browser.newContext();
+  const context = await site.browser.newContext();
   let page = await openForm(context);
   await fillValid(page);
   await page.click('[data-add="certificates.personal"]');

@@ -1,28 +1,20 @@
 // The remittance voucher is a later fallback, not part of a first
 // submission: the transfer memo with the order number is what matches a
 // payment, and no text asks for a voucher before that number exists.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, buildSite, launch, serve } from './lib.mjs';
+import { ROOT, siteSuite } from './lib.mjs';
 import { byId, downloadTo, fillComplete, openForm as openAt } from './formlib.mjs';
 
-let server, browser;
+const site = siteSuite();
 const tmp = mkdtempSync(join(tmpdir(), 'certhall-payment-'));
-before(async () => {
-  server = await serve(buildSite());
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 test('the voucher is marked optional, for when matching fails, and not needed', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await openAt(context, server.url);
+  const context = await site.browser.newContext({ acceptDownloads: true });
+  const page = await openAt(context, site.server.url);
   await fillComplete(page); // transfer, no voucher
   assert.ok(await page.isVisible(byId('doc-remittance_voucher')));
   assert.match(await page.textContent('label[for="doc-remittance_voucher"]'), /汇款凭证（可选）/);

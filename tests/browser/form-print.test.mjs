@@ -2,23 +2,15 @@
 // with a bordered box for each seal, and the 授权委托书 fits one page;
 // both in a Chinese font whose glyphs are real (fonts-noto-cjk, from
 // make deps), not boxes.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildSite, launch, serve } from './lib.mjs';
+import { siteSuite } from './lib.mjs';
 import { HOLDER_A, fillRow, fillValid, openForm as openAt, pdfFacts, realGlyphs } from './formlib.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve(buildSite());
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = siteSuite();
 
 async function openForm(context) {
-  const page = await openAt(context, server.url);
+  const page = await openAt(context, site.server.url);
   await page.evaluate(() => { window.__printed = 0; window.print = () => { window.__printed++; }; });
   return page;
 }
@@ -34,7 +26,7 @@ function assertOneA4(facts, what) {
 }
 
 test('the stamp form prints on one A4 page, with a box for each seal', async () => {
-  const context = await browser.newContext();
+  const context = await site.browser.newContext();
   const page = await openForm(context);
   await page.click('[data-action=print-stamp]');
   assert.equal(await page.evaluate(() => window.__printed), 1);
@@ -74,7 +66,7 @@ test('the stamp form prints on one A4 page, with a box for each seal', async () 
 });
 
 test('the filled letter prints on one A4 page in a Chinese font', async () => {
-  const context = await browser.newContext();
+  const context = await site.browser.newContext();
   const page = await openForm(context);
   await fillValid(page);
   await page.click('[data-add="certificates.personal"]');
@@ -88,7 +80,7 @@ test('the filled letter prints on one A4 page in a Chinese font', async () => {
 });
 
 test('the browser has a CJK font at all (make deps installs fonts-noto-cjk)', async () => {
-  const context = await browser.newContext();
+  const context = await site.browser.newContext();
   const page = await openForm(context);
   // The page's own text, in the site's font stack.
   const glyphs = await realGlyphs(page, 'main h1, h1', ['申', '请']);

@@ -2,31 +2,23 @@
 // downloaded for a 申请编号, so a changed application gets the next
 // revision by itself and intake takes the correction instead of refusing
 // it as REVISION_STALE.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSite, launch, serve } from './lib.mjs';
+import { siteSuite } from './lib.mjs';
 import {
   attachScans, batchIngestInTurn, byId, downloadTo, fillComplete, openForm as openAt, png,
 } from './formlib.mjs';
 
-let server, browser;
+const site = siteSuite();
 const tmp = mkdtempSync(join(tmpdir(), 'certhall-revision-'));
-before(async () => {
-  server = await serve(buildSite());
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-const openForm = (context) => openAt(context, server.url);
+const openForm = (context) => openAt(context, site.server.url);
 const statusText = (page) => page.textContent('#ch-status');
 
 test('download, edit, download: revision 2 by itself, and ingest takes both in order', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await site.browser.newContext({ acceptDownloads: true });
   let page = await openForm(context);
   await fillComplete(page);
   const first = await downloadTo(page, join(tmp, 'r1.zip'));
@@ -68,7 +60,7 @@ test('download, edit, download: revision 2 by itself, and ingest takes both in o
 });
 
 test('another 申请编号 typed in starts from its own revision', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await site.browser.newContext({ acceptDownloads: true });
   const page = await openForm(context);
   await fillComplete(page);
   await downloadTo(page, join(tmp, 'a.zip'));

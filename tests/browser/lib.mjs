@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -58,4 +59,20 @@ export async function launch() {
       '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--disable-quic'],
   });
+}
+
+// The usual set-up of a test file: the site built and served, and one
+// browser, both closed at the end. The returned object's server and
+// browser are there once the file's tests run.
+export function siteSuite() {
+  const suite = { server: null, browser: null };
+  before(async () => {
+    suite.server = await serve(buildSite());
+    suite.browser = await launch();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }
