@@ -259,3 +259,11 @@ def test_an_online_order_paid_by_transfer_is_still_verified(m):
     m.reconcile()
     assert m.state(aid)[0] == "awaiting_verification"
     assert m.ws.query("SELECT state FROM payouts") == [("pending",)]
+
+
+def test_formula_like_account_details_are_held_back_and_named(m):
+    aid, no, due = paid_online(m, org="=HYPERLINK(\"http://x\",\"y\")")
+    out, r = export(m)
+    assert not out.exists()
+    assert "payout 1 (order %s) held back" % no in r.stderr
+    assert m.ws.query("SELECT state FROM payouts") == [("pending",)]
