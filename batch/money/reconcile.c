@@ -81,7 +81,7 @@ static int lines(run *r, ch_error *e)
 
 	if (db_prepare(r->db, "SELECT s.line_id, s.amount_fen, s.source,"
 	               " s.direction, s.kind, s.memo, s.counterparty_name,"
-	               " s.counterparty_account, s.merchant_order_no, s.serial"
+	               " s.counterparty_account, s.merchant_order_no"
 	               " FROM rc_todo t JOIN statement_lines s USING (line_id)"
 	               " ORDER BY t.line_id", &st, e) < 0)
 		return -1;
@@ -96,7 +96,6 @@ static int lines(run *r, ch_error *e)
 		l.name = rc_col(st, 6);
 		l.account = rc_col(st, 7);
 		l.merchant = rc_col(st, 8);
-		l.serial = rc_col(st, 9);
 		if (one_line(r, &l, e) < 0) {
 			k = -1;
 			break;
