@@ -7,14 +7,8 @@
 # rows). Prints the ratio (goal <= 2.0) and import's peak memory (goal <
 # 64 MiB).
 #
-# The reconcile half: when tools/bench-reconcile.sh exists and is
-# executable, it is called after the import as
-#     tools/bench-reconcile.sh WORK LINES
-# with WORK the benchmark's folder (the batch's current directory): the
-# database var/certhall.db holds the imported statement, and orders.csv
-# lists the open orders (order_no,amount_fen) its lines pay. It creates the
-# orders its own way, times `certhall-batch reconcile` and prints its lines
-# ("finance: reconcile ..."); its exit status is this script's.
+# The reconcile half is tools/bench-reconcile.sh, which make bench runs
+# after this one.
 set -eu
 N=${BENCH_LINES:-1000000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,6 +49,3 @@ echo "finance: statement of $N lines, $size MB"
 echo "finance: import certhall-batch ${secs}s / sqlite3 .import ${peer}s = $ratio (goal <= 2.0)"
 echo "finance: import peak memory $mib MiB (goal < 64 MiB)"
 
-if [ -x "$ROOT/tools/bench-reconcile.sh" ]; then
-	"$ROOT/tools/bench-reconcile.sh" "$WORK" "$N"
-fi

@@ -205,7 +205,7 @@ int money_cmd_payouts(const char *config, int argc, char **argv)
 	if (open_all(config, &o, &e) < 0)
 		return fail(&e, 2);
 	rc = payout_export(&o.ctx, o.db, path, stdout, batch, amount, &got,
-	                   &written, &e);
+	                   &written, stderr, &e);
 	close_all(&o);
 	if (rc < 0)
 		return fail(&e, 2);

@@ -99,22 +99,25 @@ fail:
 int moneystatus_text(sqlite3 *db, const char *aid, FILE *out, ch_error *e)
 {
 	sqlite3_stmt *st = NULL;
-	int k;
+	int k, n = 0;
 
 	if (prepare(db, PAYMENTS_SQL, aid, &st, e) < 0)
 		return -1;
-	fprintf(out, "payments\n");
+	fprintf(out, "payments");
 	while ((k = db_step(db, st, e)) == 1) {
 		char yuan[32];
 		notice_yuan(sqlite3_column_int64(st, 3), yuan);
 		/* File names come from outside: written terminal-safe. */
-		fprintf(out, "  line %lld (", (long long)sqlite3_column_int64(st, 0));
+		fprintf(out, "%s  line %lld (", n++ ? "" : "\n",
+		        (long long)sqlite3_column_int64(st, 0));
 		ch_term_fputs(col(st, 1), out);
 		fprintf(out, ":%lld)  %s  %s 元  %s%s\n",
 		        (long long)sqlite3_column_int64(st, 2), col(st, 4), yuan,
 		        col(st, 5), sqlite3_column_type(st, 7) != SQLITE_NULL
 		                        ? ", reversed" : "");
 	}
+	if (n == 0)
+		fprintf(out, "               none\n");
 	sqlite3_finalize(st);
 	st = NULL;
 	if (k < 0 || prepare(db, PAYOUT_SQL, aid, &st, e) < 0)

@@ -99,7 +99,7 @@ static int rows(sqlite3 *db, const unsigned char *key, long long batch,
  * *batch: nonce, code hash, amount, export and expiry times. */
 static int new_batch(batch_ctx *ctx, sqlite3 *db, const unsigned char *key,
                      long long amount_fen, const char *now, long long *batch,
-                     ch_error *e)
+                     FILE *warn, ch_error *e)
 {
 	sqlite3_stmt *st = NULL;
 	int k;
@@ -127,9 +127,9 @@ static int new_batch(batch_ctx *ctx, sqlite3 *db, const unsigned char *key,
 			bad |= formula_like((const char *)sqlite3_column_text(st, c)) ||
 			       !sqlite3_column_bytes(st, c);
 		if (bad) {
-			fprintf(stderr, "certhall-batch: payouts export: payout %lld "
-			        "held back: its account details are empty or start like "
-			        "a formula\n", id);
+			fprintf(warn, "payout %lld (order %s) held back: its account "
+			        "details are empty or start like a formula\n", id,
+			        (const char *)sqlite3_column_text(st, 5));
 			continue;
 		}
 		if (payout_random(raw, sizeof raw, e) < 0) {
@@ -174,7 +174,8 @@ static int new_batch(batch_ctx *ctx, sqlite3 *db, const unsigned char *key,
 
 int payout_export(batch_ctx *ctx, sqlite3 *db, const char *path, FILE *out,
                   long long batch_id, long long amount_fen,
-                  long long *batch_out, long long *written, ch_error *e)
+                  long long *batch_out, long long *written, FILE *warn,
+                  ch_error *e)
 {
 	unsigned char key[PAYOUT_KEY_LEN];
 	ch_buf b = CH_BUF_INIT;
@@ -191,7 +192,7 @@ int payout_export(batch_ctx *ctx, sqlite3 *db, const char *path, FILE *out,
 	if (db_exec(db, "PRAGMA secure_delete = ON", e) < 0 || db_begin(db, e) < 0)
 		goto out;
 	if (new) {
-		if (new_batch(ctx, db, key, amount_fen, now, &batch_id, e) < 0)
+		if (new_batch(ctx, db, key, amount_fen, now, &batch_id, warn, e) < 0)
 			goto out;
 	} else {
 		sqlite3_stmt *st = NULL;

@@ -27,6 +27,9 @@ static int one_line(run *r, const line *l, ch_error *e)
 	return rc_decide(r, l, "not_ours", 0, "", NULL, 0, e);
 }
 
+/* A waiting line's outcome: the wait ends with any other. */
+#define STILL_WAITING "lo.outcome IN ('not_ours', 'unknown_order')"
+
 /* What every order looks like to a payer: its basic account and names
  * folded the way payer lines are, indexed; rebuilt each run. */
 static int build_orders(run *r, ch_error *e)
@@ -58,17 +61,21 @@ static int build_orders(run *r, ch_error *e)
 		"  WHERE o.line_id = s.line_id);"
 		"INSERT OR IGNORE INTO rc_todo SELECT w.line_id FROM rc_orders o"
 		" JOIN line_waiting w ON w.account = o.account"
-		" WHERE o.updated_at > w.decided_at;"
+		" JOIN line_outcomes lo ON lo.line_id = w.line_id"
+		" WHERE o.updated_at > w.decided_at AND " STILL_WAITING ";"
 		"INSERT OR IGNORE INTO rc_todo SELECT w.line_id FROM rc_orders o"
 		" JOIN line_waiting w ON w.payer = o.bank_name"
-		" WHERE o.updated_at > w.decided_at;"
+		" JOIN line_outcomes lo ON lo.line_id = w.line_id"
+		" WHERE o.updated_at > w.decided_at AND " STILL_WAITING ";"
 		"INSERT OR IGNORE INTO rc_todo SELECT w.line_id FROM rc_orders o"
 		" JOIN line_waiting w ON w.payer = o.org_name"
-		" WHERE o.updated_at > w.decided_at;"
+		" JOIN line_outcomes lo ON lo.line_id = w.line_id"
+		" WHERE o.updated_at > w.decided_at AND " STILL_WAITING ";"
 		"INSERT OR IGNORE INTO rc_todo SELECT w.line_id FROM rc_orders o"
 		" JOIN line_waiting_orders t ON t.order_no = o.order_no"
 		" JOIN line_waiting w ON w.line_id = t.line_id"
-		" WHERE o.updated_at > w.decided_at;"
+		" JOIN line_outcomes lo ON lo.line_id = w.line_id"
+		" WHERE o.updated_at > w.decided_at AND " STILL_WAITING ";"
 		/* A hand decision ends any wait. */
 		"DELETE FROM rc_todo WHERE line_id IN (SELECT line_id FROM"
 		" hand_decisions);", e);
@@ -81,7 +88,7 @@ static int lines(run *r, ch_error *e)
 
 	if (db_prepare(r->db, "SELECT s.line_id, s.amount_fen, s.source,"
 	               " s.direction, s.kind, s.memo, s.counterparty_name,"
-	               " s.counterparty_account, s.merchant_order_no, s.serial"
+	               " s.counterparty_account, s.merchant_order_no"
 	               " FROM rc_todo t JOIN statement_lines s USING (line_id)"
 	               " ORDER BY t.line_id", &st, e) < 0)
 		return -1;
@@ -96,7 +103,6 @@ static int lines(run *r, ch_error *e)
 		l.name = rc_col(st, 6);
 		l.account = rc_col(st, 7);
 		l.merchant = rc_col(st, 8);
-		l.serial = rc_col(st, 9);
 		if (one_line(r, &l, e) < 0) {
 			k = -1;
 			break;

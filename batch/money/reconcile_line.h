@@ -18,7 +18,7 @@
 #define SHOWN_CANDS 10 /* kept in the review queue */
 
 enum {
-	Q_LINE, Q_BY_NO, Q_BY_PAYER, Q_NEAR, Q_OUTCOME, Q_PAYOUT_BY_NO,
+	Q_BY_NO, Q_BY_PAYER, Q_NEAR, Q_OUTCOME, Q_PAYOUT_BY_NO,
 	Q_PAYOUT_BY_ACCOUNT, Q_PAID_BEFORE, Q_WAIT, Q_WAIT_NO, Q_UNWAIT,
 	Q_UNWAIT_NO, NQ
 };
@@ -38,7 +38,7 @@ typedef struct run {
 typedef struct line {
 	long long id, amount;
 	char source[8], direction[8], kind[10];
-	const char *memo, *name, *account, *merchant, *serial;
+	const char *memo, *name, *account, *merchant;
 } line;
 
 typedef struct cand {

@@ -220,7 +220,11 @@ int rc_reversal(run *r, const line *l, ch_error *e)
 	{
 		line o = *l;
 		o.id = orig;
-		if (rc_decide(r, &o, "reversed", 0, reason, NULL, l->id, e) < 0)
+		if (rc_decide(r, &o, "reversed", 0, reason, NULL, l->id, e) < 0 ||
+		    db_run(r->db, e, "DELETE FROM line_waiting_orders WHERE"
+		           " line_id = ?", "i", orig) < 0 ||
+		    db_run(r->db, e, "DELETE FROM line_waiting WHERE line_id = ?",
+		           "i", orig) < 0)
 			goto out;
 	}
 	snprintf(reason, sizeof reason, "takes back line %lld", orig);

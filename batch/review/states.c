@@ -37,8 +37,6 @@ static const order_transition TRANSITIONS[] = {
 	{"rejected", "awaiting_payment", "ingest: a new revision accepted"},
 	{"verification_failed", "awaiting_payment", "ingest: a new revision "
 	 "accepted"},
-	{"awaiting_payment", "rejected", "ingest: a new revision rejected"},
-	{"verification_failed", "rejected", "ingest: a new revision rejected"},
 };
 
 #define NSTATES (sizeof STATES / sizeof STATES[0])

@@ -259,3 +259,21 @@ def test_an_online_order_paid_by_transfer_is_still_verified(m):
     m.reconcile()
     assert m.state(aid)[0] == "awaiting_verification"
     assert m.ws.query("SELECT state FROM payouts") == [("pending",)]
+
+
+def test_formula_like_account_details_are_held_back_and_named(m):
+    aid, no, due = paid_online(m, org="=HYPERLINK(\"http://x\",\"y\")")
+    out, r = export(m)
+    assert not out.exists()
+    assert "payout 1 (order %s) held back" % no in r.stderr
+    assert m.ws.query("SELECT state FROM payouts") == [("pending",)]
+
+
+def test_a_key_others_can_read_is_refused(m):
+    paid_online(m)
+    key = m.ws.var / "verification.key"
+    os.chmod(key, 0o644)
+    r = m.run("payouts", "export", "-o", m.ws.path / "p.csv")
+    assert r.returncode == 2 and "verification.key" in r.stderr
+    assert "chmod 600" in r.stderr
+    assert m.ws.query("SELECT state FROM payouts") == [("pending",)]

@@ -388,3 +388,18 @@ def test_lines_that_pay_nothing_cannot_be_matched_by_hand(m):
         r = m.run("payments", "match", str(line), no, "--by", "王会计")
         assert r.returncode == 1 and why in r.stderr, r.stderr
     assert m.state(aid) == ("awaiting_payment", 0)
+
+
+def test_a_reversed_line_is_not_claimed_by_an_order_arriving_later(m):
+    f = m.file()
+    early = m.line(f, "credit", 90000, account="6222 0000 3333 0003")
+    back = m.line(f, "debit", 90000, account="6222000033330003",
+                  kind="reversal")
+    m.reconcile()
+    assert m.outcome(early) == ("reversed", 0)
+    assert m.outcome(back) == ("reversal", 0)
+    m.now = "2026-11-25T02:00:00Z"
+    aid, no, due = m.order(1, account="6222 0000 3333 0003")
+    m.reconcile()
+    assert m.outcome(early) == ("reversed", 0)
+    assert m.state(aid) == ("awaiting_payment", 0)
