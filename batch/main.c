@@ -16,6 +16,7 @@
 #include "batch/notify/settings.h"
 #include "batch/money/import.h"
 #include "batch/money/cli.h"
+#include "batch/review/cli.h"
 #include "batch/status.h"
 
 #define PROG "certhall-batch"
@@ -114,6 +115,25 @@ static const command COMMANDS[] = {
 	 "review queue, lines not ours, payouts and verifications, per-file\n"
 	 "totals. Amounts in yuan; account numbers masked.",
 	 money_cmd_report},
+	{"review", "review ACTION", "the review queue, sheets and decisions",
+	 "review list [--json]: what is due, oldest due first: review within 1\n"
+	 "working day of entering in_review, shipping within 3 working days of\n"
+	 "approval (content/calendar.yaml), with due date and overdue flag.\n"
+	 "review show ORDER [-o FILE]: the review sheet, one self-contained\n"
+	 "HTML page (form beside scans; ID numbers in full here only).\n"
+	 "review approve ORDER --by NAME: in_review -> approved.\n"
+	 "review reject ORDER --by NAME --reason TEXT: in_review -> rejected;\n"
+	 "the applicant reads TEXT (at most 200 characters) in the notice.\n"
+	 "ORDER: order number or application id. Exit 1: not found, or the\n"
+	 "order's state does not allow it (the state is named).",
+	 review_cmd_review},
+	{"ship", "ship ORDER --carrier NAME --tracking NO",
+	 "record a shipment (邮费到付)",
+	 "Records the shipment of an issued order (issued -> shipped) and\n"
+	 "queues the shipping notice with carrier and tracking number. The\n"
+	 "order closes 15 days later (nightly step due). Exit 1: not found, or\n"
+	 "not issued (the state is named).",
+	 review_cmd_ship},
 	{"help", "help [COMMAND]", "this help, or one command's",
 	 "Shows this help, or one command's.", cmd_help},
 };

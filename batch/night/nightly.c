@@ -15,6 +15,7 @@
 #include "batch/night/report.h"
 #include "batch/notify/outbox.h"
 #include "batch/notify/settings.h"
+#include "batch/review/due.h"
 
 typedef struct night {
 	batch_ctx *ctx;
@@ -67,6 +68,27 @@ static int step_ingest(night *n, json_t *counts, ch_error *e)
 	return 0;
 }
 
+/* Review and shipping due dates (batch/review/due.h); closes the orders
+ * shipped long enough ago. */
+static int step_due(night *n, json_t *counts, ch_error *e)
+{
+	calendar cal;
+	due_counts c;
+	char path[4096], now[32];
+
+	snprintf(path, sizeof path, "%s/calendar.yaml", n->ctx->cfg.content);
+	clock_now(now);
+	if (cal_load(path, &cal, e) < 0 ||
+	    due_record(n->db, &cal, clock_today(), now, &c, e) < 0)
+		return -1;
+	set_count(counts, "reviews_due", c.reviews_due);
+	set_count(counts, "reviews_overdue", c.reviews_overdue);
+	set_count(counts, "shipping_due", c.shipping_due);
+	set_count(counts, "shipping_overdue", c.shipping_overdue);
+	set_count(counts, "closed", c.closed);
+	return 0;
+}
+
 static int step_send(night *n, json_t *counts, ch_error *e)
 {
 	outbox_stats st;
@@ -89,6 +111,7 @@ static int step_report(night *n, json_t *counts, ch_error *e)
  * became due, then the messages all of that caused, then the report. */
 static const step STEPS[] = {
 	{"ingest", step_ingest},
+	{"due", step_due},
 	{"send", step_send},
 	{"report", step_report},
 };

@@ -197,7 +197,7 @@ def test_resubmission_after_rejection_becomes_revision_2(ws):
     st = json.loads(r.stdout)
     assert [x["outcome"] for x in st["revisions"]] == ["rejected", "accepted"]
     assert [h["kind"] for h in st["history"]] == \
-        ["submitted", "rejected", "submitted", "accepted"]
+        ["submitted", "rejected", "state", "submitted", "accepted"]
 
 
 def test_stale_revision_is_rejected_and_changes_no_application(ws):

@@ -23,8 +23,9 @@ def test_a_night_ingests_and_sends(tmp_path):
                     " FROM nightly_runs")
     assert runs == [(1, 1, 0)]
     steps = ws.query("SELECT step, outcome FROM nightly_steps ORDER BY rowid")
-    assert steps == [("ingest", "ok"), ("send", "ok"), ("report", "ok")]
-    assert " info: " in r.stderr and "run 1: 0 of 3 steps failed" in r.stderr
+    assert steps == [("ingest", "ok"), ("due", "ok"), ("send", "ok"),
+                     ("report", "ok")]
+    assert " info: " in r.stderr and "run 1: 0 of 4 steps failed" in r.stderr
     reports = ws.var / "reports"
     assert ws.files(reports) == ["2026-11-24.csv", "2026-11-24.html",
                                  "index.html"]
@@ -59,7 +60,8 @@ def test_a_failed_step_does_not_stop_the_rest(tmp_path):
     assert r.returncode == 1
     assert ws.files(ws.done) == ["a.zip"], "ingest still ran"
     steps = ws.query("SELECT step, outcome FROM nightly_steps ORDER BY rowid")
-    assert steps == [("ingest", "ok"), ("send", "failed"), ("report", "ok")]
+    assert steps == [("ingest", "ok"), ("due", "ok"), ("send", "failed"),
+                     ("report", "ok")]
     assert " error: send: " in r.stderr
 
 
