@@ -426,6 +426,7 @@ def test_every_finding_code_is_exercised():
     covered |= {c for _, c in form_variants().values()}
     covered |= {"REVISION_STALE", "DOC_MISSING"}  # tested above
     covered |= {"APPLICANT_MISMATCH"}  # test_batch_takeover.py
+    covered |= {"REVISION_CLOSED"}  # test_batch_review.py
     assert len(codes) >= 31 and codes <= covered, codes - covered
 
 

@@ -299,3 +299,23 @@ def test_nightly_counts_and_report_section(tmp_path):
     assert "<img" not in html
     csv = (m.ws.var / "reports" / "2026-11-27.csv").read_text()
     assert "reviews_overdue,1" in csv and "reviews_due,2" in csv
+
+
+def test_an_approved_order_takes_no_new_revision(tmp_path):
+    m = Money(tmp_path, now="2026-11-20T02:00:00Z")
+    aid, no, _ = paid_order(m, 1, "2026-11-23T02:00:00Z")
+    assert m.run("review", "approve", no, "--by", "甲").returncode == 0
+    app = bundles.application(application_id=money.app_id(1), revision=2)
+    app["bank_account"]["number"] = money.ACCOUNT
+    bundles.make_bundle(m.ws.inbox / "r2.zip", app=app)
+    bundles.make_bundle(m.ws.inbox / "z.zip",
+                        app=bundles.application(application_id=money.app_id(2)))
+    r = m.run("ingest")
+    assert r.returncode == 0, r.stderr
+    res = {x["bundle"]: x for x in map(json.loads, r.stdout.splitlines())}
+    assert res["r2.zip"]["outcome"] == "rejected"
+    assert [f["code"] for f in res["r2.zip"]["findings"]] == ["REVISION_CLOSED"]
+    assert res["z.zip"]["outcome"] == "accepted"  # the run went on
+    assert m.state(aid)[0] == "approved"
+    assert m.ws.query("SELECT revision FROM applications WHERE"
+                      " application_id = ?", aid) == [(1,)]
