@@ -59,8 +59,7 @@ static int check_tracking(const char *s, ch_error *e)
 static int decision_event(sqlite3 *db, const char *aid, const char *kind,
                           json_t *detail, const char *now, ch_error *e)
 {
-	char *dump = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS |
-	                        JSON_ENSURE_ASCII);
+	char *dump = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 	int rc;
 
 	if (!dump)
