@@ -290,8 +290,7 @@ static const char *const STEPS[] = {
 	"  kind TEXT NOT NULL CHECK (kind IN ('review', 'shipping')),"
 	"  since TEXT NOT NULL,"
 	"  due_on TEXT NOT NULL,"
-	"  computed_at TEXT NOT NULL);"
-	"CREATE INDEX events_by_kind ON events(kind, application_id);",
+	"  computed_at TEXT NOT NULL);",
 };
 
 #define NSTEPS ((int)(sizeof STEPS / sizeof STEPS[0]))

@@ -319,3 +319,20 @@ def test_an_approved_order_takes_no_new_revision(tmp_path):
     assert m.state(aid)[0] == "approved"
     assert m.ws.query("SELECT revision FROM applications WHERE"
                       " application_id = ?", aid) == [(1,)]
+
+
+def test_sheet_shows_control_and_bidi_characters_as_code_points(tmp_path):
+    # Intake refuses them (FORM_CHARACTER); a row written otherwise (an
+    # older version, a hand repair) must still not act on the reviewer.
+    m = Money(tmp_path, now="2026-11-20T02:00:00Z")
+    aid, no, _ = paid_order(m, 1, "2026-11-23T02:00:00Z")
+    [(text,)] = m.ws.query("SELECT application_json FROM revisions")
+    app = json.loads(text)
+    app["organization"]["name"] = "示例\u202egnp.exe\x1b[2J"
+    m.ws.query("UPDATE revisions SET application_json = ?",
+               json.dumps(app, ensure_ascii=False))
+    r = m.run("review", "show", no)
+    assert r.returncode == 0, r.stderr
+    assert "示例<span class=\"cp\">[U+202E]</span>gnp.exe" in r.stdout
+    assert "[U+001B]" in r.stdout
+    assert "\u202e" not in r.stdout and "\x1b" not in r.stdout
