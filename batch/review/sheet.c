@@ -288,7 +288,7 @@ int review_sheet(batch_ctx *ctx, sqlite3 *db, const char *order, ch_buf *out,
 	ch_buf_puts(out, HEAD);
 	text(out, title);
 	ch_buf_puts(out, STYLE);
-	ch_buf_puts(out, "<h1>");
+	ch_buf_puts(out, "<main>\n<h1>");
 	text(out, title);
 	ch_buf_puts(out, "</h1>\n<dl>");
 	pair(out, "订单号", o->order_no);
@@ -301,7 +301,7 @@ int review_sheet(batch_ctx *ctx, sqlite3 *db, const char *order, ch_buf *out,
 	ch_buf_puts(out, "</section>\n<section>\n<h2>扫描件</h2>\n");
 	if (scans(ctx, db, o, out, e) < 0)
 		goto out;
-	ch_buf_puts(out, "</section>\n</div>\n</body>\n</html>\n");
+	ch_buf_puts(out, "</section>\n</div>\n</main>\n</body>\n</html>\n");
 	if (!ch_buf_ok(out)) {
 		ch_fail(e, NULL, 0, "out of memory");
 		goto out;

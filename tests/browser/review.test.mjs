@@ -7,7 +7,8 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -110,4 +111,26 @@ test('the nightly report: 审核与发货 with the overdue order, nothing loaded
   assert.ok(text.includes(HOSTILE), 'the hostile name shows literally');
   assert.equal(await v.page.locator('img').count(), 0);
   await v.page.close();
+});
+
+// Accessibility (axe-core, WCAG 2.1 AA and best practice) of the sheet,
+// in a context that lets axe's script past the sheet's CSP: the page
+// itself runs none.
+test('the review sheet passes axe', async () => {
+  const require = createRequire(import.meta.url);
+  const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const ctx = await browser.newContext({ bypassCSP: true });
+  const page = await ctx.newPage();
+  await page.goto(pathToFileURL(join(dir, 'sheet.html')).href);
+  await page.addScriptTag({ content: axe });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => `${v.id}: ${v.help}; at ` +
+      v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', '));
+  });
+  assert.deepEqual(violations, []);
+  await ctx.close();
 });
