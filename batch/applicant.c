@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batch/db.h"
+#include "batch/review/states.h"
 #include "common/form.h"
 #include "common/text.h"
 
@@ -113,6 +114,32 @@ static int read_held(sqlite3 *db, const char *aid, const key *mine, int have,
 	return r < 0 ? -1 : 0;
 }
 
+/* 1 when the order's state takes no new revision: the state table lets
+ * it go neither to awaiting_payment nor to in_review (approved and
+ * after); 0 when it does or there is no order; -1 an error. */
+static int closed_to_revisions(sqlite3 *db, const char *aid, ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (db_prepare(db, "SELECT state FROM applications WHERE"
+	               " application_id = ?", &st, e) < 0)
+		return -1;
+	if (db_bind(st, "s", aid) < 0) {
+		sqlite3_finalize(st);
+		return db_fail(db, e, "database error");
+	}
+	r = db_step(db, st, e);
+	if (r == 1) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+		r = strcmp(s, "awaiting_payment") &&
+		    !state_allowed(s, "awaiting_payment") &&
+		    !state_allowed(s, "in_review");
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
 int applicant_vet(sqlite3 *db, const ch_schema *schema, const char *aid,
                   long rev, json_t *app, applicant_verdict *v,
                   ch_findings *f, ch_error *e)
@@ -137,6 +164,14 @@ int applicant_vet(sqlite3 *db, const ch_schema *schema, const char *aid,
 	} else if (rev <= h.max_counted) {
 		v->stale = 1;
 		code = "REVISION_STALE";
+	} else if (h.claimed) {
+		int k = closed_to_revisions(db, aid, e);
+		if (k < 0)
+			return -1;
+		if (k) {
+			v->stale = 1;
+			code = "REVISION_CLOSED";
+		}
 	}
 	if (code && ch_findings_add(f, schema, code, CH_LEVEL_ERROR,
 	                            v->foreign ? "application_id" : "revision",

@@ -10,7 +10,9 @@
  * first acceptable bundle wins whatever was refused before it.
  * REVISION_STALE counts only the revisions that were accepted or that the
  * same organisation and handler sent: another sender's refused bundle
- * never locks the applicant out. */
+ * never locks the applicant out. REVISION_CLOSED: an order approved or
+ * later (the state table lets it back to neither awaiting_payment nor
+ * in_review) takes no new revision; recorded as REVISION_STALE is. */
 #ifndef BATCH_APPLICANT_H
 #define BATCH_APPLICANT_H
 
@@ -22,7 +24,7 @@
 #include "common/schema.h"
 
 typedef struct applicant_verdict {
-	int stale;   /* REVISION_STALE: recorded as an event only */
+	int stale;   /* REVISION_STALE or _CLOSED: an event only */
 	int foreign; /* APPLICANT_MISMATCH, or a revision out of range: the
 	              * bundle is not linked to the application at all */
 } applicant_verdict;

@@ -237,12 +237,25 @@ int context_load(const char *config_path, batch_ctx *ctx, ch_error *e)
 	return 0;
 }
 
+int context_notice(batch_ctx *ctx, const char *id, notice_text *n,
+                   ch_error *e)
+{
+	memset(n, 0, sizeof *n);
+	return load_notice(ctx, id, n, e);
+}
+
 static void notice_free(notice_text *n)
 {
 	free(n->id);
 	free(n->channel);
 	free(n->subject);
 	free(n->body);
+}
+
+void context_notice_free(notice_text *n)
+{
+	notice_free(n);
+	memset(n, 0, sizeof *n);
 }
 
 void context_free(batch_ctx *ctx)

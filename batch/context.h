@@ -39,6 +39,13 @@ typedef struct batch_ctx {
 int context_load(const char *config_path, batch_ctx *ctx, ch_error *e);
 void context_free(batch_ctx *ctx);
 
+/* Reads notice id (content/notices/<id>.md) on demand, for the notices
+ * only one command sends (approved, shipped). n: context_notice_free(),
+ * also after a failure. */
+int context_notice(batch_ctx *ctx, const char *id, notice_text *n,
+                   ch_error *e);
+void context_notice_free(notice_text *n);
+
 /* A malloc'd copy of tmpl with each {name} replaced by vars' string
  * "name"; unknown placeholders stay as written. NULL when out of memory. */
 char *notice_render(const char *tmpl, json_t *vars);

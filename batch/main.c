@@ -16,6 +16,7 @@
 #include "batch/notify/settings.h"
 #include "batch/money/import.h"
 #include "batch/money/cli.h"
+#include "batch/review/cli.h"
 #include "batch/status.h"
 
 #define PROG "certhall-batch"
@@ -69,8 +70,9 @@ static const command COMMANDS[] = {
 	 cmd_send},
 	{"nightly", "nightly", "the night's steps, under a lock",
 	 "Runs the night's steps in order, each committed on its own: ingest\n"
-	 "the inbox, import the statement folder, reconcile, send the outbox,\n"
-	 "write the report. A step that fails is logged and the rest still run. Logs go to standard error with levels. A second run\n"
+	 "the inbox, import the statement folder, reconcile, compute what is\n"
+	 "due (and close orders shipped 15 days ago), send the outbox, write\n"
+	 "the report. A step that fails is logged and the rest still run. Logs go to standard error with levels. A second run\n"
 	 "while one holds the lock exits at once with status 75, naming the\n"
 	 "process that holds it and since when. Exit 1 when a step failed.",
 	 cmd_nightly},
@@ -114,6 +116,25 @@ static const command COMMANDS[] = {
 	 "review queue, lines not ours, payouts and verifications, per-file\n"
 	 "totals. Amounts in yuan; account numbers masked.",
 	 money_cmd_report},
+	{"review", "review ACTION", "the review queue, sheets and decisions",
+	 "review list [--json]: what is due, oldest due first: review within 1\n"
+	 "working day of entering in_review, shipping within 3 working days of\n"
+	 "approval (content/calendar.yaml), with due date and overdue flag.\n"
+	 "review show ORDER [-o FILE]: the review sheet, one self-contained\n"
+	 "HTML page (form beside scans; ID numbers in full here only).\n"
+	 "review approve ORDER --by NAME: in_review -> approved.\n"
+	 "review reject ORDER --by NAME --reason TEXT: in_review -> rejected;\n"
+	 "the applicant reads TEXT (at most 200 characters) in the notice.\n"
+	 "ORDER: order number or application id. Exit 1: not found, or the\n"
+	 "order's state does not allow it (the state is named).",
+	 review_cmd_review},
+	{"ship", "ship ORDER --carrier NAME --tracking NO",
+	 "record a shipment (邮费到付)",
+	 "Records the shipment of an issued order (issued -> shipped) and\n"
+	 "queues the shipping notice with carrier and tracking number. The\n"
+	 "order closes 15 days later (nightly step due). Exit 1: not found, or\n"
+	 "not issued (the state is named).",
+	 review_cmd_ship},
 	{"help", "help [COMMAND]", "this help, or one command's",
 	 "Shows this help, or one command's.", cmd_help},
 };

@@ -275,6 +275,22 @@ static const char *const STEPS[] = {
 	"  counts TEXT NOT NULL,"
 	"  error TEXT,"
 	"  PRIMARY KEY (run_id, step));",
+
+	/* 7: review and shipping (batch/review/). shipments: one per order,
+	 * who recorded it and when; due_dates: what the nightly step `due`
+	 * found due (review or shipping) with its due day, for the report,
+	 * which has no calendar of its own. Decisions are events. */
+	"CREATE TABLE shipments ("
+	"  application_id TEXT PRIMARY KEY REFERENCES applications(application_id),"
+	"  carrier TEXT NOT NULL,"
+	"  tracking_no TEXT NOT NULL,"
+	"  shipped_at TEXT NOT NULL);"
+	"CREATE TABLE due_dates ("
+	"  application_id TEXT PRIMARY KEY REFERENCES applications(application_id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('review', 'shipping')),"
+	"  since TEXT NOT NULL,"
+	"  due_on TEXT NOT NULL,"
+	"  computed_at TEXT NOT NULL);",
 };
 
 #define NSTEPS ((int)(sizeof STEPS / sizeof STEPS[0]))

@@ -186,3 +186,53 @@ static int queue_channels(batch_ctx *ctx, sqlite3 *db, const notice_text *n,
 		rc = queue_one(db, n, "sms", canon, vars, aid, revision, now, e);
 	return rc;
 }
+
+int notice_queue_event(batch_ctx *ctx, sqlite3 *db, const char *id,
+                       const char *aid, json_t *extra, const char *now,
+                       ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	notice_text n;
+	json_t *app = NULL, *vars = NULL;
+	json_error_t je;
+	long revision;
+	int r, rc = -1;
+
+	if (context_notice(ctx, id, &n, e) < 0)
+		goto out;
+	if (db_prepare(db, "SELECT r.application_json, r.revision, a.order_no,"
+	               " a.amount_due_fen FROM applications a JOIN revisions r"
+	               " ON r.application_id = a.application_id"
+	               " AND r.revision = a.revision WHERE a.application_id = ?"
+	               " AND r.outcome = 'accepted'", &st, e) < 0)
+		goto out;
+	if (db_bind(st, "s", aid) < 0) {
+		db_fail(db, e, "database error");
+		goto out;
+	}
+	r = db_step(db, st, e);
+	if (r <= 0) {
+		if (r == 0)
+			ch_fail(e, NULL, 0, "application %s has no accepted revision", aid);
+		goto out;
+	}
+	app = json_loads((const char *)sqlite3_column_text(st, 0), 0, &je);
+	revision = (long)sqlite3_column_int64(st, 1);
+	if (!app) {
+		ch_fail(e, NULL, 0, "application %s: stored form unreadable", aid);
+		goto out;
+	}
+	vars = variables(ctx, app, aid, (const char *)sqlite3_column_text(st, 2),
+	                 sqlite3_column_int64(st, 3), NULL);
+	if (!vars || (extra && json_object_update(vars, extra) < 0)) {
+		ch_fail(e, NULL, 0, "out of memory");
+		goto out;
+	}
+	rc = queue_channels(ctx, db, &n, app, vars, aid, revision, now, e);
+out:
+	sqlite3_finalize(st);
+	json_decref(vars);
+	json_decref(app);
+	context_notice_free(&n);
+	return rc;
+}

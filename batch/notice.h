@@ -25,6 +25,14 @@ int notice_queue_text(batch_ctx *ctx, sqlite3 *db, const notice_text *n,
                       const char *order_no, const char *reason,
                       const char *now, ch_error *e);
 
+/* Queues notice id (content/notices/<id>.md: approved, rejected,
+ * shipped) for application aid's newest accepted revision, to its
+ * handler; extra's strings ({reasons}, {carrier}, ...) join the usual
+ * placeholders. Within the caller's transaction. */
+int notice_queue_event(batch_ctx *ctx, sqlite3 *db, const char *id,
+                       const char *aid, json_t *extra, const char *now,
+                       ch_error *e);
+
 /* "700.00": fen as yuan, for people (never used for arithmetic). */
 void notice_yuan(long long fen, char out[32]);
 

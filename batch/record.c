@@ -9,6 +9,7 @@
 #include "batch/db.h"
 #include "batch/notice.h"
 #include "batch/result.h"
+#include "batch/review/states.h"
 #include "common/text.h"
 #include "common/validate.h"
 
@@ -269,6 +270,45 @@ static int set_aside(sqlite3 *db, const char *aid, long long rev,
 	return event(db, aid, now, "set_aside", detail, e);
 }
 
+/* The state a new accepted revision leads to, through the state table:
+ * an order rejected at review (驳回) that is still paid in full goes
+ * back to review; any other order awaits its payment, as the amount due
+ * may have changed. A state the table does not let go (approved and
+ * after) refuses the bundle, naming it. */
+static int resubmitted(sqlite3 *db, const char *aid, const char *now,
+                       ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	char state[64];
+	const char *to;
+	int r, rc = -1;
+
+	if (db_prepare(db, "SELECT state, amount_due_fen, amount_paid_fen FROM"
+	               " applications WHERE application_id = ?", &st, e) < 0)
+		return -1;
+	if (db_bind(st, "s", aid) < 0) {
+		db_fail(db, e, "database error");
+		goto out;
+	}
+	r = db_step(db, st, e);
+	if (r <= 0) {
+		if (r == 0)
+			ch_fail(e, NULL, 0, "no application %s", aid);
+		goto out;
+	}
+	snprintf(state, sizeof state, "%s", (const char *)sqlite3_column_text(st, 0));
+	to = !strcmp(state, "rejected") && sqlite3_column_int64(st, 1) > 0 &&
+	     sqlite3_column_int64(st, 2) >= sqlite3_column_int64(st, 1)
+	     ? "in_review" : "awaiting_payment";
+	rc = strcmp(state, to) ? state_change(db, aid, to, "ingest: a new "
+	                                      "revision accepted", now, e) : 0;
+	if (rc > 0)
+		rc = -1;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int application(batch_ctx *ctx, sqlite3 *db, intake *in,
                        const char *now, ch_error *e)
 {
@@ -300,7 +340,6 @@ static int application(batch_ctx *ctx, sqlite3 *db, intake *in,
 	                 " VALUES (?1, ?2, 'awaiting_payment', ?3, ?4, ?5, ?5)"
 	                 " ON CONFLICT (application_id) DO UPDATE SET"
 	                 " order_no = coalesce(order_no, excluded.order_no),"
-	                 " state = 'awaiting_payment',"
 	                 " amount_due_fen = excluded.amount_due_fen,"
 	                 " revision = excluded.revision,"
 	                 " updated_at = excluded.updated_at",
@@ -310,6 +349,8 @@ static int application(batch_ctx *ctx, sqlite3 *db, intake *in,
 	                 " created_at, updated_at) VALUES (?1, 'rejected', ?2, ?3, ?3)"
 	                 " ON CONFLICT (application_id) DO NOTHING",
 	                 "sis", aid, rev, now) < 0)
+		goto out;
+	if (in->accepted && resubmitted(db, aid, now, e) < 0)
 		goto out;
 	if (set_aside(db, aid, rev, now, e) < 0)
 		goto out;

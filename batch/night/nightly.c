@@ -22,6 +22,7 @@
 #include "batch/notify/outbox.h"
 #include "batch/notify/settings.h"
 #include "common/fsutil.h"
+#include "batch/review/due.h"
 
 typedef struct night {
 	batch_ctx *ctx;
@@ -71,6 +72,27 @@ static int step_ingest(night *n, json_t *counts, ch_error *e)
 		return ch_fail(e, n->ctx->cfg.inbox, 0,
 		               "%zu bundles could not be processed and stay in the "
 		               "inbox", st.failed);
+	return 0;
+}
+
+/* Review and shipping due dates (batch/review/due.h); closes the orders
+ * shipped long enough ago. */
+static int step_due(night *n, json_t *counts, ch_error *e)
+{
+	calendar cal;
+	due_counts c;
+	char path[4096], now[32];
+
+	snprintf(path, sizeof path, "%s/calendar.yaml", n->ctx->cfg.content);
+	clock_now(now);
+	if (cal_load(path, &cal, e) < 0 ||
+	    due_record(n->db, &cal, clock_today(), now, &c, e) < 0)
+		return -1;
+	set_count(counts, "reviews_due", c.reviews_due);
+	set_count(counts, "reviews_overdue", c.reviews_overdue);
+	set_count(counts, "shipping_due", c.shipping_due);
+	set_count(counts, "shipping_overdue", c.shipping_overdue);
+	set_count(counts, "closed", c.closed);
 	return 0;
 }
 
@@ -212,6 +234,7 @@ static const step STEPS[] = {
 	{"ingest", step_ingest},
 	{"import", step_import},
 	{"reconcile", step_reconcile},
+	{"due", step_due},
 	{"send", step_send},
 	{"report", step_report},
 };

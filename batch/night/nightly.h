@@ -1,5 +1,5 @@
 /* nightly.h: `certhall-batch nightly`: the night's steps in their order
- * (ingest, import the statement folder, reconcile, send, report),
+ * (ingest, import the statement folder, reconcile, due, send, report),
  * each committed on its own, under one lock (lock.h). A step that fails
  * is logged and recorded, and the rest still run; the run's exit status
  * then says that something failed. Every run and step is a row of

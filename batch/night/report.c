@@ -47,6 +47,7 @@ static const char STYLE[] =
 typedef struct figures {
 	long long received, accepted, rejected;
 	long long sent, retrying, failed, unknown, queued;
+	long long reviews_due, reviews_overdue, shipping_due, shipping_overdue;
 } figures;
 
 /* [from, to) in stored UTC text for the Shanghai day. */
@@ -112,6 +113,72 @@ static int gather(sqlite3 *db, const char *from, const char *to, figures *f,
 static void text(ch_buf *b, const char *s)
 {
 	ch_buf_html(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* 审核与发货: what the nightly step due found (due_dates), the day's
+ * overdue ones by their due day (yyyy-mm-dd text compares as dates). */
+static int gather_due(sqlite3 *db, const char *today, figures *f,
+                      ch_error *e)
+{
+	return count(db, "SELECT count(*) FROM due_dates WHERE kind = ?",
+	             "review", NULL, &f->reviews_due, e) < 0 ||
+	       count(db, "SELECT count(*) FROM due_dates WHERE kind = ?",
+	             "shipping", NULL, &f->shipping_due, e) < 0 ||
+	       count(db, "SELECT count(*) FROM due_dates WHERE kind = 'review'"
+	             " AND due_on < ?", today, NULL, &f->reviews_overdue, e) < 0 ||
+	       count(db, "SELECT count(*) FROM due_dates WHERE kind = 'shipping'"
+	             " AND due_on < ?", today, NULL, &f->shipping_overdue, e) < 0
+	       ? -1 : 0;
+}
+
+static int overdue_list(sqlite3 *db, const char *today, ch_buf *b,
+                        ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	int r, rows = 0;
+
+	if (db_prepare(db,
+	               "SELECT d.kind, coalesce(a.order_no, a.application_id),"
+	               " a.state, d.since, d.due_on,"
+	               " json_extract(r.application_json, '$.organization.name')"
+	               " FROM due_dates d JOIN applications a USING (application_id)"
+	               " LEFT JOIN revisions r ON r.application_id = a.application_id"
+	               " AND r.revision = a.revision"
+	               " WHERE d.due_on < ? ORDER BY d.due_on, d.since", &st, e) < 0)
+		return -1;
+	if (db_bind(st, "s", today) < 0) {
+		sqlite3_finalize(st);
+		return db_fail(db, e, "bind");
+	}
+	while ((r = db_step(db, st, e)) == 1) {
+		char since[32];
+
+		if (!rows++)
+			ch_buf_puts(b, "<table><tr><th>事项</th><th>订单号</th>"
+			               "<th>单位</th><th>状态</th><th>起算（北京时间）</th>"
+			               "<th>应完成</th></tr>\n");
+		clock_show((const char *)sqlite3_column_text(st, 3), since,
+		           sizeof since);
+		ch_buf_puts(b, "<tr><td>");
+		text(b, strcmp((const char *)sqlite3_column_text(st, 0), "review")
+		        ? "发货" : "审核");
+		ch_buf_puts(b, "</td><td>");
+		text(b, (const char *)sqlite3_column_text(st, 1));
+		ch_buf_puts(b, "</td><td>");
+		text(b, (const char *)sqlite3_column_text(st, 5));
+		ch_buf_puts(b, "</td><td>");
+		text(b, (const char *)sqlite3_column_text(st, 2));
+		ch_buf_puts(b, "</td><td>");
+		text(b, since);
+		ch_buf_puts(b, "</td><td>");
+		text(b, (const char *)sqlite3_column_text(st, 4));
+		ch_buf_puts(b, "</td></tr>\n");
+	}
+	sqlite3_finalize(st);
+	if (r < 0)
+		return -1;
+	ch_buf_puts(b, rows ? "</table>\n" : "<p>无。</p>\n");
+	return 0;
 }
 
 static void card(ch_buf *b, const char *label, long long v, const char *cls)
@@ -320,6 +387,9 @@ static int charts(sqlite3 *db, ch_buf *b, ch_error *e)
 	if (series(db, "send", "sent", "failed", p, &n, e) < 0)
 		return -1;
 	chart(b, "通知：已发送与失败", "已发送", "失败", p, n);
+	if (series(db, "due", "reviews_due", "reviews_overdue", p, &n, e) < 0)
+		return -1;
+	chart(b, "审核：待审核与超期", "待审核", "超期", p, n);
 	return 0;
 }
 
@@ -340,15 +410,21 @@ static void csv(ch_buf *b, long day, const figures *f)
 	csv_row(b, "messages_retrying", f->retrying);
 	csv_row(b, "messages_failed", f->failed);
 	csv_row(b, "messages_unknown", f->unknown);
+	csv_row(b, "reviews_due", f->reviews_due);
+	csv_row(b, "reviews_overdue", f->reviews_overdue);
+	csv_row(b, "shipping_due", f->shipping_due);
+	csv_row(b, "shipping_overdue", f->shipping_overdue);
 }
 
 static int page(sqlite3 *db, long day, const figures *f, const char *from,
                 const char *to, ch_buf *b, ch_error *e)
 {
-	char title[64];
+	char title[64], today[16];
 
 	snprintf(title, sizeof title, "深圳CA 夜间报告 %04ld-%02ld-%02ld",
 	         day / 10000, day / 100 % 100, day % 100);
+	snprintf(today, sizeof today, "%04ld-%02ld-%02ld", day / 10000 % 10000,
+	         day / 100 % 100, day % 100);
 	ch_buf_puts(b, HEAD);
 	text(b, title);
 	ch_buf_puts(b, STYLE);
@@ -361,6 +437,14 @@ static int page(sqlite3 *db, long day, const figures *f, const char *from,
 	card(b, "驳回", f->rejected, f->rejected ? "bad" : "");
 	ch_buf_puts(b, "</div>\n<h3>驳回的申请包与原因</h3>\n");
 	if (rejected_list(db, from, to, b, e) < 0)
+		return -1;
+	ch_buf_puts(b, "<h2>审核与发货</h2>\n<div class=\"cards\">\n");
+	card(b, "待审核", f->reviews_due, "");
+	card(b, "审核超期", f->reviews_overdue, f->reviews_overdue ? "bad" : "");
+	card(b, "待发货", f->shipping_due, "");
+	card(b, "发货超期", f->shipping_overdue, f->shipping_overdue ? "bad" : "");
+	ch_buf_puts(b, "</div>\n<h3>超期未办</h3>\n");
+	if (overdue_list(db, today, b, e) < 0)
 		return -1;
 	ch_buf_puts(b, "<h2>通知</h2>\n<div class=\"cards\">\n");
 	card(b, "当日已发送", f->sent, "ok");
@@ -425,13 +509,16 @@ static int index_page(const char *dir, ch_error *e)
 
 int night_report_write(sqlite3 *db, long day, const char *dir, ch_error *e)
 {
-	char from[32], to[32], path[4096];
+	char from[32], to[32], path[4096], today[16];
 	ch_buf html = CH_BUF_INIT, table = CH_BUF_INIT;
 	figures f;
 	int rc = -1;
 
 	day_window(day, from, to);
+	snprintf(today, sizeof today, "%04ld-%02ld-%02ld", day / 10000 % 10000,
+	         day / 100 % 100, day % 100);
 	if (ch_mkdirs(dir, 0700, e) < 0 || gather(db, from, to, &f, e) < 0 ||
+	    gather_due(db, today, &f, e) < 0 ||
 	    page(db, day, &f, from, to, &html, e) < 0)
 		goto out;
 	csv(&table, day, &f);

@@ -9,8 +9,9 @@
 static const order_state STATES[] = {
 	{"accepted", "已受理", "intake's state before schema 4; migrated to "
 	 "awaiting_payment"},
-	{"rejected", "已驳回", "the newest revision was rejected at intake; "
-	 "awaits a corrected resubmission"},
+	{"rejected", "已驳回", "the newest revision was rejected at intake, "
+	 "or the application was rejected at review (驳回, money kept); "
+	 "awaits a corrected revision"},
 	{"awaiting_payment", "待付款", "accepted; nothing or part paid"},
 	{"awaiting_verification", "待金融认证", "online payment received; "
 	 "micro-deposit pending"},
@@ -18,6 +19,12 @@ static const order_state STATES[] = {
 	 "code expired or five wrong codes; awaits a resubmission"},
 	{"in_review", "审核中", "paid (and verified where online); the "
 	 "reviewers take it from here"},
+	/* Review and shipping (batch/review/decide.h). */
+	{"approved", "审核通过", "the reviewer approved it; issuance next, "
+	 "then shipping within 3 working days"},
+	{"issued", "已签发", "the certificates are issued; shipping next"},
+	{"shipped", "已寄出", "the certificates are on their way (邮费到付)"},
+	{"closed", "已完成", "shipped 15 days ago or more; nothing is awaited"},
 };
 
 static const order_transition TRANSITIONS[] = {
@@ -37,6 +44,13 @@ static const order_transition TRANSITIONS[] = {
 	{"rejected", "awaiting_payment", "ingest: a new revision accepted"},
 	{"verification_failed", "awaiting_payment", "ingest: a new revision "
 	 "accepted"},
+	/* Review and shipping (batch/review/decide.h, due.h). */
+	{"in_review", "approved", "review approve --by NAME"},
+	{"in_review", "rejected", "review reject --by NAME --reason TEXT"},
+	{"rejected", "in_review", "ingest: a corrected revision accepted, the "
+	 "order already paid in full"},
+	{"issued", "shipped", "ship --carrier NAME --tracking NO"},
+	{"shipped", "closed", "nightly step due: 15 days after shipping"},
 };
 
 #define NSTATES (sizeof STATES / sizeof STATES[0])

@@ -197,7 +197,7 @@ def test_resubmission_after_rejection_becomes_revision_2(ws):
     st = json.loads(r.stdout)
     assert [x["outcome"] for x in st["revisions"]] == ["rejected", "accepted"]
     assert [h["kind"] for h in st["history"]] == \
-        ["submitted", "rejected", "submitted", "accepted"]
+        ["submitted", "rejected", "state", "submitted", "accepted"]
 
 
 def test_stale_revision_is_rejected_and_changes_no_application(ws):
@@ -426,6 +426,7 @@ def test_every_finding_code_is_exercised():
     covered |= {c for _, c in form_variants().values()}
     covered |= {"REVISION_STALE", "DOC_MISSING"}  # tested above
     covered |= {"APPLICANT_MISMATCH"}  # test_batch_takeover.py
+    covered |= {"REVISION_CLOSED"}  # test_batch_review.py
     assert len(codes) >= 31 and codes <= covered, codes - covered
 
 

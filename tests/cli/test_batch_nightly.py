@@ -25,8 +25,8 @@ def test_a_night_ingests_and_sends(tmp_path):
     assert runs == [(1, 1, 0)]
     steps = ws.query("SELECT step, outcome FROM nightly_steps ORDER BY rowid")
     assert steps == [("ingest", "ok"), ("import", "ok"), ("reconcile", "ok"),
-                     ("send", "ok"), ("report", "ok")]
-    assert " info: " in r.stderr and "run 1: 0 of 5 steps failed" in r.stderr
+                     ("due", "ok"), ("send", "ok"), ("report", "ok")]
+    assert " info: " in r.stderr and "run 1: 0 of 6 steps failed" in r.stderr
     reports = ws.var / "reports"
     assert ws.files(reports) == ["2026-11-24.csv", "2026-11-24.html",
                                  "index.html"]
@@ -62,7 +62,7 @@ def test_a_failed_step_does_not_stop_the_rest(tmp_path):
     assert ws.files(ws.done) == ["a.zip"], "ingest still ran"
     steps = ws.query("SELECT step, outcome FROM nightly_steps ORDER BY rowid")
     assert steps == [("ingest", "ok"), ("import", "ok"), ("reconcile", "ok"),
-                     ("send", "failed"), ("report", "ok")]
+                     ("due", "ok"), ("send", "failed"), ("report", "ok")]
     assert " error: send: " in r.stderr
 
 

@@ -87,7 +87,7 @@ Test(states, accepted_is_migrated_and_changes_follow_the_table)
 	cr_assert_eq(state_change(db, "K7QD-2MPE-X9A3", "verification_failed",
 	                          "test", "2026-11-24T02:30:00Z", &e), 1);
 	cr_assert(strstr(e.msg, "is awaiting_payment"), "%s", e.msg);
-	cr_assert_eq(state_change(db, "K7QD-2MPE-X9A4", "in_review", "test",
+	cr_assert_eq(state_change(db, "K7QD-2MPE-X9A4", "approved", "test",
 	                          "2026-11-24T02:30:00Z", &e), 1);
 	cr_assert(strstr(e.msg, "is rejected"), "%s", e.msg);
 	cr_assert_eq(state_change(db, "NONE-NONE-NONE", "in_review", "test",
