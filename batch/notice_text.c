@@ -7,14 +7,14 @@
 
 #include <jansson.h>
 
+#include "batch/review/issued.h"
 #include "common/buf.h"
 #include "common/yaml.h"
 
 /* The longest value of each placeholder an SMS may hold. order_no: "SX",
  * yyyymmdd, five digits, a check character (batch/orderno.c);
  * application_id: XXXX-XXXX-XXXX; amount: yuan with two decimals, below
- * a million; pin: batch/review/issued.c's limit; invoice_url: the limit
- * `issued` checks; reasons_brief: cut by batch/notice.c. A notice that
+ * a million; pin and invoice_url: what `issued` accepts; reasons_brief: cut by batch/notice.c. A notice that
  * needs another placeholder in its SMS adds it here with its bound (for
  * shipped.md: the carrier's name and the tracking number, as `ship`
  * checks them). */
@@ -25,8 +25,8 @@ static const struct {
 	{"order_no", 16},
 	{"application_id", 14},
 	{"amount", 9},
-	{"pin", 16},
-	{"invoice_url", 80},
+	{"pin", ISSUED_PIN_MAX},
+	{"invoice_url", ISSUED_URL_MAX},
 	{"reasons_brief", 40},
 };
 

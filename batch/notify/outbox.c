@@ -414,11 +414,18 @@ static int record(sqlite3 *db, const notify_settings *s,
 	clock_format(now + (wait < BACKOFF_MAX ? wait : BACKOFF_MAX), next);
 	if (db_begin(db, e) < 0)
 		return -1;
+	/* A message that carried a secret (a PIN: notice.c queues its text
+	 * with a masked copy, erase_to) keeps only the masked copy once sent;
+	 * secure_delete zeroes the old bytes, outbox_send the WAL's copy. */
 	if (db_run(db, e,
 	           "UPDATE outbox SET state = ?, last_error = ?, sent_at = ?,"
-	           " next_attempt_at = ? WHERE outbox_id = ?", "ssssi", names[o],
+	           " next_attempt_at = ?, payload = CASE WHEN ?6 AND"
+	           " json_extract(payload, '$.erase_to') IS NOT NULL THEN"
+	           " json_set(json_remove(payload, '$.erase_to'), '$.text',"
+	           " json_extract(payload, '$.erase_to')) ELSE payload END"
+	           " WHERE outbox_id = ?5", "ssssii", names[o],
 	           o == SENT ? NULL : why, o == SENT ? at : NULL,
-	           o == RETRY ? next : NULL, r->id) < 0 ||
+	           o == RETRY ? next : NULL, r->id, (long long)(o == SENT)) < 0 ||
 	    db_run(db, e,
 	           "UPDATE outbox_attempts SET outcome = ?, finished_at = ?,"
 	           " detail = ? WHERE outbox_id = ? AND attempt = ?", "sssii",
@@ -489,6 +496,10 @@ int outbox_send(sqlite3 *db, const notify_settings *s, outbox_stats *st,
 		if (send_one(db, s, ids[i], st, e) < 0)
 			goto out;
 	rc = 0;
+	/* The WAL still holds the pages with the PINs just erased. */
+	if (st->sent && db_scrub_wal(db, e) < 0) {
+		fprintf(stderr, "certhall-batch: send: warning: %s\n", e->msg);
+	}
 out:
 	free(ids);
 	return rc;

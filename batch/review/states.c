@@ -18,6 +18,8 @@ static const order_state STATES[] = {
 	 "code expired or five wrong codes; awaits a resubmission"},
 	{"in_review", "审核中", "paid (and verified where online); the "
 	 "reviewers take it from here"},
+	{"issued", "已签发", "every certificate of the accepted revision has "
+	 "its serial; the PINs are on their way"},
 };
 
 static const order_transition TRANSITIONS[] = {
@@ -39,6 +41,7 @@ static const order_transition TRANSITIONS[] = {
 	 "accepted"},
 	{"awaiting_payment", "rejected", "ingest: a new revision rejected"},
 	{"verification_failed", "rejected", "ingest: a new revision rejected"},
+	{"approved", "issued", "issued: every certificate has its serial"},
 };
 
 #define NSTATES (sizeof STATES / sizeof STATES[0])
