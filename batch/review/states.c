@@ -18,6 +18,8 @@ static const order_state STATES[] = {
 	 "code expired or five wrong codes; awaits a resubmission"},
 	{"in_review", "审核中", "paid (and verified where online); the "
 	 "reviewers take it from here"},
+	{"approved", "审核通过", "the reviewers approved it; the certificates "
+	 "are being issued"},
 	{"issued", "已签发", "every certificate of the accepted revision has "
 	 "its serial; the PINs are on their way"},
 };
