@@ -282,10 +282,13 @@ static const char *const STEPS[] = {
 	 * causes once, the serial for a certificate's PIN, the bundle's
 	 * sha256 for a refused bundle that names a revision already on file.
 	 * SQLite cannot change a UNIQUE constraint in place, so the table is
-	 * rebuilt; outbox_attempts points at it, hence the deferred check.
+	 * rebuilt. outbox_attempts points at it and foreign keys cannot be
+	 * switched off inside the step's transaction: its rows wait in a
+	 * copy while the parent is replaced, then return to the same ids.
 	 * issued_certs holds no PIN; pin_payouts holds one only until its
 	 * row is exported (batch/money/payout.h). */
-	"PRAGMA defer_foreign_keys = ON;"
+	"CREATE TEMP TABLE attempts_v7 AS SELECT * FROM outbox_attempts;"
+	"DELETE FROM outbox_attempts;"
 	"CREATE TABLE outbox_v7 ("
 	"  outbox_id INTEGER PRIMARY KEY,"
 	"  application_id TEXT NOT NULL REFERENCES applications(application_id),"
@@ -312,6 +315,8 @@ static const char *const STEPS[] = {
 	"DROP TABLE outbox;"
 	"ALTER TABLE outbox_v7 RENAME TO outbox;"
 	"CREATE INDEX outbox_by_state ON outbox(state, next_attempt_at);"
+	"INSERT INTO outbox_attempts SELECT * FROM temp.attempts_v7;"
+	"DROP TABLE temp.attempts_v7;"
 	"CREATE TABLE issued_certs ("
 	"  serial TEXT PRIMARY KEY,"
 	"  application_id TEXT NOT NULL REFERENCES applications(application_id),"
