@@ -450,8 +450,8 @@ static int finish_orders(run *R, ch_error *e)
 		sqlite3_finalize(st);
 		if (r == 1 && complete && !strcmp(o.state, "approved")) {
 			/* 1 (refused) cannot happen: the state was just read. */
-			r = state_change(R->db, aid, "issued", "issued: every certificate "
-			                 "has its serial", R->now, e);
+			r = state_change(R->db, aid, "issued", "every certificate has "
+			                 "its serial", R->now, e);
 			if (r == 0)
 				R->st->orders_issued++;
 			r = r == 0 ? 1 : -1;
