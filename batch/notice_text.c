@@ -9,6 +9,7 @@
 
 #include "batch/review/issued.h"
 #include "common/buf.h"
+#include "common/text.h"
 #include "common/yaml.h"
 
 /* The longest value of each placeholder an SMS may hold. order_no: "SX",
@@ -182,6 +183,25 @@ static char *detach(ch_buf *b)
 	return b->len ? ch_buf_detach(b, NULL) : NULL;
 }
 
+/* Every text sent is UTF-8 (jansson takes nothing else): a file that is
+ * not is refused at its first bad line. */
+static int utf8_check(const char *path, const char *text, size_t len,
+                      ch_error *e)
+{
+	int line = 1;
+
+	if (ch_utf8_valid(text, len) && !memchr(text, '\0', len))
+		return 0;
+	for (const char *p = text, *end = text + len; p < end; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (!ch_utf8_valid(p, n) || memchr(p, '\0', n))
+			break;
+		p = nl ? nl + 1 : end;
+	}
+	return ch_fail(e, path, line, "not valid UTF-8 text");
+}
+
 int notice_text_parse(const char *path, const char *text, size_t len,
                       const char *id, const char *signature,
                       const char *hotline, const char *website,
@@ -197,6 +217,8 @@ int notice_text_parse(const char *path, const char *text, size_t len,
 	memset(&s, 0, sizeof s);
 	for (int i = 0; i < 3; i++)
 		s.text[i] = (ch_buf)CH_BUF_INIT;
+	if (utf8_check(path, text, len, e) < 0)
+		goto out;
 	if (ch_front_matter(text, len, path, &meta, &body, &body_len, &body_line,
 	                    e) < 0)
 		goto out;

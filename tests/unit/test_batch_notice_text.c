@@ -88,3 +88,13 @@ Test(notice_text, sections_must_match_the_channel)
 	cr_assert_str_eq(n.email, "甲\n\n乙\n");
 	notice_text_free(&n);
 }
+
+Test(notice_text, bytes_that_are_not_utf8_are_refused_naming_the_line)
+{
+	notice_text n;
+	ch_error e;
+
+	cr_assert_eq(parse("## 短信\n\n\xe8\x81\xe4\xb9\xa6\n", "sms", &n, &e), -1);
+	cr_assert_eq(e.line, 8, "%d", e.line);
+	cr_assert(strstr(e.msg, "UTF-8"), "%s", e.msg);
+}
