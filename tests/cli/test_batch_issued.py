@@ -146,6 +146,26 @@ def test_transfer_pins_go_by_sms_to_handler_and_each_holder(tmp_path):
     assert_no_pin(ws, logs)
 
 
+def test_a_pin_sms_the_gateway_confirms_after_a_crash_is_erased_too(tmp_path):
+    ws = approved_order(tmp_path, "transfer")
+    cfg, log = gateway(ws)
+    cfg.write_text(cfg.read_text() + "  after_crash: ask\n", encoding="utf-8")
+    assert ws.run("issued", write(ws, lines(ws.order_no))).returncode == 0
+    # A run killed after starting the gateway, before recording its answer.
+    with ws.db() as c:
+        c.execute("UPDATE outbox SET state = 'sending', attempts = 1"
+                  " WHERE notice LIKE 'pin_%'")
+        c.execute("INSERT INTO outbox_attempts (outbox_id, attempt, started_at,"
+                  " outcome) SELECT outbox_id, 1, '2026-11-24T02:00:00Z',"
+                  " 'sending' FROM outbox WHERE notice LIKE 'pin_%'")
+    r = ws.run("--config", cfg, "send")
+    assert r.returncode == 0, r.stderr
+    assert [m.get("query") for m in received(log) if "query" in m] == ["status"] * 3
+    assert ws.query("SELECT DISTINCT state FROM outbox WHERE notice LIKE 'pin_%'") \
+        == [("sent",)]
+    assert_no_pin(ws, r.stdout + r.stderr)
+
+
 def test_online_pins_go_in_the_payouts_export_and_then_are_gone(tmp_path):
     ws = approved_order(tmp_path, "online")
     cfg, log = gateway(ws)
