@@ -1,10 +1,13 @@
 /* context.c: loading the configuration and the content the batch uses. */
 #include "batch/context.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch/notice_text.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/yaml.h"
@@ -100,52 +103,82 @@ static char *dup_str(json_t *v)
 	return json_is_string(v) ? strdup(json_string_value(v)) : NULL;
 }
 
+const char *context_sms_signature(const batch_ctx *ctx)
+{
+	const char *sig = json_string_value(json_object_get(ctx->cfg.sms,
+	                                                    "signature"));
+	return sig ? sig : "深圳CA";
+}
+
+/* content/notices/<id>.md into n. Every notice file follows
+ * notice_text.h: a '## 短信' and/or '## 电子邮件' section, the SMS
+ * within two parts with each placeholder at its longest. A notice added
+ * by another command (approved.md, shipped.md) follows the same format,
+ * and load_all_notices() checks it even before a command loads it. */
 static int load_notice(batch_ctx *ctx, const char *id, notice_text *n,
                        ch_error *e)
 {
-	char rel[64];
+	char rel[300];
 	content_file f;
-	const char *path = f.path, *body;
-	size_t body_len;
-	json_t *meta = NULL;
-	int body_line, rc = -1;
+	int rc = -1;
 
 	snprintf(rel, sizeof rel, "notices/%s.md", id);
 	if (content_read(ctx, rel, &f, e, e) != 0)
 		goto out;
-	if (ch_front_matter(f.text, f.len, path, &meta, &body, &body_len,
-	                    &body_line, e) < 0)
-		goto out;
-	while (body_len && (*body == '\n' || *body == '\r')) {
-		body++;
-		body_len--;
-	}
-	while (body_len && (body[body_len - 1] == '\n' || body[body_len - 1] == '\r'))
-		body_len--;
-	n->id = strdup(id);
-	n->channel = dup_str(json_object_get(meta, "channel"));
-	n->subject = dup_str(json_object_get(meta, "subject"));
-	n->body = strndup(body, body_len);
-	if (!n->id || !n->body) {
-		ch_fail(e, path, 0, "out of memory");
-		goto out;
-	}
-	if (!n->channel)
-		n->channel = strdup("both");
-	if (!n->channel) {
-		ch_fail(e, path, 0, "out of memory");
-		goto out;
-	}
-	if (strcmp(n->channel, "sms") && strcmp(n->channel, "email") &&
-	    strcmp(n->channel, "both")) {
-		ch_fail(e, path, 0, "channel must be sms, email or both, not '%s'",
-		        n->channel);
-		goto out;
-	}
-	rc = 0;
+	rc = notice_text_parse(f.path, f.text, f.len, id, context_sms_signature(ctx),
+	                       ctx->hotline, ctx->website, n, e);
 out:
-	json_decref(meta);
 	content_file_free(&f);
+	return rc;
+}
+
+/* Every notice file (one with a `notice:` key) is checked at load, so a
+ * too long SMS is refused before any command queues it. */
+static int load_all_notices(batch_ctx *ctx, ch_error *e)
+{
+	char dir[CONTENT_PATH_BYTES], rel[300];
+	struct dirent *d;
+	DIR *dp;
+	int rc = 0;
+
+	if (content_path(ctx, "notices", dir, sizeof dir, e) < 0)
+		return -1;
+	dp = opendir(dir);
+	if (!dp)
+		return ch_fail(e, dir, 0, "cannot read the notices: %s",
+		               strerror(errno));
+	while (rc == 0 && (d = readdir(dp))) {
+		size_t n = strlen(d->d_name);
+		char id[256];
+		notice_text t;
+		content_file f;
+		json_t *meta = NULL;
+		const char *body;
+		size_t body_len;
+		int body_line;
+		if (n < 4 || n - 3 >= sizeof id || strcmp(d->d_name + n - 3, ".md") ||
+		    d->d_name[0] == '.')
+			continue;
+		memcpy(id, d->d_name, n - 3);
+		id[n - 3] = '\0';
+		snprintf(rel, sizeof rel, "notices/%s", d->d_name);
+		if (content_read(ctx, rel, &f, e, e) != 0) {
+			rc = -1;
+			break;
+		}
+		if (ch_front_matter(f.text, f.len, f.path, &meta, &body, &body_len,
+		                    &body_line, e) < 0)
+			rc = -1;
+		else if (json_object_get(meta, "notice") &&
+		         notice_text_parse(f.path, f.text, f.len, id, context_sms_signature(ctx),
+		                           ctx->hotline, ctx->website, &t, e) == 0)
+			notice_text_free(&t);
+		else if (json_object_get(meta, "notice"))
+			rc = -1;
+		json_decref(meta);
+		content_file_free(&f);
+	}
+	closedir(dp);
 	return rc;
 }
 
@@ -224,13 +257,18 @@ int context_load(const char *config_path, batch_ctx *ctx, ch_error *e)
 	memset(ctx, 0, sizeof *ctx);
 	if (config_load(config_path, &ctx->cfg, e) < 0)
 		return -1;
+	/* The site's hotline and website first: the SMS length counts them. */
 	if (load_schema(ctx, e) < 0 || load_fees(ctx, e) < 0 ||
+	    load_site(ctx, e) < 0 || load_all_notices(ctx, e) < 0 ||
 	    load_notice(ctx, "accepted", &ctx->accepted, e) < 0 ||
 	    load_notice(ctx, "rejected", &ctx->rejected, e) < 0 ||
 	    load_notice(ctx, "micro_deposit", &ctx->micro_deposit, e) < 0 ||
 	    load_notice(ctx, "bank_verification_failed",
 	                &ctx->verification_failed, e) < 0 ||
-	    load_payment(ctx, e) < 0 || load_site(ctx, e) < 0) {
+	    load_notice(ctx, "pin_organization", &ctx->pin_organization, e) < 0 ||
+	    load_notice(ctx, "pin_personal", &ctx->pin_personal, e) < 0 ||
+	    load_notice(ctx, "e_invoice", &ctx->e_invoice, e) < 0 ||
+	    load_payment(ctx, e) < 0) {
 		context_free(ctx);
 		return -1;
 	}
@@ -244,28 +282,22 @@ int context_notice(batch_ctx *ctx, const char *id, notice_text *n,
 	return load_notice(ctx, id, n, e);
 }
 
-static void notice_free(notice_text *n)
-{
-	free(n->id);
-	free(n->channel);
-	free(n->subject);
-	free(n->body);
-}
-
 void context_notice_free(notice_text *n)
 {
-	notice_free(n);
-	memset(n, 0, sizeof *n);
+	notice_text_free(n);
 }
 
 void context_free(batch_ctx *ctx)
 {
 	config_free(&ctx->cfg);
 	ch_schema_free(ctx->schema);
-	notice_free(&ctx->accepted);
-	notice_free(&ctx->rejected);
-	notice_free(&ctx->micro_deposit);
-	notice_free(&ctx->verification_failed);
+	notice_text_free(&ctx->accepted);
+	notice_text_free(&ctx->rejected);
+	notice_text_free(&ctx->micro_deposit);
+	notice_text_free(&ctx->verification_failed);
+	notice_text_free(&ctx->pin_organization);
+	notice_text_free(&ctx->pin_personal);
+	notice_text_free(&ctx->e_invoice);
 	free(ctx->pay_transfer);
 	free(ctx->pay_online);
 	free(ctx->hotline);

@@ -15,11 +15,14 @@
 #include "common/fees.h"
 #include "common/schema.h"
 
+/* A notice's texts, templates with {placeholders} (notice_text.h says
+ * how a file of content/notices/ gives them). */
 typedef struct notice_text {
 	char *id;      /* accepted, rejected, ... */
 	char *channel; /* sms, email or both */
 	char *subject; /* e-mail subject template, NULL if none */
-	char *body;    /* template with {placeholders} */
+	char *sms;     /* the SMS, without the signature; NULL if none */
+	char *email;   /* the e-mail's plain text; NULL if none */
 } notice_text;
 
 typedef struct batch_ctx {
@@ -30,6 +33,9 @@ typedef struct batch_ctx {
 	notice_text rejected;
 	notice_text micro_deposit;       /* the payout is on its way */
 	notice_text verification_failed; /* bank_verification_failed */
+	notice_text pin_organization;    /* issued: the 机构证书's PIN */
+	notice_text pin_personal;        /* issued: a 机构个人证书's PIN */
+	notice_text e_invoice;           /* issued: the e-invoice's link */
 	char *pay_transfer; /* templates with {order_no}, by payment_method */
 	char *pay_online;
 	char *hotline; /* from content/site.yaml, "" if absent */
@@ -37,6 +43,10 @@ typedef struct batch_ctx {
 } batch_ctx;
 
 int context_load(const char *config_path, batch_ctx *ctx, ch_error *e);
+/* The SMS signature, without its brackets: {sms: signature} of the
+ * configuration (as batch/notify/settings.c reads it), else 深圳CA. Every
+ * SMS starts with 【signature】, and its length counts it. */
+const char *context_sms_signature(const batch_ctx *ctx);
 void context_free(batch_ctx *ctx);
 
 /* Reads notice id (content/notices/<id>.md) on demand, for the notices

@@ -15,9 +15,13 @@ static int pragmas(sqlite3 *db, const char *path, int readonly, ch_error *e)
 {
 	/* journal_mode answers with a row; exec ignores it. A reader leaves
 	 * the mode as the writer set it. */
+	/* secure_delete: a deleted or overwritten secret (a PIN once sent,
+	 * a payout's details) is zeroed in its page, not left in a free page
+	 * for a copy of the file to show. */
 	static const char *const SQL =
 		"PRAGMA journal_mode = WAL;"
 		"PRAGMA synchronous = FULL;"
+		"PRAGMA secure_delete = ON;"
 		"PRAGMA foreign_keys = ON;";
 
 	sqlite3_busy_timeout(db, 10000);
@@ -95,6 +99,14 @@ int db_open_existing(const char *path, sqlite3 **out, ch_error *e)
 		*out = NULL;
 		return -1;
 	}
+	return 0;
+}
+
+int db_scrub_wal(sqlite3 *db, ch_error *e)
+{
+	if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
+	                              NULL) != SQLITE_OK)
+		return db_fail(db, e, "cannot checkpoint the write-ahead log");
 	return 0;
 }
 

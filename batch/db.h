@@ -16,6 +16,11 @@ int db_open(const char *path, sqlite3 **out, ch_error *e);
  * 0, when the file does not exist; an out-of-date schema is an error. */
 int db_open_existing(const char *path, sqlite3 **out, ch_error *e);
 void db_close(sqlite3 *db);
+/* Copies the write-ahead log into the database and truncates it, so that
+ * what a committed transaction erased (with secure_delete, on for every
+ * writer) is not still readable in the -wal file. Outside a transaction;
+ * fails (-1) while another connection reads an older snapshot. */
+int db_scrub_wal(sqlite3 *db, ch_error *e);
 
 int db_exec(sqlite3 *db, const char *sql, ch_error *e);
 /* BEGIN IMMEDIATE: the write lock is taken now, so a busy database waits

@@ -17,6 +17,7 @@
 #include "batch/money/import.h"
 #include "batch/money/cli.h"
 #include "batch/review/cli.h"
+#include "batch/review/issued_cli.h"
 #include "batch/status.h"
 
 #define PROG "certhall-batch"
@@ -135,6 +136,15 @@ static const command COMMANDS[] = {
 	 "order closes 15 days later (nightly step due). Exit 1: not found, or\n"
 	 "not issued (the state is named).",
 	 review_cmd_ship},
+	{"issued", "issued [--json] FILE", "record issued certificates, send PINs",
+	 "Reads the issuing system's JSON lines (one certificate each: order_no,\n"
+	 "kind, id_number for a personal certificate, serial, pin, optional\n"
+	 "e_invoice_url; see the man page) in one transaction: a bad line\n"
+	 "refuses the file, naming the line. Queues each PIN by SMS (公对公转账)\n"
+	 "or for the payouts export (支付宝/微信), the e-invoice SMS, and marks an\n"
+	 "order issued once every certificate has its serial. A serial on\n"
+	 "record is skipped. Exit 1 when the file is refused.",
+	 issued_cmd},
 	{"help", "help [COMMAND]", "this help, or one command's",
 	 "Shows this help, or one command's.", cmd_help},
 };

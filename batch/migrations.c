@@ -291,6 +291,71 @@ static const char *const STEPS[] = {
 	"  since TEXT NOT NULL,"
 	"  due_on TEXT NOT NULL,"
 	"  computed_at TEXT NOT NULL);",
+
+	/* 8: issuance (batch/review/issued.h) and one message per event and
+	 * recipient. The outbox's key gains the recipient (a PIN notice goes
+	 * to each holder) and an event key: '' for the notice a revision
+	 * causes once, the serial for a certificate's PIN, the bundle's
+	 * sha256 for a refused bundle that names a revision already on file.
+	 * SQLite cannot change a UNIQUE constraint in place, so the table is
+	 * rebuilt. outbox_attempts points at it and foreign keys cannot be
+	 * switched off inside the step's transaction: its rows wait in a
+	 * copy while the parent is replaced, then return to the same ids.
+	 * issued_certs holds no PIN; pin_payouts holds one only until its
+	 * row is exported (batch/money/payout.h). */
+	"CREATE TEMP TABLE attempts_v8 AS SELECT * FROM outbox_attempts;"
+	"DELETE FROM outbox_attempts;"
+	"CREATE TABLE outbox_v8 ("
+	"  outbox_id INTEGER PRIMARY KEY,"
+	"  application_id TEXT NOT NULL REFERENCES applications(application_id),"
+	"  revision INTEGER NOT NULL,"
+	"  notice TEXT NOT NULL,"
+	"  channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),"
+	"  recipient TEXT NOT NULL,"
+	"  payload TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'queued',"
+	"  created_at TEXT NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at TEXT,"
+	"  message_id TEXT,"
+	"  last_error TEXT,"
+	"  sent_at TEXT,"
+	"  event TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (application_id, revision, notice, event, channel, recipient));"
+	"INSERT INTO outbox_v8 (outbox_id, application_id, revision, notice,"
+	"  channel, recipient, payload, state, created_at, attempts,"
+	"  next_attempt_at, message_id, last_error, sent_at)"
+	"  SELECT outbox_id, application_id, revision, notice, channel,"
+	"  recipient, payload, state, created_at, attempts, next_attempt_at,"
+	"  message_id, last_error, sent_at FROM outbox;"
+	"DROP TABLE outbox;"
+	"ALTER TABLE outbox_v8 RENAME TO outbox;"
+	"CREATE INDEX outbox_by_state ON outbox(state, next_attempt_at);"
+	"INSERT INTO outbox_attempts SELECT * FROM temp.attempts_v8;"
+	"DROP TABLE temp.attempts_v8;"
+	"CREATE TABLE issued_certs ("
+	"  serial TEXT PRIMARY KEY,"
+	"  application_id TEXT NOT NULL REFERENCES applications(application_id),"
+	"  revision INTEGER NOT NULL,"
+	"  cert_seq INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('organization', 'personal')),"
+	"  pin_route TEXT NOT NULL CHECK (pin_route IN ('sms', 'payout')),"
+	"  recorded_at TEXT NOT NULL,"
+	"  UNIQUE (application_id, revision, cert_seq));"
+	"CREATE TABLE pin_payouts ("
+	"  pin_payout_id INTEGER PRIMARY KEY,"
+	"  serial TEXT NOT NULL UNIQUE REFERENCES issued_certs(serial),"
+	"  application_id TEXT NOT NULL REFERENCES applications(application_id),"
+	"  holder TEXT NOT NULL,"
+	"  account_name TEXT NOT NULL,"
+	"  account_bank TEXT NOT NULL,"
+	"  account_number TEXT NOT NULL,"
+	"  pin TEXT,"
+	"  amount_fen INTEGER,"
+	"  batch_id INTEGER REFERENCES payout_batches(batch_id),"
+	"  exported_at TEXT,"
+	"  created_at TEXT NOT NULL,"
+	"  CHECK ((pin IS NULL) = (batch_id IS NOT NULL)));",
 };
 
 #define NSTEPS ((int)(sizeof STEPS / sizeof STEPS[0]))

@@ -33,6 +33,32 @@ int notice_queue_event(batch_ctx *ctx, sqlite3 *db, const char *id,
                        const char *aid, json_t *extra, const char *now,
                        ch_error *e);
 
+/* notice_queue_text with more variables: extra's strings (an object,
+ * e.g. {"invoice_url": ...}) fill their placeholders. */
+int notice_queue_extra(batch_ctx *ctx, sqlite3 *db, const notice_text *n,
+                       json_t *app, const char *aid, long revision,
+                       const char *order_no, json_t *extra, const char *now,
+                       ch_error *e);
+
+/* A PIN notice (pin_organization, pin_personal) by SMS to mobile (11
+ * digits) for the certificate `serial`: one row per certificate and
+ * recipient. The PIN is in the row's text only, with a masked copy that
+ * replaces it once sent (outbox.c); nothing else keeps it. */
+int notice_queue_pin(batch_ctx *ctx, sqlite3 *db, const notice_text *n,
+                     json_t *app, const char *aid, long revision,
+                     const char *order_no, const char *serial,
+                     const char *mobile, const char *pin, const char *now,
+                     ch_error *e);
+
+/* The rejected notice for a bundle refused although its application is
+ * on file unchanged (REVISION_STALE, APPLICANT_MISMATCH): to the handler
+ * the bundle names, keyed by the bundle so that the revision's own
+ * notice does not hide it. */
+int notice_queue_refused(batch_ctx *ctx, sqlite3 *db, json_t *app,
+                         const char *aid, long revision,
+                         const ch_findings *f, const char *bundle_sha256,
+                         const char *now, ch_error *e);
+
 /* "700.00": fen as yuan, for people (never used for arithmetic). */
 void notice_yuan(long long fen, char out[32]);
 

@@ -255,7 +255,8 @@ static int set_aside(sqlite3 *db, const char *aid, long long rev,
 
 	if (db_run(db, e,
 	           "DELETE FROM outbox WHERE application_id = ? AND revision = ?"
-	           " AND state = 'queued' AND EXISTS (SELECT 1 FROM revisions"
+	           " AND state = 'queued' AND event = '' AND EXISTS (SELECT 1"
+	           " FROM revisions"
 	           " WHERE application_id = ? AND revision = ?"
 	           " AND outcome = 'rejected')",
 	           "sisi", aid, rev, aid, rev) < 0 ||
@@ -404,6 +405,28 @@ static int stale_event(sqlite3 *db, const intake *in, const char *now,
 	return event(db, in->application_id, now, "stale_revision", detail, e);
 }
 
+/* No silent rejection: a bundle refused without touching its application
+ * (stale, or another sender's) still tells the handler it names, when the
+ * application is on file for the outbox row to belong to. */
+static int refused_notice(batch_ctx *ctx, sqlite3 *db, const intake *in,
+                          const char *now, ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	int known;
+
+	if (!in->b || !in->b->app)
+		return 0;
+	if (db_prepare(db, "SELECT 1 FROM applications WHERE application_id = ?",
+	               &st, e) < 0)
+		return -1;
+	known = db_bind(st, "s", in->application_id) < 0 ? -1 : db_step(db, st, e);
+	sqlite3_finalize(st);
+	if (known <= 0)
+		return known < 0 ? db_fail(db, e, "database error") : 0;
+	return notice_queue_refused(ctx, db, in->b->app, in->application_id,
+	                            in->revision, in->f, in->sha256, now, e);
+}
+
 int record_intake(batch_ctx *ctx, sqlite3 *db, intake *in, ch_error *e)
 {
 	char now[32];
@@ -420,6 +443,9 @@ int record_intake(batch_ctx *ctx, sqlite3 *db, intake *in, ch_error *e)
 	if (in->application_id && !in->foreign &&
 	    (in->stale ? stale_event(db, in, now, e)
 	               : application(ctx, db, in, now, e)) < 0)
+		goto fail;
+	if (in->application_id && (in->foreign || in->stale) &&
+	    refused_notice(ctx, db, in, now, e) < 0)
 		goto fail;
 	if (db_commit(db, e) < 0)
 		goto fail;

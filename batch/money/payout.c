@@ -12,6 +12,7 @@
 #include "batch/notice.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
+#include "common/text.h"
 
 /* A CSV field, always quoted, quotes doubled. */
 static void field(ch_buf *b, const char *s, int last)
@@ -93,6 +94,73 @@ static int rows(sqlite3 *db, const unsigned char *key, long long batch,
 	}
 	sqlite3_finalize(st);
 	return k < 0 ? -1 : 0;
+}
+
+/* The PIN transfers waiting (pin_payouts, batch/review/issued.h) as rows
+ * of the new batch: the PIN in the memo, and then erased from the row,
+ * so a reprint of the batch cannot give it again. */
+static int pin_rows(sqlite3 *db, long long batch, long long amount_fen,
+                    const char *now, ch_buf *b, long long *n, ch_error *e)
+{
+	sqlite3_stmt *st = NULL;
+	long long k = 0;
+	int r;
+
+	if (db_prepare(db, "SELECT p.pin_payout_id, p.account_number,"
+	               " p.account_name, p.account_bank, p.pin, a.order_no,"
+	               " c.kind, p.holder FROM pin_payouts p"
+	               " JOIN applications a USING (application_id)"
+	               " JOIN issued_certs c USING (serial)"
+	               " WHERE p.batch_id IS NULL ORDER BY p.pin_payout_id",
+	               &st, e) < 0)
+		return -1;
+	while ((r = db_step(db, st, e)) == 1) {
+		char num[32], memo[160], ref[32];
+		long long id = sqlite3_column_int64(st, 0);
+		int bad = 0;
+		for (int c = 1; c <= 3; c++)
+			bad |= formula_like((const char *)sqlite3_column_text(st, c)) ||
+			       !sqlite3_column_bytes(st, c);
+		if (bad) {
+			fprintf(stderr, "certhall-batch: payouts export: PIN payout %lld "
+			        "held back: its account details are empty or start like "
+			        "a formula\n", id);
+			continue;
+		}
+		snprintf(num, sizeof num, "%lld", *n + ++k);
+		field(b, num, 0);
+		field(b, (const char *)sqlite3_column_text(st, 1), 0);
+		field(b, (const char *)sqlite3_column_text(st, 2), 0);
+		field(b, (const char *)sqlite3_column_text(st, 3), 0);
+		snprintf(num, sizeof num, "%lld.%02lld", amount_fen / 100,
+		         amount_fen % 100);
+		field(b, num, 0);
+		if (!strcmp((const char *)sqlite3_column_text(st, 6), "personal"))
+			snprintf(memo, sizeof memo, "机构个人证书PIN码%s 持有人%.24s 订单%s",
+			         sqlite3_column_text(st, 4), sqlite3_column_text(st, 7),
+			         sqlite3_column_text(st, 5));
+		else
+			snprintf(memo, sizeof memo, "机构证书PIN码%s 订单%s",
+			         sqlite3_column_text(st, 4), sqlite3_column_text(st, 5));
+		ch_utf8_cut_tail(memo);
+		field(b, memo, 0);
+		memset(memo, 0, sizeof memo);
+		snprintf(ref, sizeof ref, "CHPIN%lld", id);
+		field(b, ref, 1);
+		if (db_run(db, e, "UPDATE pin_payouts SET pin = NULL, batch_id = ?,"
+		           " amount_fen = ?, exported_at = ? WHERE pin_payout_id = ?",
+		           "iisi", batch, amount_fen, now, id) < 0) {
+			r = -1;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (r < 0)
+		return -1;
+	*n += k;
+	return db_run(db, e, "UPDATE payout_batches SET payouts = payouts + ?,"
+	              " total_fen = total_fen + ? WHERE batch_id = ?", "iii", k,
+	              k * amount_fen, batch);
 }
 
 /* Marks the pending payouts of orders awaiting verification as batch
@@ -209,7 +277,8 @@ int payout_export(batch_ctx *ctx, sqlite3 *db, const char *path, FILE *out,
 			goto out;
 		}
 	}
-	if (rows(db, key, batch_id, &b, written, e) < 0)
+	if (rows(db, key, batch_id, &b, written, e) < 0 ||
+	    (new && pin_rows(db, batch_id, amount_fen, now, &b, written, e) < 0))
 		goto out;
 	if (!ch_buf_ok(&b) || !(gb = to_gb18030(b.data, b.len, &gblen))) {
 		ch_fail(e, NULL, 0, "cannot encode the payout file as GB18030");
@@ -236,6 +305,10 @@ int payout_export(batch_ctx *ctx, sqlite3 *db, const char *path, FILE *out,
 	}
 	*batch_out = batch_id;
 	rc = 0;
+	/* The WAL still holds the pages with the PINs just erased. */
+	if (new && db_scrub_wal(db, e) < 0)
+		fprintf(stderr, "certhall-batch: payouts export: warning: %s\n",
+		        e->msg);
 out:
 	if (rc < 0)
 		db_rollback(db);

@@ -41,8 +41,11 @@ void payout_code_hash(const unsigned char key[PAYOUT_KEY_LEN],
 
 /* Writes a new batch of the pending payouts (batch_id 0) or prints batch
  * batch_id again, to path (NULL: out) in GB18030. amount_fen is each new
- * payout's amount. *written: payouts in the file. A payout held back
- * (account details empty or formula-like) is named on warn. 0, or -1. */
+ * payout's amount. A new batch also carries the PIN transfers waiting
+ * (pin_payouts, batch/review/issued.h), each PIN in its memo and erased
+ * from its row as it is written, so a reprint leaves them out.
+ * *written: payouts in the file. A payout held back (account details
+ * empty or formula-like) is named on warn. 0, or -1. */
 int payout_export(batch_ctx *ctx, sqlite3 *db, const char *path, FILE *out,
                   long long batch_id, long long amount_fen,
                   long long *batch_out, long long *written, FILE *warn,

@@ -22,6 +22,15 @@
 
 typedef enum { SENT, RETRY, FAILED } outcome;
 
+/* The payload once sent, when cond holds: a message that carried a
+ * secret (a PIN: notice.c queues its text with a masked copy, erase_to)
+ * keeps only the masked copy. secure_delete zeroes the old bytes in the
+ * database file, outbox_send the WAL's copy. */
+#define ERASED_IF(cond)                                                     \
+	"CASE WHEN " cond " AND json_extract(payload, '$.erase_to') IS NOT"  \
+	" NULL THEN json_set(json_remove(payload, '$.erase_to'), '$.text',"  \
+	" json_extract(payload, '$.erase_to')) ELSE payload END"
+
 /* A row's detail: cut where it must be, as the column is for reading. */
 static void say(char *d, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -115,8 +124,9 @@ static int ask_gateway(sqlite3 *db, const notify_settings *s,
 		           "sssi", p.status == 0 ? "sent" : "retry", now, detail,
 		           ids[i]) < 0 ||
 		    db_run(db, e,
-		           "UPDATE outbox SET state = ?, sent_at = ?,"
-		           " next_attempt_at = NULL WHERE outbox_id = ?", "ssi", to,
+		           "UPDATE outbox SET state = ?1, sent_at = ?2,"
+		           " next_attempt_at = NULL, payload = "
+		           ERASED_IF("?1 = 'sent'") " WHERE outbox_id = ?3", "ssi", to,
 		           p.status == 0 ? now : NULL, ids[i]) < 0 ||
 		    db_commit(db, e) < 0) {
 			db_rollback(db);
@@ -426,9 +436,10 @@ static int record(sqlite3 *db, const notify_settings *s,
 		return -1;
 	if (db_run(db, e,
 	           "UPDATE outbox SET state = ?, last_error = ?, sent_at = ?,"
-	           " next_attempt_at = ? WHERE outbox_id = ?", "ssssi", names[o],
+	           " next_attempt_at = ?, payload = " ERASED_IF("?6")
+	           " WHERE outbox_id = ?5", "ssssii", names[o],
 	           o == SENT ? NULL : why, o == SENT ? at : NULL,
-	           o == RETRY ? next : NULL, r->id) < 0 ||
+	           o == RETRY ? next : NULL, r->id, (long long)(o == SENT)) < 0 ||
 	    db_run(db, e,
 	           "UPDATE outbox_attempts SET outcome = ?, finished_at = ?,"
 	           " detail = ? WHERE outbox_id = ? AND attempt = ?", "sssii",
@@ -499,6 +510,10 @@ int outbox_send(sqlite3 *db, const notify_settings *s, outbox_stats *st,
 		if (send_one(db, s, ids[i], st, e) < 0)
 			goto out;
 	rc = 0;
+	/* The WAL still holds the pages with the PINs just erased. */
+	if ((st->sent || st->resumed) && db_scrub_wal(db, e) < 0) {
+		fprintf(stderr, "certhall-batch: send: warning: %s\n", e->msg);
+	}
 out:
 	free(ids);
 	return rc;

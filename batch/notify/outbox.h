@@ -18,6 +18,11 @@
  * - a message written to the outbox folder is written again under the
  *   same name.
  *
+ * A row queued with a secret (a PIN notice: its payload's erase_to, the
+ * text with the PIN masked, batch/notice.h) keeps only the masked text
+ * once sent, and the run ends with the WAL truncated, so the PIN's bytes
+ * leave the database's files.
+ *
  * E-mail goes through msmtp and SMS through the configured gateway (see
  * settings.h); with neither configured, messages are written to the
  * outbox folder as .eml and .json files, so a demo works anywhere. */

@@ -51,6 +51,7 @@ static const order_transition TRANSITIONS[] = {
 	 "order already paid in full"},
 	{"issued", "shipped", "ship --carrier NAME --tracking NO"},
 	{"shipped", "closed", "nightly step due: 15 days after shipping"},
+	{"approved", "issued", "issued: every certificate has its serial"},
 };
 
 #define NSTATES (sizeof STATES / sizeof STATES[0])

@@ -134,10 +134,18 @@ def test_rejected_bundle_queues_every_reason(ws):
     assert res["outcome"] == "rejected"
     codes = {f["code"] for f in res["findings"]}
     assert {"ID_NUMBER_INVALID", "USCC_INVALID"} <= codes
-    [(payload,)] = ws.query("SELECT payload FROM outbox WHERE channel = 'sms'")
+    # The e-mail names every reason; the SMS, two parts at most, the first
+    # and how many more there are.
+    [(payload,)] = ws.query("SELECT payload FROM outbox WHERE channel = 'email'")
     text = json.loads(payload)["text"]
     for f in res["findings"]:
         assert f["message"] in text
+    [(payload,)] = ws.query("SELECT payload FROM outbox WHERE channel = 'sms'")
+    sms = json.loads(payload)["text"]
+    errors = [f for f in res["findings"] if f["level"] == "error"]
+    assert errors[0]["message"].rstrip("。")[:20] in sms
+    assert "等%d项" % len(errors) in sms
+    assert len("【深圳CA】" + sms) <= 134
 
 
 def test_second_ingest_is_duplicate_and_changes_nothing(ws):
@@ -215,7 +223,14 @@ def test_stale_revision_is_rejected_and_changes_no_application(ws):
         assert res["order_no"] is None
     assert ws.query("SELECT * FROM applications") == before
     assert ws.query("SELECT count(*) FROM revisions") == [(1,)]
-    assert ws.query("SELECT count(*) FROM outbox") == [(2,)]
+    # No silent rejection: each stale bundle tells the handler why, once
+    # per channel, beside revision 2's accepted notice.
+    assert sorted(ws.query("SELECT notice, channel, count(*) FROM outbox"
+                           " GROUP BY notice, channel")) == \
+        [("accepted", "email", 1), ("accepted", "sms", 1),
+         ("rejected", "email", 2), ("rejected", "sms", 2)]
+    for (payload,) in ws.query("SELECT payload FROM outbox WHERE notice = 'rejected'"):
+        assert "已提交过相同或更新的版本" in json.loads(payload)["text"]
 
 
 def test_paths_given_as_arguments(ws, tmp_path):

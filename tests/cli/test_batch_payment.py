@@ -26,9 +26,12 @@ def workspace(tmp_path, yaml_text):
     return Workspace(path)
 
 
-def notice_texts(ws):
+def notice_texts(ws, channel="email"):
+    """The accepted notice's texts on one channel: how to pay is in the
+    e-mail (the SMS, two parts at most, says where to find it)."""
     return [json.loads(p)["text"] for p, in
-            ws.query("SELECT payload FROM outbox WHERE notice = 'accepted'")]
+            ws.query("SELECT payload FROM outbox WHERE notice = 'accepted'"
+                     " AND channel = ?", channel)]
 
 
 def test_each_payment_method_gets_its_text_from_the_content(tmp_path):
@@ -42,8 +45,10 @@ def test_each_payment_method_gets_its_text_from_the_content(tmp_path):
     by_bundle = {r["bundle"]: r for r in results}
     assert {r["outcome"] for r in results} == {"accepted"}
     order_t = by_bundle["t.zip"]["order_no"]
-    rows = ws.query("SELECT application_id, payload FROM outbox")
-    assert len(rows) == 4  # e-mail and SMS for each
+    assert ws.query("SELECT count(*) FROM outbox") == [(4,)]  # e-mail and SMS each
+    rows = ws.query("SELECT application_id, payload FROM outbox"
+                    " WHERE channel = 'email'")
+    assert len(rows) == 2
     for aid, payload in rows:
         text = json.loads(payload)["text"]
         if aid == "K7QD-2MPE-X9A3":
@@ -64,6 +69,8 @@ def test_the_projects_texts_follow_the_guide(tmp_path):
         assert "公对公转账" in text and "订单号" + res["order_no"] in text
         assert "汇款凭证" in text and "短信" in text
         assert "{" not in text
+    for text in notice_texts(ws, "sms"):
+        assert "订单号" + res["order_no"] in text and "{" not in text
 
 
 def test_missing_file_is_named_and_nothing_is_ingested(tmp_path):

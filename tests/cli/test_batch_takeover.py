@@ -92,7 +92,15 @@ def test_a_valid_bundle_of_another_applicant_is_refused(ws, who):
     assert codes(res) == ["APPLICANT_MISMATCH"]
     msg = res["findings"][0]["message"]
     assert "机构证件号码" in msg and "经办人身份证号码" in msg
-    assert state(ws) == before
+    # Nothing of the application changes; the only new rows are the
+    # refusal told to the handler the bundle names (no silent rejection).
+    after = state(ws)
+    old_box, new_box = before.pop("outbox"), after.pop("outbox")
+    assert after == before
+    assert new_box[:len(old_box)] == old_box
+    assert sorted((r[3], r[4], r[5]) for r in new_box[len(old_box):]) == \
+        [("rejected", "email", app["handler"]["email"]),
+         ("rejected", "sms", app["handler"]["mobile"])]
     assert ws.files(ws.rejected) == ["other.zip"]
     # The operator sees that someone tried, and nothing of what they sent.
     st = json.loads(ws.run("status", "--json", AID).stdout)
@@ -152,7 +160,13 @@ def test_the_revision_is_capped(ws):
     res = ingest_one(ws, "big.zip", app=bundles.application(revision=10000))
     assert res["outcome"] == "rejected" and "FORM_RANGE" in codes(res)
     assert "9999" in res["findings"][0]["message"]
-    assert state(ws) == before
+    # The application is as it was; the sender is told why (no silent
+    # rejection).
+    after = state(ws)
+    old_box, new_box = before.pop("outbox"), after.pop("outbox")
+    assert after == before and new_box[:len(old_box)] == old_box
+    assert {(r[3], r[4]) for r in new_box[len(old_box):]} == \
+        {("rejected", "email"), ("rejected", "sms")}
     res = ingest_one(ws, "top.zip", app=bundles.application(revision=9999))
     assert res["outcome"] == "accepted"
 
