@@ -12,8 +12,8 @@
 #             every notice goes to the outbox folder; the report is written
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin="$root/build/bin"
-demo="$root/demo"
+bin=${CERTHALL_BIN:-$root/build/bin}
+demo=${CERTHALL_DEMO:-$root/demo}
 batch() { "$bin/certhall-batch" --config "$demo/certhall.yaml" "$@"; }
 step() { printf '\n== %s\n' "$*"; }
 
@@ -33,13 +33,14 @@ paths:
 YAML
 
 step "1. the site: guide, FAQ and the application form"
-"$bin/certhall-site" build -C "$root" -o "$root/public"
+"$bin/certhall-site" build -C "$root" -o "${CERTHALL_PUBLIC:-$root/public}"
 
 step "2. night 1: four bundles arrive; intake accepts three and refuses one"
 export CERTHALL_NOW=2026-11-24T14:00:00Z
 batch init >/dev/null
 cp "$root"/samples/inbox/*.zip "$demo/var/inbox/"
-batch ingest | cut -c1-150
+batch nightly 2>"$demo/night1.log" | cut -c1-150
+grep -E 'ingest: done|send: done|steps failed' "$demo/night1.log" | sed 's/^/  /'
 
 step "3. day 2: finance imports the 建设银行 statement and the WeChat bill"
 export CERTHALL_NOW=2026-11-25T02:00:00Z
@@ -70,7 +71,7 @@ step "8. and 9. the night sends every notice to the outbox folder and writes the
 batch nightly 2>&1 | sed 's/^/  /'
 
 step "10. where to look"
-echo "the site:    file://$root/public/index.html"
+echo "the site:    file://${CERTHALL_PUBLIC:-$root/public}/index.html"
 echo "             (or: $bin/certhall-site serve, then http://127.0.0.1:8080/)"
 echo "the report:  file://$demo/var/reports/index.html"
 echo "the outbox:  $demo/var/outbox/  (.eml: e-mail, .sms.json: SMS)"

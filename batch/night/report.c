@@ -48,6 +48,7 @@ typedef struct figures {
 	long long received, accepted, rejected;
 	long long sent, retrying, failed, unknown, queued;
 	long long reviews_due, reviews_overdue, shipping_due, shipping_overdue;
+	long long paid, paid_fen, awaiting, awaiting_fen, verifying, queue;
 } figures;
 
 /* [from, to) in stored UTC text for the Shanghai day. */
@@ -113,6 +114,42 @@ static int gather(sqlite3 *db, const char *from, const char *to, figures *f,
 static void text(ch_buf *b, const char *s)
 {
 	ch_buf_html(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* 款项: the day's payments matched (not taken back since), the orders
+ * still waiting for money and what they owe, those waiting for the
+ * micro-deposit's code, and the lines finance must decide by hand. */
+static int gather_money(sqlite3 *db, const char *from, const char *to,
+                        figures *f, ch_error *e)
+{
+	static const char *const day =
+		" FROM payments WHERE booked_at >= ? AND booked_at < ? AND"
+		" reversed_by IS NULL";
+	char sql[256];
+
+	snprintf(sql, sizeof sql, "SELECT count(*)%s", day);
+	if (count(db, sql, from, to, &f->paid, e) < 0)
+		return -1;
+	snprintf(sql, sizeof sql, "SELECT coalesce(sum(amount_fen), 0)%s", day);
+	return count(db, sql, from, to, &f->paid_fen, e) < 0 ||
+	       count(db, "SELECT count(*) FROM applications WHERE state ="
+	             " 'awaiting_payment'", NULL, NULL, &f->awaiting, e) < 0 ||
+	       count(db, "SELECT coalesce(sum(amount_due_fen - amount_paid_fen), 0)"
+	             " FROM applications WHERE state = 'awaiting_payment'", NULL,
+	             NULL, &f->awaiting_fen, e) < 0 ||
+	       count(db, "SELECT count(*) FROM applications WHERE state ="
+	             " 'awaiting_verification'", NULL, NULL, &f->verifying, e) < 0 ||
+	       count(db, "SELECT count(*) FROM line_outcomes WHERE review = 1",
+	             NULL, NULL, &f->queue, e) < 0
+	       ? -1 : 0;
+}
+
+static void card_yuan(ch_buf *b, const char *label, long long fen)
+{
+	ch_buf_printf(b, "<div class=\"card\"><b>%lld.%02lld</b>", fen / 100,
+	              fen % 100);
+	text(b, label);
+	ch_buf_puts(b, "</div>\n");
 }
 
 /* 审核与发货: what the nightly step due found (due_dates), the day's
@@ -410,6 +447,12 @@ static void csv(ch_buf *b, long day, const figures *f)
 	csv_row(b, "messages_retrying", f->retrying);
 	csv_row(b, "messages_failed", f->failed);
 	csv_row(b, "messages_unknown", f->unknown);
+	csv_row(b, "payments_matched", f->paid);
+	csv_row(b, "payments_matched_fen", f->paid_fen);
+	csv_row(b, "orders_awaiting_payment", f->awaiting);
+	csv_row(b, "amount_awaiting_fen", f->awaiting_fen);
+	csv_row(b, "orders_awaiting_verification", f->verifying);
+	csv_row(b, "lines_in_review_queue", f->queue);
 	csv_row(b, "reviews_due", f->reviews_due);
 	csv_row(b, "reviews_overdue", f->reviews_overdue);
 	csv_row(b, "shipping_due", f->shipping_due);
@@ -438,7 +481,14 @@ static int page(sqlite3 *db, long day, const figures *f, const char *from,
 	ch_buf_puts(b, "</div>\n<h3>驳回的申请包与原因</h3>\n");
 	if (rejected_list(db, from, to, b, e) < 0)
 		return -1;
-	ch_buf_puts(b, "<h2>审核与发货</h2>\n<div class=\"cards\">\n");
+	ch_buf_puts(b, "<h2>款项</h2>\n<div class=\"cards\">\n");
+	card(b, "当日到账笔数", f->paid, "ok");
+	card_yuan(b, "当日到账（元）", f->paid_fen);
+	card(b, "待付款订单", f->awaiting, "");
+	card_yuan(b, "待付款金额（元）", f->awaiting_fen);
+	card(b, "待金融认证", f->verifying, "");
+	card(b, "待财务确认的流水", f->queue, f->queue ? "bad" : "");
+	ch_buf_puts(b, "</div>\n<h2>审核与发货</h2>\n<div class=\"cards\">\n");
 	card(b, "待审核", f->reviews_due, "");
 	card(b, "审核超期", f->reviews_overdue, f->reviews_overdue ? "bad" : "");
 	card(b, "待发货", f->shipping_due, "");
@@ -519,6 +569,7 @@ int night_report_write(sqlite3 *db, long day, const char *dir, ch_error *e)
 	         day / 100 % 100, day % 100);
 	if (ch_mkdirs(dir, 0700, e) < 0 || gather(db, from, to, &f, e) < 0 ||
 	    gather_due(db, today, &f, e) < 0 ||
+	    gather_money(db, from, to, &f, e) < 0 ||
 	    page(db, day, &f, from, to, &html, e) < 0)
 		goto out;
 	csv(&table, day, &f);

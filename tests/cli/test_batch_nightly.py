@@ -100,3 +100,9 @@ def test_a_night_imports_the_statements_and_matches_the_payment(tmp_path):
                      " ORDER BY rowid")
     assert ("import", "failed") in steps and ("reconcile", "ok") in steps
     assert " error: import: " in r.stderr
+    # The report shows the money of the night: the payment matched.
+    table = (ws.var / "reports" / "2026-11-25.csv").read_text(encoding="utf-8-sig")
+    assert "payments_matched,1\r\n" in table or "payments_matched,1\n" in table
+    assert "payments_matched_fen,%d" % due in table
+    page = (ws.var / "reports" / "2026-11-25.html").read_text()
+    assert "<h2>款项</h2>" in page
