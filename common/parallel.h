@@ -17,16 +17,29 @@
  * and thread-safe state. */
 typedef int (*ch_run_fn)(void *ctx, size_t begin, size_t end, ch_error *e);
 
-/* The most threads (or processes: workers.h) a build uses. */
+/* The most threads a build uses. */
 #define CH_PARALLEL_MAX 4
 
-/* How many threads (or worker processes) to use for n items:
+/* How many threads to use for n items:
  * CERTHALL_JOBS, else the online cores, at most CH_PARALLEL_MAX; 1 when
  * n is below min_items (one costs more than it saves). */
 unsigned ch_parallel_threads(size_t n, size_t min_items);
 
 /* Runs fn over [0, n) on up to threads threads (1: on this thread
- * only). A thread that cannot be made leaves its run to this one. */
+ * only). A thread that cannot be made leaves its run to this one.
+ *
+ * What runs on these threads (generator/repo.c's blob reading,
+ * generator/site.c's page reading) uses each library only in the way its
+ * documentation calls thread-safe, and nothing else in the program
+ * relies on threads:
+ * - libgit2 (docs/threading.md): objects are not shared between
+ *   threads; each run opens a git_repository of its own.
+ * - cmark: a document (and its parser) belongs to the one thread that
+ *   parses that page; the library keeps no mutable global state.
+ * - jansson ("Thread safety" in its API reference): values are not
+ *   shared between threads while any thread runs (each page's are made
+ *   and read by its run, and the caller reads them after the join); the
+ *   hash seed, its one global, is set by main before any value exists. */
 int ch_parallel_for(size_t n, unsigned threads, ch_run_fn fn, void *ctx,
                     ch_error *e);
 

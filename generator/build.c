@@ -1,23 +1,23 @@
-/* build.c: one build, start to end (see build.h).
+/* build.c: one build, start to end (see build.h). There is one way to
+ * build: a first build is a rebuild whose memo is empty.
  *
- * Incremental rebuilds, in two layers, both cached in the output folder:
- *
- * - A page body (Markdown -> HTML, links rewritten, the form rendered)
- *   depends only on the page's own blob and path and, for the form, the
- *   blobs of the schema, fee schedule and print texts and the asset
- *   names. Links are checked on every build, so a reused body can never
- *   hide a broken one.
- * - A whole page file depends on its body, its date, its place in the
- *   navigation, and what every page shares: the commit (footer), the
- *   titles, URLs and descriptions of all pages in navigation order, every
- *   file of site/ and content/site.yaml. When none of that changed the
- *   old file is hard-linked into the new site instead of laid out again.
- *
- * Every input of a page's bytes is in its key (keys.h), so the result
- * equals a full build. The commit is one of them: a new commit lays out
- * every page again (reusing the bodies); a --worktree rebuild after an
- * edit keeps every page but the edited one, and when only page bodies
- * changed it is done by the quick update (quick.h) instead. */
+ * 1. Read the source (repo.h): a commit's tree, or the work tree, whose
+ *    files are trusted unchanged by their stat as git trusts its index
+ *    (with its racy-timestamp rule: hints.h).
+ * 2. The page model (site.h), memo point one: a page whose blob the
+ *    cache knows is restored from its model line (meta.h) instead of
+ *    parsed. Links are checked on every build.
+ * 3. Keys (keys.h): a page body depends on its blob and path (and, for
+ *    the form, the form's inputs); a page file on its body, its date,
+ *    its place in the navigation and what every page shares (site/,
+ *    site.yaml, every page's title, URL and description in navigation
+ *    order) and the commit every footer names.
+ * 4. Memo point two: a page file whose key the cache lists is kept as
+ *    it is; else its body comes from the cache or is rendered, and it is
+ *    laid out (layout.h) and written.
+ * 5. Output (output.h): the written files that differ move into the
+ *    site, the old files it no longer has go, and the cache (cache.h)
+ *    is written last. */
 #include "generator/build.h"
 
 #include <errno.h>
@@ -41,11 +41,9 @@
 #include "generator/meta.h"
 #include "generator/output.h"
 #include "generator/pagedata.h"
-#include "generator/quick.h"
 #include "generator/search.h"
 #include "generator/site.h"
 #include "generator/sitemap.h"
-#include "generator/workers.h"
 
 /* Bodies are written to their file in pieces of about this size. */
 #define BODIES_CHUNK (1u << 20)
@@ -80,31 +78,23 @@ static void shared_key(const gen_site *s, char out[65])
 }
 
 
-/* Lays out data with the page's layout inside the base layout. When at
- * is given, *at receives where data's body went in html (-1 if not once
- * and raw: see gen_tpl_render_at). */
+/* Lays out data with the page's layout inside the base layout. */
 static int apply_layouts(const gen_layouts *l, const gen_tpl *inner,
-                         json_t *data, ch_buf *html, long long *at,
-                         ch_error *e)
+                         json_t *data, ch_buf *html, ch_error *e)
 {
 	ch_buf main = CH_BUF_INIT;
-	long long in_main = -1, in_html = -1;
 	json_t *m;
 	int rc = -1;
 
 	ch_buf_puts(&main, "");
-	if (gen_tpl_render_at(inner, data, json_object_get(data, "body"), &main,
-	                      &in_main, e) < 0)
+	if (gen_tpl_render(inner, data, &main, e) < 0)
 		goto out;
 	m = json_stringn_nocheck(main.data, main.len);
 	if (!m || json_object_set_new(data, "main", m) < 0) {
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
-	rc = gen_tpl_render_at(gen_layouts_get(l, "base"), data, m, html,
-	                       &in_html, e);
-	if (at)
-		*at = in_main >= 0 && in_html >= 0 ? in_html + in_main : -1;
+	rc = gen_tpl_render(gen_layouts_get(l, "base"), data, html, e);
 out:
 	ch_buf_free(&main);
 	return rc;
@@ -155,7 +145,6 @@ typedef struct cache_io {
 	char (*pkeys)[65];
 	int pack_kept;      /* the old pack is kept: nothing to write */
 	gen_nav_memo nav;
-	const char *out_dir;
 	char shared[65];
 } cache_io;
 
@@ -193,12 +182,11 @@ static int flush_index(cache_io *c, size_t at_least, ch_error *e)
 	       flush_buf(&c->index, c->index_fd, GEN_CACHE_NAME, e) : 0;
 }
 
-/* A page's rendering as the cache keeps it: the body, its plain text,
- * and where the body sits in the page's file. */
+/* A page's rendering as the cache keeps it: the body and its plain
+ * text. */
 typedef struct page_out {
 	const char *body, *text;
 	size_t len, tlen;
-	long long at, size;
 } page_out;
 
 /* Puts a page into the new cache. */
@@ -206,8 +194,7 @@ static int cache_page(cache_io *c, const gen_page *p, const char *pkey,
                       const char *bkey, const page_out *po, ch_error *e)
 {
 	gen_cache_line_page(&c->index, pkey, bkey, c->pack, c->bodies_off,
-	                    po->len, po->tlen, po->at, po->size, p->src_path,
-	                    p->out_path);
+	                    po->len, po->tlen, p->src_path, p->out_path);
 	c->bodies_off += po->len + po->tlen;
 	if (flush_index(c, BODIES_CHUNK, e) < 0)
 		return -1;
@@ -236,26 +223,17 @@ static int keep_page(const gen_page *p, const char *bkey, const char *pkey,
 {
 	const gen_cache_page *was = page_unchanged(p, pkey, c);
 	page_out po;
-	char old[8192];
 
 	if (!was)
 		return 0;
 	po.body = gen_cache_page_body(&c->old, was, &po.text);
 	po.len = was->len;
 	po.tlen = was->tlen;
-	po.at = was->at;
-	po.size = was->size;
-	snprintf(old, sizeof old, "%s/%s", c->out_dir, p->out_path);
-	/* An update trusts the cache's list of the site's files, as git
-	 * trusts its index; a full build links the old file, so it must be
-	 * there. */
-	if (!out->update && access(old, R_OK) != 0)
-		return 0;
 	if (text && !(*text = strndup(po.text, po.tlen)))
 		return ch_fail(e, p->src_path, 0, "out of memory");
 	if (cache_page(c, p, pkey, bkey, &po, e) < 0)
 		return -1;
-	return gen_out_keep(out, p->out_path, old, e) < 0 ? -1 : 1;
+	return gen_out_keep(out, p->out_path, e) < 0 ? -1 : 1;
 }
 
 /* Lays out page i (unless its old file is kept). When text is given,
@@ -332,9 +310,8 @@ static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
 	po.len = body.len;
 	po.text = mytext;
 	po.tlen = strlen(mytext);
-	if (apply_layouts(l, inner, data, &html, &po.at, e) < 0)
+	if (apply_layouts(l, inner, data, &html, e) < 0)
 		goto out;
-	po.size = (long long)html.len;
 	if (cache_page(c, p, pkey, key, &po, e) < 0 ||
 	    gen_out_take(out, p->out_path, &html, e) < 0)
 		goto out;
@@ -371,7 +348,7 @@ static int extras(const gen_site *s, const gen_layouts *l, const gen_assets *a,
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
-	if (apply_layouts(l, gen_layouts_get(l, "404"), data, &b, NULL, e) < 0 ||
+	if (apply_layouts(l, gen_layouts_get(l, "404"), data, &b, e) < 0 ||
 	    gen_out_take(out, "404.html", &b, e) < 0)
 		goto out;
 	if (base_url) {
@@ -439,7 +416,7 @@ static int open_pack(const gen_site *s, size_t start, size_t end,
                      const gen_form_env *f, cache_io *c, size_t k, gen_out *out,
                      ch_error *e)
 {
-	char path[GEN_CACHE_PACK_PATH_MAX], key[65], old[8192];
+	char path[GEN_CACHE_PACK_PATH_MAX], key[65];
 	ch_sha256 h;
 
 	gen_cache_pack_path(k, path);
@@ -447,14 +424,12 @@ static int open_pack(const gen_site *s, size_t start, size_t end,
 	for (size_t i = start; i < end; i++)
 		gen_key_pack_page(&h, c->bkeys[i]);
 	ch_sha256_hex(&h, key);
-	snprintf(old, sizeof old, "%s/%s", c->out_dir, path);
 	c->pack = (unsigned)k;
 	c->bodies_off = 0;
-	c->pack_kept = gen_cache_has_shard(&c->old, key, path) &&
-	               access(old, R_OK) == 0;
+	c->pack_kept = gen_cache_has_shard(&c->old, key, path);
 	gen_cache_line_shard(&c->index, key, path);
 	if (c->pack_kept)
-		return gen_out_keep(out, path, old, e);
+		return gen_out_keep(out, path, e);
 	c->bodies_fd = gen_out_open(out, path, e);
 	return c->bodies_fd < 0 ? -1 : 0;
 }
@@ -480,14 +455,13 @@ static int render_shard(gen_site *s, size_t start, size_t end,
                         gen_form_env *f, cache_io *c, shards *sh, gen_out *out,
                         gen_build_stats *st, ch_error *e)
 {
-	char path[GEN_SEARCH_PART_PATH_MAX], key[65], old[8192];
+	char path[GEN_SEARCH_PART_PATH_MAX], key[65];
 	ch_buf b = CH_BUF_INIT;
 	int keep, rc = -1;
 
 	gen_search_part_path(sh->n, path);
 	shard_key(s, start, end, key);
-	snprintf(old, sizeof old, "%s/%s", c->out_dir, path);
-	keep = gen_cache_has_shard(&c->old, key, path) && access(old, R_OK) == 0;
+	keep = gen_cache_has_shard(&c->old, key, path);
 	if (open_pack(s, start, end, f, c, sh->n, out, e) < 0)
 		goto out;
 	for (size_t i = start; i < end; i++) {
@@ -499,7 +473,7 @@ static int render_shard(gen_site *s, size_t start, size_t end,
 	if (close_pack(c, e) < 0)
 		goto out;
 	if (keep) {
-		if (gen_out_keep(out, path, old, e) < 0)
+		if (gen_out_keep(out, path, e) < 0)
 			goto out;
 	} else if (gen_search_shard(sh->terms, s->pages + start, end - start,
 	                            sh->sections + start, (unsigned)sh->n, &b,
@@ -519,66 +493,6 @@ out:
 	return rc;
 }
 
-/* --- laying out the parts (on several cores: see workers.h) -------- */
-
-/* Lays out the parts [first, end) (starts[k] is part k's first page). */
-static int render_parts(gen_site *s, const size_t *starts, size_t first,
-                        size_t end, const gen_layouts *l,
-                        const gen_assets *a, gen_form_env *f, cache_io *c,
-                        shards *sh, gen_out *out, gen_build_stats *st,
-                        ch_error *e)
-{
-	sh->n = first;
-	for (size_t k = first; k < end; k++)
-		if (render_shard(s, starts[k], starts[k + 1], l, a, f, c, sh, out,
-		                 st, e) < 0)
-			return -1;
-	return 0;
-}
-
-/* What a worker needs to lay out its parts (workers.h's callbacks). */
-typedef struct parts_ctx {
-	gen_site *s;
-	const size_t *starts;
-	const gen_layouts *l;
-	const gen_assets *a;
-	gen_form_env *f;
-	cache_io *c;
-	shards *sh;
-	gen_out *out;
-} parts_ctx;
-
-static int parts_render(void *ctx, size_t first, size_t end,
-                        gen_build_stats *st, ch_error *e)
-{
-	parts_ctx *p = ctx;
-
-	return render_parts(p->s, p->starts, first, end, p->l, p->a, p->f, p->c,
-	                    p->sh, p->out, st, e);
-}
-
-static void parts_to_worker(void *ctx, int lines_fd)
-{
-	parts_ctx *p = ctx;
-
-	ch_buf_reset(&p->c->index); /* the first process's lines, not ours */
-	p->c->index_fd = lines_fd;
-}
-
-static int parts_flush(void *ctx, ch_error *e)
-{
-	parts_ctx *p = ctx;
-
-	return flush_index(p->c, 0, e);
-}
-
-static int parts_append_lines(void *ctx, ch_buf *lines, ch_error *e)
-{
-	parts_ctx *p = ctx;
-
-	return flush_buf(lines, p->c->index_fd, GEN_CACHE_NAME, e);
-}
-
 /* Every page and every part of the search index, then its manifest. */
 static int render_all(gen_site *s, const gen_layouts *l, const gen_assets *a,
                       gen_form_env *f, cache_io *c, gen_out *out,
@@ -586,16 +500,12 @@ static int render_all(gen_site *s, const gen_layouts *l, const gen_assets *a,
 {
 	shards sh = {NULL, NULL, 0, NULL};
 	ch_buf b = CH_BUF_INIT;
-	size_t *starts = NULL, nparts = 0;
-	parts_ctx pc;
-	gen_work wk;
 	int rc = -1;
 
 	sh.sizes = calloc(s->npages ? s->npages : 1, sizeof *sh.sizes);
 	sh.sections = calloc(s->npages ? s->npages : 1, sizeof *sh.sections);
-	starts = calloc(s->npages + 1, sizeof *starts);
 	sh.terms = gen_search_terms_new();
-	if (!sh.sizes || !sh.sections || !sh.terms || !starts) {
+	if (!sh.sizes || !sh.sections || !sh.terms) {
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
@@ -603,25 +513,11 @@ static int render_all(gen_site *s, const gen_layouts *l, const gen_assets *a,
 		int parent = s->nodes[i].parent;
 		sh.sections[i] = parent >= 0 ? s->pages[parent].title : "";
 	}
-	for (size_t start = 0; start < s->npages; start = shard_end(s, start))
-		starts[nparts++] = start;
-	starts[nparts] = s->npages;
-	pc.s = s;
-	pc.starts = starts;
-	pc.l = l;
-	pc.a = a;
-	pc.f = f;
-	pc.c = c;
-	pc.sh = &sh;
-	pc.out = out;
-	wk.ctx = &pc;
-	wk.render = parts_render;
-	wk.to_worker = parts_to_worker;
-	wk.flush = parts_flush;
-	wk.append_lines = parts_append_lines;
-	if (gen_workers_render(starts, nparts, s->npages, sh.sizes, &sh.n, &wk,
-	                       out, st, e) < 0)
-		goto out;
+	for (size_t start = 0, end; start < s->npages; start = end) {
+		end = shard_end(s, start);
+		if (render_shard(s, start, end, l, a, f, c, &sh, out, st, e) < 0)
+			goto out;
+	}
 	/* The manifest keeps one name at the root (search.js finds it
 	 * there): naming it by its hash would change every page with every
 	 * edit. */
@@ -631,20 +527,17 @@ static int render_all(gen_site *s, const gen_layouts *l, const gen_assets *a,
 	rc = 0;
 out:
 	ch_buf_free(&b);
-	free(starts);
 	free(sh.sizes);
 	free(sh.sections);
 	gen_search_terms_free(sh.terms);
 	return rc;
 }
 
-/* Chooses between a full build and an update in place: an update when
- * the old cache is whole and at least half the pages are unchanged. */
-static int choose_update(const gen_site *s, const gen_form_env *f, cache_io *c,
-                         gen_out *out, ch_error *e)
+/* Every page's keys, and the old site's files for the output step:
+ * those the cache lists, or, with no cache to trust, those on disk. */
+static int plan(const gen_site *s, const gen_form_env *f, cache_io *c,
+                gen_out *out, ch_error *e)
 {
-	size_t same = 0;
-
 	c->bkeys = malloc((s->npages ? s->npages : 1) * sizeof *c->bkeys);
 	c->pkeys = malloc((s->npages ? s->npages : 1) * sizeof *c->pkeys);
 	if (!c->bkeys || !c->pkeys)
@@ -654,13 +547,8 @@ static int choose_update(const gen_site *s, const gen_form_env *f, cache_io *c,
 		gen_key_page(c->shared, c->bkeys[i], i, s->pages[i].updated,
 		             c->pkeys[i]);
 	}
-	if (!c->old.text || s->npages == 0)
-		return 0;
-	for (size_t i = 0; i < s->npages; i++)
-		same += page_unchanged(&s->pages[i], c->pkeys[i], c) != NULL;
-	if (same * 2 < s->npages)
-		return 0;
-	gen_out_update(out);
+	if (!c->old.text)
+		return gen_out_old_files_on_disk(out, e);
 	for (size_t i = 0; i < c->old.nfiles; i++)
 		if (gen_out_old_file(out, c->old.files[i], e) < 0)
 			return -1;
@@ -752,20 +640,6 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	if (r < 0)
 		goto out;
 	ch_trace("build: read the source and the cache");
-	if (o->worktree && cio.old.text) {
-		int q = gen_quick_update(&cio.old, &src, out_dir, &started, &st, e);
-		ch_trace("build: quick update");
-		if (q != 0)
-			gen_source_free(&src);
-		if (q < 0)
-			goto out;
-		if (q > 0) {
-			if (stats)
-				*stats = st;
-			rc = 0;
-			goto out;
-		}
-	}
 	if (gen_site_load_known(&site, &src, gen_hints_model, &cio.old, e) < 0)
 		goto out;
 	ch_trace("build: the site model");
@@ -787,9 +661,8 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	if (gen_form_env_load(&form, &site, &assets, e) < 0)
 		goto out;
 	ch_trace("build: layouts, assets, form");
-	cio.out_dir = out_dir;
 	shared_key(&site, cio.shared);
-	if (choose_update(&site, &form, &cio, &out, e) < 0)
+	if (plan(&site, &form, &cio, &out, e) < 0)
 		goto out;
 	ch_trace("build: keys");
 	cio.index_fd = gen_out_open(&out, GEN_CACHE_NAME, e);

@@ -1,5 +1,5 @@
 /* cache.c: reading the build cache and the layout of its lines (see
- * cache.h); build.c and quick.c write it. */
+ * cache.h); build.c writes it. */
 #include "generator/cache.h"
 
 #include <errno.h>
@@ -41,17 +41,11 @@ static int is_key(const char *s, size_t n)
 }
 
 /* The number at *s, followed by a space, into *v; -1 if there is none.
- * Digits only (and "-1" when neg_one): strtoll alone would take spaces
- * and signs. */
-static int field(char **s, long long *v, int neg_one)
+ * Digits only: strtoll alone would take spaces and signs. */
+static int field(char **s, long long *v)
 {
 	char *p = *s, *end;
 
-	if (neg_one && strncmp(p, "-1 ", 3) == 0) {
-		*v = -1;
-		*s = p + 3;
-		return 0;
-	}
 	if (*p < '0' || *p > '9')
 		return -1;
 	errno = 0;
@@ -62,12 +56,11 @@ static int field(char **s, long long *v, int neg_one)
 	return 0;
 }
 
-/* One "P pkey bkey pack off len tlen at size src out" line (without
- * "P "). */
+/* One "P pkey bkey pack off len tlen src out" line (without "P "). */
 static int parse_page(char *s, gen_cache_page *p)
 {
 	char *end;
-	long long pack, off, len, tlen, at, size;
+	long long pack, off, len, tlen;
 
 	if (!is_key(s, 64) || s[64] != ' ' || !is_key(s + 65, 64) || s[129] != ' ')
 		return -1;
@@ -76,18 +69,14 @@ static int parse_page(char *s, gen_cache_page *p)
 	memcpy(p->bkey, s + 65, 64);
 	p->bkey[64] = '\0';
 	s += 130;
-	if (field(&s, &pack, 0) < 0 || pack > 1000000 || field(&s, &off, 0) < 0 ||
-	    field(&s, &len, 0) < 0 || field(&s, &tlen, 0) < 0 ||
-	    field(&s, &at, 1) < 0 || field(&s, &size, 0) < 0 ||
-	    strncmp(s, "content/", 8) != 0 ||
-	    (at >= 0 && (at > size || len > size - at)))
+	if (field(&s, &pack) < 0 || pack > 1000000 || field(&s, &off) < 0 ||
+	    field(&s, &len) < 0 || field(&s, &tlen) < 0 ||
+	    strncmp(s, "content/", 8) != 0)
 		return -1;
 	p->pack = (unsigned)pack;
 	p->off = (size_t)off;
 	p->len = (size_t)len;
 	p->tlen = (size_t)tlen;
-	p->at = at;
-	p->size = size;
 	end = strchr(s, ' ');
 	if (!end || !end[1])
 		return -1;
@@ -374,8 +363,7 @@ static gen_cache_page *find(gen_cache_page **v, size_t n, const char *key,
 	return NULL;
 }
 
-/* The sorted views, made when first needed (the quick update never
- * looks pages up by key); -1 when memory runs out. */
+/* The sorted views, made when first needed; -1 when memory runs out. */
 static int views(gen_cache *c)
 {
 	size_t np = c->npages;
@@ -515,8 +503,7 @@ void gen_cache_line_model_head(ch_buf *b, const char *blob, const char *path)
 
 void gen_cache_line_page(ch_buf *b, const char *pkey, const char *bkey,
                          unsigned pack, size_t off, size_t len, size_t tlen,
-                         long long at, long long size, const char *src_path,
-                         const char *out_path)
+                         const char *src_path, const char *out_path)
 {
 	ch_buf_putc(b, 'P');
 	put_word(b, pkey);
@@ -525,8 +512,6 @@ void gen_cache_line_page(ch_buf *b, const char *pkey, const char *bkey,
 	put_num(b, (long long)off);
 	put_num(b, (long long)len);
 	put_num(b, (long long)tlen);
-	put_num(b, at);
-	put_num(b, size);
 	put_word(b, src_path);
 	put_word(b, out_path);
 	ch_buf_putc(b, '\n');

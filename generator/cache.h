@@ -9,15 +9,13 @@
  *                           mtime ctime inode blob path" per work-tree
  *                           file read; "M blob path<TAB>model" per page
  *                           (meta.h); one "P pkey bkey pack offset length
- *                           text_length at size src_path out_path" per page in
+ *                           text_length src_path out_path" per page in
  *                           navigation order, one "S key path" per part
  *                           of the search index and per pack of bodies,
  *                           one "F path" per file of the site, and "end".
  *                           The file's modification time is set to the
- *                           start of the build that wrote it (see W
- *                           below). at is where the body sits in the
- *                           page's file of size bytes, -1 when the layout
- *                           did not put it there once and raw (quick.h);
+ *                           start of the build that wrote it (the racy
+ *                           rule for W lines: hints.c);
  *   .certhall-cache-bodies/<pack>  the pages' rendered bodies, each followed
  *                           by its plain text for search, one after
  *                           another at the offsets the P lines give; one
@@ -41,8 +39,6 @@ typedef struct gen_cache_page {
 	unsigned pack;    /* the body in the bodies pack */
 	size_t off, len;
 	size_t tlen;      /* its plain text, right after it */
-	long long at;     /* the body's place in the page's file, or -1 */
-	long long size;   /* the page file's size */
 	char *src_path;   /* into the index's text */
 	char *out_path;
 } gen_cache_page;
@@ -114,8 +110,7 @@ void gen_cache_lines_source(ch_buf *b, const gen_source *src,
 void gen_cache_line_model_head(ch_buf *b, const char *blob, const char *path);
 void gen_cache_line_page(ch_buf *b, const char *pkey, const char *bkey,
                          unsigned pack, size_t off, size_t len, size_t tlen,
-                         long long at, long long size, const char *src_path,
-                         const char *out_path);
+                         const char *src_path, const char *out_path);
 void gen_cache_line_shard(ch_buf *b, const char *key, const char *path);
 void gen_cache_line_file(ch_buf *b, const char *path);
 

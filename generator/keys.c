@@ -9,7 +9,7 @@
  * line): every key starts from it, so an old cache is then not trusted.
  * It is a number in the source, not the compile time, so that the same
  * source builds the same binary. */
-#define GEN_CACHE_FORMAT "6"
+#define GEN_CACHE_FORMAT "7"
 
 const char gen_cache_format[] = "certhall-site cache " GEN_CACHE_FORMAT
                                 " " CERTHALL_VERSION;

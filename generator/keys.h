@@ -1,6 +1,6 @@
-/* keys.h: the content keys of the build cache (cache.h), shared by the
- * full build (build.c) and the quick update (quick.h) so that both name
- * the same inputs the same way. Every key starts from gen_cache_format,
+/* keys.h: the content keys of the build cache (cache.h): one place that
+ * names every input of a body, a page file and a part of the search
+ * index. Every key starts from gen_cache_format,
  * which names the cache's format and the program's version: a generator
  * that renders differently raises it, so an older cache is not trusted. */
 #ifndef GEN_KEYS_H

@@ -1,10 +1,11 @@
 /* output.c: writing a build's files and swapping them into place. */
-#define _GNU_SOURCE /* renameat2 */
+#define _GNU_SOURCE /* memrchr */
 #include "generator/output.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,13 +213,6 @@ static int record(gen_out *o, const char *path, int staged, ch_error *e)
 	return 0;
 }
 
-int gen_out_record(gen_out *o, const char *path, int staged, ch_error *e)
-{
-	if (!gen_out_safe_path(path))
-		return ch_fail(e, path, 0, "bad output path");
-	return record(o, path, staged, e);
-}
-
 int gen_out_open(gen_out *o, const char *path, ch_error *e)
 {
 	char full[8192];
@@ -247,11 +241,6 @@ int gen_out_add(gen_out *o, const char *path, const void *data, size_t len,
 	return record(o, path, 1, e);
 }
 
-void gen_out_update(gen_out *o)
-{
-	o->update = 1;
-}
-
 int gen_out_old_file(gen_out *o, const char *path, ch_error *e)
 {
 	if (push(&o->gone, &o->ngone, &o->capgone, path) < 0)
@@ -270,30 +259,40 @@ int gen_out_take(gen_out *o, const char *path, ch_buf *b, ch_error *e)
 	return rc;
 }
 
-int gen_out_keep(gen_out *o, const char *path, const char *old_path,
-                 ch_error *e)
+int gen_out_keep(gen_out *o, const char *path, ch_error *e)
 {
-	char full[8192], *data = NULL;
-	size_t len = 0;
-	int fd, rc;
+	if (!gen_out_safe_path(path))
+		return ch_fail(e, path, 0, "bad output path");
+	return record(o, path, 0, e);
+}
 
-	if (o->update) {
-		/* It stays where it is; the caller saw that it exists. */
-		return record(o, path, 0, e);
-	}
-	if (prepare(o, path, full, sizeof full, e) < 0)
-		return -1;
-	if (link(old_path, full) == 0)
-		return record(o, path, 0, e);
-	if (errno == EEXIST)
-		return ch_fail(e, path, 0, "two files of the site have this path");
-	/* No hard links here (another file system?): copy. */
-	if (ch_read_file(old_path, (size_t)1 << 31, &data, &len, e) < 0)
-		return -1;
-	fd = open_new(path, full, e);
-	rc = fd < 0 ? -1 : write_all(fd, full, data, len, e);
-	free(data);
-	return rc < 0 ? -1 : record(o, path, 0, e);
+/* nftw gives its callback no context: one walk at a time. */
+static gen_out *walking;
+static size_t walk_skip;
+
+static int walk_one(const char *path, const struct stat *st, int type,
+                    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type != FTW_F && type != FTW_SL)
+		return 0;
+	return push(&walking->gone, &walking->ngone, &walking->capgone,
+	            path + walk_skip) < 0 ? -1 : 0;
+}
+
+int gen_out_old_files_on_disk(gen_out *o, ch_error *e)
+{
+	int r;
+
+	if (!o->dir || access(o->dir, F_OK) != 0)
+		return 0;
+	walking = o;
+	walk_skip = strlen(o->dir) + 1;
+	r = nftw(o->dir, walk_one, 16, FTW_PHYS);
+	walking = NULL;
+	return r == 0 ? 0 : ch_fail(e, o->dir, 0, "cannot list: %s",
+	                            strerror(errno));
 }
 
 /* 1 if the files a and b hold the same bytes, 0 if not (or unreadable). */
@@ -367,7 +366,10 @@ static int move_in(gen_out *o, const char *path, ch_error *e)
 	return 0;
 }
 
-int gen_out_spoil_cache(const char *dir, ch_error *e)
+/* Marks the cache of dir untrusted in place (its first byte becomes
+ * '#'), keeping the file, which marks the folder as ours: cut short
+ * after this, the next build is a full one. */
+static int spoil_cache(const char *dir, ch_error *e)
 {
 	char path[8192];
 	int fd;
@@ -381,33 +383,6 @@ int gen_out_spoil_cache(const char *dir, ch_error *e)
 	if (close(fd) < 0 || w != 1)
 		return ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
 	return 0;
-}
-
-int gen_out_cache_in_place(const char *dir, const char *data, size_t len,
-                           const struct timespec *when, ch_error *e)
-{
-	char path[8192];
-	struct timespec times[2];
-	int fd, rc = -1;
-
-	snprintf(path, sizeof path, "%s/%s", dir, GEN_CACHE_NAME);
-	if (len == 0 || data[0] == '#')
-		return ch_fail(e, path, 0, "not a cache to write");
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
-	times[0] = times[1] = *when;
-	if (pwrite(fd, "#", 1, 0) != 1 || ch_pwrite_all(fd, data + 1, len - 1, 1) < 0 ||
-	    ftruncate(fd, (off_t)len) < 0 || pwrite(fd, data, 1, 0) != 1 ||
-	    futimens(fd, times) < 0) {
-		ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	if (close(fd) < 0 && rc == 0)
-		rc = ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
-	return rc;
 }
 
 /* The update's commit (see gen_out_commit). */
@@ -451,7 +426,7 @@ static int commit_update(gen_out *o, ch_error *e)
 	}
 	/* Cut short from here on, the folder is still ours but its cache is
 	 * no longer trusted: the next build is a full one. */
-	if (gen_out_spoil_cache(o->dir, e) < 0)
+	if (spoil_cache(o->dir, e) < 0)
 		goto out;
 	for (size_t i = 0; i < o->ngone; i++) {
 		char full[8192];
@@ -489,41 +464,14 @@ out:
 
 int gen_out_commit(gen_out *o, ch_error *e)
 {
-	char parent[4096], base[1024], old[5200];
-	ch_error ignored;
-
 	if (!o->tmp)
 		return ch_fail(e, o->dir ? o->dir : "", 0, "output not started");
-	if (o->update)
+	if (access(o->dir, F_OK) == 0)
 		return commit_update(o, e);
-	if (access(o->dir, F_OK) != 0) {
-		if (rename(o->tmp, o->dir) < 0)
-			return ch_fail(e, o->dir, 0, "cannot move into place: %s",
-			               strerror(errno));
-		free(o->tmp);
-		o->tmp = NULL;
-		return 0;
-	}
-	if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->dir, RENAME_EXCHANGE) == 0) {
-		/* the temporary name now holds the old site */
-		ch_remove_tree(o->tmp, &ignored);
-		free(o->tmp);
-		o->tmp = NULL;
-		return 0;
-	}
-	/* No atomic exchange on this file system: old aside, then new in. */
-	split(o->dir, parent, sizeof parent, base, sizeof base);
-	snprintf(old, sizeof old, "%s/.%s.old-XXXXXX", parent, base);
-	if (!mkdtemp(old) || rename(o->dir, old) < 0)
-		return ch_fail(e, o->dir, 0, "cannot move the old site aside: %s",
-		               strerror(errno));
-	if (rename(o->tmp, o->dir) < 0) {
-		int err = errno;
-		rename(old, o->dir);
+	/* Every file is new: the folder moves in whole. */
+	if (rename(o->tmp, o->dir) < 0)
 		return ch_fail(e, o->dir, 0, "cannot move into place: %s",
-		               strerror(err));
-	}
-	ch_remove_tree(old, &ignored);
+		               strerror(errno));
 	free(o->tmp);
 	o->tmp = NULL;
 	return 0;

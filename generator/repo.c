@@ -133,7 +133,7 @@ fail:
 }
 
 /* Reading blobs on several threads, each with a repository of its own
- * (libgit2's objects are not to be shared between threads). */
+ * (the rules: common/parallel.h). */
 typedef struct blob_job {
 	const char *repo_path;
 	gen_source *src;

@@ -447,7 +447,7 @@ int gen_site_body(gen_site *site, size_t i, ch_error *e)
 }
 
 /* Reading the pages, on several threads for a large site: each page
- * is parsed on its own. */
+ * is parsed on its own (the rules: common/parallel.h). */
 typedef struct load_job {
 	gen_site *site;
 	const gen_file **files; /* per page: its file */

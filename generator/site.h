@@ -58,8 +58,7 @@ int gen_site_find(const gen_site *site, const char *src_path);
 int gen_site_check_links(const gen_site *site, ch_error *e);
 void gen_site_free(gen_site *site);
 
-/* One page alone, for the quick update (quick.h), which does not build
- * the whole model: */
+/* One page alone (the loading above, and the fuzzed cache loader): */
 /* 1 if path is a page's source (a .md file under content/, not under content/forms/). */
 int gen_site_is_page(const char *path);
 /* Reads page f (its bytes loaded) into p and n as gen_site_load would,

@@ -224,8 +224,6 @@ int gen_tpl_parse(const char *text, size_t len, const char *file,
 typedef struct stack {
 	json_t *v[MAX_STACK];
 	int n;
-	const json_t *mark; /* gen_tpl_render_at's value, or NULL */
-	long long at;       /* where it went; -1 none yet, -2 not once raw */
 } stack;
 
 static json_t *get_path(json_t *v, const char *path)
@@ -337,9 +335,6 @@ static int render(const node *n, stack *st, ch_buf *out, ch_error *e)
 	case T_VAR:
 	case T_RAW:
 		v = lookup(st, n->text);
-		if (v && v == st->mark)
-			st->at = st->at == -1 && n->kind == T_RAW ?
-			         (long long)out->len : -2;
 		if (v)
 			put_value(out, v, n->kind == T_VAR);
 		return 0;
@@ -367,25 +362,14 @@ static int render(const node *n, stack *st, ch_buf *out, ch_error *e)
 
 int gen_tpl_render(const gen_tpl *t, json_t *data, ch_buf *out, ch_error *e)
 {
-	return gen_tpl_render_at(t, data, NULL, out, NULL, e);
-}
-
-int gen_tpl_render_at(const gen_tpl *t, json_t *data, const json_t *mark,
-                      ch_buf *out, long long *at, ch_error *e)
-{
 	stack st;
-	size_t base = out->len;
 
 	st.n = 1;
 	st.v[0] = data;
-	st.mark = mark;
-	st.at = -1;
 	if (render_kids(&t->root, &st, out, e) < 0)
 		return -1;
 	if (!ch_buf_ok(out))
 		return ch_fail(e, "", 0, "out of memory");
-	if (at)
-		*at = st.at >= 0 ? st.at - (long long)base : -1;
 	return 0;
 }
 
