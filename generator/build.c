@@ -11,7 +11,8 @@
  *    the form, the form's inputs); a page file on its body, its date,
  *    its place in the navigation and what every page shares (site/,
  *    site.yaml, every page's title, URL and description in navigation
- *    order) and the commit every footer names.
+ *    order). The commit is not among them: only the home page and the
+ *    404 show it, so a new commit re-lays only the pages it changed.
  * 4. Memo point two: a page file whose key the cache lists is kept as
  *    it is; else its body comes from the cache or is rendered, and it is
  *    laid out (layout.h) and written.
@@ -55,7 +56,6 @@ static void shared_key(const gen_site *s, char out[65])
 	char num[64];
 
 	gen_key_begin(&h);
-	ch_sha256_update(&h, s->src.commit, 41);
 	ch_sha256_update(&h, s->src.worktree ? "w" : "c", 1);
 	for (size_t i = 0; i < s->src.nfiles; i++) {
 		const gen_file *f = &s->src.files[i];
@@ -351,6 +351,12 @@ static int extras(const gen_site *s, const gen_layouts *l, const gen_assets *a,
 	if (apply_layouts(l, gen_layouts_get(l, "404"), data, &b, e) < 0 ||
 	    gen_out_take(out, "404.html", &b, e) < 0)
 		goto out;
+	/* The content version for scripts (which commit is live), in the
+	 * one small file that changes with every commit. */
+	ch_buf_puts(&b, s->src.commit);
+	ch_buf_puts(&b, s->src.worktree ? " worktree\n" : "\n");
+	if (gen_out_take(out, "version.txt", &b, e) < 0)
+		goto out;
 	if (base_url) {
 		site_err = 1;
 		if (gen_sitemap(s->pages, s->npages, base_url, &b, e) < 0 ||
@@ -545,7 +551,7 @@ static int plan(const gen_site *s, const gen_form_env *f, cache_io *c,
 	for (size_t i = 0; i < s->npages; i++) {
 		gen_body_key(&s->pages[i], &s->nodes[i].md, f, c->bkeys[i]);
 		gen_key_page(c->shared, c->bkeys[i], i, s->pages[i].updated,
-		             c->pkeys[i]);
+		             i == 0 ? s->src.commit : NULL, c->pkeys[i]);
 	}
 	if (!c->old.text)
 		return gen_out_old_files_on_disk(out, e);

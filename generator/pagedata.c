@@ -317,13 +317,12 @@ json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
 	}
 	/* body and nav are large and valid UTF-8 by construction (sources are
 	 * checked when read): spare jansson checking them again per page. */
-	d = json_pack("{s:s, s:O, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o}",
+	d = json_pack("{s:s, s:O, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o}",
 	              "lang", "zh-CN",
 	              "site", s->config,
 	              "root", root,
 	              "home", home,
-	              "commit", s->src.short_id,
-	              "commit_full", s->src.commit,
+	              "commit", i <= 0 ? s->src.short_id : "",
 	              "draft", s->src.worktree,
 	              "asset", assets_json(a, root, memo),
 	              "page", page,

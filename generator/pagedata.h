@@ -6,7 +6,9 @@
  * The data of a page (names the layouts use):
  *   lang "zh-CN"; site {title, description, hotline, website, footer, ...
  *   as content/site.yaml}; root ("", "../", ...); home (href of the home
- *   page); commit (short id), commit_full, draft (true for --worktree);
+ *   page); commit (short id; the home page and the 404 only, "" on the
+ *   others, whose bytes then do not change with every commit); draft
+ *   (true for --worktree);
  *   asset {site_css, site_js, search_js, search_index_js, form_js, ...};
  *   page {title, description, updated "2026-11-01", href, url, src,
  *   is_home, is_section, has_form, is_404}; body (the page's HTML, raw);

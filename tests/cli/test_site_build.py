@@ -165,14 +165,16 @@ def test_dates_come_from_history_in_shanghai_time(site_bin, content_repo, tmp_pa
     assert 'datetime="2026-11-01"' in page(out, "faq")
 
 
-def test_footer_names_the_commit(site_bin, content_repo, tmp_path):
+def test_home_page_404_and_version_txt_name_the_commit(site_bin, content_repo, tmp_path):
     out = tmp_path / "public"
     assert build(site_bin, content_repo, out).returncode == 0
-    short = head(content_repo)[:10]
-    for html in out.rglob("*.html"):
-        if html.name == "404.html":
-            continue
-        assert f"<code>{short}</code>" in html.read_text(encoding="utf-8"), html
+    full = head(content_repo)
+    short = full[:10]
+    shown = {str(h.relative_to(out)) for h in out.rglob("*.html")
+             if f"<code>{short}</code>" in h.read_text(encoding="utf-8")}
+    # the other pages do not, so that a new commit does not change them all
+    assert shown == {"index.html", "404.html"}
+    assert (out / "version.txt").read_text(encoding="ascii") == full + "\n"
 
 
 def test_same_commit_gives_identical_bytes(site_bin, content_repo, tmp_path):
@@ -250,6 +252,26 @@ def test_rebuild_after_one_page_changed_renders_only_it(site_bin, content_repo, 
     assert build(site_bin, content_repo, full).returncode == 0
     assert snapshot(out) == snapshot(full)
     assert "新的一段" in page(out, "zz-test/second")
+
+
+def test_rebuild_after_a_commit_writes_only_the_pages_it_changed(site_bin, content_repo, tmp_path):
+    with_section(content_repo)
+    out = tmp_path / "public"
+    assert build(site_bin, content_repo, out).returncode == 0
+    before = {str(h.relative_to(out)): h.stat().st_ino for h in out.rglob("*.html")}
+    p = content_repo / "content/zz-test/second.md"
+    p.write_text(p.read_text(encoding="utf-8") + "\n提交后的新段落。\n", encoding="utf-8")
+    commit_at(content_repo, "edit", "2026-11-22T10:00:00+08:00")
+    r = build(site_bin, content_repo, out, "-v")
+    assert r.returncode == 0, r.stderr
+    after = {str(h.relative_to(out)): h.stat().st_ino for h in out.rglob("*.html")}
+    moved = {k for k in after if before.get(k) != after[k]}
+    # the page itself, and the two pages that name the commit
+    assert moved == {"zz-test/second/index.html", "index.html", "404.html"}
+    assert (out / "version.txt").read_text(encoding="ascii") == head(content_repo) + "\n"
+    full = tmp_path / "full"
+    assert build(site_bin, content_repo, full).returncode == 0
+    assert snapshot(out) == snapshot(full)
 
 
 def test_rebuild_after_a_title_changed_updates_every_navigation(site_bin, content_repo, tmp_path):
