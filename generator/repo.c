@@ -327,14 +327,21 @@ static int cmp_file(const void *a, const void *b)
 	return strcmp(((const gen_file *)a)->path, ((const gen_file *)b)->path);
 }
 
+static int cmp_path_file(const void *path, const void *f)
+{
+	return strcmp(path, ((const gen_file *)f)->path);
+}
+
+gen_file *gen_source_file_rw(gen_source *s, const char *path)
+{
+	return s->nfiles ? bsearch(path, s->files, s->nfiles, sizeof *s->files,
+	                           cmp_path_file) : NULL;
+}
+
 const gen_file *gen_source_file(const gen_source *s, const char *path)
 {
-	gen_file key;
-
-	if (!s->nfiles)
-		return NULL;
-	key.path = (char *)path;
-	return bsearch(&key, s->files, s->nfiles, sizeof key, cmp_file);
+	return s->nfiles ? bsearch(path, s->files, s->nfiles, sizeof *s->files,
+	                           cmp_path_file) : NULL;
 }
 
 static int content_tree(git_repository *repo, git_commit *c, git_tree **out)
@@ -424,7 +431,7 @@ static int date_files(git_repository *repo, const git_oid *start,
 			gen_file *f;
 
 			snprintf(path, sizeof path, "content/%s", d->new_file.path);
-			f = (gen_file *)gen_source_file(s, path);
+			f = gen_source_file_rw(s, path);
 			if (f && f->updated < 0) {
 				f->updated = when;
 				pending--;

@@ -178,7 +178,6 @@ int gen_site_page_restore(const gen_file *f, const char *line, gen_page *p,
 	p->updated = f->updated;
 	if (gen_meta_read(line, p, n) < 0 || page_urls(p, n) < 0)
 		return ch_fail(e, f->path, 0, "cannot restore from the build cache");
-	n->model = line;
 	return 0;
 }
 
@@ -432,7 +431,7 @@ int gen_site_body(gen_site *site, size_t i, ch_error *e)
 
 	if (n->md.body)
 		return 0;
-	f = (gen_file *)gen_source_file(&site->src, site->pages[i].src_path);
+	f = gen_source_file_rw(&site->src, site->pages[i].src_path);
 	if (!f)
 		return ch_fail(e, site->pages[i].src_path, 0, "source missing");
 	if (gen_source_load(&site->src, f, e) < 0 ||

@@ -22,8 +22,6 @@ typedef struct gen_node {
 	char *layout;    /* "page", "section", "home" or front matter's */
 	int layout_line; /* line of the layout key, 1 if defaulted */
 	gen_md md;       /* the parsed body */
-	const char *model; /* the cache line it was restored from, or NULL
-	                    * (owned by the caller of gen_site_load_known) */
 } gen_node;
 
 typedef struct gen_site {

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "common/error.h"
-#include "generator/cache.h"
-#include "generator/keys.h"
+#include "generator/incr_cache.h"
+#include "generator/incr_keys.h"
 #include "generator/output.h"
 #include "generator/site.h"
 

@@ -1,10 +1,10 @@
-/* cache.h: the build cache kept in the output folder, read by the next
+/* incr_cache.h: the build cache kept in the output folder, read by the next
  * build of that folder; this module reads it and knows its lines. Two files, small to load:
  *
  *   .certhall-cache         lines: the format (which names the generator's
  *                           own build); "U commit", the commit whose
  *                           history dated the files; "K key", the key of
- *                           what every page shares (keys.h); "D time
+ *                           what every page shares (incr_keys.h); "D time
  *                           path" per content file, its date; "W size
  *                           mtime ctime inode blob path" per work-tree
  *                           file read; "M blob path<TAB>model" per page
@@ -15,14 +15,14 @@
  *                           one "F path" per file of the site, and "end".
  *                           The file's modification time is set to the
  *                           start of the build that wrote it (the racy
- *                           rule for W lines: hints.c);
+ *                           rule for W lines: incr_hints.c);
  *   .certhall-cache-bodies/<pack>  the pages' rendered bodies, each followed
  *                           by its plain text for search, one after
  *                           another at the offsets the P lines give; one
  *                           pack per part of the search index.
  *
  * pkey is the hash of every input of a page's file, bkey of its body's
- * (keys.h, and build.c's top comment). A cache that is missing, of another format, cut short
+ * (incr_keys.h, and build.c's top comment). A cache that is missing, of another format, cut short
  * or inconsistent with its bodies is not loaded: the build is a full one. */
 #ifndef GEN_CACHE_H
 #define GEN_CACHE_H

@@ -1,4 +1,4 @@
-/* keys.h: the content keys of the build cache (cache.h): one place that
+/* incr_keys.h: the content keys of the build cache (incr_cache.h): one place that
  * names every input of a body, a page file and a part of the search
  * index. Every key starts from gen_cache_format,
  * which names the cache's format and the program's version: a generator

@@ -1,9 +1,9 @@
-/* hints.c: see hints.h. */
-#include "generator/hints.h"
+/* incr_hints.c: see incr_hints.h. */
+#include "generator/incr_hints.h"
 
 #include <string.h>
 
-#include "generator/keys.h"
+#include "generator/incr_keys.h"
 
 static void *load(void *arg)
 {

@@ -1,5 +1,5 @@
-/* keys.c: see keys.h. */
-#include "generator/keys.h"
+/* incr_keys.c: see incr_keys.h. */
+#include "generator/incr_keys.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,6 @@
-/* cache.c: reading the build cache and the layout of its lines (see
- * cache.h); build.c writes it. */
-#include "generator/cache.h"
+/* incr_cache.c: reading the build cache and the layout of its lines (see
+ * incr_cache.h); incr.c writes it. */
+#include "generator/incr_cache.h"
 
 #include <errno.h>
 #include <fcntl.h>
