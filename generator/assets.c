@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/grow.h"
+
 #include "common/sha256.h"
 
 static int cmp_name(const void *a, const void *b)
@@ -32,12 +34,11 @@ int gen_assets_add(gen_assets *a, const char *name, const void *data,
 		return ch_fail(e, name, 0, "out of memory");
 	snprintf(path, plen, "assets/%.*s.%.10s%s", (int)stem, name, hex,
 	         dot ? dot : "");
-	v = realloc(a->v, (a->n + 1) * sizeof *v);
-	if (!v) {
+	if (CH_GROW(a->v, a->n + 1, a->cap) < 0) {
 		free(path);
 		return ch_fail(e, name, 0, "out of memory");
 	}
-	a->v = v;
+	v = a->v;
 	v[a->n].name = strdup(name);
 	v[a->n].path = path;
 	if (!v[a->n].name) {

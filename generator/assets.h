@@ -21,7 +21,7 @@ typedef struct gen_asset {
 
 typedef struct gen_assets {
 	gen_asset *v; /* sorted by name */
-	size_t n;
+	size_t n, cap;
 } gen_assets;
 
 /* Publishes every file under site/assets/ into out. */

@@ -356,7 +356,7 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	gen_source src;
 	gen_site site;
 	gen_layouts layouts;
-	gen_assets assets = {NULL, 0};
+	gen_assets assets = {NULL, 0, 0};
 	gen_out out = GEN_OUT_INIT;
 	gen_build_stats st;
 	gen_form_env form;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/grow.h"
 #include "common/error.h"
 #include "common/fsutil.h"
 #include "generator/output.h"
@@ -206,18 +207,6 @@ static int parse_src(char *s, int k, int blob, gen_cache_src *src)
 	return 0;
 }
 
-static int grow_src(gen_cache_src **v, size_t *n, size_t *cap)
-{
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 256;
-		gen_cache_src *nv = realloc(*v, nc * sizeof *nv);
-		if (!nv)
-			return -1;
-		*v = nv;
-		*cap = nc;
-	}
-	return 0;
-}
 
 /* The U, D, W and M lines; 1 if line was one, 0 if not, -1 if bad. */
 static int source_line(gen_cache *c, char *line, size_t caps[3])
@@ -238,13 +227,13 @@ static int source_line(gen_cache *c, char *line, size_t caps[3])
 		return 1;
 	case 'D':
 		if (parse_src(line + 2, 1, 0, &src) < 0 ||
-		    grow_src(&c->dates, &c->ndates, &caps[0]) < 0)
+		    CH_GROW(c->dates, c->ndates + 1, caps[0]) < 0)
 			return -1;
 		c->dates[c->ndates++] = src;
 		return 1;
 	case 'W':
 		if (parse_src(line + 2, 4, 1, &src) < 0 ||
-		    grow_src(&c->stats, &c->nstats, &caps[1]) < 0)
+		    CH_GROW(c->stats, c->nstats + 1, caps[1]) < 0)
 			return -1;
 		c->stats[c->nstats++] = src;
 		return 1;
@@ -254,7 +243,7 @@ static int source_line(gen_cache *c, char *line, size_t caps[3])
 			return -1;
 		*tab = '\0';
 		if (parse_src(line + 2, 0, 1, &src) < 0 ||
-		    grow_src(&c->models, &c->nmodels, &caps[2]) < 0)
+		    CH_GROW(c->models, c->nmodels + 1, caps[2]) < 0)
 			return -1;
 		src.model = tab + 1;
 		c->models[c->nmodels++] = src;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/grow.h"
 #include "common/fsutil.h"
 
 int gen_out_safe_path(const char *p)
@@ -36,14 +37,8 @@ static int push(char ***v, size_t *n, size_t *cap, const char *str)
 {
 	char *c;
 
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 256;
-		char **nv = realloc(*v, nc * sizeof *nv);
-		if (!nv)
-			return -1;
-		*v = nv;
-		*cap = nc;
-	}
+	if (CH_GROW(*v, *n + 1, *cap) < 0)
+		return -1;
 	c = strdup(str);
 	if (!c)
 		return -1;

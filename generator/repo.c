@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/grow.h"
 #include "common/fsutil.h"
 #include "common/parallel.h"
 #include "common/trace.h"
@@ -35,14 +36,8 @@ static int add_file(gen_source *s, size_t *cap, const char *path,
 {
 	gen_file *f;
 
-	if (s->nfiles == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		gen_file *v = realloc(s->files, ncap * sizeof *v);
-		if (!v)
-			return ch_fail(e, path, 0, "out of memory");
-		s->files = v;
-		*cap = ncap;
-	}
+	if (CH_GROW(s->files, s->nfiles + 1, *cap) < 0)
+		return ch_fail(e, path, 0, "out of memory");
 	f = &s->files[s->nfiles];
 	memset(f, 0, sizeof *f);
 	f->path = strdup(path);
@@ -115,15 +110,9 @@ static int walk_cb(const char *dir, const git_tree_entry *ent, void *payload)
 			return 0;
 	}
 	/* Read after the walk, on several threads (blob_run). */
-	if (w->nunread == w->capunread) {
-		size_t c = w->capunread ? w->capunread * 2 : 256;
-		size_t *v = realloc(w->unread, c * sizeof *v);
-		if (!v) {
-			ch_fail(w->e, path, 0, "out of memory");
-			goto fail;
-		}
-		w->unread = v;
-		w->capunread = c;
+	if (CH_GROW(w->unread, w->nunread + 1, w->capunread) < 0) {
+		ch_fail(w->e, path, 0, "out of memory");
+		goto fail;
 	}
 	w->unread[w->nunread++] = w->src->nfiles - 1;
 	return 0;

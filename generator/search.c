@@ -12,6 +12,8 @@
  * the list's last entry. */
 #include "generator/search.h"
 
+#include "common/grow.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,14 +115,8 @@ static term *find_or_add(index_t *ix, uint64_t code, const char *key,
 			return t;
 		j = (j + 1) & (ix->nslots - 1);
 	}
-	if (ix->nterms == ix->capterms) {
-		size_t c = ix->capterms ? ix->capterms * 2 : 1024;
-		term *nt = realloc(ix->terms, c * sizeof *nt);
-		if (!nt)
-			return NULL;
-		ix->terms = nt;
-		ix->capterms = c;
-	}
+	if (CH_GROW(ix->terms, ix->nterms + 1, ix->capterms) < 0)
+		return NULL;
 	char *k = malloc(len + 1);
 	if (!k)
 		return NULL;
@@ -130,21 +126,6 @@ static term *find_or_add(index_t *ix, uint64_t code, const char *key,
 	*t = (term){k, len, code, h, NULL, 0, 0};
 	ix->slots[j] = (uint32_t)(++ix->nterms);
 	return t;
-}
-
-/* Room for one more in the uint32_t array *v of *n items (doubling from
- * first); -1 when memory runs out. */
-static int room(uint32_t **v, size_t n, size_t *cap, size_t first)
-{
-	if (n < *cap)
-		return 0;
-	size_t c = *cap ? *cap * 2 : first;
-	uint32_t *nv = realloc(*v, c * sizeof *nv);
-	if (!nv)
-		return -1;
-	*v = nv;
-	*cap = c;
-	return 0;
 }
 
 static void hit(index_t *ix, uint64_t code, const char *key, size_t len,
@@ -158,14 +139,14 @@ static void hit(index_t *ix, uint64_t code, const char *key, size_t len,
 		return;
 	}
 	if (t->npost == 0) {
-		if (room(&ix->used, ix->nused, &ix->capused, 1024) < 0) {
+		if (CH_GROW(ix->used, ix->nused + 1, ix->capused) < 0) {
 			ix->failed = 1;
 			return;
 		}
 		ix->used[ix->nused++] = (uint32_t)(t - ix->terms);
 	}
 	if (t->npost == 0 || POST_ID(t->post[t->npost - 1]) != id) {
-		if (room(&t->post, t->npost, &t->cappost, 4) < 0) {
+		if (CH_GROW(t->post, t->npost + 1, t->cappost) < 0) {
 			ix->failed = 1;
 			return;
 		}

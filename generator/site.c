@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistr.h>
 
+#include "common/grow.h"
 #include "common/parallel.h"
 #include "common/yaml.h"
 #include "generator/meta.h"
@@ -349,10 +350,8 @@ static int arrange(gen_site *s, ch_error *e)
 			               "its folder has no index.md (%s)", pp);
 		s->nodes[i].parent = parent;
 		pn = &s->nodes[parent];
-		int *v = realloc(pn->kids, (pn->nkids + 1) * sizeof *v);
-		if (!v)
+		if (CH_GROW(pn->kids, pn->nkids + 1, pn->capkids) < 0)
 			return ch_fail(e, "", 0, "out of memory");
-		pn->kids = v;
 		pn->kids[pn->nkids++] = (int)i;
 	}
 	sort_site = s;

@@ -17,7 +17,7 @@
 typedef struct gen_node {
 	int parent;      /* index of the section page holding it; -1: home */
 	int *kids;       /* indices of its children in navigation order */
-	size_t nkids;
+	size_t nkids, capkids;
 	int depth;       /* folders below the site root of its URL */
 	char *layout;    /* "page", "section", "home" or front matter's */
 	int layout_line; /* line of the layout key, 1 if defaulted */

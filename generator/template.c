@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/grow.h"
+
 enum kind { T_TEXT, T_VAR, T_RAW, T_SECTION, T_INVERTED };
 
 typedef struct node {
@@ -42,14 +44,8 @@ static node *add_kid(node *parent, enum kind k, const char *s, size_t len)
 {
 	node *n;
 
-	if (parent->nkids == parent->cap) {
-		size_t cap = parent->cap ? parent->cap * 2 : 8;
-		node *v = realloc(parent->kids, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		parent->kids = v;
-		parent->cap = cap;
-	}
+	if (CH_GROW(parent->kids, parent->nkids + 1, parent->cap) < 0)
+		return NULL;
 	n = &parent->kids[parent->nkids];
 	memset(n, 0, sizeof *n);
 	n->kind = k;
