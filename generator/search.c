@@ -460,59 +460,42 @@ static int cmp_term(const void *a, const void *b)
 
 /* The index of pages[0..n) between head and tail; section titles from
  * sections[] when given, else found among the pages themselves. */
-static int write_index(index_t *shared, const gen_page *pages, size_t n,
-                       const char *const *sections, const char *head,
-                       const char *tail, ch_buf *out, ch_error *e)
+/* Every page's title, headings, description and text into ix. */
+static int index_pages(index_t *ix, const gen_page *pages, size_t n)
 {
-	int rc = -1;
-	index_t local = {0};
-	index_t *ixp = shared ? shared : &local;
-#define ix (*ixp)
-	size_t nused = 0;
-	const gen_page **byurl = NULL;
-	sort_term *order = NULL;
-
-	if (n > MAX_PAGES) {
-		ch_fail(e, NULL, 0, "search index: too many pages (%zu)", n);
-		goto out;
-	}
-	byurl = malloc((n ? n : 1) * sizeof *byurl);
-	if (!byurl)
-		goto nomem;
-	for (size_t i = 0; i < n; i++) {
-		if (!pages[i].url || !pages[i].title) {
-			ch_fail(e, pages[i].src_path, 0,
-			        "search index: page without url or title");
-			goto out;
-		}
-		byurl[i] = &pages[i];
-	}
-	qsort(byurl, n, sizeof *byurl, cmp_page_url);
-
 	for (size_t i = 0; i < n; i++) {
 		const gen_page *p = &pages[i];
 		uint32_t id = (uint32_t)i;
-		index_text(&ix, p->title, id, HIT_TITLE);
+		index_text(ix, p->title, id, HIT_TITLE);
 		for (size_t h = 0; h < p->nheadings; h++)
-			index_text(&ix, p->headings[h].text, id, HIT_HEADING);
-		index_text(&ix, p->description, id, HIT_DESC);
-		index_text(&ix, p->text, id, 0);
+			index_text(ix, p->headings[h].text, id, HIT_HEADING);
+		index_text(ix, p->description, id, HIT_DESC);
+		index_text(ix, p->text, id, 0);
 	}
-	if (ix.failed)
-		goto nomem;
+	return ix->failed ? -1 : 0;
+}
 
-	order = malloc((ix.nused ? ix.nused : 1) * sizeof *order);
+/* The terms with postings in this part, in the order they are written
+ * (a shared table also holds the terms of parts before); NULL when
+ * memory runs out. */
+static sort_term *terms_in_order(const index_t *ix)
+{
+	sort_term *order = malloc((ix->nused ? ix->nused : 1) * sizeof *order);
+
 	if (!order)
-		goto nomem;
-	/* A shared table also holds the terms of parts before: only those
-	 * with postings here belong to this part. */
-	for (size_t i = 0; i < ix.nused; i++) {
-		term *t = &ix.terms[ix.used[i]];
-		order[nused++] = (sort_term){key_prefix(t), t};
+		return NULL;
+	for (size_t i = 0; i < ix->nused; i++) {
+		term *t = &ix->terms[ix->used[i]];
+		order[i] = (sort_term){key_prefix(t), t};
 	}
-	qsort(order, nused, sizeof *order, cmp_term);
+	qsort(order, ix->nused, sizeof *order, cmp_term);
+	return order;
+}
 
-	ch_buf_puts(out, head);
+/* "pages": [url, title, section, excerpt] per page. */
+static void put_pages(ch_buf *out, const gen_page *pages, size_t n,
+                      const char *const *sections, const gen_page **byurl)
+{
 	ch_buf_puts(out, "{\"v\":1,\"pages\":[");
 	for (size_t i = 0; i < n; i++) {
 		const gen_page *p = &pages[i];
@@ -529,25 +512,77 @@ static int write_index(index_t *shared, const gen_page *pages, size_t n,
 		excerpt(out, p);
 		ch_buf_putc(out, ']');
 	}
-	ch_buf_puts(out, "],\n\"terms\":{");
+	ch_buf_puts(out, "],\n");
+}
+
+/* "terms": {term: [posting, ...]}. One number per page: the gap from the
+ * previous id (most are small) times 64 plus the weight (at most 32). */
+static void put_terms(ch_buf *out, const sort_term *order, size_t nused)
+{
+	ch_buf_puts(out, "\"terms\":{");
 	for (size_t i = 0; i < nused; i++) {
 		const term *t = order[i].t;
+		uint32_t prev = 0;
 		ch_buf_puts(out, i ? ",\n" : "\n");
 		js_str(out, t->key, t->keylen);
 		ch_buf_puts(out, ":[");
-		/* One number per page: the gap from the previous id (most
-		 * are small) times 64 plus the weight (at most 32). */
-		uint32_t prev = 0;
 		for (size_t k = 0; k < t->npost; k++) {
+			uint32_t gap = POST_ID(t->post[k]) - prev;
 			if (k)
 				ch_buf_putc(out, ',');
-			uint32_t gap = POST_ID(t->post[k]) - prev;
 			prev = POST_ID(t->post[k]);
 			put_uint(out, gap * 64u + weight(t->post[k]));
 		}
 		ch_buf_putc(out, ']');
 	}
 	ch_buf_puts(out, "}}");
+}
+
+/* The pages sorted by URL (for section titles); NULL when a page has no
+ * URL or title (e filled) or memory runs out. */
+static const gen_page **pages_by_url(const gen_page *pages, size_t n,
+                                     ch_error *e)
+{
+	const gen_page **byurl = malloc((n ? n : 1) * sizeof *byurl);
+
+	if (!byurl) {
+		ch_fail(e, NULL, 0, "search index: out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!pages[i].url || !pages[i].title) {
+			ch_fail(e, pages[i].src_path, 0,
+			        "search index: page without url or title");
+			free(byurl);
+			return NULL;
+		}
+		byurl[i] = &pages[i];
+	}
+	qsort(byurl, n, sizeof *byurl, cmp_page_url);
+	return byurl;
+}
+
+static int write_index(index_t *shared, const gen_page *pages, size_t n,
+                       const char *const *sections, const char *head,
+                       const char *tail, ch_buf *out, ch_error *e)
+{
+	index_t local = {0};
+	index_t *ix = shared ? shared : &local;
+	const gen_page **byurl = NULL;
+	sort_term *order = NULL;
+	int rc = -1;
+
+	if (n > MAX_PAGES) {
+		ch_fail(e, NULL, 0, "search index: too many pages (%zu)", n);
+		goto out;
+	}
+	if (!(byurl = pages_by_url(pages, n, e)))
+		goto out;
+	if (index_pages(ix, pages, n) < 0 || !(order = terms_in_order(ix)))
+		goto nomem;
+	ch_buf_puts(out, head);
+	put_pages(out, pages, n, sections, byurl);
+	put_terms(out, order, ix->nused);
 	ch_buf_puts(out, tail);
 	if (!ch_buf_ok(out))
 		goto nomem;
@@ -560,15 +595,14 @@ out:
 	free(byurl);
 	if (shared) {
 		/* Ready for the next part: its terms start with no postings. */
-		for (size_t i = 0; i < ix.nused; i++)
-			ix.terms[ix.used[i]].npost = 0;
-		ix.nused = 0;
-		ix.failed = 0;
+		for (size_t i = 0; i < ix->nused; i++)
+			ix->terms[ix->used[i]].npost = 0;
+		ix->nused = 0;
+		ix->failed = 0;
 	} else {
-		index_free(&ix);
+		index_free(ix);
 	}
 	return rc;
-#undef ix
 }
 
 int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,
