@@ -523,3 +523,30 @@ def test_a_cache_naming_files_outside_the_output_is_not_trusted(site_bin, conten
     full = tmp_path / "full"
     assert build(site_bin, content_repo, full, "--worktree").returncode == 0
     assert snapshot(out) == snapshot(full)
+
+
+# --- a large section ---------------------------------------------------------------
+
+def test_pages_of_a_3000_page_section_stay_small(site_bin, tmp_path):
+    corpus = pathlib.Path(__file__).resolve().parents[1] / "bench" / "site_corpus.py"
+    r = run(["/usr/bin/python3", corpus, "--pages", "3002", "--per-section", "3000", tmp_path])
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "out"
+    r = build(site_bin, tmp_path / "certhall", out)
+    assert r.returncode == 0, r.stderr
+    sec = out / "section-001"
+    pages = sorted(sec.glob("page-*/index.html"))
+    assert len(pages) == 3000
+    # every page's navigation would be over 200 KB with the whole section
+    assert max(p.stat().st_size for p in pages) < 20_000
+    html = (sec / "page-1500" / "index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav id="site-nav".*?</nav>', html, re.S)
+    nav = nav.group(0)
+    near = re.findall(r'href="\.\./\.\./section-001/(page-\d+)/index\.html"', nav)
+    assert near == [f"page-{i:04d}" for i in range(1490, 1511)], near
+    assert 'aria-current="page"' in nav
+    assert '<li class="more"><a href="../../section-001/index.html">全部 3000 页</a></li>' in nav
+    # the section's own page lists them all
+    index = (sec / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="../section-001/page-{i:04d}/index.html"' in index
+               for i in range(1, 3001))
