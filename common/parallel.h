@@ -29,17 +29,19 @@ unsigned ch_parallel_threads(size_t n, size_t min_items);
  * only). A thread that cannot be made leaves its run to this one.
  *
  * What runs on these threads (generator/repo.c's blob reading,
- * generator/site.c's page reading) uses each library only in the way its
- * documentation calls thread-safe, and nothing else in the program
- * relies on threads:
+ * generator/site.c's page reading, generator/build.c's laying out of
+ * pages) uses each library only in the way its documentation calls
+ * thread-safe, and nothing else in the program relies on threads:
  * - libgit2 (docs/threading.md): objects are not shared between
- *   threads; each run opens a git_repository of its own.
+ *   threads; a run that reads blobs opens a git_repository of its own,
+ *   and the laying out reads none (the sources it needs are read first).
  * - cmark: a document (and its parser) belongs to the one thread that
  *   parses that page; the library keeps no mutable global state.
- * - jansson ("Thread safety" in its API reference): values are not
- *   shared between threads while any thread runs (each page's are made
- *   and read by its run, and the caller reads them after the join); the
- *   hash seed, its one global, is set by main before any value exists. */
+ * - jansson ("Thread safety" in its API reference): no value is used by
+ *   two threads. Each run makes its own (a page's data, its own copy of
+ *   the site's settings); values made before the threads start are read
+ *   by one run only (the form's schema, by the form's page) or after
+ *   the join; the hash seed, the one global, is set by main first. */
 int ch_parallel_for(size_t n, unsigned threads, ch_run_fn fn, void *ctx,
                     ch_error *e);
 

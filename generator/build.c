@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "common/fsutil.h"
+#include "common/parallel.h"
 #include "common/sha256.h"
 #include "common/trace.h"
 #include "generator/assets.h"
@@ -100,16 +101,18 @@ static const gen_tpl *page_layout(const gen_site *s, const gen_layouts *l,
 	return gen_layouts_get(l, "page"); /* home and section fall back */
 }
 
-/* What laying out a page needs. */
+/* What laying out a page needs: the build's (only read while pages are
+ * laid out), and the part's and the thread's own. */
 typedef struct job {
 	gen_site *s;
 	const gen_layouts *l;
 	const gen_assets *a;
 	gen_form_env *f;
-	gen_incr *m;
-	gen_nav_memo nav;
-	gen_out *out;
-	gen_build_stats *st;
+	const gen_incr *m;
+	gen_nav_memo *nav;     /* the thread's */
+	gen_out *out;          /* the part's */
+	gen_incr_part *memo;   /* the part's */
+	gen_build_stats *st;   /* the part's */
 } job;
 
 /* Page i's body into body and its plain text into *text: from the
@@ -161,7 +164,7 @@ static int render_page(job *j, size_t i, char **text, ch_error *e)
 
 	if (!inner)
 		return -1;
-	switch (gen_incr_keep(j->m, j->s, i, j->out, text, e)) {
+	switch (gen_incr_keep(j->m, j->memo, j->s, i, j->out, text, e)) {
 	case -1:
 		return -1;
 	case 1:
@@ -175,12 +178,12 @@ static int render_page(job *j, size_t i, char **text, ch_error *e)
 		goto out;
 	if (!ch_buf_ok(&body) || !mytext ||
 	    !(data = gen_page_data_memo(j->s, (int)i, root, j->a, body.data,
-	                                &j->nav))) {
+	                                j->nav))) {
 		ch_fail(e, p->src_path, 0, "out of memory");
 		goto out;
 	}
 	if (apply_layouts(j->l, inner, data, &html, e) < 0 ||
-	    gen_incr_done(j->m, j->s, i, body.data, body.len, mytext,
+	    gen_incr_done(j->m, j->memo, j->s, i, body.data, body.len, mytext,
 	                  strlen(mytext), e) < 0 ||
 	    gen_out_take(j->out, p->out_path, &html, e) < 0)
 		goto out;
@@ -247,20 +250,30 @@ out:
 
 /* The search index comes in parts (search.h), one per top-level section
  * with the pages that follow it at the top level (the home page's part
- * holds the top-level pages before the first section). Each part is
- * written right after its pages are laid out, from the plain text their
- * rendering made, so that no step holds the text of every page. A part
- * whose pages' sources and section titles did not change is kept from
- * the old site. */
-typedef struct shards {
-	gen_search_terms *terms;
-	unsigned *sizes;   /* pages per part */
+ * holds the top-level pages before the first section). A part is laid
+ * out on one thread, into files and cache lines of its own that are
+ * added to the build's in part order, so the result is what one thread
+ * makes. Its search file is written right after its pages, from the
+ * plain text their rendering made, so that no step holds the text of
+ * every page; one whose pages' sources and section titles did not
+ * change is kept from the old site. */
+typedef struct part {
+	size_t start, end;     /* its pages */
+	gen_out out;
+	gen_incr_part memo;
+	gen_build_stats st;
+} part;
+
+typedef struct parts {
+	job base;              /* the build's fields of a job */
+	part *v;
 	size_t n;
+	unsigned *sizes;       /* pages per part */
 	const char **sections; /* per page: the section title search shows */
-} shards;
+} parts;
 
 /* The end of the part starting at page start. */
-static size_t shard_end(const gen_site *s, size_t start)
+static size_t part_end(const gen_site *s, size_t start)
 {
 	size_t end = start + 1;
 
@@ -270,40 +283,47 @@ static size_t shard_end(const gen_site *s, size_t start)
 	return end;
 }
 
-/* Lays out the pages of the part [start, end) and writes or keeps it. */
-static int render_shard(job *j, size_t start, size_t end, shards *sh,
-                        ch_error *e)
+/* Lays out the pages of part k and writes or keeps its search file. */
+static int render_part(const parts *ps, size_t k, gen_nav_memo *nav,
+                       gen_search_terms *terms, ch_error *e)
 {
-	gen_site *s = j->s;
+	part *pt = &ps->v[k];
+	gen_site *s = ps->base.s;
+	job j = ps->base;
 	char path[GEN_SEARCH_PART_PATH_MAX];
 	ch_buf b = CH_BUF_INIT;
 	int keep, rc = -1;
 
-	gen_search_part_path(sh->n, path);
-	if (gen_incr_part_begin(j->m, s, start, end, sh->n, path, &keep, j->out,
-	                        e) < 0)
+	j.nav = nav;
+	j.out = &pt->out;
+	j.memo = &pt->memo;
+	j.st = &pt->st;
+	gen_search_part_path(k, path);
+	if (gen_incr_part_begin(j.m, j.memo, s, pt->start, pt->end, k, path,
+	                        &keep, j.out, e) < 0)
 		goto out;
-	for (size_t i = start; i < end; i++) {
+	for (size_t i = pt->start; i < pt->end; i++) {
 		char *text = NULL;
-		if (render_page(j, i, keep ? NULL : &text, e) < 0)
+		if (render_page(&j, i, keep ? NULL : &text, e) < 0)
 			goto out;
 		s->pages[i].text = text;
 	}
-	if (gen_incr_part_end(j->m, e) < 0)
+	if (gen_incr_part_end(j.memo, e) < 0)
 		goto out;
 	if (keep) {
-		if (gen_out_keep(j->out, path, e) < 0)
+		if (gen_out_keep(j.out, path, e) < 0)
 			goto out;
-	} else if (gen_search_shard(sh->terms, s->pages + start, end - start,
-	                            sh->sections + start, (unsigned)sh->n, &b,
+	} else if (gen_search_shard(terms, s->pages + pt->start,
+	                            pt->end - pt->start,
+	                            ps->sections + pt->start, (unsigned)k, &b,
 	                            e) < 0 ||
-	           gen_out_take(j->out, path, &b, e) < 0) {
+	           gen_out_take(j.out, path, &b, e) < 0) {
 		goto out;
 	}
-	sh->sizes[sh->n++] = (unsigned)(end - start);
+	ps->sizes[k] = (unsigned)(pt->end - pt->start);
 	rc = 0;
 out:
-	for (size_t i = start; i < end; i++) {
+	for (size_t i = pt->start; i < pt->end; i++) {
 		free(s->pages[i].text);
 		s->pages[i].text = NULL;
 	}
@@ -311,42 +331,104 @@ out:
 	return rc;
 }
 
-/* Every page and every part of the search index, then its manifest. */
-static int render_all(job *j, ch_error *e)
+/* One thread's run of parts [begin, end), with the JSON values and the
+ * search terms of its own (the rules: common/parallel.h). */
+static int render_run(void *ctx, size_t begin, size_t end, ch_error *e)
 {
-	const gen_site *s = j->s;
-	shards sh = {NULL, NULL, 0, NULL};
-	ch_buf b = CH_BUF_INIT;
+	const parts *ps = ctx;
+	gen_nav_memo nav = GEN_NAV_MEMO_INIT;
+	gen_search_terms *terms = gen_search_terms_new();
 	int rc = -1;
 
-	sh.sizes = calloc(s->npages ? s->npages : 1, sizeof *sh.sizes);
-	sh.sections = calloc(s->npages ? s->npages : 1, sizeof *sh.sections);
-	sh.terms = gen_search_terms_new();
-	if (!sh.sizes || !sh.sections || !sh.terms) {
+	nav.config = json_deep_copy(ps->base.s->config);
+	if (!terms || !nav.config) {
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
+	for (size_t k = begin; k < end; k++)
+		if (render_part(ps, k, &nav, terms, e) < 0)
+			goto out;
+	rc = 0;
+out:
+	gen_search_terms_free(terms);
+	gen_nav_memo_free(&nav);
+	return rc;
+}
+
+/* Below this many pages one thread lays them all out. */
+#define RENDER_THREADS_MIN 256
+
+/* Splits the site into parts and reads, on this thread, the Markdown of
+ * the pages the cache cannot spare (restored pages keep none). */
+static int plan_parts(parts *ps, const gen_out *out, ch_error *e)
+{
+	gen_site *s = ps->base.s;
+	size_t n = s->npages ? s->npages : 1;
+
+	size_t nparts = 0;
+
+	for (size_t start = 0; start < s->npages; start = part_end(s, start))
+		nparts++;
+	ps->sizes = calloc(nparts ? nparts : 1, sizeof *ps->sizes);
+	ps->sections = calloc(n, sizeof *ps->sections);
+	ps->v = calloc(nparts ? nparts : 1, sizeof *ps->v);
+	if (!ps->sizes || !ps->sections || !ps->v)
+		return ch_fail(e, "", 0, "out of memory");
 	for (size_t i = 0; i < s->npages; i++) {
 		int parent = s->nodes[i].parent;
-		sh.sections[i] = parent >= 0 ? s->pages[parent].title : "";
+		ps->sections[i] = parent >= 0 ? s->pages[parent].title : "";
+		if (gen_incr_needs_source(ps->base.m, s, i) &&
+		    gen_site_body(s, i, e) < 0)
+			return -1;
 	}
-	for (size_t start = 0, end; start < s->npages; start = end) {
-		end = shard_end(s, start);
-		if (render_shard(j, start, end, &sh, e) < 0)
+	for (size_t start = 0; start < s->npages; start = ps->v[ps->n++].end) {
+		gen_out_part(out, &ps->v[ps->n].out);
+		ps->v[ps->n].memo.bodies_fd = -1;
+		ps->v[ps->n].start = start;
+		ps->v[ps->n].end = part_end(s, start);
+	}
+	return 0;
+}
+
+/* Every page and every part of the search index, then its manifest. */
+static int render_all(const job *base, gen_incr *m, gen_out *out,
+                      gen_build_stats *st, ch_error *e)
+{
+	parts ps;
+	ch_buf b = CH_BUF_INIT;
+	int rc = -1;
+
+	memset(&ps, 0, sizeof ps);
+	ps.base = *base;
+	if (plan_parts(&ps, out, e) < 0 ||
+	    ch_parallel_for(ps.n, ch_parallel_threads(base->s->npages,
+	                                              RENDER_THREADS_MIN),
+	                    render_run, &ps, e) < 0)
+		goto out;
+	for (size_t k = 0; k < ps.n; k++) {
+		if (gen_out_merge(out, &ps.v[k].out, e) < 0 ||
+		    gen_incr_part_merge(m, &ps.v[k].memo, e) < 0)
 			goto out;
+		st->rendered += ps.v[k].st.rendered;
+		st->reused += ps.v[k].st.reused;
+		st->kept += ps.v[k].st.kept;
 	}
 	/* The manifest keeps one name at the root (search.js finds it
 	 * there): naming it by its hash would change every page with every
 	 * edit. */
-	gen_search_manifest(sh.sizes, sh.n, &b);
-	if (gen_out_take(j->out, "search-index.js", &b, e) < 0)
+	gen_search_manifest(ps.sizes, ps.n, &b);
+	if (gen_out_take(out, "search-index.js", &b, e) < 0)
 		goto out;
 	rc = 0;
 out:
+	for (size_t k = 0; k < ps.n; k++) {
+		gen_incr_part_free(&ps.v[k].memo);
+		gen_out_free(&ps.v[k].out);
+	}
 	ch_buf_free(&b);
-	free(sh.sizes);
-	free(sh.sections);
-	gen_search_terms_free(sh.terms);
+	free(ps.v);
+	free(ps.sizes);
+	free(ps.sections);
 	return rc;
 }
 
@@ -405,17 +487,13 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	if (gen_incr_plan(m, &site, &form, &out, e) < 0)
 		goto out;
 	ch_trace("build: keys, source cache lines");
+	memset(&j, 0, sizeof j);
 	j.s = &site;
 	j.l = &layouts;
 	j.a = &assets;
 	j.f = &form;
 	j.m = m;
-	j.nav = (gen_nav_memo)GEN_NAV_MEMO_INIT;
-	j.out = &out;
-	j.st = &st;
-	r = render_all(&j, e);
-	gen_nav_memo_free(&j.nav);
-	if (r < 0)
+	if (render_all(&j, m, &out, &st, e) < 0)
 		goto out;
 	ch_trace("build: pages and search");
 	if (extras(&site, &layouts, &assets, &out, e) < 0 ||

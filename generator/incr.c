@@ -28,12 +28,6 @@ struct gen_incr {
 	char (*pkeys)[65];
 	ch_buf index;       /* this build's cache lines not yet written */
 	int index_fd;       /* the new index, open */
-	ch_buf bodies;      /* bodies not yet written to their pack */
-	int bodies_fd;      /* the open pack of bodies, or -1 */
-	size_t bodies_off;  /* its length so far */
-	unsigned pack;      /* its number (the search part's) */
-	int pack_kept;      /* the old pack is kept: nothing to write */
-	char search_key[65], search_path[64]; /* the part's search file */
 };
 
 /* Writes b's bytes to fd (the file name) and empties b. */
@@ -69,7 +63,7 @@ gen_incr *gen_incr_open(const char *out_dir, const struct timespec *started)
 
 	if (!m)
 		return NULL;
-	m->index_fd = m->bodies_fd = -1;
+	m->index_fd = -1;
 	m->started = *started;
 	gen_hints_start(&m->hints, &m->old, out_dir);
 	return m;
@@ -173,7 +167,20 @@ int gen_incr_plan(gen_incr *m, const gen_site *s, const gen_form_env *f,
 	m->index_fd = gen_out_open(out, GEN_CACHE_NAME, e);
 	if (m->index_fd < 0)
 		return -1;
+	gen_cache_map_all(&m->old);
 	return source_lines(m, s, e);
+}
+
+int gen_incr_needs_source(const gen_incr *m, const gen_site *s, size_t i)
+{
+	const gen_cache_page *was = gen_cache_page_by_pkey(&m->old, m->pkeys[i]);
+	const char *text;
+	size_t len, tlen;
+
+	if (was && strcmp(was->out_path, s->pages[i].out_path) == 0 &&
+	    gen_cache_page_body(&m->old, was, &text))
+		return 0;
+	return !gen_cache_body(&m->old, m->bkeys[i], &len, &text, &tlen);
 }
 
 /* A part of the search index is kept while its pages' sources and
@@ -195,83 +202,106 @@ static void search_key(const gen_site *s, size_t start, size_t end,
 /* The rendered bodies are kept in packs, one per search part, under
  * GEN_CACHE_BODIES/<part>: a pack whose pages' bodies are all as before
  * is kept whole, so an edit rewrites one pack, not every body. */
-int gen_incr_part_begin(gen_incr *m, const gen_site *s, size_t start,
-                        size_t end, size_t k, const char *search_path,
-                        int *keep_search, gen_out *out, ch_error *e)
+int gen_incr_part_begin(const gen_incr *m, gen_incr_part *p,
+                        const gen_site *s, size_t start, size_t end,
+                        size_t k, const char *search_path, int *keep_search,
+                        gen_out *out, ch_error *e)
 {
 	char path[GEN_CACHE_PACK_PATH_MAX], key[65];
 	ch_sha256 h;
 
+	memset(p, 0, sizeof *p);
+	p->bodies_fd = -1;
 	gen_cache_pack_path(k, path);
 	gen_key_begin(&h);
 	for (size_t i = start; i < end; i++)
 		gen_key_pack_page(&h, m->bkeys[i]);
 	ch_sha256_hex(&h, key);
-	search_key(s, start, end, m->search_key);
-	snprintf(m->search_path, sizeof m->search_path, "%s", search_path);
-	*keep_search = gen_cache_has_shard(&m->old, m->search_key, search_path);
-	m->pack = (unsigned)k;
-	m->bodies_off = 0;
-	m->pack_kept = gen_cache_has_shard(&m->old, key, path);
-	gen_cache_line_shard(&m->index, key, path);
-	if (m->pack_kept)
+	search_key(s, start, end, p->search_key);
+	snprintf(p->search_path, sizeof p->search_path, "%s", search_path);
+	*keep_search = gen_cache_has_shard(&m->old, p->search_key, search_path);
+	p->pack = (unsigned)k;
+	p->pack_kept = gen_cache_has_shard(&m->old, key, path);
+	gen_cache_line_shard(&p->lines, key, path);
+	if (p->pack_kept)
 		return gen_out_keep(out, path, e);
-	m->bodies_fd = gen_out_open(out, path, e);
-	return m->bodies_fd < 0 ? -1 : 0;
+	p->bodies_fd = gen_out_open(out, path, e);
+	return p->bodies_fd < 0 ? -1 : 0;
 }
 
-int gen_incr_part_end(gen_incr *m, ch_error *e)
+int gen_incr_part_end(gen_incr_part *p, ch_error *e)
 {
-	int fd = m->bodies_fd;
+	int fd = p->bodies_fd;
 
-	gen_cache_line_shard(&m->index, m->search_key, m->search_path);
+	gen_cache_line_shard(&p->lines, p->search_key, p->search_path);
 	if (fd < 0)
 		return 0;
-	if (flush_buf(&m->bodies, fd, GEN_CACHE_BODIES, e) < 0)
+	if (flush_buf(&p->bodies, fd, GEN_CACHE_BODIES, e) < 0)
 		return -1;
-	m->bodies_fd = -1;
+	ch_buf_free(&p->bodies); /* the lines alone wait for the merge */
+	p->bodies_fd = -1;
 	if (close(fd) < 0)
 		return ch_fail(e, GEN_CACHE_BODIES, 0, "cannot write: %s",
 		               strerror(errno));
 	return 0;
 }
 
-int gen_incr_done(gen_incr *m, const gen_site *s, size_t i, const char *body,
-                  size_t len, const char *text, size_t tlen, ch_error *e)
+int gen_incr_part_merge(gen_incr *m, gen_incr_part *p, ch_error *e)
 {
-	const gen_page *p = &s->pages[i];
+	int rc = -1;
 
-	gen_cache_line_page(&m->index, m->pkeys[i], m->bkeys[i], m->pack,
-	                    m->bodies_off, len, tlen, p->src_path, p->out_path);
-	m->bodies_off += len + tlen;
-	if (flush_index(m, CHUNK, e) < 0)
-		return -1;
-	if (m->pack_kept)
-		return 0;
-	ch_buf_append(&m->bodies, body, len);
-	ch_buf_append(&m->bodies, text, tlen);
-	return m->bodies.len >= CHUNK ?
-	       flush_buf(&m->bodies, m->bodies_fd, GEN_CACHE_BODIES, e) : 0;
+	if (!ch_buf_ok(&p->lines))
+		ch_fail(e, GEN_CACHE_NAME, 0, "out of memory");
+	else if (flush_index(m, 0, e) == 0)
+		rc = flush_buf(&p->lines, m->index_fd, GEN_CACHE_NAME, e);
+	gen_incr_part_free(p);
+	return rc;
 }
 
-int gen_incr_keep(gen_incr *m, const gen_site *s, size_t i, gen_out *out,
-                  char **text, ch_error *e)
+void gen_incr_part_free(gen_incr_part *p)
 {
-	const gen_page *p = &s->pages[i];
+	if (p->bodies_fd >= 0)
+		close(p->bodies_fd);
+	p->bodies_fd = -1;
+	ch_buf_free(&p->lines);
+	ch_buf_free(&p->bodies);
+}
+
+int gen_incr_done(const gen_incr *m, gen_incr_part *p, const gen_site *s,
+                  size_t i, const char *body, size_t len, const char *text,
+                  size_t tlen, ch_error *e)
+{
+	const gen_page *pg = &s->pages[i];
+
+	gen_cache_line_page(&p->lines, m->pkeys[i], m->bkeys[i], p->pack,
+	                    p->bodies_off, len, tlen, pg->src_path, pg->out_path);
+	p->bodies_off += len + tlen;
+	if (p->pack_kept)
+		return 0;
+	ch_buf_append(&p->bodies, body, len);
+	ch_buf_append(&p->bodies, text, tlen);
+	return p->bodies.len >= CHUNK ?
+	       flush_buf(&p->bodies, p->bodies_fd, GEN_CACHE_BODIES, e) : 0;
+}
+
+int gen_incr_keep(const gen_incr *m, gen_incr_part *p, const gen_site *s,
+                  size_t i, gen_out *out, char **text, ch_error *e)
+{
+	const gen_page *pg = &s->pages[i];
 	const gen_cache_page *was = gen_cache_page_by_pkey(&m->old, m->pkeys[i]);
 	const char *body, *t;
 
-	if (!was || strcmp(was->out_path, p->out_path) != 0 ||
+	if (!was || strcmp(was->out_path, pg->out_path) != 0 ||
 	    !(body = gen_cache_page_body(&m->old, was, &t)))
 		return 0;
 	if (text && !(*text = strndup(t, was->tlen)))
-		return ch_fail(e, p->src_path, 0, "out of memory");
-	if (gen_incr_done(m, s, i, body, was->len, t, was->tlen, e) < 0)
+		return ch_fail(e, pg->src_path, 0, "out of memory");
+	if (gen_incr_done(m, p, s, i, body, was->len, t, was->tlen, e) < 0)
 		return -1;
-	return gen_out_keep(out, p->out_path, e) < 0 ? -1 : 1;
+	return gen_out_keep(out, pg->out_path, e) < 0 ? -1 : 1;
 }
 
-const char *gen_incr_body(gen_incr *m, size_t i, size_t *len,
+const char *gen_incr_body(const gen_incr *m, size_t i, size_t *len,
                           const char **text, size_t *tlen)
 {
 	return gen_cache_body(&m->old, m->bkeys[i], len, text, tlen);
@@ -309,12 +339,9 @@ void gen_incr_free(gen_incr *m)
 	if (!m)
 		return;
 	gen_hints_join(&m->hints);
-	if (m->bodies_fd >= 0)
-		close(m->bodies_fd);
 	if (m->index_fd >= 0)
 		close(m->index_fd);
 	ch_buf_free(&m->index);
-	ch_buf_free(&m->bodies);
 	gen_cache_free(&m->old);
 	free(m->bkeys);
 	free(m->pkeys);

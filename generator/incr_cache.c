@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,9 @@ void gen_cache_pack_path(size_t k, char out[GEN_CACHE_PACK_PATH_MAX])
 }
 
 /* Maps pack k of the old build; 0, or -1 if it cannot be. */
+/* pack_len of a pack that could not be mapped (not tried again). */
+#define PACK_FAILED SIZE_MAX
+
 static int map_pack(gen_cache *c, unsigned k)
 {
 	char path[4096];
@@ -119,9 +123,12 @@ static int map_pack(gen_cache *c, unsigned k)
 	}
 	if (c->packs[k])
 		return 0;
+	if (c->pack_len[k] == PACK_FAILED)
+		return -1;
 	char rel[GEN_CACHE_PACK_PATH_MAX];
 	gen_cache_pack_path(k, rel);
 	snprintf(path, sizeof path, "%s/%s", c->out_dir, rel);
+	c->pack_len[k] = PACK_FAILED;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -333,8 +340,8 @@ out:
 	return rc;
 }
 
-static gen_cache_page *find(gen_cache_page **v, size_t n, const char *key,
-                            size_t at)
+static gen_cache_page *find(gen_cache_page *const *v, size_t n,
+                            const char *key, size_t at)
 {
 	size_t lo = 0, hi = n;
 
@@ -352,7 +359,7 @@ static gen_cache_page *find(gen_cache_page **v, size_t n, const char *key,
 	return NULL;
 }
 
-/* The sorted views, made when first needed; -1 when memory runs out. */
+/* The sorted views (gen_cache_map_all); -1 when memory runs out. */
 static int views(gen_cache *c)
 {
 	size_t np = c->npages;
@@ -374,18 +381,28 @@ static int views(gen_cache *c)
 	return 0;
 }
 
-const gen_cache_page *gen_cache_page_by_pkey(gen_cache *c, const char *pkey)
+void gen_cache_map_all(gen_cache *c)
 {
-	return c->text && views(c) == 0 ? find(c->by_pkey, c->npages, pkey, 0)
-	                                : NULL;
+	if (!c->text)
+		return;
+	views(c);
+	for (size_t i = 0; i < c->npages; i++)
+		map_pack(c, c->pages[i].pack);
 }
 
-const char *gen_cache_page_body(gen_cache *c, const gen_cache_page *p,
+const gen_cache_page *gen_cache_page_by_pkey(const gen_cache *c,
+                                             const char *pkey)
+{
+	return c->by_pkey ? find(c->by_pkey, c->npages, pkey, 0) : NULL;
+}
+
+const char *gen_cache_page_body(const gen_cache *c, const gen_cache_page *p,
                                 const char **text)
 {
 	size_t avail;
 
-	if (map_pack(c, p->pack) < 0 || p->off > c->pack_len[p->pack])
+	if (p->pack >= c->npacks || !c->packs[p->pack] ||
+	    p->off > c->pack_len[p->pack])
 		return NULL;
 	avail = c->pack_len[p->pack] - p->off;
 	if (p->len > avail || p->tlen > avail - p->len)
@@ -394,10 +411,10 @@ const char *gen_cache_page_body(gen_cache *c, const gen_cache_page *p,
 	return c->packs[p->pack] + p->off;
 }
 
-const char *gen_cache_body(gen_cache *c, const char *bkey, size_t *len,
+const char *gen_cache_body(const gen_cache *c, const char *bkey, size_t *len,
                            const char **text, size_t *tlen)
 {
-	const gen_cache_page *p = c->text && views(c) == 0 ?
+	const gen_cache_page *p = c->by_bkey ?
 	                          find(c->by_bkey, c->npages, bkey, 1) : NULL;
 	const char *body = p ? gen_cache_page_body(c, p, text) : NULL;
 

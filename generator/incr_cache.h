@@ -82,7 +82,12 @@ void gen_cache_pack_path(size_t k, char out[GEN_CACHE_PACK_PATH_MAX]);
  * 0 when loaded, -1 when there is none to use (not an error). Free with
  * gen_cache_free() either way. */
 int gen_cache_load(gen_cache *c, const char *out_dir, const char *format);
-const gen_cache_page *gen_cache_page_by_pkey(gen_cache *c, const char *pkey);
+/* Makes the lookups below and the bodies ready (until it is called
+ * they find nothing): they only read c, and may run on several
+ * threads. */
+void gen_cache_map_all(gen_cache *c);
+const gen_cache_page *gen_cache_page_by_pkey(const gen_cache *c,
+                                             const char *pkey);
 /* The D, W or M entry of path, or NULL. */
 const gen_cache_src *gen_cache_src_find(const gen_cache_src *v, size_t n,
                                         const char *path);
@@ -93,12 +98,12 @@ const gen_cache_src *gen_cache_src_next(const gen_cache_src *v, size_t n,
                                         const char *path, size_t *cursor);
 /* 1 if the old site has the search index part path made from key. */
 int gen_cache_has_shard(const gen_cache *c, const char *key, const char *path);
-/* The cached body with bkey, or NULL (mapping its pack when first
- * asked); *text and *tlen receive its plain text. */
-const char *gen_cache_body(gen_cache *c, const char *bkey, size_t *len,
+/* The cached body with bkey, or NULL; *text and *tlen receive its
+ * plain text. */
+const char *gen_cache_body(const gen_cache *c, const char *bkey, size_t *len,
                            const char **text, size_t *tlen);
 /* The same for an entry of c->pages. */
-const char *gen_cache_page_body(gen_cache *c, const gen_cache_page *p,
+const char *gen_cache_page_body(const gen_cache *c, const gen_cache_page *p,
                                 const char **text);
 void gen_cache_free(gen_cache *c);
 

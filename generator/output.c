@@ -472,8 +472,36 @@ int gen_out_commit(gen_out *o, ch_error *e)
 	return 0;
 }
 
+void gen_out_part(const gen_out *o, gen_out *part)
+{
+	*part = (gen_out)GEN_OUT_INIT;
+	part->tmp = o->tmp;
+	part->part = 1;
+}
+
+int gen_out_merge(gen_out *o, gen_out *part, ch_error *e)
+{
+	if (CH_GROW(o->paths, o->npaths + part->npaths, o->cappaths) < 0 ||
+	    CH_GROW(o->staged, o->nstaged + part->nstaged, o->capstaged) < 0)
+		return ch_fail(e, o->dir, 0, "out of memory");
+	/* The strings move: part keeps none. */
+	if (part->npaths)
+		memcpy(o->paths + o->npaths, part->paths,
+		       part->npaths * sizeof *part->paths);
+	if (part->nstaged)
+		memcpy(o->staged + o->nstaged, part->staged,
+		       part->nstaged * sizeof *part->staged);
+	o->npaths += part->npaths;
+	o->nstaged += part->nstaged;
+	o->files += part->files;
+	part->npaths = part->nstaged = 0;
+	return 0;
+}
+
 void gen_out_free(gen_out *o)
 {
+	if (o->part)
+		o->tmp = NULL; /* its owner's */
 	if (o->tmp) {
 		ch_error ignored;
 		ch_remove_tree(o->tmp, &ignored);

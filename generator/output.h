@@ -31,10 +31,11 @@ typedef struct gen_out {
 	char **gone;        /* the old site's files (owned) */
 	size_t ngone, capgone;
 	size_t moved;       /* files moved in at commit */
+	int part;           /* a part of another's output: tmp is borrowed */
 } gen_out;
 
 #define GEN_OUT_INIT {NULL, NULL, 0, "", NULL, 0, 0, NULL, 0, 0, \
-	NULL, 0, 0, 0}
+	NULL, 0, 0, 0, 0}
 
 /* 1 if p names a place inside the output folder: relative, no empty, "."
  * or ".." part, no trailing '/'. The cache uses it too: a cache line naming
@@ -64,6 +65,11 @@ int gen_out_old_files_on_disk(gen_out *o, ch_error *e);
 /* Opens a new file to be written in pieces (the caller closes it, then
  * the file is part of the site like any other). */
 int gen_out_open(gen_out *o, const char *path, ch_error *e);
+/* A part of o's output, to write files into on another thread: the
+ * same temporary folder, lists of its own. Free it with gen_out_free
+ * after gen_out_merge has added its files to o's, in order. */
+void gen_out_part(const gen_out *o, gen_out *part);
+int gen_out_merge(gen_out *o, gen_out *part, ch_error *e);
 /* Puts the new site into place (see the top of this file); the file
  * GEN_CACHE_NAME moves last, so that one cut short leaves no cache that
  * would trust it. */

@@ -175,6 +175,7 @@ void gen_nav_memo_free(gen_nav_memo *m)
 	free(m->start);
 	free(m->end);
 	json_decref(m->assets);
+	json_decref(m->config);
 	memset(m, 0, sizeof *m);
 	m->parent = -2;
 }
@@ -318,6 +319,7 @@ json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
                            gen_nav_memo *memo)
 {
 	const gen_page *p = i >= 0 ? &s->pages[i] : NULL;
+	json_t *config = memo && memo->config ? memo->config : s->config;
 	json_t *d = NULL, *page = NULL, *crumbs = NULL, *kids = NULL;
 	char *nav = NULL, *home = NULL, date[11] = "";
 	char *website = NULL;
@@ -327,7 +329,7 @@ json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
 	home = s->npages ? gen_href(root, &s->pages[0], NULL) : strdup("");
 	if (!nav || !home)
 		goto out;
-	website = website_href(s->config);
+	website = website_href(config);
 	if (p)
 		gen_format_date(p->updated, date);
 	page = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b}",
@@ -363,7 +365,7 @@ json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
 	 * checked when read): spare jansson checking them again per page. */
 	d = json_pack("{s:s, s:O, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o}",
 	              "lang", "zh-CN",
-	              "site", s->config,
+	              "site", config,
 	              "root", root,
 	              "home", home,
 	              "commit", i <= 0 ? s->src.short_id : "",
