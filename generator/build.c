@@ -9,14 +9,17 @@
  *    cache knows is restored from its model line (meta.h) instead of
  *    parsed. Links are checked on every build.
  * 3. Keys (incr_keys.h): a page body depends on its blob and path
- *    (and, for the form, the form's inputs); a page file on its body, its date,
- *    its place in the navigation and what every page shares (site/,
- *    site.yaml, every page's title, URL and description in navigation
- *    order). The commit is not among them: only the home page and the
- *    404 show it, so a new commit re-lays only the pages it changed.
+ *    (and, for the form, the form's inputs); a page file on its body,
+ *    its date, its place in the navigation and what every page shares
+ *    (site/, site.yaml, every page's title, URL and description in
+ *    navigation order). The commit is not among them: only the home
+ *    page and the 404 show it, so a new commit re-lays only the pages
+ *    it changed (and the home page).
  * 4. Memo point two: a page file whose key the cache lists is kept as
  *    it is; else its body comes from the cache or is rendered, and it is
- *    laid out (layout.h) and written.
+ *    laid out (layout.h) and written. Pages go by parts of the search
+ *    index, on threads, each part into files and cache lines of its
+ *    own, added to the build's in order (render_all).
  * 5. Output (output.h): the written files that differ move into the
  *    site, the old files it no longer has go, and the cache
  *    (incr_cache.h) moves in last. */

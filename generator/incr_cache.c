@@ -108,7 +108,7 @@ static int map_pack(gen_cache *c, unsigned k)
 
 	if (k >= c->npacks) {
 		size_t n = (size_t)k + 1;
-		const char **v = realloc(c->packs, n * sizeof *v);
+		char **v = realloc(c->packs, n * sizeof *v);
 		size_t *l = v ? realloc(c->pack_len, n * sizeof *l) : NULL;
 		if (v)
 			c->packs = v;
@@ -447,7 +447,7 @@ void gen_cache_free(gen_cache *c)
 	free(c->text);
 	for (size_t i = 0; i < c->npacks; i++)
 		if (c->packs[i])
-			munmap((void *)c->packs[i], c->pack_len[i]);
+			munmap(c->packs[i], c->pack_len[i]);
 	free(c->packs);
 	free(c->pack_len);
 	memset(c, 0, sizeof *c);

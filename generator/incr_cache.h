@@ -69,7 +69,7 @@ typedef struct gen_cache {
 	size_t nfiles;
 	const char *out_dir;      /* (not owned) */
 	size_t cur[3];            /* gen_cache_src_next's for D, W and M */
-	const char **packs;       /* the packs mapped so far, by number */
+	char **packs;             /* the packs mapped (read only), by number */
 	size_t *pack_len;
 	size_t npacks;
 } gen_cache;
