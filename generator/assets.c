@@ -63,17 +63,6 @@ int gen_assets_collect(const gen_source *src, gen_assets *a, gen_out *out,
 	return 0;
 }
 
-const char *gen_assets_path(const gen_assets *a, const char *name)
-{
-	gen_asset key, *hit;
-
-	if (!a->n)
-		return NULL;
-	key.name = (char *)name;
-	hit = bsearch(&key, a->v, a->n, sizeof key, cmp_name);
-	return hit ? hit->path : NULL;
-}
-
 json_t *gen_assets_json(const gen_assets *a, const char *root)
 {
 	json_t *o = json_object();

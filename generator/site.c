@@ -414,11 +414,6 @@ out:
 
 /* --- entry --------------------------------------------------------------- */
 
-int gen_site_load(gen_site *site, gen_source *src, ch_error *e)
-{
-	return gen_site_load_known(site, src, NULL, NULL, e);
-}
-
 int gen_site_body(gen_site *site, size_t i, ch_error *e)
 {
 	gen_node *n = &site->nodes[i];
