@@ -481,7 +481,7 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 			ch_fail(e, file, 0, "layout '%s' is missing", needed[i]);
 			goto out;
 		}
-	if (gen_out_begin(&out, out_dir, e) < 0 ||
+	if (gen_out_begin(&out, out_dir, gen_incr_marker, e) < 0 ||
 	    gen_assets_collect(&site.src, &assets, &out, e) < 0)
 		goto out;
 	if (gen_form_env_load(&form, &site, &assets, e) < 0)

@@ -19,6 +19,8 @@
  * size: for a large site they are megabytes. */
 #define CHUNK (1u << 20)
 
+const char gen_incr_marker[] = GEN_CACHE_NAME;
+
 struct gen_incr {
 	gen_cache old;      /* of the previous build (empty if none) */
 	gen_hints hints;    /* its loading, and what it offers the source */

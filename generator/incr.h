@@ -30,6 +30,9 @@
 
 typedef struct gen_incr gen_incr;
 
+/* The file (the cache's index) that marks an output folder as ours. */
+extern const char gen_incr_marker[];
+
 /* Starts loading out_dir's cache (on a thread while the source is read);
  * started is when the build began. NULL when memory runs out. */
 gen_incr *gen_incr_open(const char *out_dir, const struct timespec *started);

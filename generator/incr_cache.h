@@ -32,6 +32,8 @@
 #include "common/buf.h"
 #include "generator/repo.h"
 
+/* The index, which also marks the output folder as ours (output.h). */
+#define GEN_CACHE_NAME ".certhall-cache"
 #define GEN_CACHE_BODIES ".certhall-cache-bodies"
 
 typedef struct gen_cache_page {

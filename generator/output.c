@@ -53,8 +53,9 @@ static void free_list(char **v, size_t n)
 	free(v);
 }
 
-/* 1 if dir is missing or empty or one of ours, 0 if not ours, -1 error. */
-static int ours(const char *dir, ch_error *e)
+/* 1 if dir is missing or empty or one of ours (it holds the marker), 0
+ * if not ours, -1 error. */
+static int ours(const char *dir, const char *name, ch_error *e)
 {
 	char marker[4096];
 	struct stat st;
@@ -66,7 +67,7 @@ static int ours(const char *dir, ch_error *e)
 		return errno == ENOENT ? 1 : ch_fail(e, dir, 0, "%s", strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return ch_fail(e, dir, 0, "the output exists and is not a folder");
-	snprintf(marker, sizeof marker, "%s/%s", dir, GEN_CACHE_NAME);
+	snprintf(marker, sizeof marker, "%s/%s", dir, name);
 	if (access(marker, F_OK) == 0)
 		return 1;
 	d = opendir(dir);
@@ -101,25 +102,26 @@ static int split(const char *dir, char *parent, size_t psize, char *base,
 	return base[0] && strcmp(base, ".") && strcmp(base, "..") ? 0 : -1;
 }
 
-int gen_out_begin(gen_out *o, const char *dir, ch_error *e)
+int gen_out_begin(gen_out *o, const char *dir, const char *marker,
+                  ch_error *e)
 {
 	char parent[4096], base[1024], tmp[5200];
 	int r;
 
 	if (split(dir, parent, sizeof parent, base, sizeof base) < 0)
 		return ch_fail(e, dir, 0, "not a usable output folder name");
-	r = ours(dir, e);
+	r = ours(dir, marker, e);
 	if (r < 0)
 		return -1;
 	if (r == 0)
 		return ch_fail(e, dir, 0, "refusing to replace a folder that "
-		               "certhall-site did not build (no %s in it)",
-		               GEN_CACHE_NAME);
+		               "certhall-site did not build (no %s in it)", marker);
 	if (ch_mkdirs(parent, 0755, e) < 0)
 		return -1;
 	snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", parent, base);
 	if (!mkdtemp(tmp))
 		return ch_fail(e, tmp, 0, "cannot create: %s", strerror(errno));
+	o->marker = marker;
 	o->tmp = strdup(tmp);
 	o->dir = strdup(dir);
 	if (!o->tmp || !o->dir || chmod(tmp, 0755) < 0) {
@@ -361,16 +363,16 @@ static int move_in(gen_out *o, const char *path, ch_error *e)
 	return 0;
 }
 
-/* Marks the cache of dir untrusted in place (its first byte becomes
- * '#'), keeping the file, which marks the folder as ours: cut short
- * after this, the next build is a full one. */
-static int spoil_cache(const char *dir, ch_error *e)
+/* Spoils the old site's marker in place (its first byte becomes '#'),
+ * keeping the file, which marks the folder as ours: cut short after
+ * this, what the marker said of the folder is not trusted. */
+static int spoil_marker(const gen_out *o, ch_error *e)
 {
 	char path[8192];
 	int fd;
 	ssize_t w;
 
-	snprintf(path, sizeof path, "%s/%s", dir, GEN_CACHE_NAME);
+	snprintf(path, sizeof path, "%s/%s", o->dir, o->marker);
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
@@ -389,12 +391,13 @@ static int commit_update(gen_out *o, ch_error *e)
 	ch_error ignored;
 
 	/* Which staged files differ from the old ones: those alone move.
-	 * The cache always does (it records the build's time), and is large. */
+	 * The marker always does (the cache: it records the build's time),
+	 * and is large. */
 	for (size_t i = 0; i < o->nstaged; i++) {
 		char a[8192], b[8192];
 		snprintf(a, sizeof a, "%s/%s", o->tmp, o->staged[i]);
 		snprintf(b, sizeof b, "%s/%s", o->dir, o->staged[i]);
-		if (strcmp(o->staged[i], GEN_CACHE_NAME) != 0 && same_file(a, b)) {
+		if (strcmp(o->staged[i], o->marker) != 0 && same_file(a, b)) {
 			free(o->staged[i]);
 			o->staged[i] = NULL;
 		} else {
@@ -421,7 +424,7 @@ static int commit_update(gen_out *o, ch_error *e)
 	}
 	/* Cut short from here on, the folder is still ours but its cache is
 	 * no longer trusted: the next build is a full one. */
-	if (spoil_cache(o->dir, e) < 0)
+	if (spoil_marker(o, e) < 0)
 		goto out;
 	for (size_t i = 0; i < o->ngone; i++) {
 		char full[8192];
@@ -437,7 +440,7 @@ static int commit_update(gen_out *o, ch_error *e)
 	for (size_t i = 0; i < o->nstaged; i++) {
 		if (!o->staged[i])
 			continue;
-		if (strcmp(o->staged[i], GEN_CACHE_NAME) == 0) {
+		if (strcmp(o->staged[i], o->marker) == 0) {
 			cache = (int)i;
 			continue;
 		}

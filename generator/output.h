@@ -16,9 +16,6 @@
 #include "common/buf.h"
 #include "common/error.h"
 
-/* The marker every output folder of ours holds (the build cache). */
-#define GEN_CACHE_NAME ".certhall-cache"
-
 typedef struct gen_out {
 	char *dir;          /* the target folder */
 	char *tmp;          /* the temporary folder; NULL once swapped */
@@ -32,10 +29,12 @@ typedef struct gen_out {
 	size_t ngone, capgone;
 	size_t moved;       /* files moved in at commit */
 	int part;           /* a part of another's output: tmp is borrowed */
+	const char *marker; /* the file that marks a folder as ours (not
+	                     * owned) */
 } gen_out;
 
 #define GEN_OUT_INIT {NULL, NULL, 0, "", NULL, 0, 0, NULL, 0, 0, \
-	NULL, 0, 0, 0, 0}
+	NULL, 0, 0, 0, 0, NULL}
 
 /* 1 if p names a place inside the output folder: relative, no empty, "."
  * or ".." part, no trailing '/'. The cache uses it too: a cache line naming
@@ -44,9 +43,10 @@ typedef struct gen_out {
 int gen_out_safe_path(const char *p);
 
 /* Starts a build of dir: refuses a dir that exists, is not empty and
- * holds no GEN_CACHE_NAME (not a site we built), and makes the temporary
- * folder. */
-int gen_out_begin(gen_out *o, const char *dir, ch_error *e);
+ * holds no file named marker (not a site we built), and makes the
+ * temporary folder. The new site writes its marker like any file. */
+int gen_out_begin(gen_out *o, const char *dir, const char *marker,
+                  ch_error *e);
 /* Writes one file (path relative, '/'-separated, no ".."); a second file
  * with the same path is an error. */
 int gen_out_add(gen_out *o, const char *path, const void *data, size_t len,
@@ -70,9 +70,10 @@ int gen_out_open(gen_out *o, const char *path, ch_error *e);
  * after gen_out_merge has added its files to o's, in order. */
 void gen_out_part(const gen_out *o, gen_out *part);
 int gen_out_merge(gen_out *o, gen_out *part, ch_error *e);
-/* Puts the new site into place (see the top of this file); the file
- * GEN_CACHE_NAME moves last, so that one cut short leaves no cache that
- * would trust it. */
+/* Puts the new site into place (see the top of this file). The old
+ * marker is spoiled (its first byte made '#') before anything moves and
+ * the new one moves last, so that one cut short leaves no marker that
+ * vouches for the folder. */
 int gen_out_commit(gen_out *o, ch_error *e);
 /* Removes the temporary folder if the build did not commit. */
 void gen_out_free(gen_out *o);
