@@ -38,10 +38,11 @@ unsigned ch_parallel_threads(size_t n, size_t min_items);
  * - cmark: a document (and its parser) belongs to the one thread that
  *   parses that page; the library keeps no mutable global state.
  * - jansson ("Thread safety" in its API reference): no value is used by
- *   two threads. Each run makes its own (a page's data, its own copy of
- *   the site's settings); values made before the threads start are read
- *   by one run only (the form's schema, by the form's page) or after
- *   the join; the hash seed, the one global, is set by main first. */
+ *   two threads. Each run makes its own (a page's data); values made
+ *   before the threads start are used by one run only (each part of the
+ *   site its own copy of the site's settings, the form's schema by the
+ *   form's page) or after the join; the hash seed, the one global, is
+ *   set by main first. */
 int ch_parallel_for(size_t n, unsigned threads, ch_run_fn fn, void *ctx,
                     ch_error *e);
 

@@ -265,6 +265,7 @@ typedef struct part {
 	gen_out out;
 	gen_incr_part memo;
 	gen_build_stats st;
+	json_t *config;        /* its copy of the site's settings */
 } part;
 
 typedef struct parts {
@@ -297,6 +298,7 @@ static int render_part(const parts *ps, size_t k, gen_nav_memo *nav,
 	ch_buf b = CH_BUF_INIT;
 	int keep, rc = -1;
 
+	nav->config = pt->config;
 	j.nav = nav;
 	j.out = &pt->out;
 	j.memo = &pt->memo;
@@ -343,8 +345,7 @@ static int render_run(void *ctx, size_t begin, size_t end, ch_error *e)
 	gen_search_terms *terms = gen_search_terms_new();
 	int rc = -1;
 
-	nav.config = json_deep_copy(ps->base.s->config);
-	if (!terms || !nav.config) {
+	if (!terms) {
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
@@ -361,8 +362,9 @@ out:
 /* Below this many pages one thread lays them all out. */
 #define RENDER_THREADS_MIN 256
 
-/* Splits the site into parts and reads, on this thread, the Markdown of
- * the pages the cache cannot spare (restored pages keep none). */
+/* Splits the site into parts, each with a copy of the site's settings,
+ * and reads, on this thread, the Markdown of the pages the cache cannot
+ * spare (restored pages keep none). */
 static int plan_parts(parts *ps, const gen_out *out, ch_error *e)
 {
 	gen_site *s = ps->base.s;
@@ -385,10 +387,16 @@ static int plan_parts(parts *ps, const gen_out *out, ch_error *e)
 			return -1;
 	}
 	for (size_t start = 0; start < s->npages; start = ps->v[ps->n++].end) {
-		gen_out_part(out, &ps->v[ps->n].out);
-		ps->v[ps->n].memo.bodies_fd = -1;
-		ps->v[ps->n].start = start;
-		ps->v[ps->n].end = part_end(s, start);
+		part *pt = &ps->v[ps->n];
+		gen_out_part(out, &pt->out);
+		pt->memo.bodies_fd = -1;
+		pt->start = start;
+		pt->end = part_end(s, start);
+		pt->config = json_deep_copy(s->config);
+		if (!pt->config) {
+			ps->n++;
+			return ch_fail(e, "", 0, "out of memory");
+		}
 	}
 	return 0;
 }
@@ -427,6 +435,7 @@ out:
 	for (size_t k = 0; k < ps.n; k++) {
 		gen_incr_part_free(&ps.v[k].memo);
 		gen_out_free(&ps.v[k].out);
+		json_decref(ps.v[k].config);
 	}
 	ch_buf_free(&b);
 	free(ps.v);

@@ -175,7 +175,6 @@ void gen_nav_memo_free(gen_nav_memo *m)
 	free(m->start);
 	free(m->end);
 	json_decref(m->assets);
-	json_decref(m->config);
 	memset(m, 0, sizeof *m);
 	m->parent = -2;
 }

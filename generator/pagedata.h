@@ -53,8 +53,8 @@ typedef struct gen_nav_memo {
 	size_t *start, *end; /* per page index: its entry's bytes in html */
 	json_t *assets;  /* the asset URLs for assets_root */
 	char assets_root[512];
-	json_t *config;  /* a copy of the site's settings made for this
-	                  * memo's thread (owned), or NULL: the site's */
+	json_t *config;  /* a copy of the site's settings for this memo's
+	                  * thread (not owned), or NULL: the site's */
 } gen_nav_memo;
 #define GEN_NAV_MEMO_INIT {-2, "", NULL, 0, NULL, NULL, NULL, "", NULL}
 void gen_nav_memo_free(gen_nav_memo *m);
