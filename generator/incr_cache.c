@@ -99,36 +99,21 @@ void gen_cache_pack_path(size_t k, char out[GEN_CACHE_PACK_PATH_MAX])
 /* pack_len of a pack that could not be mapped (not tried again). */
 #define PACK_FAILED SIZE_MAX
 
+/* Maps pack k of the old build (k < npacks); 0, or -1 if it cannot be. */
 static int map_pack(gen_cache *c, unsigned k)
 {
-	char path[4096];
+	char path[4096], rel[GEN_CACHE_PACK_PATH_MAX];
 	struct stat st;
 	int fd;
 	void *m;
 
-	if (k >= c->npacks) {
-		size_t n = (size_t)k + 1;
-		char **v = realloc(c->packs, n * sizeof *v);
-		size_t *l = v ? realloc(c->pack_len, n * sizeof *l) : NULL;
-		if (v)
-			c->packs = v;
-		if (!v || !l)
-			return -1;
-		c->pack_len = l;
-		for (size_t i = c->npacks; i < n; i++) {
-			c->packs[i] = NULL;
-			c->pack_len[i] = 0;
-		}
-		c->npacks = n;
-	}
 	if (c->packs[k])
 		return 0;
 	if (c->pack_len[k] == PACK_FAILED)
 		return -1;
-	char rel[GEN_CACHE_PACK_PATH_MAX];
+	c->pack_len[k] = PACK_FAILED;
 	gen_cache_pack_path(k, rel);
 	snprintf(path, sizeof path, "%s/%s", c->out_dir, rel);
-	c->pack_len[k] = PACK_FAILED;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -383,9 +368,19 @@ static int views(gen_cache *c)
 
 void gen_cache_map_all(gen_cache *c)
 {
-	if (!c->text)
+	size_t n = 0;
+
+	if (!c->text || views(c) < 0)
 		return;
-	views(c);
+	for (size_t i = 0; i < c->npages; i++)
+		if (c->pages[i].pack >= n)
+			n = (size_t)c->pages[i].pack + 1;
+	/* (pack numbers are at most 1,000,000: parse_page) */
+	c->packs = calloc(n ? n : 1, sizeof *c->packs);
+	c->pack_len = calloc(n ? n : 1, sizeof *c->pack_len);
+	if (!c->packs || !c->pack_len)
+		return;
+	c->npacks = n;
 	for (size_t i = 0; i < c->npages; i++)
 		map_pack(c, c->pages[i].pack);
 }
