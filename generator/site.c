@@ -164,9 +164,9 @@ static int safe_name(const char *path)
 	return 1;
 }
 
-/* A page known from the build before: its model from the cache line. */
-int gen_site_page_restore(const gen_file *f, const char *line, gen_page *p,
-                        gen_node *n, ch_error *e)
+/* What every page starts with: its source's path, blob and date. */
+static int page_begin(const gen_file *f, gen_page *p, gen_node *n,
+                      ch_error *e)
 {
 	memset(p, 0, sizeof *p);
 	memset(n, 0, sizeof *n);
@@ -177,6 +177,15 @@ int gen_site_page_restore(const gen_file *f, const char *line, gen_page *p,
 		return ch_fail(e, f->path, 0, "out of memory");
 	memcpy(p->blob_id, f->blob_id, sizeof p->blob_id);
 	p->updated = f->updated;
+	return 0;
+}
+
+/* A page known from the build before: its model from the cache line. */
+int gen_site_page_restore(const gen_file *f, const char *line, gen_page *p,
+                        gen_node *n, ch_error *e)
+{
+	if (page_begin(f, p, n, e) < 0)
+		return -1;
 	if (gen_meta_read(line, p, n) < 0 || page_urls(p, n) < 0)
 		return ch_fail(e, f->path, 0, "cannot restore from the build cache");
 	return 0;
@@ -190,15 +199,8 @@ int gen_site_page_load(const gen_file *f, gen_page *p, gen_node *n,
 	size_t body_len;
 	int body_line, rc = -1;
 
-	memset(p, 0, sizeof *p);
-	memset(n, 0, sizeof *n);
-	n->parent = -1;
-	n->layout_line = 1;
-	p->src_path = strdup(f->path);
-	if (!p->src_path)
-		return ch_fail(e, f->path, 0, "out of memory");
-	memcpy(p->blob_id, f->blob_id, sizeof p->blob_id);
-	p->updated = f->updated;
+	if (page_begin(f, p, n, e) < 0)
+		return -1;
 	if (!safe_name(f->path + 8)) {
 		ch_fail(e, f->path, 0, "page file and folder names may use only "
 		        "a-z, A-Z, 0-9, '-', '_' and '.' (they become URLs)");
