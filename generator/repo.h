@@ -44,6 +44,8 @@ typedef struct gen_source_hints {
 	 * of commit. */
 	int (*date_of)(void *ctx, const char *commit, const char *path,
 	               long long *t);
+	/* The commit whose dates date_of knows (40 hex), or NULL. */
+	const char *(*dated)(void *ctx);
 } gen_source_hints;
 
 typedef struct gen_source {

@@ -274,6 +274,50 @@ def test_rebuild_after_a_commit_writes_only_the_pages_it_changed(site_bin, conte
     assert snapshot(out) == snapshot(full)
 
 
+def git_at(repo, date, *args):
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "t@example.com",
+           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    r = run(["git", "-C", repo, *args], env=env)
+    assert r.returncode == 0, r.stderr
+
+
+def test_rebuilds_after_commits_and_a_merge_date_pages_as_a_full_build(site_bin, content_repo, tmp_path):
+    """A rebuild takes the dates the build before knew and walks only the
+    commits since; across a merge (whose side commits may be older) it
+    walks the whole history. Either way the dates are a full build's."""
+    with_section(content_repo)
+    out = tmp_path / "public"
+    assert build(site_bin, content_repo, out).returncode == 0
+    first = content_repo / "content/zz-test/first.md"
+    second = content_repo / "content/zz-test/second.md"
+
+    def rebuilt_like_full(n):
+        assert build(site_bin, content_repo, out).returncode == 0
+        full = tmp_path / f"full{n}"
+        assert build(site_bin, content_repo, full).returncode == 0
+        assert snapshot(out) == snapshot(full)
+
+    first.write_text(first.read_text(encoding="utf-8") + "\n一\n", encoding="utf-8")
+    commit_at(content_repo, "one", "2026-11-10T10:00:00+08:00")
+    second.write_text(second.read_text(encoding="utf-8") + "\n二\n", encoding="utf-8")
+    commit_at(content_repo, "two", "2026-11-12T10:00:00+08:00")
+    rebuilt_like_full(1)
+    assert 'datetime="2026-11-10"' in page(out, "zz-test/first")
+    assert 'datetime="2026-11-12"' in page(out, "zz-test/second")
+
+    branch = git(content_repo, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    git(content_repo, "checkout", "-q", "-b", "side", "HEAD~2")
+    first.write_text(first.read_text(encoding="utf-8").replace("更多内容。", "更多内容，旁支。"),
+                     encoding="utf-8")
+    commit_at(content_repo, "side", "2026-11-08T10:00:00+08:00")
+    git(content_repo, "checkout", "-q", branch)
+    git_at(content_repo, "2026-11-20T10:00:00+08:00", "merge", "-q", "--no-ff",
+           "-m", "merge side", "side")
+    rebuilt_like_full(2)
+    assert "旁支" in page(out, "zz-test/first")
+
+
 def test_rebuild_after_a_title_changed_updates_every_navigation(site_bin, content_repo, tmp_path):
     with_section(content_repo)
     out = tmp_path / "public"
