@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/grow.h"
 #include "common/schema.h"
 #include "common/termsafe.h"
 #include "common/text.h"
@@ -105,17 +106,8 @@ int ch_findings_add_as(ch_findings *f, const struct ch_schema *schema,
 {
 	ch_finding x = {NULL, level, NULL, NULL};
 
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 8;
-		ch_finding *v;
-		if (f->cap > SIZE_MAX / 2 / sizeof *v)
-			return -1;
-		v = realloc(f->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		f->v = v;
-		f->cap = cap;
-	}
+	if (CH_GROW(f->v, f->n + 1, f->cap) < 0)
+		return -1;
 	x.code = utf8_dup(code);
 	x.where = utf8_dup(where ? where : "");
 	x.message = fill(template_of(schema, code, variant), where, label, limit);

@@ -237,96 +237,128 @@ static int load_values(const loader *l, const char *ptr, json_t *obj,
 	return 0;
 }
 
+/* The index in types[] of the field's type, or -1 (reported). */
+static int field_type(const loader *l, const char *ptr, const char *type,
+                      const char *key)
+{
+	char p[PTR_MAX];
+
+	for (size_t t = 0; t < sizeof types / sizeof types[0]; t++)
+		if (!strcmp(types[t].name, type))
+			return (int)t;
+	join(p, ptr, "type");
+	return fail_at(l, p, "unknown field type '%s' (field '%s')", type, key);
+}
+
+/* The field's texts, key by key (the label required). */
+static int field_texts(const loader *l, const char *ptr, json_t *obj,
+                       ch_field *f)
+{
+	static const char *const keys[] = {"label", "help", "widget", "check",
+		"add_label", "remove_label", "item_label"};
+	char **strs[] = {&f->label, &f->help, &f->widget, &f->check,
+	                 &f->add_label, &f->remove_label, &f->item_label};
+
+	if (!json_object_get(obj, "label"))
+		return fail_at(l, ptr, "field '%s' has no label", f->key);
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		if (get_str(l, ptr, obj, keys[i], i == 0, strs[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* The field's bounds, key by key, each minimum not above its maximum. */
+static int field_bounds(const loader *l, const char *ptr, json_t *obj,
+                        ch_field *f)
+{
+	/* In pairs, each a minimum and its maximum. */
+	static const char *const num_keys[] = {"min", "max", "min_length",
+		"max_length", "min_items", "max_items"};
+	long *nums[] = {&f->min, &f->max, &f->min_length, &f->max_length,
+	                &f->min_items, &f->max_items};
+	int *has[] = {&f->has_min, &f->has_max, NULL, NULL, NULL, NULL};
+
+	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+		if (get_long(l, ptr, obj, num_keys[i], has[i], nums[i]) < 0)
+			return -1;
+	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+		if (get_long(l, ptr, obj, num_keys[i], has[i], nums[i]) < 0)
+			return -1;
+	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i += 2) {
+		int set_lo = has[i] ? *has[i] : *nums[i] >= 0;
+		int set_hi = has[i + 1] ? *has[i + 1] : *nums[i + 1] >= 0;
+		if (set_lo && set_hi && *nums[i] > *nums[i + 1])
+			return fail_at(l, ptr, "field '%s' has a minimum above its "
+			               "maximum", f->key);
+	}
+	return 0;
+}
+
+/* The settings that name something: a widget, a check, required. */
+static int field_names(const loader *l, const char *ptr, json_t *obj,
+                       ch_field *f)
+{
+	json_t *req = json_object_get(obj, "required");
+	char p[PTR_MAX];
+
+	if (f->widget && strcmp(f->widget, "years") != 0) {
+		join(p, ptr, "widget");
+		return fail_at(l, p, "unknown widget '%s'", f->widget);
+	}
+	if (f->check && !ch_check_known(f->check)) {
+		join(p, ptr, "check");
+		return fail_at(l, p, "unknown check '%s' (field '%s')", f->check,
+		               f->key);
+	}
+	if (req && !json_is_boolean(req)) {
+		join(p, ptr, "required");
+		return fail_at(l, p, "'required' must be true or false");
+	}
+	f->required = json_is_true(req);
+	return get_when(l, ptr, obj, "required_when", &f->required_when_field,
+	                &f->required_when_equals);
+}
+
+/* What a field holds: an enum's values, a group's fields, a list's
+ * item. */
+static int field_content(const loader *l, const char *ptr, json_t *obj,
+                         const char *type, ch_field *f)
+{
+	const char *name = f->type == CH_F_GROUP ? "fields" : "item";
+	json_t *sub;
+	char p[PTR_MAX];
+
+	if (f->type == CH_F_ENUM)
+		return load_values(l, ptr, obj, f);
+	if (f->type != CH_F_GROUP && f->type != CH_F_LIST)
+		return 0;
+	sub = json_object_get(obj, name);
+	if (!sub)
+		return fail_at(l, ptr, "%s '%s' needs '%s'", type, f->key, name);
+	join(p, ptr, name);
+	return load_fields(l, p, sub, f->key, &f->fields, &f->nfields);
+}
+
 static int load_field(const loader *l, const char *ptr, json_t *obj,
                       ch_field *f)
 {
-	json_t *req = json_object_get(obj, "required"), *sub;
 	char *type = NULL;
-	size_t t;
-	int rc = -1;
-	char p[PTR_MAX];
+	int t, rc = -1;
 
 	f->min_length = f->max_length = f->min_items = f->max_items = -1;
 	if (!json_is_object(obj))
 		return fail_at(l, ptr, "a field must be a mapping");
 	if (get_str(l, ptr, obj, "key", 1, &f->key) < 0 ||
-	    get_str(l, ptr, obj, "type", 1, &type) < 0)
+	    get_str(l, ptr, obj, "type", 1, &type) < 0 ||
+	    (t = field_type(l, ptr, type, f->key)) < 0)
 		goto out;
-	join(p, ptr, "type");
-	for (t = 0; t < sizeof types / sizeof types[0]; t++)
-		if (!strcmp(types[t].name, type))
-			break;
-	if (t == sizeof types / sizeof types[0]) {
-		fail_at(l, p, "unknown field type '%s' (field '%s')", type, f->key);
-		goto out;
-	}
 	f->type = types[t].type;
-	if (field_keys(l, ptr, obj, t) < 0)
+	if (field_keys(l, ptr, obj, (size_t)t) < 0 ||
+	    field_texts(l, ptr, obj, f) < 0 ||
+	    field_names(l, ptr, obj, f) < 0 ||
+	    field_bounds(l, ptr, obj, f) < 0 ||
+	    field_content(l, ptr, obj, type, f) < 0)
 		goto out;
-	if (!json_object_get(obj, "label")) {
-		fail_at(l, ptr, "field '%s' has no label", f->key);
-		goto out;
-	}
-	if (get_str(l, ptr, obj, "label", 1, &f->label) < 0 ||
-	    get_str(l, ptr, obj, "help", 0, &f->help) < 0 ||
-	    get_str(l, ptr, obj, "widget", 0, &f->widget) < 0 ||
-	    get_str(l, ptr, obj, "check", 0, &f->check) < 0 ||
-	    get_str(l, ptr, obj, "add_label", 0, &f->add_label) < 0 ||
-	    get_str(l, ptr, obj, "remove_label", 0, &f->remove_label) < 0 ||
-	    get_str(l, ptr, obj, "item_label", 0, &f->item_label) < 0)
-		goto out;
-	if (f->widget && strcmp(f->widget, "years") != 0) {
-		join(p, ptr, "widget");
-		fail_at(l, p, "unknown widget '%s'", f->widget);
-		goto out;
-	}
-	if (f->check && !ch_check_known(f->check)) {
-		join(p, ptr, "check");
-		fail_at(l, p, "unknown check '%s' (field '%s')", f->check, f->key);
-		goto out;
-	}
-	if (req && !json_is_boolean(req)) {
-		join(p, ptr, "required");
-		fail_at(l, p, "'required' must be true or false");
-		goto out;
-	}
-	f->required = json_is_true(req);
-	if (get_when(l, ptr, obj, "required_when", &f->required_when_field,
-	             &f->required_when_equals) < 0)
-		goto out;
-	if (get_long(l, ptr, obj, "min", &f->has_min, &f->min) < 0 ||
-	    get_long(l, ptr, obj, "max", &f->has_max, &f->max) < 0 ||
-	    get_long(l, ptr, obj, "min_length", NULL, &f->min_length) < 0 ||
-	    get_long(l, ptr, obj, "max_length", NULL, &f->max_length) < 0 ||
-	    get_long(l, ptr, obj, "min_items", NULL, &f->min_items) < 0 ||
-	    get_long(l, ptr, obj, "max_items", NULL, &f->max_items) < 0)
-		goto out;
-	if ((f->has_min && f->has_max && f->min > f->max) ||
-	    (f->min_length >= 0 && f->max_length >= 0 && f->min_length > f->max_length) ||
-	    (f->min_items >= 0 && f->max_items >= 0 && f->min_items > f->max_items)) {
-		fail_at(l, ptr, "field '%s' has a minimum above its maximum", f->key);
-		goto out;
-	}
-	switch (f->type) {
-	case CH_F_ENUM:
-		if (load_values(l, ptr, obj, f) < 0)
-			goto out;
-		break;
-	case CH_F_GROUP:
-	case CH_F_LIST:
-		sub = json_object_get(obj, f->type == CH_F_GROUP ? "fields" : "item");
-		join(p, ptr, f->type == CH_F_GROUP ? "fields" : "item");
-		if (!sub) {
-			fail_at(l, ptr, "%s '%s' needs '%s'", type, f->key,
-			        f->type == CH_F_GROUP ? "fields" : "item");
-			goto out;
-		}
-		if (load_fields(l, p, sub, f->key, &f->fields, &f->nfields) < 0)
-			goto out;
-		break;
-	default:
-		break;
-	}
 	rc = 0;
 out:
 	free(type);

@@ -8,6 +8,7 @@
 #include <unictype.h>
 #include <unistr.h>
 
+#include "common/grow.h"
 #include "common/buf.h"
 
 /* The CJK and full-width punctuation content.md lists. */
@@ -88,14 +89,8 @@ int gen_anchors_has(const gen_anchors *a, const char *id)
 
 static int push(gen_anchors *a, char *id)
 {
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 16;
-		char **v = realloc(a->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		a->v = v;
-		a->cap = cap;
-	}
+	if (CH_GROW(a->v, a->n + 1, a->cap) < 0)
+		return -1;
 	a->v[a->n++] = id;
 	return 0;
 }

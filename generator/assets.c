@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/grow.h"
+
 #include "common/sha256.h"
 
 static int cmp_name(const void *a, const void *b)
@@ -32,12 +34,11 @@ int gen_assets_add(gen_assets *a, const char *name, const void *data,
 		return ch_fail(e, name, 0, "out of memory");
 	snprintf(path, plen, "assets/%.*s.%.10s%s", (int)stem, name, hex,
 	         dot ? dot : "");
-	v = realloc(a->v, (a->n + 1) * sizeof *v);
-	if (!v) {
+	if (CH_GROW(a->v, a->n + 1, a->cap) < 0) {
 		free(path);
 		return ch_fail(e, name, 0, "out of memory");
 	}
-	a->v = v;
+	v = a->v;
 	v[a->n].name = strdup(name);
 	v[a->n].path = path;
 	if (!v[a->n].name) {
@@ -60,17 +61,6 @@ int gen_assets_collect(const gen_source *src, gen_assets *a, gen_out *out,
 			return -1;
 	}
 	return 0;
-}
-
-const char *gen_assets_path(const gen_assets *a, const char *name)
-{
-	gen_asset key, *hit;
-
-	if (!a->n)
-		return NULL;
-	key.name = (char *)name;
-	hit = bsearch(&key, a->v, a->n, sizeof key, cmp_name);
-	return hit ? hit->path : NULL;
 }
 
 json_t *gen_assets_json(const gen_assets *a, const char *root)

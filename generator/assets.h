@@ -21,7 +21,7 @@ typedef struct gen_asset {
 
 typedef struct gen_assets {
 	gen_asset *v; /* sorted by name */
-	size_t n;
+	size_t n, cap;
 } gen_assets;
 
 /* Publishes every file under site/assets/ into out. */
@@ -30,8 +30,6 @@ int gen_assets_collect(const gen_source *src, gen_assets *a, gen_out *out,
 /* Publishes one more asset made by the build. */
 int gen_assets_add(gen_assets *a, const char *name, const void *data,
                    size_t len, gen_out *out, ch_error *e);
-/* The published path of name (relative to the site root), or NULL. */
-const char *gen_assets_path(const gen_assets *a, const char *name);
 /* {"site_css": root + "assets/site.<hash>.css", ...}; NULL: no memory. */
 json_t *gen_assets_json(const gen_assets *a, const char *root);
 void gen_assets_free(gen_assets *a);

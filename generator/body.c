@@ -7,7 +7,7 @@
 
 #include "common/sha256.h"
 #include "generator/formhtml.h"
-#include "generator/keys.h"
+#include "generator/incr_keys.h"
 #include "generator/pagedata.h"
 
 /* What the form block is made from: schema, fee schedule, print texts. */

@@ -2,7 +2,7 @@
  * links rewritten to relative page URLs (each target was checked before),
  * the form block made from the schema, fee schedule and print texts with
  * the site's asset URLs, and the key of everything a body depends on
- * (keys.h). This module owns the form's inputs once they are loaded. */
+ * (incr_keys.h). This module owns the form's inputs once they are loaded. */
 #ifndef GEN_BODY_H
 #define GEN_BODY_H
 

@@ -1,23 +1,28 @@
-/* build.c: one build, start to end (see build.h).
+/* build.c: one build, start to end (see build.h). There is one way to
+ * build: a first build is a rebuild whose memo is empty. All that is
+ * remembered between builds is behind one interface, incr.h.
  *
- * Incremental rebuilds, in two layers, both cached in the output folder:
- *
- * - A page body (Markdown -> HTML, links rewritten, the form rendered)
- *   depends only on the page's own blob and path and, for the form, the
- *   blobs of the schema, fee schedule and print texts and the asset
- *   names. Links are checked on every build, so a reused body can never
- *   hide a broken one.
- * - A whole page file depends on its body, its date, its place in the
- *   navigation, and what every page shares: the commit (footer), the
- *   titles, URLs and descriptions of all pages in navigation order, every
- *   file of site/ and content/site.yaml. When none of that changed the
- *   old file is hard-linked into the new site instead of laid out again.
- *
- * Every input of a page's bytes is in its key (keys.h), so the result
- * equals a full build. The commit is one of them: a new commit lays out
- * every page again (reusing the bodies); a --worktree rebuild after an
- * edit keeps every page but the edited one, and when only page bodies
- * changed it is done by the quick update (quick.h) instead. */
+ * 1. Read the source (repo.h): a commit's tree, or the work tree, whose
+ *    files are trusted unchanged by their stat as git trusts its index
+ *    (with its racy-timestamp rule: incr_hints.h).
+ * 2. The page model (site.h), memo point one: a page whose blob the
+ *    cache knows is restored from its model line (meta.h) instead of
+ *    parsed. Links are checked on every build.
+ * 3. Keys (incr_keys.h): a page body depends on its blob and path
+ *    (and, for the form, the form's inputs); a page file on its body,
+ *    its date, its place in the navigation and what every page shares
+ *    (site/, site.yaml, every page's title, URL and description in
+ *    navigation order). The commit is not among them: only the home
+ *    page and the 404 show it, so a new commit re-lays only the pages
+ *    it changed (and the home page).
+ * 4. Memo point two: a page file whose key the cache lists is kept as
+ *    it is; else its body comes from the cache or is rendered, and it is
+ *    laid out (layout.h) and written. Pages go by parts of the search
+ *    index, on threads, each part into files and cache lines of its
+ *    own, added to the build's in order (render_all).
+ * 5. Output (output.h): the written files that differ move into the
+ *    site, the old files it no longer has go, and the cache
+ *    (incr_cache.h) moves in last. */
 #include "generator/build.h"
 
 #include <errno.h>
@@ -30,81 +35,37 @@
 #include <unistd.h>
 
 #include "common/fsutil.h"
+#include "common/parallel.h"
 #include "common/sha256.h"
 #include "common/trace.h"
 #include "generator/assets.h"
-#include "generator/cache.h"
 #include "generator/body.h"
-#include "generator/hints.h"
-#include "generator/keys.h"
+#include "generator/incr.h"
 #include "generator/layout.h"
 #include "generator/meta.h"
 #include "generator/output.h"
 #include "generator/pagedata.h"
-#include "generator/quick.h"
 #include "generator/search.h"
 #include "generator/site.h"
 #include "generator/sitemap.h"
-#include "generator/workers.h"
 
-/* Bodies are written to their file in pieces of about this size. */
-#define BODIES_CHUNK (1u << 20)
-
-/* What every page file shares (see the top of this file). */
-static void shared_key(const gen_site *s, char out[65])
-{
-	ch_sha256 h;
-	char num[64];
-
-	gen_key_begin(&h);
-	ch_sha256_update(&h, s->src.commit, 41);
-	ch_sha256_update(&h, s->src.worktree ? "w" : "c", 1);
-	for (size_t i = 0; i < s->src.nfiles; i++) {
-		const gen_file *f = &s->src.files[i];
-		if (strncmp(f->path, "site/", 5) == 0 ||
-		    strcmp(f->path, "content/site.yaml") == 0) {
-			ch_sha256_update(&h, f->path, strlen(f->path) + 1);
-			ch_sha256_update(&h, f->blob_id, 40);
-		}
-	}
-	for (size_t i = 0; i < s->npages; i++) {
-		const gen_page *p = &s->pages[i];
-		snprintf(num, sizeof num, "%d %d %ld", s->nodes[i].parent,
-		         p->is_section, p->order);
-		ch_sha256_update(&h, num, strlen(num) + 1);
-		ch_sha256_update(&h, p->url, strlen(p->url) + 1);
-		ch_sha256_update(&h, p->title, strlen(p->title) + 1);
-		ch_sha256_update(&h, p->description, strlen(p->description) + 1);
-	}
-	ch_sha256_hex(&h, out);
-}
-
-
-/* Lays out data with the page's layout inside the base layout. When at
- * is given, *at receives where data's body went in html (-1 if not once
- * and raw: see gen_tpl_render_at). */
+/* Lays out data with the page's layout inside the base layout. */
 static int apply_layouts(const gen_layouts *l, const gen_tpl *inner,
-                         json_t *data, ch_buf *html, long long *at,
-                         ch_error *e)
+                         json_t *data, ch_buf *html, ch_error *e)
 {
 	ch_buf main = CH_BUF_INIT;
-	long long in_main = -1, in_html = -1;
 	json_t *m;
 	int rc = -1;
 
 	ch_buf_puts(&main, "");
-	if (gen_tpl_render_at(inner, data, json_object_get(data, "body"), &main,
-	                      &in_main, e) < 0)
+	if (gen_tpl_render(inner, data, &main, e) < 0)
 		goto out;
 	m = json_stringn_nocheck(main.data, main.len);
 	if (!m || json_object_set_new(data, "main", m) < 0) {
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
-	rc = gen_tpl_render_at(gen_layouts_get(l, "base"), data, m, html,
-	                       &in_html, e);
-	if (at)
-		*at = in_main >= 0 && in_html >= 0 ? in_html + in_main : -1;
+	rc = gen_tpl_render(gen_layouts_get(l, "base"), data, html, e);
 out:
 	ch_buf_free(&main);
 	return rc;
@@ -143,200 +104,91 @@ static const gen_tpl *page_layout(const gen_site *s, const gen_layouts *l,
 	return gen_layouts_get(l, "page"); /* home and section fall back */
 }
 
-typedef struct cache_io {
-	gen_cache old;      /* of the previous build (empty if none) */
-	ch_buf index;       /* this build's cache lines */
-	ch_buf bodies;      /* bodies not yet written to their file */
-	int bodies_fd;      /* the open pack of bodies, or -1 */
-	size_t bodies_off;  /* its length so far */
-	unsigned pack;      /* its number (the search part's) */
-	int index_fd;       /* the new index, open */
-	char (*bkeys)[65];  /* per page: its body's key and its file's */
-	char (*pkeys)[65];
-	int pack_kept;      /* the old pack is kept: nothing to write */
-	gen_nav_memo nav;
-	const char *out_dir;
-	char shared[65];
-} cache_io;
+/* What laying out a page needs: the build's (only read while pages are
+ * laid out), and the part's and the thread's own. */
+typedef struct job {
+	gen_site *s;
+	const gen_layouts *l;
+	const gen_assets *a;
+	gen_form_env *f;
+	const gen_incr *m;
+	gen_nav_memo *nav;     /* the thread's */
+	gen_out *out;          /* the part's */
+	gen_incr_part *memo;   /* the part's */
+	gen_build_stats *st;   /* the part's */
+} job;
 
-/* Writes b's bytes to fd (the file name) and empties b. */
-static int flush_buf(ch_buf *b, int fd, const char *name, ch_error *e)
+/* Page i's body into body and its plain text into *text: from the
+ * cache when its key is there, else rendered from its Markdown. */
+static int page_body(job *j, size_t i, const char *root, ch_buf *body,
+                     char **text, ch_error *e)
 {
-	const char *p = b->data;
-	size_t n = b->len;
+	gen_node *n = &j->s->nodes[i];
+	const gen_page *p = &j->s->pages[i];
+	const char *cached, *ctext = NULL;
+	size_t len = 0, tlen = 0;
+	gen_md md;
+	int r;
 
-	if (!ch_buf_ok(b))
-		return ch_fail(e, name, 0, "out of memory");
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return ch_fail(e, name, 0, "cannot write: %s", strerror(errno));
-		p += w;
-		n -= (size_t)w;
+	cached = gen_incr_body(j->m, i, &len, &ctext, &tlen);
+	if (cached) {
+		ch_buf_append(body, cached, len);
+		*text = strndup(ctext, tlen);
+		j->st->reused++;
+		return 0;
 	}
-	ch_buf_reset(b);
-	return 0;
-}
-
-static int flush_bodies(cache_io *c, ch_error *e)
-{
-	return flush_buf(&c->bodies, c->bodies_fd, GEN_CACHE_BODIES, e);
-}
-
-/* The index goes to its file in pieces too: its lines for a large site
- * are megabytes. */
-static int flush_index(cache_io *c, size_t at_least, ch_error *e)
-{
-	return c->index.len >= at_least ?
-	       flush_buf(&c->index, c->index_fd, GEN_CACHE_NAME, e) : 0;
-}
-
-/* A page's rendering as the cache keeps it: the body, its plain text,
- * and where the body sits in the page's file. */
-typedef struct page_out {
-	const char *body, *text;
-	size_t len, tlen;
-	long long at, size;
-} page_out;
-
-/* Puts a page into the new cache. */
-static int cache_page(cache_io *c, const gen_page *p, const char *pkey,
-                      const char *bkey, const page_out *po, ch_error *e)
-{
-	gen_cache_line_page(&c->index, pkey, bkey, c->pack, c->bodies_off,
-	                    po->len, po->tlen, po->at, po->size, p->src_path,
-	                    p->out_path);
-	c->bodies_off += po->len + po->tlen;
-	if (flush_index(c, BODIES_CHUNK, e) < 0)
-		return -1;
-	if (c->pack_kept)
-		return 0;
-	ch_buf_append(&c->bodies, po->body, po->len);
-	ch_buf_append(&c->bodies, po->text, po->tlen);
-	return c->bodies.len >= BODIES_CHUNK ? flush_bodies(c, e) : 0;
-}
-
-/* The old build's entry of this page if its file is still right. */
-static const gen_cache_page *page_unchanged(const gen_page *p,
-                                            const char *pkey, cache_io *c)
-{
-	const gen_cache_page *was = gen_cache_page_by_pkey(&c->old, pkey);
-	const char *text;
-
-	return was && strcmp(was->out_path, p->out_path) == 0 &&
-	       gen_cache_page_body(&c->old, was, &text) != NULL ? was : NULL;
-}
-
-/* Keeps the old file of an unchanged page; 1 if kept, 0 if not. When
- * text is given, *text receives the page's plain text. */
-static int keep_page(const gen_page *p, const char *bkey, const char *pkey,
-                     cache_io *c, gen_out *out, char **text, ch_error *e)
-{
-	const gen_cache_page *was = page_unchanged(p, pkey, c);
-	page_out po;
-	char old[8192];
-
-	if (!was)
-		return 0;
-	po.body = gen_cache_page_body(&c->old, was, &po.text);
-	po.len = was->len;
-	po.tlen = was->tlen;
-	po.at = was->at;
-	po.size = was->size;
-	snprintf(old, sizeof old, "%s/%s", c->out_dir, p->out_path);
-	/* An update trusts the cache's list of the site's files, as git
-	 * trusts its index; a full build links the old file, so it must be
-	 * there. */
-	if (!out->update && access(old, R_OK) != 0)
-		return 0;
-	if (text && !(*text = strndup(po.text, po.tlen)))
-		return ch_fail(e, p->src_path, 0, "out of memory");
-	if (cache_page(c, p, pkey, bkey, &po, e) < 0)
-		return -1;
-	return gen_out_keep(out, p->out_path, old, e) < 0 ? -1 : 1;
+	r = gen_site_body(j->s, i, e);
+	if (r == 0)
+		r = gen_md_parse(p->src_path, n->md.body, n->md.body_len,
+		                 n->md.body_line, &md, e);
+	if (r == 0) {
+		r = gen_body_render(j->s, i, root, j->a, j->f, &md, body, e);
+		*text = md.text;
+		md.text = NULL;
+		gen_md_free(&md);
+	}
+	if (r < 0 && !e->file[0])
+		snprintf(e->file, sizeof e->file, "%s", p->src_path);
+	j->st->rendered += r == 0;
+	return r;
 }
 
 /* Lays out page i (unless its old file is kept). When text is given,
  * *text receives the page's plain text (for search). */
-static int render_page(const gen_site *s, size_t i, const gen_layouts *l,
-                       const gen_assets *a, gen_form_env *f, cache_io *c,
-                       gen_out *out, gen_build_stats *st, char **text,
-                       ch_error *e)
+static int render_page(job *j, size_t i, char **text, ch_error *e)
 {
-	gen_node *n = &s->nodes[i];
-	const gen_page *p = &s->pages[i];
-	char root[512], key[65], pkey[65];
+	const gen_page *p = &j->s->pages[i];
+	char root[512];
 	ch_buf body = CH_BUF_INIT, html = CH_BUF_INIT;
 	json_t *data = NULL;
-	const char *cached, *ctext = NULL;
 	char *mytext = NULL;
-	size_t cached_len = 0, ctlen = 0;
-	page_out po;
-	const gen_tpl *inner = page_layout(s, l, i, e);
+	const gen_tpl *inner = page_layout(j->s, j->l, i, e);
 	int rc = -1;
 
 	if (!inner)
 		return -1;
-	gen_root_prefix(n->depth, root, sizeof root);
-	memcpy(key, c->bkeys[i], 65);
-	memcpy(pkey, c->pkeys[i], 65);
-	switch (keep_page(p, key, pkey, c, out, text, e)) {
+	switch (gen_incr_keep(j->m, j->memo, j->s, i, j->out, text, e)) {
 	case -1:
-		goto out;
+		return -1;
 	case 1:
-		st->reused++;
-		st->kept++;
-		rc = 0;
-		goto out;
+		j->st->reused++;
+		j->st->kept++;
+		return 0;
 	}
-	cached = gen_cache_body(&c->old, key, &cached_len, &ctext, &ctlen);
+	gen_root_prefix(j->s->nodes[i].depth, root, sizeof root);
 	ch_buf_puts(&body, "");
-	if (cached) {
-		ch_buf_append(&body, cached, cached_len);
-		if (!(mytext = strndup(ctext, ctlen))) {
-			ch_fail(e, p->src_path, 0, "out of memory");
-			goto out;
-		}
-		st->reused++;
-	} else {
-		gen_md md;
-		int r = gen_site_body((gen_site *)s, i, e);
-		if (r == 0)
-			r = gen_md_parse(p->src_path, n->md.body, n->md.body_len,
-			                 n->md.body_line, &md, e);
-		if (r == 0) {
-			r = gen_body_render(s, i, root, a, f, &md, &body, e);
-			mytext = md.text;
-			md.text = NULL;
-			gen_md_free(&md);
-		}
-		if (r < 0) {
-			if (!e->file[0])
-				snprintf(e->file, sizeof e->file, "%s", p->src_path);
-			goto out;
-		}
-		st->rendered++;
-	}
-	if (!ch_buf_ok(&body) || !mytext) {
+	if (page_body(j, i, root, &body, &mytext, e) < 0)
+		goto out;
+	if (!ch_buf_ok(&body) || !mytext ||
+	    !(data = gen_page_data_memo(j->s, (int)i, root, j->a, body.data,
+	                                j->nav))) {
 		ch_fail(e, p->src_path, 0, "out of memory");
 		goto out;
 	}
-	data = gen_page_data_memo(s, (int)i, root, a, body.data, &c->nav);
-	if (!data) {
-		ch_fail(e, p->src_path, 0, "out of memory");
-		goto out;
-	}
-	po.body = body.data;
-	po.len = body.len;
-	po.text = mytext;
-	po.tlen = strlen(mytext);
-	if (apply_layouts(l, inner, data, &html, &po.at, e) < 0)
-		goto out;
-	po.size = (long long)html.len;
-	if (cache_page(c, p, pkey, key, &po, e) < 0 ||
-	    gen_out_take(out, p->out_path, &html, e) < 0)
+	if (apply_layouts(j->l, inner, data, &html, e) < 0 ||
+	    gen_incr_done(j->m, j->memo, j->s, i, body.data, body.len, mytext,
+	                  strlen(mytext), e) < 0 ||
+	    gen_out_take(j->out, p->out_path, &html, e) < 0)
 		goto out;
 	if (text) {
 		*text = mytext;
@@ -371,8 +223,14 @@ static int extras(const gen_site *s, const gen_layouts *l, const gen_assets *a,
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
-	if (apply_layouts(l, gen_layouts_get(l, "404"), data, &b, NULL, e) < 0 ||
+	if (apply_layouts(l, gen_layouts_get(l, "404"), data, &b, e) < 0 ||
 	    gen_out_take(out, "404.html", &b, e) < 0)
+		goto out;
+	/* The content version for scripts (which commit is live), in the
+	 * one small file that changes with every commit. */
+	ch_buf_puts(&b, s->src.commit);
+	ch_buf_puts(&b, s->src.worktree ? " worktree\n" : "\n");
+	if (gen_out_take(out, "version.txt", &b, e) < 0)
 		goto out;
 	if (base_url) {
 		site_err = 1;
@@ -395,20 +253,31 @@ out:
 
 /* The search index comes in parts (search.h), one per top-level section
  * with the pages that follow it at the top level (the home page's part
- * holds the top-level pages before the first section). Each part is
- * written right after its pages are laid out, from the plain text their
- * rendering made, so that no step holds the text of every page. A part
- * whose pages' sources and section titles did not change is kept from
- * the old site. */
-typedef struct shards {
-	gen_search_terms *terms;
-	unsigned *sizes;   /* pages per part */
+ * holds the top-level pages before the first section). A part is laid
+ * out on one thread, into files and cache lines of its own that are
+ * added to the build's in part order, so the result is what one thread
+ * makes. Its search file is written right after its pages, from the
+ * plain text their rendering made, so that no step holds the text of
+ * every page; one whose pages' sources and section titles did not
+ * change is kept from the old site. */
+typedef struct part {
+	size_t start, end;     /* its pages */
+	gen_out out;
+	gen_incr_part memo;
+	gen_build_stats st;
+	json_t *config;        /* its copy of the site's settings */
+} part;
+
+typedef struct parts {
+	job base;              /* the build's fields of a job */
+	part *v;
 	size_t n;
+	unsigned *sizes;       /* pages per part */
 	const char **sections; /* per page: the section title search shows */
-} shards;
+} parts;
 
 /* The end of the part starting at page start. */
-static size_t shard_end(const gen_site *s, size_t start)
+static size_t part_end(const gen_site *s, size_t start)
 {
 	size_t end = start + 1;
 
@@ -418,100 +287,48 @@ static size_t shard_end(const gen_site *s, size_t start)
 	return end;
 }
 
-static void shard_key(const gen_site *s, size_t start, size_t end,
-                      char out[65])
+/* Lays out the pages of part k and writes or keeps its search file. */
+static int render_part(const parts *ps, size_t k, gen_nav_memo *nav,
+                       gen_search_terms *terms, ch_error *e)
 {
-	ch_sha256 h;
-
-	gen_key_begin(&h);
-	for (size_t i = start; i < end; i++) {
-		int parent = s->nodes[i].parent;
-		gen_key_shard_page(&h, s->pages[i].src_path, s->pages[i].blob_id,
-		                   parent >= 0 ? s->pages[parent].blob_id : NULL);
-	}
-	ch_sha256_hex(&h, out);
-}
-
-/* The rendered bodies are kept in packs, one per search part, under
- * GEN_CACHE_BODIES/<part>: a pack whose pages' bodies are all as before
- * is kept whole, so an edit rewrites one pack, not every body. */
-static int open_pack(const gen_site *s, size_t start, size_t end,
-                     const gen_form_env *f, cache_io *c, size_t k, gen_out *out,
-                     ch_error *e)
-{
-	char path[GEN_CACHE_PACK_PATH_MAX], key[65], old[8192];
-	ch_sha256 h;
-
-	gen_cache_pack_path(k, path);
-	gen_key_begin(&h);
-	for (size_t i = start; i < end; i++)
-		gen_key_pack_page(&h, c->bkeys[i]);
-	ch_sha256_hex(&h, key);
-	snprintf(old, sizeof old, "%s/%s", c->out_dir, path);
-	c->pack = (unsigned)k;
-	c->bodies_off = 0;
-	c->pack_kept = gen_cache_has_shard(&c->old, key, path) &&
-	               access(old, R_OK) == 0;
-	gen_cache_line_shard(&c->index, key, path);
-	if (c->pack_kept)
-		return gen_out_keep(out, path, old, e);
-	c->bodies_fd = gen_out_open(out, path, e);
-	return c->bodies_fd < 0 ? -1 : 0;
-}
-
-static int close_pack(cache_io *c, ch_error *e)
-{
-	int fd = c->bodies_fd;
-
-	if (fd < 0)
-		return 0;
-	if (flush_bodies(c, e) < 0)
-		return -1;
-	c->bodies_fd = -1;
-	if (close(fd) < 0)
-		return ch_fail(e, GEN_CACHE_BODIES, 0, "cannot write: %s",
-		               strerror(errno));
-	return 0;
-}
-
-/* Lays out the pages of the part [start, end) and writes or keeps it. */
-static int render_shard(gen_site *s, size_t start, size_t end,
-                        const gen_layouts *l, const gen_assets *a,
-                        gen_form_env *f, cache_io *c, shards *sh, gen_out *out,
-                        gen_build_stats *st, ch_error *e)
-{
-	char path[GEN_SEARCH_PART_PATH_MAX], key[65], old[8192];
+	part *pt = &ps->v[k];
+	gen_site *s = ps->base.s;
+	job j = ps->base;
+	char path[GEN_SEARCH_PART_PATH_MAX];
 	ch_buf b = CH_BUF_INIT;
 	int keep, rc = -1;
 
-	gen_search_part_path(sh->n, path);
-	shard_key(s, start, end, key);
-	snprintf(old, sizeof old, "%s/%s", c->out_dir, path);
-	keep = gen_cache_has_shard(&c->old, key, path) && access(old, R_OK) == 0;
-	if (open_pack(s, start, end, f, c, sh->n, out, e) < 0)
+	nav->config = pt->config;
+	j.nav = nav;
+	j.out = &pt->out;
+	j.memo = &pt->memo;
+	j.st = &pt->st;
+	gen_search_part_path(k, path);
+	if (gen_incr_part_begin(j.m, j.memo, s, pt->start, pt->end, k, path,
+	                        &keep, j.out, e) < 0)
 		goto out;
-	for (size_t i = start; i < end; i++) {
+	for (size_t i = pt->start; i < pt->end; i++) {
 		char *text = NULL;
-		if (render_page(s, i, l, a, f, c, out, st, keep ? NULL : &text, e) < 0)
+		if (render_page(&j, i, keep ? NULL : &text, e) < 0)
 			goto out;
 		s->pages[i].text = text;
 	}
-	if (close_pack(c, e) < 0)
+	if (gen_incr_part_end(j.memo, e) < 0)
 		goto out;
 	if (keep) {
-		if (gen_out_keep(out, path, old, e) < 0)
+		if (gen_out_keep(j.out, path, e) < 0)
 			goto out;
-	} else if (gen_search_shard(sh->terms, s->pages + start, end - start,
-	                            sh->sections + start, (unsigned)sh->n, &b,
+	} else if (gen_search_shard(terms, s->pages + pt->start,
+	                            pt->end - pt->start,
+	                            ps->sections + pt->start, (unsigned)k, &b,
 	                            e) < 0 ||
-	           gen_out_take(out, path, &b, e) < 0) {
+	           gen_out_take(j.out, path, &b, e) < 0) {
 		goto out;
 	}
-	gen_cache_line_shard(&c->index, key, path);
-	sh->sizes[sh->n++] = (unsigned)(end - start);
+	ps->sizes[k] = (unsigned)(pt->end - pt->start);
 	rc = 0;
 out:
-	for (size_t i = start; i < end; i++) {
+	for (size_t i = pt->start; i < pt->end; i++) {
 		free(s->pages[i].text);
 		s->pages[i].text = NULL;
 	}
@@ -519,201 +336,112 @@ out:
 	return rc;
 }
 
-/* --- laying out the parts (on several cores: see workers.h) -------- */
-
-/* Lays out the parts [first, end) (starts[k] is part k's first page). */
-static int render_parts(gen_site *s, const size_t *starts, size_t first,
-                        size_t end, const gen_layouts *l,
-                        const gen_assets *a, gen_form_env *f, cache_io *c,
-                        shards *sh, gen_out *out, gen_build_stats *st,
-                        ch_error *e)
+/* One thread's run of parts [begin, end), with the JSON values and the
+ * search terms of its own (the rules: common/parallel.h). */
+static int render_run(void *ctx, size_t begin, size_t end, ch_error *e)
 {
-	sh->n = first;
-	for (size_t k = first; k < end; k++)
-		if (render_shard(s, starts[k], starts[k + 1], l, a, f, c, sh, out,
-		                 st, e) < 0)
-			return -1;
-	return 0;
-}
-
-/* What a worker needs to lay out its parts (workers.h's callbacks). */
-typedef struct parts_ctx {
-	gen_site *s;
-	const size_t *starts;
-	const gen_layouts *l;
-	const gen_assets *a;
-	gen_form_env *f;
-	cache_io *c;
-	shards *sh;
-	gen_out *out;
-} parts_ctx;
-
-static int parts_render(void *ctx, size_t first, size_t end,
-                        gen_build_stats *st, ch_error *e)
-{
-	parts_ctx *p = ctx;
-
-	return render_parts(p->s, p->starts, first, end, p->l, p->a, p->f, p->c,
-	                    p->sh, p->out, st, e);
-}
-
-static void parts_to_worker(void *ctx, int lines_fd)
-{
-	parts_ctx *p = ctx;
-
-	ch_buf_reset(&p->c->index); /* the first process's lines, not ours */
-	p->c->index_fd = lines_fd;
-}
-
-static int parts_flush(void *ctx, ch_error *e)
-{
-	parts_ctx *p = ctx;
-
-	return flush_index(p->c, 0, e);
-}
-
-static int parts_append_lines(void *ctx, ch_buf *lines, ch_error *e)
-{
-	parts_ctx *p = ctx;
-
-	return flush_buf(lines, p->c->index_fd, GEN_CACHE_NAME, e);
-}
-
-/* Every page and every part of the search index, then its manifest. */
-static int render_all(gen_site *s, const gen_layouts *l, const gen_assets *a,
-                      gen_form_env *f, cache_io *c, gen_out *out,
-                      gen_build_stats *st, ch_error *e)
-{
-	shards sh = {NULL, NULL, 0, NULL};
-	ch_buf b = CH_BUF_INIT;
-	size_t *starts = NULL, nparts = 0;
-	parts_ctx pc;
-	gen_work wk;
+	const parts *ps = ctx;
+	gen_nav_memo nav = GEN_NAV_MEMO_INIT;
+	gen_search_terms *terms = gen_search_terms_new();
 	int rc = -1;
 
-	sh.sizes = calloc(s->npages ? s->npages : 1, sizeof *sh.sizes);
-	sh.sections = calloc(s->npages ? s->npages : 1, sizeof *sh.sections);
-	starts = calloc(s->npages + 1, sizeof *starts);
-	sh.terms = gen_search_terms_new();
-	if (!sh.sizes || !sh.sections || !sh.terms || !starts) {
+	if (!terms) {
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
+	for (size_t k = begin; k < end; k++)
+		if (render_part(ps, k, &nav, terms, e) < 0)
+			goto out;
+	rc = 0;
+out:
+	gen_search_terms_free(terms);
+	gen_nav_memo_free(&nav);
+	return rc;
+}
+
+/* Below this many pages one thread lays them all out. */
+#define RENDER_THREADS_MIN 256
+
+/* Splits the site into parts, each with a copy of the site's settings,
+ * and reads, on this thread, the Markdown of the pages the cache cannot
+ * spare (restored pages keep none). */
+static int plan_parts(parts *ps, const gen_out *out, ch_error *e)
+{
+	gen_site *s = ps->base.s;
+	size_t n = s->npages ? s->npages : 1;
+
+	size_t nparts = 0;
+
+	for (size_t start = 0; start < s->npages; start = part_end(s, start))
+		nparts++;
+	ps->sizes = calloc(nparts ? nparts : 1, sizeof *ps->sizes);
+	ps->sections = calloc(n, sizeof *ps->sections);
+	ps->v = calloc(nparts ? nparts : 1, sizeof *ps->v);
+	if (!ps->sizes || !ps->sections || !ps->v)
+		return ch_fail(e, "", 0, "out of memory");
 	for (size_t i = 0; i < s->npages; i++) {
 		int parent = s->nodes[i].parent;
-		sh.sections[i] = parent >= 0 ? s->pages[parent].title : "";
+		ps->sections[i] = parent >= 0 ? s->pages[parent].title : "";
+		if (gen_incr_needs_source(ps->base.m, s, i) &&
+		    gen_site_body(s, i, e) < 0)
+			return -1;
 	}
-	for (size_t start = 0; start < s->npages; start = shard_end(s, start))
-		starts[nparts++] = start;
-	starts[nparts] = s->npages;
-	pc.s = s;
-	pc.starts = starts;
-	pc.l = l;
-	pc.a = a;
-	pc.f = f;
-	pc.c = c;
-	pc.sh = &sh;
-	pc.out = out;
-	wk.ctx = &pc;
-	wk.render = parts_render;
-	wk.to_worker = parts_to_worker;
-	wk.flush = parts_flush;
-	wk.append_lines = parts_append_lines;
-	if (gen_workers_render(starts, nparts, s->npages, sh.sizes, &sh.n, &wk,
-	                       out, st, e) < 0)
+	for (size_t start = 0; start < s->npages; start = ps->v[ps->n++].end) {
+		part *pt = &ps->v[ps->n];
+		gen_out_part(out, &pt->out);
+		pt->memo.bodies_fd = -1;
+		pt->start = start;
+		pt->end = part_end(s, start);
+		pt->config = json_deep_copy(s->config);
+		if (!pt->config) {
+			ps->n++;
+			return ch_fail(e, "", 0, "out of memory");
+		}
+	}
+	return 0;
+}
+
+/* Every page and every part of the search index, then its manifest. */
+static int render_all(const job *base, gen_incr *m, gen_out *out,
+                      gen_build_stats *st, ch_error *e)
+{
+	parts ps;
+	ch_buf b = CH_BUF_INIT;
+	int rc = -1;
+
+	memset(&ps, 0, sizeof ps);
+	ps.base = *base;
+	if (plan_parts(&ps, out, e) < 0 ||
+	    ch_parallel_for(ps.n, ch_parallel_threads(base->s->npages,
+	                                              RENDER_THREADS_MIN),
+	                    render_run, &ps, e) < 0)
 		goto out;
+	for (size_t k = 0; k < ps.n; k++) {
+		if (gen_out_merge(out, &ps.v[k].out, e) < 0 ||
+		    gen_incr_part_merge(m, &ps.v[k].memo, e) < 0)
+			goto out;
+		st->rendered += ps.v[k].st.rendered;
+		st->reused += ps.v[k].st.reused;
+		st->kept += ps.v[k].st.kept;
+	}
 	/* The manifest keeps one name at the root (search.js finds it
 	 * there): naming it by its hash would change every page with every
 	 * edit. */
-	gen_search_manifest(sh.sizes, sh.n, &b);
+	gen_search_manifest(ps.sizes, ps.n, &b);
 	if (gen_out_take(out, "search-index.js", &b, e) < 0)
 		goto out;
 	rc = 0;
 out:
+	for (size_t k = 0; k < ps.n; k++) {
+		gen_incr_part_free(&ps.v[k].memo);
+		gen_out_free(&ps.v[k].out);
+		json_decref(ps.v[k].config);
+	}
 	ch_buf_free(&b);
-	free(starts);
-	free(sh.sizes);
-	free(sh.sections);
-	gen_search_terms_free(sh.terms);
+	free(ps.v);
+	free(ps.sizes);
+	free(ps.sections);
 	return rc;
-}
-
-/* Chooses between a full build and an update in place: an update when
- * the old cache is whole and at least half the pages are unchanged. */
-static int choose_update(const gen_site *s, const gen_form_env *f, cache_io *c,
-                         gen_out *out, ch_error *e)
-{
-	size_t same = 0;
-
-	c->bkeys = malloc((s->npages ? s->npages : 1) * sizeof *c->bkeys);
-	c->pkeys = malloc((s->npages ? s->npages : 1) * sizeof *c->pkeys);
-	if (!c->bkeys || !c->pkeys)
-		return ch_fail(e, "", 0, "out of memory");
-	for (size_t i = 0; i < s->npages; i++) {
-		gen_body_key(&s->pages[i], &s->nodes[i].md, f, c->bkeys[i]);
-		gen_key_page(c->shared, c->bkeys[i], i, s->pages[i].updated,
-		             c->pkeys[i]);
-	}
-	if (!c->old.text || s->npages == 0)
-		return 0;
-	for (size_t i = 0; i < s->npages; i++)
-		same += page_unchanged(&s->pages[i], c->pkeys[i], c) != NULL;
-	if (same * 2 < s->npages)
-		return 0;
-	gen_out_update(out);
-	for (size_t i = 0; i < c->old.nfiles; i++)
-		if (gen_out_old_file(out, c->old.files[i], e) < 0)
-			return -1;
-	return 0;
-}
-
-/* The cache's index: the page lines made while rendering, then every
- * file of the site but the cache's own. */
-static int write_cache(cache_io *c, gen_out *out,
-                       const struct timespec *started, ch_error *e)
-{
-	char path[8192];
-	struct timespec times[2];
-	int fd;
-
-	for (size_t i = 0; i < out->npaths; i++)
-		if (strcmp(out->paths[i], GEN_CACHE_NAME) != 0)
-			gen_cache_line_file(&c->index, out->paths[i]);
-	ch_buf_puts(&c->index, "end\n");
-	if (flush_index(c, 0, e) < 0)
-		return -1;
-	fd = c->index_fd;
-	c->index_fd = -1;
-	if (close(fd) < 0)
-		return ch_fail(e, GEN_CACHE_NAME, 0, "cannot write: %s", strerror(errno));
-	/* Its time says when this build began reading (hints.c reads it). */
-	times[0] = times[1] = *started;
-	snprintf(path, sizeof path, "%s/%s", out->tmp, GEN_CACHE_NAME);
-	if (utimensat(AT_FDCWD, path, times, 0) < 0)
-		return ch_fail(e, path, 0, "cannot set its time: %s", strerror(errno));
-	return 0;
-}
-
-/* The cache lines of the source: U, K, D, W and M (see cache.h). */
-static int source_lines(const gen_site *s, cache_io *c, ch_error *e)
-{
-	ch_buf *b = &c->index;
-
-	gen_cache_lines_source(b, &s->src, c->shared);
-	/* In path order, the order the next build looks them up in. */
-	for (size_t k = 0; k < s->npages; k++) {
-		size_t i = (size_t)s->by_path[k];
-		gen_cache_line_model_head(b, s->pages[i].blob_id,
-		                          s->pages[i].src_path);
-		if (s->nodes[i].model) /* the same bytes gen_meta_write makes */
-			ch_buf_puts(b, s->nodes[i].model);
-		else
-			gen_meta_write(&s->pages[i], &s->nodes[i], b);
-		ch_buf_putc(b, '\n');
-		if (flush_index(c, BODIES_CHUNK, e) < 0)
-			return -1;
-	}
-	return 0;
 }
 
 int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
@@ -722,51 +450,32 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 	gen_source src;
 	gen_site site;
 	gen_layouts layouts;
-	gen_assets assets = {NULL, 0};
+	gen_assets assets = {NULL, 0, 0};
 	gen_out out = GEN_OUT_INIT;
 	gen_build_stats st;
 	gen_form_env form;
-	ch_buf b = CH_BUF_INIT;
-	cache_io cio;
-	gen_hints hints;
+	gen_incr *m;
+	job j;
 	struct timespec started;
 	static const char *const needed[] = {"base", "page", "404"};
 	int r, rc = -1;
 
 	memset(&st, 0, sizeof st);
-	memset(&cio, 0, sizeof cio);
-	cio.nav = (gen_nav_memo)GEN_NAV_MEMO_INIT;
-	cio.bodies_fd = -1;
-	cio.index_fd = -1;
 	memset(&form, 0, sizeof form);
 	memset(&site, 0, sizeof site);
 	memset(&layouts, 0, sizeof layouts);
 	clock_gettime(CLOCK_REALTIME, &started);
 	ch_trace("build: begin");
-	/* What the build before knew spares reading and parsing the pages
-	 * it saw, when their sources did not change. */
-	gen_hints_start(&hints, &cio.old, out_dir);
+	m = gen_incr_open(out_dir, &started);
+	if (!m)
+		return ch_fail(e, "", 0, "out of memory");
 	r = gen_source_read(o->repo_dir ? o->repo_dir : ".", o->rev, o->worktree,
-	                    &hints.h, &src, e);
-	gen_hints_join(&hints);
+	                    gen_incr_hints(m), &src, e);
+	gen_incr_loaded(m);
 	if (r < 0)
 		goto out;
 	ch_trace("build: read the source and the cache");
-	if (o->worktree && cio.old.text) {
-		int q = gen_quick_update(&cio.old, &src, out_dir, &started, &st, e);
-		ch_trace("build: quick update");
-		if (q != 0)
-			gen_source_free(&src);
-		if (q < 0)
-			goto out;
-		if (q > 0) {
-			if (stats)
-				*stats = st;
-			rc = 0;
-			goto out;
-		}
-	}
-	if (gen_site_load_known(&site, &src, gen_hints_model, &cio.old, e) < 0)
+	if (gen_site_load_known(&site, &src, gen_incr_model, m, e) < 0)
 		goto out;
 	ch_trace("build: the site model");
 	if (gen_site_check_links(&site, e) < 0)
@@ -781,30 +490,26 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 			ch_fail(e, file, 0, "layout '%s' is missing", needed[i]);
 			goto out;
 		}
-	if (gen_out_begin(&out, out_dir, e) < 0 ||
+	if (gen_out_begin(&out, out_dir, gen_incr_marker, e) < 0 ||
 	    gen_assets_collect(&site.src, &assets, &out, e) < 0)
 		goto out;
 	if (gen_form_env_load(&form, &site, &assets, e) < 0)
 		goto out;
 	ch_trace("build: layouts, assets, form");
-	cio.out_dir = out_dir;
-	shared_key(&site, cio.shared);
-	if (choose_update(&site, &form, &cio, &out, e) < 0)
+	if (gen_incr_plan(m, &site, &form, &out, e) < 0)
 		goto out;
-	ch_trace("build: keys");
-	cio.index_fd = gen_out_open(&out, GEN_CACHE_NAME, e);
-	if (cio.index_fd < 0)
-		goto out;
-	ch_buf_puts(&cio.index, gen_cache_format);
-	ch_buf_putc(&cio.index, '\n');
-	if (source_lines(&site, &cio, e) < 0)
-		goto out;
-	ch_trace("build: source cache lines");
-	if (render_all(&site, &layouts, &assets, &form, &cio, &out, &st, e) < 0)
+	ch_trace("build: keys, source cache lines");
+	memset(&j, 0, sizeof j);
+	j.s = &site;
+	j.l = &layouts;
+	j.a = &assets;
+	j.f = &form;
+	j.m = m;
+	if (render_all(&j, m, &out, &st, e) < 0)
 		goto out;
 	ch_trace("build: pages and search");
 	if (extras(&site, &layouts, &assets, &out, e) < 0 ||
-	    write_cache(&cio, &out, &started, e) < 0)
+	    gen_incr_finish(m, &out, e) < 0)
 		goto out;
 	ch_trace("build: extras, cache");
 	st.pages = site.npages;
@@ -818,17 +523,7 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 		*stats = st;
 	rc = 0;
 out:
-	if (cio.bodies_fd >= 0)
-		close(cio.bodies_fd);
-	if (cio.index_fd >= 0)
-		close(cio.index_fd);
-	ch_buf_free(&cio.index);
-	ch_buf_free(&cio.bodies);
-	gen_cache_free(&cio.old);
-	free(cio.bkeys);
-	free(cio.pkeys);
-	gen_nav_memo_free(&cio.nav);
-	ch_buf_free(&b);
+	gen_incr_free(m);
 	gen_form_env_free(&form);
 	gen_out_free(&out);
 	gen_assets_free(&assets);

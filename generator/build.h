@@ -21,7 +21,6 @@ typedef struct gen_build_stats {
 	size_t reused;   /* page bodies taken from the cache */
 	size_t kept;     /* of those, pages whose old file was kept whole */
 	size_t files;    /* files written in all */
-	int quick;       /* 1 when the quick update did it (quick.h) */
 	char commit[41]; /* the commit built */
 	char short_id[16];
 } gen_build_stats;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/grow.h"
+
 static int load_partial(void *ctx, const char *name, const char **text,
                         size_t *len, const char **file)
 {
@@ -29,20 +31,13 @@ int gen_layouts_load(const gen_source *src, gen_layouts *l, ch_error *e)
 		const gen_file *f = &src->files[i];
 		const char *name = f->path + 13;
 		size_t n = strlen(f->path);
-		char **names;
-		gen_tpl **tpls;
 
 		if (strncmp(f->path, "site/layouts/", 13) != 0 ||
 		    strchr(name, '/') || n < 19 ||
 		    strcmp(f->path + n - 5, ".html") != 0)
 			continue;
-		names = realloc(l->names, (l->n + 1) * sizeof *names);
-		if (names)
-			l->names = names;
-		tpls = realloc(l->tpls, (l->n + 1) * sizeof *tpls);
-		if (tpls)
-			l->tpls = tpls;
-		if (!names || !tpls)
+		if (CH_GROW(l->names, l->n + 1, l->capnames) < 0 ||
+		    CH_GROW(l->tpls, l->n + 1, l->captpls) < 0)
 			return ch_fail(e, f->path, 0, "out of memory");
 		l->names[l->n] = strndup(name, strlen(name) - 5);
 		l->tpls[l->n] = NULL;

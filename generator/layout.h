@@ -12,7 +12,7 @@
 typedef struct gen_layouts {
 	char **names; /* "page", "base", ... */
 	gen_tpl **tpls;
-	size_t n;
+	size_t n, capnames, captpls;
 } gen_layouts;
 
 /* Parses every site/layouts/<name>.html; a syntax error or a missing

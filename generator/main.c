@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "common/fsutil.h"
 
 #include "common/error.h"
@@ -136,9 +138,8 @@ static int do_build(const args *a, ch_error *e, gen_build_stats *st)
 		return -1;
 	if (a->verbose)
 		fprintf(stderr, PROG ": %zu pages: %zu rendered, %zu reused "
-		        "(%zu unchanged files kept); %zu files%s\n", st->pages,
-		        st->rendered, st->reused, st->kept, st->files,
-		        st->quick ? ", quick update" : "");
+		        "(%zu unchanged files kept); %zu files\n", st->pages,
+		        st->rendered, st->reused, st->kept, st->files);
 	return 0;
 }
 
@@ -193,6 +194,7 @@ int main(int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	memset(&e, 0, sizeof e);
+	json_object_seed(0); /* before any thread (common/parallel.h) */
 	/* Like git -C: each DIR given before the command is where the rest
 	 * runs, relative to the one before. */
 	while (argc >= 2 && strcmp(argv[1], "-C") == 0) {

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/grow.h"
+
 #define MD_OPTS CMARK_OPT_DEFAULT
 
 static int is_block(cmark_node *n)
@@ -198,12 +200,10 @@ static int add_heading(gen_md *md, int level, const char *text,
                        const char *anchor)
 {
 	gen_heading *h;
-	gen_heading *v = realloc(md->headings, (md->nheadings + 1) * sizeof *v);
 
-	if (!v)
+	if (CH_GROW(md->headings, md->nheadings + 1, md->capheadings) < 0)
 		return -1;
-	md->headings = v;
-	h = &v[md->nheadings];
+	h = &md->headings[md->nheadings];
 	h->level = level;
 	h->text = strdup(text);
 	h->anchor = strdup(anchor);
@@ -214,11 +214,11 @@ static int add_heading(gen_md *md, int level, const char *text,
 static int add_link(gen_md *md, char *target, char *anchor, int line,
                     cmark_node *node)
 {
-	gen_link *v = realloc(md->links, (md->nlinks + 1) * sizeof *v);
+	gen_link *v;
 
-	if (!v)
+	if (CH_GROW(md->links, md->nlinks + 1, md->caplinks) < 0)
 		return -1;
-	md->links = v;
+	v = md->links;
 	v[md->nlinks].target = target;
 	v[md->nlinks].anchor = anchor;
 	v[md->nlinks].line = line;
@@ -404,15 +404,9 @@ int gen_md_render(gen_md *md, gen_md_href_fn href, gen_md_form_fn form,
 		if (ev != CMARK_EVENT_ENTER ||
 		    (cmark_node_get_type(n) != CMARK_NODE_HEADING && !is_form_block(n)))
 			continue;
-		if (ntodo == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			cmark_node **v = realloc(todo, ncap * sizeof *v);
-			if (!v) {
-				ch_fail(e, "", 0, "out of memory");
-				goto out;
-			}
-			todo = v;
-			cap = ncap;
+		if (CH_GROW(todo, ntodo + 1, cap) < 0) {
+			ch_fail(e, "", 0, "out of memory");
+			goto out;
 		}
 		todo[ntodo++] = n;
 	}

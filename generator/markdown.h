@@ -30,11 +30,11 @@ typedef struct gen_link {
 typedef struct gen_md {
 	struct cmark_node *doc;
 	gen_heading *headings; /* h2..h4, in order */
-	size_t nheadings;
+	size_t nheadings, capheadings;
 	gen_anchors ids;       /* every heading id of the page */
 	char *text;            /* plain text for search */
 	gen_link *links;       /* internal links, in order */
-	size_t nlinks;
+	size_t nlinks, caplinks;
 	int has_form;
 	int form_line;
 	const char *body;      /* the Markdown parsed (not owned), to parse */

@@ -1,16 +1,18 @@
 /* output.c: writing a build's files and swapping them into place. */
-#define _GNU_SOURCE /* renameat2 */
+#define _GNU_SOURCE /* memrchr */
 #include "generator/output.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/grow.h"
 #include "common/fsutil.h"
 
 int gen_out_safe_path(const char *p)
@@ -35,14 +37,8 @@ static int push(char ***v, size_t *n, size_t *cap, const char *str)
 {
 	char *c;
 
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 256;
-		char **nv = realloc(*v, nc * sizeof *nv);
-		if (!nv)
-			return -1;
-		*v = nv;
-		*cap = nc;
-	}
+	if (CH_GROW(*v, *n + 1, *cap) < 0)
+		return -1;
 	c = strdup(str);
 	if (!c)
 		return -1;
@@ -57,8 +53,9 @@ static void free_list(char **v, size_t n)
 	free(v);
 }
 
-/* 1 if dir is missing or empty or one of ours, 0 if not ours, -1 error. */
-static int ours(const char *dir, ch_error *e)
+/* 1 if dir is missing or empty or one of ours (it holds the marker), 0
+ * if not ours, -1 error. */
+static int ours(const char *dir, const char *name, ch_error *e)
 {
 	char marker[4096];
 	struct stat st;
@@ -70,7 +67,7 @@ static int ours(const char *dir, ch_error *e)
 		return errno == ENOENT ? 1 : ch_fail(e, dir, 0, "%s", strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return ch_fail(e, dir, 0, "the output exists and is not a folder");
-	snprintf(marker, sizeof marker, "%s/%s", dir, GEN_CACHE_NAME);
+	snprintf(marker, sizeof marker, "%s/%s", dir, name);
 	if (access(marker, F_OK) == 0)
 		return 1;
 	d = opendir(dir);
@@ -105,25 +102,26 @@ static int split(const char *dir, char *parent, size_t psize, char *base,
 	return base[0] && strcmp(base, ".") && strcmp(base, "..") ? 0 : -1;
 }
 
-int gen_out_begin(gen_out *o, const char *dir, ch_error *e)
+int gen_out_begin(gen_out *o, const char *dir, const char *marker,
+                  ch_error *e)
 {
 	char parent[4096], base[1024], tmp[5200];
 	int r;
 
 	if (split(dir, parent, sizeof parent, base, sizeof base) < 0)
 		return ch_fail(e, dir, 0, "not a usable output folder name");
-	r = ours(dir, e);
+	r = ours(dir, marker, e);
 	if (r < 0)
 		return -1;
 	if (r == 0)
 		return ch_fail(e, dir, 0, "refusing to replace a folder that "
-		               "certhall-site did not build (no %s in it)",
-		               GEN_CACHE_NAME);
+		               "certhall-site did not build (no %s in it)", marker);
 	if (ch_mkdirs(parent, 0755, e) < 0)
 		return -1;
 	snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", parent, base);
 	if (!mkdtemp(tmp))
 		return ch_fail(e, tmp, 0, "cannot create: %s", strerror(errno));
+	o->marker = marker;
 	o->tmp = strdup(tmp);
 	o->dir = strdup(dir);
 	if (!o->tmp || !o->dir || chmod(tmp, 0755) < 0) {
@@ -212,13 +210,6 @@ static int record(gen_out *o, const char *path, int staged, ch_error *e)
 	return 0;
 }
 
-int gen_out_record(gen_out *o, const char *path, int staged, ch_error *e)
-{
-	if (!gen_out_safe_path(path))
-		return ch_fail(e, path, 0, "bad output path");
-	return record(o, path, staged, e);
-}
-
 int gen_out_open(gen_out *o, const char *path, ch_error *e)
 {
 	char full[8192];
@@ -247,11 +238,6 @@ int gen_out_add(gen_out *o, const char *path, const void *data, size_t len,
 	return record(o, path, 1, e);
 }
 
-void gen_out_update(gen_out *o)
-{
-	o->update = 1;
-}
-
 int gen_out_old_file(gen_out *o, const char *path, ch_error *e)
 {
 	if (push(&o->gone, &o->ngone, &o->capgone, path) < 0)
@@ -270,30 +256,40 @@ int gen_out_take(gen_out *o, const char *path, ch_buf *b, ch_error *e)
 	return rc;
 }
 
-int gen_out_keep(gen_out *o, const char *path, const char *old_path,
-                 ch_error *e)
+int gen_out_keep(gen_out *o, const char *path, ch_error *e)
 {
-	char full[8192], *data = NULL;
-	size_t len = 0;
-	int fd, rc;
+	if (!gen_out_safe_path(path))
+		return ch_fail(e, path, 0, "bad output path");
+	return record(o, path, 0, e);
+}
 
-	if (o->update) {
-		/* It stays where it is; the caller saw that it exists. */
-		return record(o, path, 0, e);
-	}
-	if (prepare(o, path, full, sizeof full, e) < 0)
-		return -1;
-	if (link(old_path, full) == 0)
-		return record(o, path, 0, e);
-	if (errno == EEXIST)
-		return ch_fail(e, path, 0, "two files of the site have this path");
-	/* No hard links here (another file system?): copy. */
-	if (ch_read_file(old_path, (size_t)1 << 31, &data, &len, e) < 0)
-		return -1;
-	fd = open_new(path, full, e);
-	rc = fd < 0 ? -1 : write_all(fd, full, data, len, e);
-	free(data);
-	return rc < 0 ? -1 : record(o, path, 0, e);
+/* nftw gives its callback no context: one walk at a time. */
+static gen_out *walking;
+static size_t walk_skip;
+
+static int walk_one(const char *path, const struct stat *st, int type,
+                    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type != FTW_F && type != FTW_SL)
+		return 0;
+	return push(&walking->gone, &walking->ngone, &walking->capgone,
+	            path + walk_skip) < 0 ? -1 : 0;
+}
+
+int gen_out_old_files_on_disk(gen_out *o, ch_error *e)
+{
+	int r;
+
+	if (!o->dir || access(o->dir, F_OK) != 0)
+		return 0;
+	walking = o;
+	walk_skip = strlen(o->dir) + 1;
+	r = nftw(o->dir, walk_one, 16, FTW_PHYS);
+	walking = NULL;
+	return r == 0 ? 0 : ch_fail(e, o->dir, 0, "cannot list: %s",
+	                            strerror(errno));
 }
 
 /* 1 if the files a and b hold the same bytes, 0 if not (or unreadable). */
@@ -367,13 +363,16 @@ static int move_in(gen_out *o, const char *path, ch_error *e)
 	return 0;
 }
 
-int gen_out_spoil_cache(const char *dir, ch_error *e)
+/* Spoils the old site's marker in place (its first byte becomes '#'),
+ * keeping the file, which marks the folder as ours: cut short after
+ * this, what the marker said of the folder is not trusted. */
+static int spoil_marker(const gen_out *o, ch_error *e)
 {
 	char path[8192];
 	int fd;
 	ssize_t w;
 
-	snprintf(path, sizeof path, "%s/%s", dir, GEN_CACHE_NAME);
+	snprintf(path, sizeof path, "%s/%s", o->dir, o->marker);
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
@@ -381,33 +380,6 @@ int gen_out_spoil_cache(const char *dir, ch_error *e)
 	if (close(fd) < 0 || w != 1)
 		return ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
 	return 0;
-}
-
-int gen_out_cache_in_place(const char *dir, const char *data, size_t len,
-                           const struct timespec *when, ch_error *e)
-{
-	char path[8192];
-	struct timespec times[2];
-	int fd, rc = -1;
-
-	snprintf(path, sizeof path, "%s/%s", dir, GEN_CACHE_NAME);
-	if (len == 0 || data[0] == '#')
-		return ch_fail(e, path, 0, "not a cache to write");
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
-	times[0] = times[1] = *when;
-	if (pwrite(fd, "#", 1, 0) != 1 || ch_pwrite_all(fd, data + 1, len - 1, 1) < 0 ||
-	    ftruncate(fd, (off_t)len) < 0 || pwrite(fd, data, 1, 0) != 1 ||
-	    futimens(fd, times) < 0) {
-		ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	if (close(fd) < 0 && rc == 0)
-		rc = ch_fail(e, path, 0, "cannot write: %s", strerror(errno));
-	return rc;
 }
 
 /* The update's commit (see gen_out_commit). */
@@ -419,12 +391,13 @@ static int commit_update(gen_out *o, ch_error *e)
 	ch_error ignored;
 
 	/* Which staged files differ from the old ones: those alone move.
-	 * The cache always does (it records the build's time), and is large. */
+	 * The marker always does (the cache: it records the build's time),
+	 * and is large. */
 	for (size_t i = 0; i < o->nstaged; i++) {
 		char a[8192], b[8192];
 		snprintf(a, sizeof a, "%s/%s", o->tmp, o->staged[i]);
 		snprintf(b, sizeof b, "%s/%s", o->dir, o->staged[i]);
-		if (strcmp(o->staged[i], GEN_CACHE_NAME) != 0 && same_file(a, b)) {
+		if (strcmp(o->staged[i], o->marker) != 0 && same_file(a, b)) {
 			free(o->staged[i]);
 			o->staged[i] = NULL;
 		} else {
@@ -451,7 +424,7 @@ static int commit_update(gen_out *o, ch_error *e)
 	}
 	/* Cut short from here on, the folder is still ours but its cache is
 	 * no longer trusted: the next build is a full one. */
-	if (gen_out_spoil_cache(o->dir, e) < 0)
+	if (spoil_marker(o, e) < 0)
 		goto out;
 	for (size_t i = 0; i < o->ngone; i++) {
 		char full[8192];
@@ -467,7 +440,7 @@ static int commit_update(gen_out *o, ch_error *e)
 	for (size_t i = 0; i < o->nstaged; i++) {
 		if (!o->staged[i])
 			continue;
-		if (strcmp(o->staged[i], GEN_CACHE_NAME) == 0) {
+		if (strcmp(o->staged[i], o->marker) == 0) {
 			cache = (int)i;
 			continue;
 		}
@@ -489,48 +462,49 @@ out:
 
 int gen_out_commit(gen_out *o, ch_error *e)
 {
-	char parent[4096], base[1024], old[5200];
-	ch_error ignored;
-
 	if (!o->tmp)
 		return ch_fail(e, o->dir ? o->dir : "", 0, "output not started");
-	if (o->update)
+	if (access(o->dir, F_OK) == 0)
 		return commit_update(o, e);
-	if (access(o->dir, F_OK) != 0) {
-		if (rename(o->tmp, o->dir) < 0)
-			return ch_fail(e, o->dir, 0, "cannot move into place: %s",
-			               strerror(errno));
-		free(o->tmp);
-		o->tmp = NULL;
-		return 0;
-	}
-	if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->dir, RENAME_EXCHANGE) == 0) {
-		/* the temporary name now holds the old site */
-		ch_remove_tree(o->tmp, &ignored);
-		free(o->tmp);
-		o->tmp = NULL;
-		return 0;
-	}
-	/* No atomic exchange on this file system: old aside, then new in. */
-	split(o->dir, parent, sizeof parent, base, sizeof base);
-	snprintf(old, sizeof old, "%s/.%s.old-XXXXXX", parent, base);
-	if (!mkdtemp(old) || rename(o->dir, old) < 0)
-		return ch_fail(e, o->dir, 0, "cannot move the old site aside: %s",
-		               strerror(errno));
-	if (rename(o->tmp, o->dir) < 0) {
-		int err = errno;
-		rename(old, o->dir);
+	/* Every file is new: the folder moves in whole. */
+	if (rename(o->tmp, o->dir) < 0)
 		return ch_fail(e, o->dir, 0, "cannot move into place: %s",
-		               strerror(err));
-	}
-	ch_remove_tree(old, &ignored);
+		               strerror(errno));
 	free(o->tmp);
 	o->tmp = NULL;
 	return 0;
 }
 
+void gen_out_part(const gen_out *o, gen_out *part)
+{
+	*part = (gen_out)GEN_OUT_INIT;
+	part->tmp = o->tmp;
+	part->part = 1;
+}
+
+int gen_out_merge(gen_out *o, gen_out *part, ch_error *e)
+{
+	if (CH_GROW(o->paths, o->npaths + part->npaths, o->cappaths) < 0 ||
+	    CH_GROW(o->staged, o->nstaged + part->nstaged, o->capstaged) < 0)
+		return ch_fail(e, o->dir, 0, "out of memory");
+	/* The strings move: part keeps none. */
+	if (part->npaths)
+		memcpy(o->paths + o->npaths, part->paths,
+		       part->npaths * sizeof *part->paths);
+	if (part->nstaged)
+		memcpy(o->staged + o->nstaged, part->staged,
+		       part->nstaged * sizeof *part->staged);
+	o->npaths += part->npaths;
+	o->nstaged += part->nstaged;
+	o->files += part->files;
+	part->npaths = part->nstaged = 0;
+	return 0;
+}
+
 void gen_out_free(gen_out *o)
 {
+	if (o->part)
+		o->tmp = NULL; /* its owner's */
 	if (o->tmp) {
 		ch_error ignored;
 		ch_remove_tree(o->tmp, &ignored);

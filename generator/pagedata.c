@@ -12,6 +12,13 @@
  * only the path to the current page, so that it does not grow with the
  * square of the site. */
 #define FULL_NAV_MAX 200
+/* Above this many pages in one section, the navigation of its pages
+ * lists only the SECTION_NAV_NEAR before and after the current one and
+ * a link to the section's own page, which lists them all: as large
+ * documentation sites do, so that a page does not carry the whole
+ * section. */
+#define SECTION_NAV_MAX 200
+#define SECTION_NAV_NEAR 10
 
 void gen_root_prefix(int depth, char *out, size_t size)
 {
@@ -77,6 +84,36 @@ static int is_ancestor_or_self(const gen_site *s, int a, int i)
  * marked and opened: cur itself, or for a memo (see gen_nav_memo) the
  * parent of the pages it serves, with cur -1. The items of anc's
  * children are recorded in memo's ranges. */
+/* The kids of a large section n to list: [*from, *to), around the one
+ * on the path to anc (else the first ones). */
+static void kids_near(const gen_site *s, const gen_node *n, int anc,
+                      size_t *from, size_t *to)
+{
+	size_t at = 0;
+
+	for (size_t j = 0; j < n->nkids; j++)
+		if (anc >= 0 && is_ancestor_or_self(s, n->kids[j], anc)) {
+			at = j;
+			break;
+		}
+	*from = at > SECTION_NAV_NEAR ? at - SECTION_NAV_NEAR : 0;
+	*to = at + SECTION_NAV_NEAR + 1 < n->nkids ? at + SECTION_NAV_NEAR + 1
+	                                            : n->nkids;
+}
+
+/* The entry after a large section's partial list: all its pages are on
+ * its own page. */
+static void nav_more(const gen_page *p, size_t nkids, const char *root,
+                     ch_buf *b)
+{
+	ch_buf_puts(b, "<li class=\"more\"><a href=\"");
+	ch_buf_html(b, root, strlen(root));
+	ch_buf_html(b, p->out_path, strlen(p->out_path));
+	ch_buf_puts(b, "\">全部 ");
+	ch_buf_put_int(b, (long long)nkids);
+	ch_buf_puts(b, " 页</a></li>\n");
+}
+
 static void nav_item(const gen_site *s, int k, int cur, int anc,
                      const char *root, int full, gen_nav_memo *memo, ch_buf *b)
 {
@@ -101,9 +138,14 @@ static void nav_item(const gen_site *s, int k, int cur, int anc,
 	ch_buf_html(b, p->title, strlen(p->title));
 	ch_buf_puts(b, "</a>");
 	if (open) {
+		size_t from = 0, to = n->nkids;
+		if (n->nkids > SECTION_NAV_MAX)
+			kids_near(s, n, anc, &from, &to);
 		ch_buf_puts(b, "\n<ul>\n");
-		for (size_t j = 0; j < n->nkids; j++)
+		for (size_t j = from; j < to; j++)
 			nav_item(s, n->kids[j], cur, anc, root, full, memo, b);
+		if (to - from < n->nkids)
+			nav_more(p, n->nkids, root, b);
 		ch_buf_puts(b, "</ul>\n");
 	}
 	ch_buf_puts(b, "</li>\n");
@@ -148,7 +190,9 @@ static char *nav_html(const gen_site *s, int cur, const char *root,
 	ch_buf b = CH_BUF_INIT;
 	int parent = cur >= 0 ? s->nodes[cur].parent : -1;
 
-	if (memo && cur > 0 && parent >= 0 && s->nodes[cur].nkids == 0) {
+	/* (A large section's pages each list other neighbours: no memo.) */
+	if (memo && cur > 0 && parent >= 0 && s->nodes[cur].nkids == 0 &&
+	    s->nodes[parent].nkids <= SECTION_NAV_MAX) {
 		if (memo->parent != parent || strcmp(memo->root, root) != 0) {
 			ch_buf m = CH_BUF_INIT;
 			if (!memo->start) {
@@ -274,6 +318,7 @@ json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
                            gen_nav_memo *memo)
 {
 	const gen_page *p = i >= 0 ? &s->pages[i] : NULL;
+	json_t *config = memo && memo->config ? memo->config : s->config;
 	json_t *d = NULL, *page = NULL, *crumbs = NULL, *kids = NULL;
 	char *nav = NULL, *home = NULL, date[11] = "";
 	char *website = NULL;
@@ -283,7 +328,7 @@ json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
 	home = s->npages ? gen_href(root, &s->pages[0], NULL) : strdup("");
 	if (!nav || !home)
 		goto out;
-	website = website_href(s->config);
+	website = website_href(config);
 	if (p)
 		gen_format_date(p->updated, date);
 	page = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b}",
@@ -317,13 +362,12 @@ json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
 	}
 	/* body and nav are large and valid UTF-8 by construction (sources are
 	 * checked when read): spare jansson checking them again per page. */
-	d = json_pack("{s:s, s:O, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o}",
+	d = json_pack("{s:s, s:O, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o}",
 	              "lang", "zh-CN",
-	              "site", s->config,
+	              "site", config,
 	              "root", root,
 	              "home", home,
-	              "commit", s->src.short_id,
-	              "commit_full", s->src.commit,
+	              "commit", i <= 0 ? s->src.short_id : "",
 	              "draft", s->src.worktree,
 	              "asset", assets_json(a, root, memo),
 	              "page", page,

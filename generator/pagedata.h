@@ -6,7 +6,9 @@
  * The data of a page (names the layouts use):
  *   lang "zh-CN"; site {title, description, hotline, website, footer, ...
  *   as content/site.yaml}; root ("", "../", ...); home (href of the home
- *   page); commit (short id), commit_full, draft (true for --worktree);
+ *   page); commit (short id; the home page and the 404 only, "" on the
+ *   others, whose bytes then do not change with every commit); draft
+ *   (true for --worktree);
  *   asset {site_css, site_js, search_js, search_index_js, form_js, ...};
  *   page {title, description, updated "2026-11-01", href, url, src,
  *   is_home, is_section, has_form, is_404}; body (the page's HTML, raw);
@@ -40,7 +42,8 @@ json_t *gen_page_data(const gen_site *s, int i, const char *root,
                       const gen_assets *a, const char *body);
 
 /* The navigation shared by the pages of one section, made once for a
- * run of pages in navigation order. Owned by the caller; start it with
+ * run of pages in navigation order, and the JSON values a run of pages
+ * shares: one memo per thread. Owned by the caller; start it with
  * GEN_NAV_MEMO_INIT, free it with gen_nav_memo_free(). */
 typedef struct gen_nav_memo {
 	int parent;      /* the section it was made for; -2: none yet */
@@ -50,8 +53,10 @@ typedef struct gen_nav_memo {
 	size_t *start, *end; /* per page index: its entry's bytes in html */
 	json_t *assets;  /* the asset URLs for assets_root */
 	char assets_root[512];
+	json_t *config;  /* a copy of the site's settings for this memo's
+	                  * thread (not owned), or NULL: the site's */
 } gen_nav_memo;
-#define GEN_NAV_MEMO_INIT {-2, "", NULL, 0, NULL, NULL, NULL, ""}
+#define GEN_NAV_MEMO_INIT {-2, "", NULL, 0, NULL, NULL, NULL, "", NULL}
 void gen_nav_memo_free(gen_nav_memo *m);
 /* gen_page_data, reusing memo's navigation where it can (memo may be
  * NULL); the result is the same. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/grow.h"
 #include "common/buf.h"
 
 #define DEFAULT_NAME "certhall-site"
@@ -47,14 +48,8 @@ static int list_dir(const char *path, char ***names, size_t *n, ch_error *e)
 		if (!strcmp(nm, ".") || !strcmp(nm, "..") || !strcmp(nm, ".git") ||
 		    !strncmp(nm, CACHE_PREFIX, strlen(CACHE_PREFIX)))
 			continue;
-		if (len == cap) {
-			size_t c = cap ? cap * 2 : 16;
-			char **nv = realloc(v, c * sizeof *nv);
-			if (!nv)
-				goto nomem;
-			v = nv;
-			cap = c;
-		}
+		if (CH_GROW(v, len + 1, cap) < 0)
+			goto nomem;
 		if (!(v[len] = strdup(nm)))
 			goto nomem;
 		len++;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/grow.h"
 #include "common/fsutil.h"
 #include "common/parallel.h"
 #include "common/trace.h"
@@ -35,14 +36,8 @@ static int add_file(gen_source *s, size_t *cap, const char *path,
 {
 	gen_file *f;
 
-	if (s->nfiles == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		gen_file *v = realloc(s->files, ncap * sizeof *v);
-		if (!v)
-			return ch_fail(e, path, 0, "out of memory");
-		s->files = v;
-		*cap = ncap;
-	}
+	if (CH_GROW(s->files, s->nfiles + 1, *cap) < 0)
+		return ch_fail(e, path, 0, "out of memory");
 	f = &s->files[s->nfiles];
 	memset(f, 0, sizeof *f);
 	f->path = strdup(path);
@@ -115,15 +110,9 @@ static int walk_cb(const char *dir, const git_tree_entry *ent, void *payload)
 			return 0;
 	}
 	/* Read after the walk, on several threads (blob_run). */
-	if (w->nunread == w->capunread) {
-		size_t c = w->capunread ? w->capunread * 2 : 256;
-		size_t *v = realloc(w->unread, c * sizeof *v);
-		if (!v) {
-			ch_fail(w->e, path, 0, "out of memory");
-			goto fail;
-		}
-		w->unread = v;
-		w->capunread = c;
+	if (CH_GROW(w->unread, w->nunread + 1, w->capunread) < 0) {
+		ch_fail(w->e, path, 0, "out of memory");
+		goto fail;
 	}
 	w->unread[w->nunread++] = w->src->nfiles - 1;
 	return 0;
@@ -133,7 +122,7 @@ fail:
 }
 
 /* Reading blobs on several threads, each with a repository of its own
- * (libgit2's objects are not to be shared between threads). */
+ * (the rules: common/parallel.h). */
 typedef struct blob_job {
 	const char *repo_path;
 	gen_source *src;
@@ -327,14 +316,21 @@ static int cmp_file(const void *a, const void *b)
 	return strcmp(((const gen_file *)a)->path, ((const gen_file *)b)->path);
 }
 
+static int cmp_path_file(const void *path, const void *f)
+{
+	return strcmp(path, ((const gen_file *)f)->path);
+}
+
+gen_file *gen_source_file_rw(gen_source *s, const char *path)
+{
+	return s->nfiles ? bsearch(path, s->files, s->nfiles, sizeof *s->files,
+	                           cmp_path_file) : NULL;
+}
+
 const gen_file *gen_source_file(const gen_source *s, const char *path)
 {
-	gen_file key;
-
-	if (!s->nfiles)
-		return NULL;
-	key.path = (char *)path;
-	return bsearch(&key, s->files, s->nfiles, sizeof key, cmp_file);
+	return s->nfiles ? bsearch(path, s->files, s->nfiles, sizeof *s->files,
+	                           cmp_path_file) : NULL;
 }
 
 static int content_tree(git_repository *repo, git_commit *c, git_tree **out)
@@ -359,97 +355,150 @@ static int content_tree(git_repository *repo, git_commit *c, git_tree **out)
  * commit met whose content/ differs from its first parent's in that path.
  * Commits whose content/ tree equals the parent's are skipped without a
  * diff, and the walk stops once every file is dated. */
-static int date_files(git_repository *repo, const git_oid *start,
-                      gen_source *s, const gen_source_hints *h, ch_error *e)
+/* Dates the files that commit c changed against its first parent and
+ * that have none yet; -1 on a libgit2 error. */
+static int date_commit(git_repository *repo, git_commit *c, gen_source *s,
+                       size_t *pending)
+{
+	git_commit *parent = NULL;
+	git_tree *ct = NULL, *pt = NULL;
+	git_diff *diff = NULL;
+	long long when = (long long)git_commit_time(c);
+	int rc = -1;
+
+	if (content_tree(repo, c, &ct) < 0 ||
+	    (git_commit_parentcount(c) > 0 &&
+	     (git_commit_parent(&parent, c, 0) < 0 ||
+	      content_tree(repo, parent, &pt) < 0)))
+		goto out;
+	if (ct && pt && git_oid_equal(git_tree_id(ct), git_tree_id(pt))) {
+		rc = 0;
+		goto out;
+	}
+	if (git_diff_tree_to_tree(&diff, repo, pt, ct, NULL) < 0)
+		goto out;
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		char path[4096];
+		gen_file *f;
+
+		snprintf(path, sizeof path, "content/%s", d->new_file.path);
+		f = gen_source_file_rw(s, path);
+		if (f && f->updated < 0) {
+			f->updated = when;
+			(*pending)--;
+		}
+	}
+	rc = 0;
+out:
+	git_diff_free(diff);
+	git_tree_free(ct);
+	git_tree_free(pt);
+	git_commit_free(parent);
+	return rc;
+}
+
+/* Walks history from start (hiding hide, when given) until every file
+ * is dated; 1 when a commit with more parents than one was met and
+ * stop_at_merge is set (nothing dated is then to be trusted). */
+static int walk_dates(git_repository *repo, const git_oid *start,
+                      const git_oid *hide, int stop_at_merge, gen_source *s,
+                      size_t *pending, ch_error *e)
 {
 	git_revwalk *walk = NULL;
 	git_oid oid;
-	size_t pending = 0;
-	int rc = -1, r;
+	int rc = -1, r = 0;
 
-	for (size_t i = 0; i < s->nfiles; i++)
-		if (strncmp(s->files[i].path, "content/", 8) == 0) {
-			s->files[i].updated = -1;
-			pending++;
-		}
-	/* Dates known from the build before, for this very commit: history
-	 * is walked only when some file's is not. */
-	if (h && h->date_of) {
-		size_t found = 0;
-		for (size_t i = 0; i < s->nfiles; i++) {
-			gen_file *f = &s->files[i];
-			long long t;
-			if (f->updated == -1 && h->date_of(h->ctx, s->commit, f->path, &t))
-				found++;
-		}
-		if (found == pending) {
-			for (size_t i = 0; i < s->nfiles; i++) {
-				gen_file *f = &s->files[i];
-				if (f->updated == -1)
-					h->date_of(h->ctx, s->commit, f->path, &f->updated);
-			}
-			return 0;
-		}
-	}
 	if (git_revwalk_new(&walk, repo) < 0 ||
 	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) < 0 ||
-	    git_revwalk_push(walk, start) < 0) {
+	    git_revwalk_push(walk, start) < 0 ||
+	    (hide && git_revwalk_hide(walk, hide) < 0)) {
 		git_fail(e, "", "cannot walk history");
 		goto out;
 	}
-	while (pending > 0 && (r = git_revwalk_next(&oid, walk)) == 0) {
-		git_commit *c = NULL, *parent = NULL;
-		git_tree *ct = NULL, *pt = NULL;
-		git_diff *diff = NULL;
-		long long when;
-		int ok = -1;
-
-		if (git_commit_lookup(&c, repo, &oid) < 0 ||
-		    content_tree(repo, c, &ct) < 0)
-			goto next;
-		when = (long long)git_commit_time(c);
-		if (git_commit_parentcount(c) > 0 &&
-		    (git_commit_parent(&parent, c, 0) < 0 ||
-		     content_tree(repo, parent, &pt) < 0))
-			goto next;
-		if (ct && pt && git_oid_equal(git_tree_id(ct), git_tree_id(pt))) {
-			ok = 0;
-			goto next;
+	while (*pending > 0 && (r = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL;
+		int ok = git_commit_lookup(&c, repo, &oid) < 0 ? -1 : 0;
+		if (ok == 0 && stop_at_merge && git_commit_parentcount(c) > 1) {
+			git_commit_free(c);
+			rc = 1;
+			goto out;
 		}
-		if (git_diff_tree_to_tree(&diff, repo, pt, ct, NULL) < 0)
-			goto next;
-		for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
-			const git_diff_delta *d = git_diff_get_delta(diff, i);
-			char path[4096];
-			gen_file *f;
-
-			snprintf(path, sizeof path, "content/%s", d->new_file.path);
-			f = (gen_file *)gen_source_file(s, path);
-			if (f && f->updated < 0) {
-				f->updated = when;
-				pending--;
-			}
-		}
-		ok = 0;
-	next:
-		git_diff_free(diff);
-		git_tree_free(ct);
-		git_tree_free(pt);
-		git_commit_free(parent);
+		if (ok == 0)
+			ok = date_commit(repo, c, s, pending);
 		git_commit_free(c);
 		if (ok < 0) {
 			git_fail(e, "", "cannot read history");
 			goto out;
 		}
 	}
-	/* Drafts never committed carry the time of the commit they sit on. */
-	for (size_t i = 0; i < s->nfiles; i++)
-		if (s->files[i].updated < 0)
-			s->files[i].updated = s->commit_time;
 	rc = 0;
 out:
 	git_revwalk_free(walk);
 	return rc;
+}
+
+/* The dates the build before knew, for commit: 1 when every file
+ * without one found one. */
+static int known_dates(gen_source *s, const gen_source_hints *h,
+                       const char *commit)
+{
+	for (size_t i = 0; i < s->nfiles; i++) {
+		gen_file *f = &s->files[i];
+		if (f->updated == -1 && !h->date_of(h->ctx, commit, f->path, &f->updated))
+			return 0;
+	}
+	return 1;
+}
+
+/* Marks every content file undated; returns their number. */
+static size_t undate(gen_source *s)
+{
+	size_t pending = 0;
+
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (strncmp(s->files[i].path, "content/", 8) == 0) {
+			s->files[i].updated = -1;
+			pending++;
+		}
+	return pending;
+}
+
+/* Each content file's date: that of the last commit that changed it.
+ * The build before knew them for its commit: for that commit they are
+ * taken as they are, and for a commit on a straight line of history
+ * after it only the commits since are walked (the dates are then those
+ * the whole walk would give). */
+static int date_files(git_repository *repo, const git_oid *start,
+                      gen_source *s, const gen_source_hints *h, ch_error *e)
+{
+	const char *was = h && h->date_of && h->dated ? h->dated(h->ctx) : NULL;
+	size_t pending = undate(s);
+	git_oid old;
+	int r;
+
+	if (was && strcmp(was, s->commit) == 0 && known_dates(s, h, was))
+		return 0;
+	/* (Not for the work tree: its drafts were dated with the commit
+	 * they sat on, which has moved.) */
+	if (was && !s->worktree && strcmp(was, s->commit) != 0 &&
+	    git_oid_fromstr(&old, was) == 0 &&
+	    git_graph_descendant_of(repo, start, &old) == 1) {
+		r = walk_dates(repo, start, &old, 1, s, &pending, e);
+		if (r < 0)
+			return -1;
+		if (r == 0 && known_dates(s, h, was))
+			goto drafts;
+	}
+	pending = undate(s);
+	if (walk_dates(repo, start, NULL, 0, s, &pending, e) < 0)
+		return -1;
+drafts:
+	/* Drafts never committed carry the time of the commit they sit on. */
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (s->files[i].updated < 0)
+			s->files[i].updated = s->commit_time;
+	return 0;
 }
 
 /* --- entry ------------------------------------------------------------- */

@@ -44,6 +44,8 @@ typedef struct gen_source_hints {
 	 * of commit. */
 	int (*date_of)(void *ctx, const char *commit, const char *path,
 	               long long *t);
+	/* The commit whose dates date_of knows (40 hex), or NULL. */
+	const char *(*dated)(void *ctx);
 } gen_source_hints;
 
 typedef struct gen_source {
@@ -68,6 +70,8 @@ int gen_source_read(const char *repo_dir, const char *rev, int worktree,
 int gen_source_load(gen_source *s, gen_file *f, ch_error *e);
 /* The file at path, or NULL. */
 const gen_file *gen_source_file(const gen_source *s, const char *path);
+/* The same, to change it. */
+gen_file *gen_source_file_rw(gen_source *s, const char *path);
 void gen_source_free(gen_source *s);
 
 #endif

@@ -12,6 +12,8 @@
  * the list's last entry. */
 #include "generator/search.h"
 
+#include "common/grow.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,14 +115,8 @@ static term *find_or_add(index_t *ix, uint64_t code, const char *key,
 			return t;
 		j = (j + 1) & (ix->nslots - 1);
 	}
-	if (ix->nterms == ix->capterms) {
-		size_t c = ix->capterms ? ix->capterms * 2 : 1024;
-		term *nt = realloc(ix->terms, c * sizeof *nt);
-		if (!nt)
-			return NULL;
-		ix->terms = nt;
-		ix->capterms = c;
-	}
+	if (CH_GROW(ix->terms, ix->nterms + 1, ix->capterms) < 0)
+		return NULL;
 	char *k = malloc(len + 1);
 	if (!k)
 		return NULL;
@@ -130,21 +126,6 @@ static term *find_or_add(index_t *ix, uint64_t code, const char *key,
 	*t = (term){k, len, code, h, NULL, 0, 0};
 	ix->slots[j] = (uint32_t)(++ix->nterms);
 	return t;
-}
-
-/* Room for one more in the uint32_t array *v of *n items (doubling from
- * first); -1 when memory runs out. */
-static int room(uint32_t **v, size_t n, size_t *cap, size_t first)
-{
-	if (n < *cap)
-		return 0;
-	size_t c = *cap ? *cap * 2 : first;
-	uint32_t *nv = realloc(*v, c * sizeof *nv);
-	if (!nv)
-		return -1;
-	*v = nv;
-	*cap = c;
-	return 0;
 }
 
 static void hit(index_t *ix, uint64_t code, const char *key, size_t len,
@@ -158,14 +139,14 @@ static void hit(index_t *ix, uint64_t code, const char *key, size_t len,
 		return;
 	}
 	if (t->npost == 0) {
-		if (room(&ix->used, ix->nused, &ix->capused, 1024) < 0) {
+		if (CH_GROW(ix->used, ix->nused + 1, ix->capused) < 0) {
 			ix->failed = 1;
 			return;
 		}
 		ix->used[ix->nused++] = (uint32_t)(t - ix->terms);
 	}
 	if (t->npost == 0 || POST_ID(t->post[t->npost - 1]) != id) {
-		if (room(&t->post, t->npost, &t->cappost, 4) < 0) {
+		if (CH_GROW(t->post, t->npost + 1, t->cappost) < 0) {
 			ix->failed = 1;
 			return;
 		}
@@ -479,59 +460,42 @@ static int cmp_term(const void *a, const void *b)
 
 /* The index of pages[0..n) between head and tail; section titles from
  * sections[] when given, else found among the pages themselves. */
-static int write_index(index_t *shared, const gen_page *pages, size_t n,
-                       const char *const *sections, const char *head,
-                       const char *tail, ch_buf *out, ch_error *e)
+/* Every page's title, headings, description and text into ix. */
+static int index_pages(index_t *ix, const gen_page *pages, size_t n)
 {
-	int rc = -1;
-	index_t local = {0};
-	index_t *ixp = shared ? shared : &local;
-#define ix (*ixp)
-	size_t nused = 0;
-	const gen_page **byurl = NULL;
-	sort_term *order = NULL;
-
-	if (n > MAX_PAGES) {
-		ch_fail(e, NULL, 0, "search index: too many pages (%zu)", n);
-		goto out;
-	}
-	byurl = malloc((n ? n : 1) * sizeof *byurl);
-	if (!byurl)
-		goto nomem;
-	for (size_t i = 0; i < n; i++) {
-		if (!pages[i].url || !pages[i].title) {
-			ch_fail(e, pages[i].src_path, 0,
-			        "search index: page without url or title");
-			goto out;
-		}
-		byurl[i] = &pages[i];
-	}
-	qsort(byurl, n, sizeof *byurl, cmp_page_url);
-
 	for (size_t i = 0; i < n; i++) {
 		const gen_page *p = &pages[i];
 		uint32_t id = (uint32_t)i;
-		index_text(&ix, p->title, id, HIT_TITLE);
+		index_text(ix, p->title, id, HIT_TITLE);
 		for (size_t h = 0; h < p->nheadings; h++)
-			index_text(&ix, p->headings[h].text, id, HIT_HEADING);
-		index_text(&ix, p->description, id, HIT_DESC);
-		index_text(&ix, p->text, id, 0);
+			index_text(ix, p->headings[h].text, id, HIT_HEADING);
+		index_text(ix, p->description, id, HIT_DESC);
+		index_text(ix, p->text, id, 0);
 	}
-	if (ix.failed)
-		goto nomem;
+	return ix->failed ? -1 : 0;
+}
 
-	order = malloc((ix.nused ? ix.nused : 1) * sizeof *order);
+/* The terms with postings in this part, in the order they are written
+ * (a shared table also holds the terms of parts before); NULL when
+ * memory runs out. */
+static sort_term *terms_in_order(const index_t *ix)
+{
+	sort_term *order = malloc((ix->nused ? ix->nused : 1) * sizeof *order);
+
 	if (!order)
-		goto nomem;
-	/* A shared table also holds the terms of parts before: only those
-	 * with postings here belong to this part. */
-	for (size_t i = 0; i < ix.nused; i++) {
-		term *t = &ix.terms[ix.used[i]];
-		order[nused++] = (sort_term){key_prefix(t), t};
+		return NULL;
+	for (size_t i = 0; i < ix->nused; i++) {
+		term *t = &ix->terms[ix->used[i]];
+		order[i] = (sort_term){key_prefix(t), t};
 	}
-	qsort(order, nused, sizeof *order, cmp_term);
+	qsort(order, ix->nused, sizeof *order, cmp_term);
+	return order;
+}
 
-	ch_buf_puts(out, head);
+/* "pages": [url, title, section, excerpt] per page. */
+static void put_pages(ch_buf *out, const gen_page *pages, size_t n,
+                      const char *const *sections, const gen_page **byurl)
+{
 	ch_buf_puts(out, "{\"v\":1,\"pages\":[");
 	for (size_t i = 0; i < n; i++) {
 		const gen_page *p = &pages[i];
@@ -548,25 +512,77 @@ static int write_index(index_t *shared, const gen_page *pages, size_t n,
 		excerpt(out, p);
 		ch_buf_putc(out, ']');
 	}
-	ch_buf_puts(out, "],\n\"terms\":{");
+	ch_buf_puts(out, "],\n");
+}
+
+/* "terms": {term: [posting, ...]}. One number per page: the gap from the
+ * previous id (most are small) times 64 plus the weight (at most 32). */
+static void put_terms(ch_buf *out, const sort_term *order, size_t nused)
+{
+	ch_buf_puts(out, "\"terms\":{");
 	for (size_t i = 0; i < nused; i++) {
 		const term *t = order[i].t;
+		uint32_t prev = 0;
 		ch_buf_puts(out, i ? ",\n" : "\n");
 		js_str(out, t->key, t->keylen);
 		ch_buf_puts(out, ":[");
-		/* One number per page: the gap from the previous id (most
-		 * are small) times 64 plus the weight (at most 32). */
-		uint32_t prev = 0;
 		for (size_t k = 0; k < t->npost; k++) {
+			uint32_t gap = POST_ID(t->post[k]) - prev;
 			if (k)
 				ch_buf_putc(out, ',');
-			uint32_t gap = POST_ID(t->post[k]) - prev;
 			prev = POST_ID(t->post[k]);
 			put_uint(out, gap * 64u + weight(t->post[k]));
 		}
 		ch_buf_putc(out, ']');
 	}
 	ch_buf_puts(out, "}}");
+}
+
+/* The pages sorted by URL (for section titles); NULL when a page has no
+ * URL or title (e filled) or memory runs out. */
+static const gen_page **pages_by_url(const gen_page *pages, size_t n,
+                                     ch_error *e)
+{
+	const gen_page **byurl = malloc((n ? n : 1) * sizeof *byurl);
+
+	if (!byurl) {
+		ch_fail(e, NULL, 0, "search index: out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!pages[i].url || !pages[i].title) {
+			ch_fail(e, pages[i].src_path, 0,
+			        "search index: page without url or title");
+			free(byurl);
+			return NULL;
+		}
+		byurl[i] = &pages[i];
+	}
+	qsort(byurl, n, sizeof *byurl, cmp_page_url);
+	return byurl;
+}
+
+static int write_index(index_t *shared, const gen_page *pages, size_t n,
+                       const char *const *sections, const char *head,
+                       const char *tail, ch_buf *out, ch_error *e)
+{
+	index_t local = {0};
+	index_t *ix = shared ? shared : &local;
+	const gen_page **byurl = NULL;
+	sort_term *order = NULL;
+	int rc = -1;
+
+	if (n > MAX_PAGES) {
+		ch_fail(e, NULL, 0, "search index: too many pages (%zu)", n);
+		goto out;
+	}
+	if (!(byurl = pages_by_url(pages, n, e)))
+		goto out;
+	if (index_pages(ix, pages, n) < 0 || !(order = terms_in_order(ix)))
+		goto nomem;
+	ch_buf_puts(out, head);
+	put_pages(out, pages, n, sections, byurl);
+	put_terms(out, order, ix->nused);
 	ch_buf_puts(out, tail);
 	if (!ch_buf_ok(out))
 		goto nomem;
@@ -579,15 +595,14 @@ out:
 	free(byurl);
 	if (shared) {
 		/* Ready for the next part: its terms start with no postings. */
-		for (size_t i = 0; i < ix.nused; i++)
-			ix.terms[ix.used[i]].npost = 0;
-		ix.nused = 0;
-		ix.failed = 0;
+		for (size_t i = 0; i < ix->nused; i++)
+			ix->terms[ix->used[i]].npost = 0;
+		ix->nused = 0;
+		ix->failed = 0;
 	} else {
-		index_free(&ix);
+		index_free(ix);
 	}
 	return rc;
-#undef ix
 }
 
 int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistr.h>
 
+#include "common/grow.h"
 #include "common/parallel.h"
 #include "common/yaml.h"
 #include "generator/meta.h"
@@ -163,9 +164,9 @@ static int safe_name(const char *path)
 	return 1;
 }
 
-/* A page known from the build before: its model from the cache line. */
-int gen_site_page_restore(const gen_file *f, const char *line, gen_page *p,
-                        gen_node *n, ch_error *e)
+/* What every page starts with: its source's path, blob and date. */
+static int page_begin(const gen_file *f, gen_page *p, gen_node *n,
+                      ch_error *e)
 {
 	memset(p, 0, sizeof *p);
 	memset(n, 0, sizeof *n);
@@ -176,9 +177,17 @@ int gen_site_page_restore(const gen_file *f, const char *line, gen_page *p,
 		return ch_fail(e, f->path, 0, "out of memory");
 	memcpy(p->blob_id, f->blob_id, sizeof p->blob_id);
 	p->updated = f->updated;
+	return 0;
+}
+
+/* A page known from the build before: its model from the cache line. */
+int gen_site_page_restore(const gen_file *f, const char *line, gen_page *p,
+                        gen_node *n, ch_error *e)
+{
+	if (page_begin(f, p, n, e) < 0)
+		return -1;
 	if (gen_meta_read(line, p, n) < 0 || page_urls(p, n) < 0)
 		return ch_fail(e, f->path, 0, "cannot restore from the build cache");
-	n->model = line;
 	return 0;
 }
 
@@ -190,15 +199,8 @@ int gen_site_page_load(const gen_file *f, gen_page *p, gen_node *n,
 	size_t body_len;
 	int body_line, rc = -1;
 
-	memset(p, 0, sizeof *p);
-	memset(n, 0, sizeof *n);
-	n->parent = -1;
-	n->layout_line = 1;
-	p->src_path = strdup(f->path);
-	if (!p->src_path)
-		return ch_fail(e, f->path, 0, "out of memory");
-	memcpy(p->blob_id, f->blob_id, sizeof p->blob_id);
-	p->updated = f->updated;
+	if (page_begin(f, p, n, e) < 0)
+		return -1;
 	if (!safe_name(f->path + 8)) {
 		ch_fail(e, f->path, 0, "page file and folder names may use only "
 		        "a-z, A-Z, 0-9, '-', '_' and '.' (they become URLs)");
@@ -350,10 +352,8 @@ static int arrange(gen_site *s, ch_error *e)
 			               "its folder has no index.md (%s)", pp);
 		s->nodes[i].parent = parent;
 		pn = &s->nodes[parent];
-		int *v = realloc(pn->kids, (pn->nkids + 1) * sizeof *v);
-		if (!v)
+		if (CH_GROW(pn->kids, pn->nkids + 1, pn->capkids) < 0)
 			return ch_fail(e, "", 0, "out of memory");
-		pn->kids = v;
 		pn->kids[pn->nkids++] = (int)i;
 	}
 	sort_site = s;
@@ -416,11 +416,6 @@ out:
 
 /* --- entry --------------------------------------------------------------- */
 
-int gen_site_load(gen_site *site, gen_source *src, ch_error *e)
-{
-	return gen_site_load_known(site, src, NULL, NULL, e);
-}
-
 int gen_site_body(gen_site *site, size_t i, ch_error *e)
 {
 	gen_node *n = &site->nodes[i];
@@ -432,7 +427,7 @@ int gen_site_body(gen_site *site, size_t i, ch_error *e)
 
 	if (n->md.body)
 		return 0;
-	f = (gen_file *)gen_source_file(&site->src, site->pages[i].src_path);
+	f = gen_source_file_rw(&site->src, site->pages[i].src_path);
 	if (!f)
 		return ch_fail(e, site->pages[i].src_path, 0, "source missing");
 	if (gen_source_load(&site->src, f, e) < 0 ||
@@ -447,7 +442,7 @@ int gen_site_body(gen_site *site, size_t i, ch_error *e)
 }
 
 /* Reading the pages, on several threads for a large site: each page
- * is parsed on its own. */
+ * is parsed on its own (the rules: common/parallel.h). */
 typedef struct load_job {
 	gen_site *site;
 	const gen_file **files; /* per page: its file */

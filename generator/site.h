@@ -17,13 +17,11 @@
 typedef struct gen_node {
 	int parent;      /* index of the section page holding it; -1: home */
 	int *kids;       /* indices of its children in navigation order */
-	size_t nkids;
+	size_t nkids, capkids;
 	int depth;       /* folders below the site root of its URL */
 	char *layout;    /* "page", "section", "home" or front matter's */
 	int layout_line; /* line of the layout key, 1 if defaulted */
 	gen_md md;       /* the parsed body */
-	const char *model; /* the cache line it was restored from, or NULL
-	                    * (owned by the caller of gen_site_load_known) */
 } gen_node;
 
 typedef struct gen_site {
@@ -39,11 +37,10 @@ typedef struct gen_site {
 /* Builds the model from src (which the site takes over, also on
  * failure). Bad front matter, a folder of pages without index.md, a
  * missing home page, invalid UTF-8 or a bad link destination is an error
- * naming file:line. Free with gen_site_free(). */
-int gen_site_load(gen_site *site, gen_source *src, ch_error *e);
-/* Like gen_site_load; a page whose bytes src left unread is restored
- * from the line meta_of(ctx, path, blob id) returns (see meta.h): the
- * caller knows the page from an earlier build. */
+ * naming file:line. A page whose bytes src left unread is restored from
+ * the line meta_of(ctx, path, blob id) returns (see meta.h): the caller
+ * knows the page from an earlier build (meta_of may be NULL when src
+ * left none unread). Free with gen_site_free(). */
 typedef const char *(*gen_meta_lookup)(void *ctx, const char *path,
                                        const char *blob_id);
 int gen_site_load_known(gen_site *site, gen_source *src,
@@ -58,13 +55,12 @@ int gen_site_find(const gen_site *site, const char *src_path);
 int gen_site_check_links(const gen_site *site, ch_error *e);
 void gen_site_free(gen_site *site);
 
-/* One page alone, for the quick update (quick.h), which does not build
- * the whole model: */
+/* One page alone (the loading above, and the fuzzed cache loader): */
 /* 1 if path is a page's source (a .md file under content/, not under content/forms/). */
 int gen_site_is_page(const char *path);
-/* Reads page f (its bytes loaded) into p and n as gen_site_load would,
- * minus its place in the navigation; the tree is dropped but n->md.body
- * points into f's bytes. */
+/* Reads page f (its bytes loaded) into p and n as gen_site_load_known
+ * would, minus its place in the navigation; the tree is dropped but
+ * n->md.body points into f's bytes. */
 int gen_site_page_load(const gen_file *f, gen_page *p, gen_node *n,
                        ch_error *e);
 /* Restores page f from its cache line (meta.h), likewise. */

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/grow.h"
+
 enum kind { T_TEXT, T_VAR, T_RAW, T_SECTION, T_INVERTED };
 
 typedef struct node {
@@ -42,14 +44,8 @@ static node *add_kid(node *parent, enum kind k, const char *s, size_t len)
 {
 	node *n;
 
-	if (parent->nkids == parent->cap) {
-		size_t cap = parent->cap ? parent->cap * 2 : 8;
-		node *v = realloc(parent->kids, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		parent->kids = v;
-		parent->cap = cap;
-	}
+	if (CH_GROW(parent->kids, parent->nkids + 1, parent->cap) < 0)
+		return NULL;
 	n = &parent->kids[parent->nkids];
 	memset(n, 0, sizeof *n);
 	n->kind = k;
@@ -95,101 +91,135 @@ static void trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-/* Parses text[*pos..] into parent until {{/close}} (close NULL: the end). */
+static int parse_into(parser *ps, const char *text, size_t len,
+                      const char *file, size_t *pos, node *parent,
+                      const char *close);
+
+/* A tag as read: {{name}}, {{{name}}} (triple) or {{<sigil> name}}. */
+typedef struct tag {
+	const char *open; /* its "{{" in the text */
+	const char *name;
+	size_t nlen;
+	int triple;
+	char sigil;       /* '#', '^', '/', '>', '!', '&', or 0 */
+} tag;
+
+/* Reads the tag at t->open, moving *pos past it. */
+static int read_tag(parser *ps, const char *text, size_t len,
+                    const char *file, size_t *pos, tag *t)
+{
+	const char *end;
+
+	t->triple = t->open + 2 < text + len && t->open[2] == '{';
+	t->name = t->open + (t->triple ? 3 : 2);
+	end = strstr(t->name, t->triple ? "}}}" : "}}");
+	if (!end || end > text + len)
+		return ch_fail(ps->e, file, line_at(text, t->open), "unclosed tag");
+	*pos = (size_t)(end - text) + (t->triple ? 3 : 2);
+	t->nlen = (size_t)(end - t->name);
+	trim(&t->name, &t->nlen);
+	t->sigil = t->triple || t->nlen == 0 ? 0 : t->name[0];
+	if (t->sigil && strchr("#^/>!&", t->sigil)) {
+		t->name++, t->nlen--;
+		trim(&t->name, &t->nlen);
+	} else {
+		t->sigil = 0;
+	}
+	if (t->sigil != '!' && t->sigil != '>' && !valid_name(t->name, t->nlen))
+		return ch_fail(ps->e, file, line_at(text, t->open),
+		               "bad tag name '%.*s'",
+		               (int)(t->nlen > 60 ? 60 : t->nlen), t->name);
+	return 0;
+}
+
+/* {{/name}}: must close the open section. */
+static int end_section(parser *ps, const char *text, const char *file,
+                       const tag *t, const char *close)
+{
+	if (close && strlen(close) == t->nlen &&
+	    memcmp(close, t->name, t->nlen) == 0)
+		return 0;
+	return ch_fail(ps->e, file, line_at(text, t->open),
+	               "unexpected {{/%.*s}}%s%s", (int)t->nlen, t->name,
+	               close ? ", open section is " : "", close ? close : "");
+}
+
+/* {{> name}}: the partial's nodes go into parent. */
+static int include_partial(parser *ps, const char *text, const char *file,
+                           const tag *t, node *parent)
+{
+	char pname[MAX_NAME];
+	const char *ptext, *pfile;
+	size_t plen, ppos = 0;
+	int line = line_at(text, t->open);
+
+	if (t->nlen == 0 || t->nlen >= MAX_NAME)
+		return ch_fail(ps->e, file, line, "bad partial name");
+	memcpy(pname, t->name, t->nlen);
+	pname[t->nlen] = '\0';
+	for (size_t i = 0; i < t->nlen; i++)
+		if (!valid_name(pname + i, 1) || pname[i] == '.')
+			return ch_fail(ps->e, file, line, "bad partial name '%s'",
+			               pname);
+	if (!ps->loader || ps->loader(ps->ctx, pname, &ptext, &plen, &pfile) < 0)
+		return ch_fail(ps->e, file, line,
+		               "no partial '%s' (site/layouts/partials/%s.html)",
+		               pname, pname);
+	if (++ps->depth > MAX_PARTIAL_DEPTH)
+		return ch_fail(ps->e, pfile, 0, "partials nested too deep (a cycle?)");
+	if (parse_into(ps, ptext, plen, pfile, &ppos, parent, NULL) < 0)
+		return -1;
+	ps->depth--;
+	return 0;
+}
+
+/* Parses text from *pos into parent's nodes, up to {{/close}} when
+ * close is given (a section), else to the end. */
 static int parse_into(parser *ps, const char *text, size_t len,
                       const char *file, size_t *pos, node *parent,
                       const char *close)
 {
 	while (*pos < len) {
 		const char *start = text + *pos;
-		const char *open = NULL, *end, *name;
-		size_t nlen, rest = len - *pos;
-		int triple;
-		char sigil;
+		size_t rest = len - *pos;
+		node *sec;
+		tag t = {NULL, NULL, 0, 0, 0};
 
-		for (size_t i = 0; i + 1 < rest; i++)
-			if (start[i] == '{' && start[i + 1] == '{') {
-				open = start + i;
-				break;
-			}
-		if (!open) {
+		for (size_t i = 0; i + 1 < rest && !t.open; i++)
+			if (start[i] == '{' && start[i + 1] == '{')
+				t.open = start + i;
+		if (!t.open) {
 			if (!add_kid(parent, T_TEXT, start, rest))
 				return ch_fail(ps->e, file, 0, "out of memory");
 			*pos = len;
 			break;
 		}
-		if (open > start && !add_kid(parent, T_TEXT, start,
-		                             (size_t)(open - start)))
+		if (t.open > start && !add_kid(parent, T_TEXT, start,
+		                               (size_t)(t.open - start)))
 			return ch_fail(ps->e, file, 0, "out of memory");
-		triple = open + 2 < text + len && open[2] == '{';
-		name = open + (triple ? 3 : 2);
-		end = strstr(name, triple ? "}}}" : "}}");
-		if (!end || end > text + len)
-			return ch_fail(ps->e, file, line_at(text, open),
-			               "unclosed tag");
-		*pos = (size_t)(end - text) + (triple ? 3 : 2);
-		nlen = (size_t)(end - name);
-		trim(&name, &nlen);
-		sigil = triple || nlen == 0 ? 0 : name[0];
-		if (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '>' ||
-		    sigil == '!' || sigil == '&') {
-			name++, nlen--;
-			trim(&name, &nlen);
-		} else {
-			sigil = 0;
-		}
-		if (sigil == '!')
+		if (read_tag(ps, text, len, file, pos, &t) < 0)
+			return -1;
+		switch (t.sigil) {
+		case '!':
 			continue;
-		if (!valid_name(name, nlen) && sigil != '>')
-			return ch_fail(ps->e, file, line_at(text, open),
-			               "bad tag name '%.*s'", (int)(nlen > 60 ? 60 : nlen), name);
-		if (sigil == '/') {
-			if (!close || strlen(close) != nlen ||
-			    memcmp(close, name, nlen) != 0)
-				return ch_fail(ps->e, file, line_at(text, open),
-				               "unexpected {{/%.*s}}%s%s", (int)nlen, name,
-				               close ? ", open section is " : "",
-				               close ? close : "");
-			return 0;
-		}
-		if (sigil == '#' || sigil == '^') {
-			node *sec = add_kid(parent, sigil == '#' ? T_SECTION : T_INVERTED,
-			                    name, nlen);
+		case '/':
+			return end_section(ps, text, file, &t, close);
+		case '#':
+		case '^':
+			sec = add_kid(parent, t.sigil == '#' ? T_SECTION : T_INVERTED,
+			              t.name, t.nlen);
 			if (!sec)
 				return ch_fail(ps->e, file, 0, "out of memory");
 			if (parse_into(ps, text, len, file, pos, sec, sec->text) < 0)
 				return -1;
 			continue;
-		}
-		if (sigil == '>') {
-			char pname[MAX_NAME];
-			const char *ptext, *pfile;
-			size_t plen, ppos = 0;
-
-			if (nlen == 0 || nlen >= MAX_NAME)
-				return ch_fail(ps->e, file, line_at(text, open),
-				               "bad partial name");
-			memcpy(pname, name, nlen);
-			pname[nlen] = '\0';
-			for (size_t i = 0; i < nlen; i++)
-				if (!valid_name(pname + i, 1) || pname[i] == '.')
-					return ch_fail(ps->e, file, line_at(text, open),
-					               "bad partial name '%s'", pname);
-			if (!ps->loader ||
-			    ps->loader(ps->ctx, pname, &ptext, &plen, &pfile) < 0)
-				return ch_fail(ps->e, file, line_at(text, open),
-				               "no partial '%s' (site/layouts/partials/%s.html)",
-				               pname, pname);
-			if (++ps->depth > MAX_PARTIAL_DEPTH)
-				return ch_fail(ps->e, pfile, 0,
-				               "partials nested too deep (a cycle?)");
-			if (parse_into(ps, ptext, plen, pfile, &ppos, parent, NULL) < 0)
+		case '>':
+			if (include_partial(ps, text, file, &t, parent) < 0)
 				return -1;
-			ps->depth--;
 			continue;
 		}
-		if (!add_kid(parent, triple || sigil == '&' ? T_RAW : T_VAR, name,
-		             nlen))
+		if (!add_kid(parent, t.triple || t.sigil == '&' ? T_RAW : T_VAR,
+		             t.name, t.nlen))
 			return ch_fail(ps->e, file, 0, "out of memory");
 	}
 	if (close)
@@ -224,8 +254,6 @@ int gen_tpl_parse(const char *text, size_t len, const char *file,
 typedef struct stack {
 	json_t *v[MAX_STACK];
 	int n;
-	const json_t *mark; /* gen_tpl_render_at's value, or NULL */
-	long long at;       /* where it went; -1 none yet, -2 not once raw */
 } stack;
 
 static json_t *get_path(json_t *v, const char *path)
@@ -337,9 +365,6 @@ static int render(const node *n, stack *st, ch_buf *out, ch_error *e)
 	case T_VAR:
 	case T_RAW:
 		v = lookup(st, n->text);
-		if (v && v == st->mark)
-			st->at = st->at == -1 && n->kind == T_RAW ?
-			         (long long)out->len : -2;
 		if (v)
 			put_value(out, v, n->kind == T_VAR);
 		return 0;
@@ -367,25 +392,14 @@ static int render(const node *n, stack *st, ch_buf *out, ch_error *e)
 
 int gen_tpl_render(const gen_tpl *t, json_t *data, ch_buf *out, ch_error *e)
 {
-	return gen_tpl_render_at(t, data, NULL, out, NULL, e);
-}
-
-int gen_tpl_render_at(const gen_tpl *t, json_t *data, const json_t *mark,
-                      ch_buf *out, long long *at, ch_error *e)
-{
 	stack st;
-	size_t base = out->len;
 
 	st.n = 1;
 	st.v[0] = data;
-	st.mark = mark;
-	st.at = -1;
 	if (render_kids(&t->root, &st, out, e) < 0)
 		return -1;
 	if (!ch_buf_ok(out))
 		return ch_fail(e, "", 0, "out of memory");
-	if (at)
-		*at = st.at >= 0 ? st.at - (long long)base : -1;
 	return 0;
 }
 

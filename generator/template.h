@@ -40,13 +40,6 @@ int gen_tpl_parse(const char *text, size_t len, const char *file,
                   ch_error *e);
 /* Appends the template rendered with data to out. */
 int gen_tpl_render(const gen_tpl *t, json_t *data, ch_buf *out, ch_error *e);
-/* Like gen_tpl_render, and *at receives the offset in out where the
- * string mark (compared by identity) went when the template put it there
- * exactly once and raw ({{{...}}}); else -1. A page's file is then its
- * layout's bytes around its body, so a new body can take the old one's
- * place (quick.h). */
-int gen_tpl_render_at(const gen_tpl *t, json_t *data, const json_t *mark,
-                      ch_buf *out, long long *at, ch_error *e);
 void gen_tpl_free(gen_tpl *t);
 
 #endif

@@ -11,7 +11,7 @@ The text is made of words of the guide's own domain, so that pages look
 like the real ones to Markdown and to the search index (headings, lists,
 links between pages); it is deterministic for a given N.
 
-usage: site_corpus.py [--pages N] OUT
+usage: site_corpus.py [--pages N] [--per-section M] OUT
 """
 import argparse
 import os
@@ -98,6 +98,8 @@ def git(repo, *args):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pages", type=int, default=10000)
+    ap.add_argument("--per-section", type=int, default=200,
+                    help="pages per section (about)")
     ap.add_argument("out")
     a = ap.parse_args()
     out = pathlib.Path(a.out)
@@ -107,7 +109,7 @@ def main():
             shutil.rmtree(d)
 
     rng = random.Random(20261101)
-    nsec = max(1, a.pages // 200)
+    nsec = max(1, a.pages // max(1, a.per_section))
     # home + sections + leaves == pages
     leaves = max(0, a.pages - 1 - nsec)
     per = [leaves // nsec + (1 if i < leaves % nsec else 0) for i in range(nsec)]

@@ -165,14 +165,16 @@ def test_dates_come_from_history_in_shanghai_time(site_bin, content_repo, tmp_pa
     assert 'datetime="2026-11-01"' in page(out, "faq")
 
 
-def test_footer_names_the_commit(site_bin, content_repo, tmp_path):
+def test_home_page_404_and_version_txt_name_the_commit(site_bin, content_repo, tmp_path):
     out = tmp_path / "public"
     assert build(site_bin, content_repo, out).returncode == 0
-    short = head(content_repo)[:10]
-    for html in out.rglob("*.html"):
-        if html.name == "404.html":
-            continue
-        assert f"<code>{short}</code>" in html.read_text(encoding="utf-8"), html
+    full = head(content_repo)
+    short = full[:10]
+    shown = {str(h.relative_to(out)) for h in out.rglob("*.html")
+             if f"<code>{short}</code>" in h.read_text(encoding="utf-8")}
+    # the other pages do not, so that a new commit does not change them all
+    assert shown == {"index.html", "404.html"}
+    assert (out / "version.txt").read_text(encoding="ascii") == full + "\n"
 
 
 def test_same_commit_gives_identical_bytes(site_bin, content_repo, tmp_path):
@@ -250,6 +252,70 @@ def test_rebuild_after_one_page_changed_renders_only_it(site_bin, content_repo, 
     assert build(site_bin, content_repo, full).returncode == 0
     assert snapshot(out) == snapshot(full)
     assert "新的一段" in page(out, "zz-test/second")
+
+
+def test_rebuild_after_a_commit_writes_only_the_pages_it_changed(site_bin, content_repo, tmp_path):
+    with_section(content_repo)
+    out = tmp_path / "public"
+    assert build(site_bin, content_repo, out).returncode == 0
+    before = {str(h.relative_to(out)): h.stat().st_ino for h in out.rglob("*.html")}
+    p = content_repo / "content/zz-test/second.md"
+    p.write_text(p.read_text(encoding="utf-8") + "\n提交后的新段落。\n", encoding="utf-8")
+    commit_at(content_repo, "edit", "2026-11-22T10:00:00+08:00")
+    r = build(site_bin, content_repo, out, "-v")
+    assert r.returncode == 0, r.stderr
+    after = {str(h.relative_to(out)): h.stat().st_ino for h in out.rglob("*.html")}
+    moved = {k for k in after if before.get(k) != after[k]}
+    # the page itself, and the two pages that name the commit
+    assert moved == {"zz-test/second/index.html", "index.html", "404.html"}
+    assert (out / "version.txt").read_text(encoding="ascii") == head(content_repo) + "\n"
+    full = tmp_path / "full"
+    assert build(site_bin, content_repo, full).returncode == 0
+    assert snapshot(out) == snapshot(full)
+
+
+def git_at(repo, date, *args):
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "t@example.com",
+           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    r = run(["git", "-C", repo, *args], env=env)
+    assert r.returncode == 0, r.stderr
+
+
+def test_rebuilds_after_commits_and_a_merge_date_pages_as_a_full_build(site_bin, content_repo, tmp_path):
+    """A rebuild takes the dates the build before knew and walks only the
+    commits since; across a merge (whose side commits may be older) it
+    walks the whole history. Either way the dates are a full build's."""
+    with_section(content_repo)
+    out = tmp_path / "public"
+    assert build(site_bin, content_repo, out).returncode == 0
+    first = content_repo / "content/zz-test/first.md"
+    second = content_repo / "content/zz-test/second.md"
+
+    def rebuilt_like_full(n):
+        assert build(site_bin, content_repo, out).returncode == 0
+        full = tmp_path / f"full{n}"
+        assert build(site_bin, content_repo, full).returncode == 0
+        assert snapshot(out) == snapshot(full)
+
+    first.write_text(first.read_text(encoding="utf-8") + "\n一\n", encoding="utf-8")
+    commit_at(content_repo, "one", "2026-11-10T10:00:00+08:00")
+    second.write_text(second.read_text(encoding="utf-8") + "\n二\n", encoding="utf-8")
+    commit_at(content_repo, "two", "2026-11-12T10:00:00+08:00")
+    rebuilt_like_full(1)
+    assert 'datetime="2026-11-10"' in page(out, "zz-test/first")
+    assert 'datetime="2026-11-12"' in page(out, "zz-test/second")
+
+    branch = git(content_repo, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    git(content_repo, "checkout", "-q", "-b", "side", "HEAD~2")
+    first.write_text(first.read_text(encoding="utf-8").replace("更多内容。", "更多内容，旁支。"),
+                     encoding="utf-8")
+    commit_at(content_repo, "side", "2026-11-08T10:00:00+08:00")
+    git(content_repo, "checkout", "-q", branch)
+    git_at(content_repo, "2026-11-20T10:00:00+08:00", "merge", "-q", "--no-ff",
+           "-m", "merge side", "side")
+    rebuilt_like_full(2)
+    assert "旁支" in page(out, "zz-test/first")
 
 
 def test_rebuild_after_a_title_changed_updates_every_navigation(site_bin, content_repo, tmp_path):
@@ -501,3 +567,30 @@ def test_a_cache_naming_files_outside_the_output_is_not_trusted(site_bin, conten
     full = tmp_path / "full"
     assert build(site_bin, content_repo, full, "--worktree").returncode == 0
     assert snapshot(out) == snapshot(full)
+
+
+# --- a large section ---------------------------------------------------------------
+
+def test_pages_of_a_3000_page_section_stay_small(site_bin, tmp_path):
+    corpus = pathlib.Path(__file__).resolve().parents[1] / "bench" / "site_corpus.py"
+    r = run(["/usr/bin/python3", corpus, "--pages", "3002", "--per-section", "3000", tmp_path])
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "out"
+    r = build(site_bin, tmp_path / "certhall", out)
+    assert r.returncode == 0, r.stderr
+    sec = out / "section-001"
+    pages = sorted(sec.glob("page-*/index.html"))
+    assert len(pages) == 3000
+    # every page's navigation would be over 200 KB with the whole section
+    assert max(p.stat().st_size for p in pages) < 20_000
+    html = (sec / "page-1500" / "index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav id="site-nav".*?</nav>', html, re.S)
+    nav = nav.group(0)
+    near = re.findall(r'href="\.\./\.\./section-001/(page-\d+)/index\.html"', nav)
+    assert near == [f"page-{i:04d}" for i in range(1490, 1511)], near
+    assert 'aria-current="page"' in nav
+    assert '<li class="more"><a href="../../section-001/index.html">全部 3000 页</a></li>' in nav
+    # the section's own page lists them all
+    index = (sec / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="../section-001/page-{i:04d}/index.html"' in index
+               for i in range(1, 3001))

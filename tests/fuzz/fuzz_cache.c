@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "common/error.h"
-#include "generator/cache.h"
-#include "generator/keys.h"
+#include "generator/incr_cache.h"
+#include "generator/incr_keys.h"
 #include "generator/output.h"
 #include "generator/site.h"
 
@@ -81,6 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    write_all(index_path, data, size, "ab") < 0)
 		abort();
 	if (gen_cache_load(&c, dir, gen_cache_format) == 0) {
+		gen_cache_map_all(&c);
 		for (size_t i = 0; i < c.npages; i++) {
 			const char *text;
 			size_t len, tlen;

@@ -1,6 +1,6 @@
-/* keys.h: the content keys of the build cache (cache.h), shared by the
- * full build (build.c) and the quick update (quick.h) so that both name
- * the same inputs the same way. Every key starts from gen_cache_format,
+/* incr_keys.h: the content keys of the build cache (incr_cache.h): one place that
+ * names every input of a body, a page file and a part of the search
+ * index. Every key starts from gen_cache_format,
  * which names the cache's format and the program's version: a generator
  * that renders differently raises it, so an older cache is not trusted. */
 #ifndef GEN_KEYS_H
@@ -20,9 +20,10 @@ void gen_key_begin(ch_sha256 *h);
 void gen_key_body(const char *src_path, const char *blob,
                   const char *form_deps, char out[65]);
 /* A page file: what every page shares, its body, its place in the
- * navigation and its date. */
+ * navigation, its date and, for the one page that shows it (the home
+ * page: pagedata.h), the commit (else NULL). */
 void gen_key_page(const char *shared, const char *bkey, size_t index,
-                  long long updated, char out[65]);
+                  long long updated, const char *commit, char out[65]);
 /* One page of a search part's key: its source and its section's. */
 void gen_key_shard_page(ch_sha256 *h, const char *src_path, const char *blob,
                         const char *parent_blob);

@@ -1,9 +1,9 @@
-/* hints.h: what the build before knew, offered to the reading of the
+/* incr_hints.h: what the build before knew, offered to the reading of the
  * source (repo.h's gen_source_hints) and of the pages (site.h's
  * gen_meta_lookup): a work-tree file whose stats are as recorded keeps
  * its blob id unhashed, a page whose blob is known keeps its model
  * unparsed, and the dates of a commit already walked are not walked
- * again. This module owns the thread that loads the cache (cache.h)
+ * again. This module owns the thread that loads the cache (incr_cache.h)
  * while the work tree's files are listed, mostly the kernel's stat: the
  * two took a work-tree rebuild's time one after the other. The cache
  * itself is the caller's. */
@@ -12,7 +12,7 @@
 
 #include <pthread.h>
 
-#include "generator/cache.h"
+#include "generator/incr_cache.h"
 #include "generator/repo.h"
 
 typedef struct gen_hints {

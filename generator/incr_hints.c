@@ -1,9 +1,9 @@
-/* hints.c: see hints.h. */
-#include "generator/hints.h"
+/* incr_hints.c: see incr_hints.h. */
+#include "generator/incr_hints.h"
 
 #include <string.h>
 
-#include "generator/keys.h"
+#include "generator/incr_keys.h"
 
 static void *load(void *arg)
 {
@@ -67,6 +67,13 @@ static int date_of(void *ctx, const char *commit, const char *path,
 	return 1;
 }
 
+static const char *dated(void *ctx)
+{
+	gen_cache *c = ((gen_hints *)ctx)->c;
+
+	return c->commit[0] ? c->commit : NULL;
+}
+
 void gen_hints_start(gen_hints *h, gen_cache *c, const char *out_dir)
 {
 	memset(h, 0, sizeof *h);
@@ -77,6 +84,7 @@ void gen_hints_start(gen_hints *h, gen_cache *c, const char *out_dir)
 	h->h.blob_of = blob_of;
 	h->h.known = known;
 	h->h.date_of = date_of;
+	h->h.dated = dated;
 	h->running = pthread_create(&h->thread, NULL, load, h) == 0;
 	if (!h->running) /* no thread: load it here */
 		load(h);

@@ -1,5 +1,5 @@
-/* keys.c: see keys.h. */
-#include "generator/keys.h"
+/* incr_keys.c: see incr_keys.h. */
+#include "generator/incr_keys.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +9,7 @@
  * line): every key starts from it, so an old cache is then not trusted.
  * It is a number in the source, not the compile time, so that the same
  * source builds the same binary. */
-#define GEN_CACHE_FORMAT "6"
+#define GEN_CACHE_FORMAT "8"
 
 const char gen_cache_format[] = "certhall-site cache " GEN_CACHE_FORMAT
                                 " " CERTHALL_VERSION;
@@ -34,7 +34,7 @@ void gen_key_body(const char *src_path, const char *blob,
 }
 
 void gen_key_page(const char *shared, const char *bkey, size_t index,
-                  long long updated, char out[65])
+                  long long updated, const char *commit, char out[65])
 {
 	ch_sha256 h;
 	char num[64];
@@ -44,6 +44,7 @@ void gen_key_page(const char *shared, const char *bkey, size_t index,
 	ch_sha256_update(&h, bkey, 64);
 	snprintf(num, sizeof num, "%zu %lld", index, updated);
 	ch_sha256_update(&h, num, strlen(num) + 1);
+	ch_sha256_update(&h, commit ? commit : "-", commit ? 40 : 1);
 	ch_sha256_hex(&h, out);
 }
 

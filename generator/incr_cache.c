@@ -1,9 +1,10 @@
-/* cache.c: reading the build cache and the layout of its lines (see
- * cache.h); build.c and quick.c write it. */
-#include "generator/cache.h"
+/* incr_cache.c: reading the build cache and the layout of its lines (see
+ * incr_cache.h); incr.c writes it. */
+#include "generator/incr_cache.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/grow.h"
 #include "common/error.h"
 #include "common/fsutil.h"
 #include "generator/output.h"
@@ -41,17 +43,11 @@ static int is_key(const char *s, size_t n)
 }
 
 /* The number at *s, followed by a space, into *v; -1 if there is none.
- * Digits only (and "-1" when neg_one): strtoll alone would take spaces
- * and signs. */
-static int field(char **s, long long *v, int neg_one)
+ * Digits only: strtoll alone would take spaces and signs. */
+static int field(char **s, long long *v)
 {
 	char *p = *s, *end;
 
-	if (neg_one && strncmp(p, "-1 ", 3) == 0) {
-		*v = -1;
-		*s = p + 3;
-		return 0;
-	}
 	if (*p < '0' || *p > '9')
 		return -1;
 	errno = 0;
@@ -62,12 +58,11 @@ static int field(char **s, long long *v, int neg_one)
 	return 0;
 }
 
-/* One "P pkey bkey pack off len tlen at size src out" line (without
- * "P "). */
+/* One "P pkey bkey pack off len tlen src out" line (without "P "). */
 static int parse_page(char *s, gen_cache_page *p)
 {
 	char *end;
-	long long pack, off, len, tlen, at, size;
+	long long pack, off, len, tlen;
 
 	if (!is_key(s, 64) || s[64] != ' ' || !is_key(s + 65, 64) || s[129] != ' ')
 		return -1;
@@ -76,18 +71,14 @@ static int parse_page(char *s, gen_cache_page *p)
 	memcpy(p->bkey, s + 65, 64);
 	p->bkey[64] = '\0';
 	s += 130;
-	if (field(&s, &pack, 0) < 0 || pack > 1000000 || field(&s, &off, 0) < 0 ||
-	    field(&s, &len, 0) < 0 || field(&s, &tlen, 0) < 0 ||
-	    field(&s, &at, 1) < 0 || field(&s, &size, 0) < 0 ||
-	    strncmp(s, "content/", 8) != 0 ||
-	    (at >= 0 && (at > size || len > size - at)))
+	if (field(&s, &pack) < 0 || pack > 1000000 || field(&s, &off) < 0 ||
+	    field(&s, &len) < 0 || field(&s, &tlen) < 0 ||
+	    strncmp(s, "content/", 8) != 0)
 		return -1;
 	p->pack = (unsigned)pack;
 	p->off = (size_t)off;
 	p->len = (size_t)len;
 	p->tlen = (size_t)tlen;
-	p->at = at;
-	p->size = size;
 	end = strchr(s, ' ');
 	if (!end || !end[1])
 		return -1;
@@ -105,31 +96,22 @@ void gen_cache_pack_path(size_t k, char out[GEN_CACHE_PACK_PATH_MAX])
 }
 
 /* Maps pack k of the old build; 0, or -1 if it cannot be. */
+/* pack_len of a pack that could not be mapped (not tried again). */
+#define PACK_FAILED SIZE_MAX
+
+/* Maps pack k of the old build (k < npacks); 0, or -1 if it cannot be. */
 static int map_pack(gen_cache *c, unsigned k)
 {
-	char path[4096];
+	char path[4096], rel[GEN_CACHE_PACK_PATH_MAX];
 	struct stat st;
 	int fd;
 	void *m;
 
-	if (k >= c->npacks) {
-		size_t n = (size_t)k + 1;
-		const char **v = realloc(c->packs, n * sizeof *v);
-		size_t *l = v ? realloc(c->pack_len, n * sizeof *l) : NULL;
-		if (v)
-			c->packs = v;
-		if (!v || !l)
-			return -1;
-		c->pack_len = l;
-		for (size_t i = c->npacks; i < n; i++) {
-			c->packs[i] = NULL;
-			c->pack_len[i] = 0;
-		}
-		c->npacks = n;
-	}
 	if (c->packs[k])
 		return 0;
-	char rel[GEN_CACHE_PACK_PATH_MAX];
+	if (c->pack_len[k] == PACK_FAILED)
+		return -1;
+	c->pack_len[k] = PACK_FAILED;
 	gen_cache_pack_path(k, rel);
 	snprintf(path, sizeof path, "%s/%s", c->out_dir, rel);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -217,18 +199,6 @@ static int parse_src(char *s, int k, int blob, gen_cache_src *src)
 	return 0;
 }
 
-static int grow_src(gen_cache_src **v, size_t *n, size_t *cap)
-{
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 256;
-		gen_cache_src *nv = realloc(*v, nc * sizeof *nv);
-		if (!nv)
-			return -1;
-		*v = nv;
-		*cap = nc;
-	}
-	return 0;
-}
 
 /* The U, D, W and M lines; 1 if line was one, 0 if not, -1 if bad. */
 static int source_line(gen_cache *c, char *line, size_t caps[3])
@@ -249,13 +219,13 @@ static int source_line(gen_cache *c, char *line, size_t caps[3])
 		return 1;
 	case 'D':
 		if (parse_src(line + 2, 1, 0, &src) < 0 ||
-		    grow_src(&c->dates, &c->ndates, &caps[0]) < 0)
+		    CH_GROW(c->dates, c->ndates + 1, caps[0]) < 0)
 			return -1;
 		c->dates[c->ndates++] = src;
 		return 1;
 	case 'W':
 		if (parse_src(line + 2, 4, 1, &src) < 0 ||
-		    grow_src(&c->stats, &c->nstats, &caps[1]) < 0)
+		    CH_GROW(c->stats, c->nstats + 1, caps[1]) < 0)
 			return -1;
 		c->stats[c->nstats++] = src;
 		return 1;
@@ -265,7 +235,7 @@ static int source_line(gen_cache *c, char *line, size_t caps[3])
 			return -1;
 		*tab = '\0';
 		if (parse_src(line + 2, 0, 1, &src) < 0 ||
-		    grow_src(&c->models, &c->nmodels, &caps[2]) < 0)
+		    CH_GROW(c->models, c->nmodels + 1, caps[2]) < 0)
 			return -1;
 		src.model = tab + 1;
 		c->models[c->nmodels++] = src;
@@ -355,8 +325,8 @@ out:
 	return rc;
 }
 
-static gen_cache_page *find(gen_cache_page **v, size_t n, const char *key,
-                            size_t at)
+static gen_cache_page *find(gen_cache_page *const *v, size_t n,
+                            const char *key, size_t at)
 {
 	size_t lo = 0, hi = n;
 
@@ -374,8 +344,7 @@ static gen_cache_page *find(gen_cache_page **v, size_t n, const char *key,
 	return NULL;
 }
 
-/* The sorted views, made when first needed (the quick update never
- * looks pages up by key); -1 when memory runs out. */
+/* The sorted views (gen_cache_map_all); -1 when memory runs out. */
 static int views(gen_cache *c)
 {
 	size_t np = c->npages;
@@ -397,18 +366,38 @@ static int views(gen_cache *c)
 	return 0;
 }
 
-const gen_cache_page *gen_cache_page_by_pkey(gen_cache *c, const char *pkey)
+void gen_cache_map_all(gen_cache *c)
 {
-	return c->text && views(c) == 0 ? find(c->by_pkey, c->npages, pkey, 0)
-	                                : NULL;
+	size_t n = 0;
+
+	if (!c->text || views(c) < 0)
+		return;
+	for (size_t i = 0; i < c->npages; i++)
+		if (c->pages[i].pack >= n)
+			n = (size_t)c->pages[i].pack + 1;
+	/* (pack numbers are at most 1,000,000: parse_page) */
+	c->packs = calloc(n ? n : 1, sizeof *c->packs);
+	c->pack_len = calloc(n ? n : 1, sizeof *c->pack_len);
+	if (!c->packs || !c->pack_len)
+		return;
+	c->npacks = n;
+	for (size_t i = 0; i < c->npages; i++)
+		map_pack(c, c->pages[i].pack);
 }
 
-const char *gen_cache_page_body(gen_cache *c, const gen_cache_page *p,
+const gen_cache_page *gen_cache_page_by_pkey(const gen_cache *c,
+                                             const char *pkey)
+{
+	return c->by_pkey ? find(c->by_pkey, c->npages, pkey, 0) : NULL;
+}
+
+const char *gen_cache_page_body(const gen_cache *c, const gen_cache_page *p,
                                 const char **text)
 {
 	size_t avail;
 
-	if (map_pack(c, p->pack) < 0 || p->off > c->pack_len[p->pack])
+	if (p->pack >= c->npacks || !c->packs[p->pack] ||
+	    p->off > c->pack_len[p->pack])
 		return NULL;
 	avail = c->pack_len[p->pack] - p->off;
 	if (p->len > avail || p->tlen > avail - p->len)
@@ -417,10 +406,10 @@ const char *gen_cache_page_body(gen_cache *c, const gen_cache_page *p,
 	return c->packs[p->pack] + p->off;
 }
 
-const char *gen_cache_body(gen_cache *c, const char *bkey, size_t *len,
+const char *gen_cache_body(const gen_cache *c, const char *bkey, size_t *len,
                            const char **text, size_t *tlen)
 {
-	const gen_cache_page *p = c->text && views(c) == 0 ?
+	const gen_cache_page *p = c->by_bkey ?
 	                          find(c->by_bkey, c->npages, bkey, 1) : NULL;
 	const char *body = p ? gen_cache_page_body(c, p, text) : NULL;
 
@@ -453,7 +442,7 @@ void gen_cache_free(gen_cache *c)
 	free(c->text);
 	for (size_t i = 0; i < c->npacks; i++)
 		if (c->packs[i])
-			munmap((void *)c->packs[i], c->pack_len[i]);
+			munmap(c->packs[i], c->pack_len[i]);
 	free(c->packs);
 	free(c->pack_len);
 	memset(c, 0, sizeof *c);
@@ -515,8 +504,7 @@ void gen_cache_line_model_head(ch_buf *b, const char *blob, const char *path)
 
 void gen_cache_line_page(ch_buf *b, const char *pkey, const char *bkey,
                          unsigned pack, size_t off, size_t len, size_t tlen,
-                         long long at, long long size, const char *src_path,
-                         const char *out_path)
+                         const char *src_path, const char *out_path)
 {
 	ch_buf_putc(b, 'P');
 	put_word(b, pkey);
@@ -525,8 +513,6 @@ void gen_cache_line_page(ch_buf *b, const char *pkey, const char *bkey,
 	put_num(b, (long long)off);
 	put_num(b, (long long)len);
 	put_num(b, (long long)tlen);
-	put_num(b, at);
-	put_num(b, size);
 	put_word(b, src_path);
 	put_word(b, out_path);
 	ch_buf_putc(b, '\n');

@@ -1,30 +1,28 @@
-/* cache.h: the build cache kept in the output folder, read by the next
+/* incr_cache.h: the build cache kept in the output folder, read by the next
  * build of that folder; this module reads it and knows its lines. Two files, small to load:
  *
  *   .certhall-cache         lines: the format (which names the generator's
  *                           own build); "U commit", the commit whose
  *                           history dated the files; "K key", the key of
- *                           what every page shares (keys.h); "D time
+ *                           what every page shares (incr_keys.h); "D time
  *                           path" per content file, its date; "W size
  *                           mtime ctime inode blob path" per work-tree
  *                           file read; "M blob path<TAB>model" per page
  *                           (meta.h); one "P pkey bkey pack offset length
- *                           text_length at size src_path out_path" per page in
+ *                           text_length src_path out_path" per page in
  *                           navigation order, one "S key path" per part
  *                           of the search index and per pack of bodies,
  *                           one "F path" per file of the site, and "end".
  *                           The file's modification time is set to the
- *                           start of the build that wrote it (see W
- *                           below). at is where the body sits in the
- *                           page's file of size bytes, -1 when the layout
- *                           did not put it there once and raw (quick.h);
+ *                           start of the build that wrote it (the racy
+ *                           rule for W lines: incr_hints.c);
  *   .certhall-cache-bodies/<pack>  the pages' rendered bodies, each followed
  *                           by its plain text for search, one after
  *                           another at the offsets the P lines give; one
  *                           pack per part of the search index.
  *
  * pkey is the hash of every input of a page's file, bkey of its body's
- * (keys.h, and build.c's top comment). A cache that is missing, of another format, cut short
+ * (incr_keys.h, and build.c's top comment). A cache that is missing, of another format, cut short
  * or inconsistent with its bodies is not loaded: the build is a full one. */
 #ifndef GEN_CACHE_H
 #define GEN_CACHE_H
@@ -34,6 +32,8 @@
 #include "common/buf.h"
 #include "generator/repo.h"
 
+/* The index, which also marks the output folder as ours (output.h). */
+#define GEN_CACHE_NAME ".certhall-cache"
 #define GEN_CACHE_BODIES ".certhall-cache-bodies"
 
 typedef struct gen_cache_page {
@@ -41,8 +41,6 @@ typedef struct gen_cache_page {
 	unsigned pack;    /* the body in the bodies pack */
 	size_t off, len;
 	size_t tlen;      /* its plain text, right after it */
-	long long at;     /* the body's place in the page's file, or -1 */
-	long long size;   /* the page file's size */
 	char *src_path;   /* into the index's text */
 	char *out_path;
 } gen_cache_page;
@@ -73,7 +71,7 @@ typedef struct gen_cache {
 	size_t nfiles;
 	const char *out_dir;      /* (not owned) */
 	size_t cur[3];            /* gen_cache_src_next's for D, W and M */
-	const char **packs;       /* the packs mapped so far, by number */
+	char **packs;             /* the packs mapped (read only), by number */
 	size_t *pack_len;
 	size_t npacks;
 } gen_cache;
@@ -86,7 +84,12 @@ void gen_cache_pack_path(size_t k, char out[GEN_CACHE_PACK_PATH_MAX]);
  * 0 when loaded, -1 when there is none to use (not an error). Free with
  * gen_cache_free() either way. */
 int gen_cache_load(gen_cache *c, const char *out_dir, const char *format);
-const gen_cache_page *gen_cache_page_by_pkey(gen_cache *c, const char *pkey);
+/* Makes the lookups below and the bodies ready (until it is called
+ * they find nothing): they only read c, and may run on several
+ * threads. */
+void gen_cache_map_all(gen_cache *c);
+const gen_cache_page *gen_cache_page_by_pkey(const gen_cache *c,
+                                             const char *pkey);
 /* The D, W or M entry of path, or NULL. */
 const gen_cache_src *gen_cache_src_find(const gen_cache_src *v, size_t n,
                                         const char *path);
@@ -97,12 +100,12 @@ const gen_cache_src *gen_cache_src_next(const gen_cache_src *v, size_t n,
                                         const char *path, size_t *cursor);
 /* 1 if the old site has the search index part path made from key. */
 int gen_cache_has_shard(const gen_cache *c, const char *key, const char *path);
-/* The cached body with bkey, or NULL (mapping its pack when first
- * asked); *text and *tlen receive its plain text. */
-const char *gen_cache_body(gen_cache *c, const char *bkey, size_t *len,
+/* The cached body with bkey, or NULL; *text and *tlen receive its
+ * plain text. */
+const char *gen_cache_body(const gen_cache *c, const char *bkey, size_t *len,
                            const char **text, size_t *tlen);
 /* The same for an entry of c->pages. */
-const char *gen_cache_page_body(gen_cache *c, const gen_cache_page *p,
+const char *gen_cache_page_body(const gen_cache *c, const gen_cache_page *p,
                                 const char **text);
 void gen_cache_free(gen_cache *c);
 
@@ -114,8 +117,7 @@ void gen_cache_lines_source(ch_buf *b, const gen_source *src,
 void gen_cache_line_model_head(ch_buf *b, const char *blob, const char *path);
 void gen_cache_line_page(ch_buf *b, const char *pkey, const char *bkey,
                          unsigned pack, size_t off, size_t len, size_t tlen,
-                         long long at, long long size, const char *src_path,
-                         const char *out_path);
+                         const char *src_path, const char *out_path);
 void gen_cache_line_shard(ch_buf *b, const char *key, const char *path);
 void gen_cache_line_file(ch_buf *b, const char *path);
 

@@ -1,0 +1,351 @@
+/* incr.c: see incr.h. */
+#include "generator/incr.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/sha256.h"
+#include "generator/incr_cache.h"
+#include "generator/incr_hints.h"
+#include "generator/incr_keys.h"
+#include "generator/meta.h"
+
+/* Bodies and index lines go to their files in pieces of about this
+ * size: for a large site they are megabytes. */
+#define CHUNK (1u << 20)
+
+const char gen_incr_marker[] = GEN_CACHE_NAME;
+
+struct gen_incr {
+	gen_cache old;      /* of the previous build (empty if none) */
+	gen_hints hints;    /* its loading, and what it offers the source */
+	struct timespec started;
+	char shared[65];    /* the key of what every page shares */
+	char (*bkeys)[65];  /* per page: its body's key and its file's */
+	char (*pkeys)[65];
+	ch_buf index;       /* this build's cache lines not yet written */
+	int index_fd;       /* the new index, open */
+};
+
+/* Writes b's bytes to fd (the file name) and empties b. */
+static int flush_buf(ch_buf *b, int fd, const char *name, ch_error *e)
+{
+	const char *p = b->data;
+	size_t n = b->len;
+
+	if (!ch_buf_ok(b))
+		return ch_fail(e, name, 0, "out of memory");
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return ch_fail(e, name, 0, "cannot write: %s", strerror(errno));
+		p += w;
+		n -= (size_t)w;
+	}
+	ch_buf_reset(b);
+	return 0;
+}
+
+static int flush_index(gen_incr *m, size_t at_least, ch_error *e)
+{
+	return m->index.len >= at_least ?
+	       flush_buf(&m->index, m->index_fd, GEN_CACHE_NAME, e) : 0;
+}
+
+gen_incr *gen_incr_open(const char *out_dir, const struct timespec *started)
+{
+	gen_incr *m = calloc(1, sizeof *m);
+
+	if (!m)
+		return NULL;
+	m->index_fd = -1;
+	m->started = *started;
+	gen_hints_start(&m->hints, &m->old, out_dir);
+	return m;
+}
+
+gen_source_hints *gen_incr_hints(gen_incr *m)
+{
+	return &m->hints.h;
+}
+
+void gen_incr_loaded(gen_incr *m)
+{
+	gen_hints_join(&m->hints);
+}
+
+const char *gen_incr_model(void *ctx, const char *path, const char *blob)
+{
+	return gen_hints_model(&((gen_incr *)ctx)->old, path, blob);
+}
+
+/* What every page file shares (build.c's top comment). */
+static void shared_key(const gen_site *s, char out[65])
+{
+	ch_sha256 h;
+	char num[64];
+
+	gen_key_begin(&h);
+	ch_sha256_update(&h, s->src.worktree ? "w" : "c", 1);
+	for (size_t i = 0; i < s->src.nfiles; i++) {
+		const gen_file *f = &s->src.files[i];
+		if (strncmp(f->path, "site/", 5) == 0 ||
+		    strcmp(f->path, "content/site.yaml") == 0) {
+			ch_sha256_update(&h, f->path, strlen(f->path) + 1);
+			ch_sha256_update(&h, f->blob_id, 40);
+		}
+	}
+	for (size_t i = 0; i < s->npages; i++) {
+		const gen_page *p = &s->pages[i];
+		snprintf(num, sizeof num, "%d %d %ld", s->nodes[i].parent,
+		         p->is_section, p->order);
+		ch_sha256_update(&h, num, strlen(num) + 1);
+		ch_sha256_update(&h, p->url, strlen(p->url) + 1);
+		ch_sha256_update(&h, p->title, strlen(p->title) + 1);
+		ch_sha256_update(&h, p->description, strlen(p->description) + 1);
+	}
+	ch_sha256_hex(&h, out);
+}
+
+/* The cache lines of the source: U, K, D, W and M (incr_cache.h). A
+ * model line restored from the old cache is the bytes gen_meta_write
+ * makes, so it is copied rather than made again. */
+static int source_lines(gen_incr *m, const gen_site *s, ch_error *e)
+{
+	ch_buf *b = &m->index;
+
+	ch_buf_puts(b, gen_cache_format);
+	ch_buf_putc(b, '\n');
+	gen_cache_lines_source(b, &s->src, m->shared);
+	m->old.cur[2] = 0;
+	/* In path order, the order the next build looks them up in. */
+	for (size_t k = 0; k < s->npages; k++) {
+		size_t i = (size_t)s->by_path[k];
+		const char *line = gen_hints_model(&m->old, s->pages[i].src_path,
+		                                   s->pages[i].blob_id);
+		gen_cache_line_model_head(b, s->pages[i].blob_id,
+		                          s->pages[i].src_path);
+		if (line)
+			ch_buf_puts(b, line);
+		else
+			gen_meta_write(&s->pages[i], &s->nodes[i], b);
+		ch_buf_putc(b, '\n');
+		if (flush_index(m, CHUNK, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int gen_incr_plan(gen_incr *m, const gen_site *s, const gen_form_env *f,
+                  gen_out *out, ch_error *e)
+{
+	size_t n = s->npages ? s->npages : 1;
+
+	shared_key(s, m->shared);
+	m->bkeys = malloc(n * sizeof *m->bkeys);
+	m->pkeys = malloc(n * sizeof *m->pkeys);
+	if (!m->bkeys || !m->pkeys)
+		return ch_fail(e, "", 0, "out of memory");
+	for (size_t i = 0; i < s->npages; i++) {
+		gen_body_key(&s->pages[i], &s->nodes[i].md, f, m->bkeys[i]);
+		gen_key_page(m->shared, m->bkeys[i], i, s->pages[i].updated,
+		             i == 0 ? s->src.commit : NULL, m->pkeys[i]);
+	}
+	if (!m->old.text) {
+		if (gen_out_old_files_on_disk(out, e) < 0)
+			return -1;
+	} else {
+		for (size_t i = 0; i < m->old.nfiles; i++)
+			if (gen_out_old_file(out, m->old.files[i], e) < 0)
+				return -1;
+	}
+	m->index_fd = gen_out_open(out, GEN_CACHE_NAME, e);
+	if (m->index_fd < 0)
+		return -1;
+	gen_cache_map_all(&m->old);
+	return source_lines(m, s, e);
+}
+
+int gen_incr_needs_source(const gen_incr *m, const gen_site *s, size_t i)
+{
+	const gen_cache_page *was = gen_cache_page_by_pkey(&m->old, m->pkeys[i]);
+	const char *text;
+	size_t len, tlen;
+
+	if (was && strcmp(was->out_path, s->pages[i].out_path) == 0 &&
+	    gen_cache_page_body(&m->old, was, &text))
+		return 0;
+	return !gen_cache_body(&m->old, m->bkeys[i], &len, &text, &tlen);
+}
+
+/* A part of the search index is kept while its pages' sources and
+ * their sections' are as before (the section title is in its text). */
+static void search_key(const gen_site *s, size_t start, size_t end,
+                       char out[65])
+{
+	ch_sha256 h;
+
+	gen_key_begin(&h);
+	for (size_t i = start; i < end; i++) {
+		int parent = s->nodes[i].parent;
+		gen_key_shard_page(&h, s->pages[i].src_path, s->pages[i].blob_id,
+		                   parent >= 0 ? s->pages[parent].blob_id : NULL);
+	}
+	ch_sha256_hex(&h, out);
+}
+
+/* The rendered bodies are kept in packs, one per search part, under
+ * GEN_CACHE_BODIES/<part>: a pack whose pages' bodies are all as before
+ * is kept whole, so an edit rewrites one pack, not every body. */
+int gen_incr_part_begin(const gen_incr *m, gen_incr_part *p,
+                        const gen_site *s, size_t start, size_t end,
+                        size_t k, const char *search_path, int *keep_search,
+                        gen_out *out, ch_error *e)
+{
+	char path[GEN_CACHE_PACK_PATH_MAX], key[65];
+	ch_sha256 h;
+
+	memset(p, 0, sizeof *p);
+	p->bodies_fd = -1;
+	gen_cache_pack_path(k, path);
+	gen_key_begin(&h);
+	for (size_t i = start; i < end; i++)
+		gen_key_pack_page(&h, m->bkeys[i]);
+	ch_sha256_hex(&h, key);
+	search_key(s, start, end, p->search_key);
+	snprintf(p->search_path, sizeof p->search_path, "%s", search_path);
+	*keep_search = gen_cache_has_shard(&m->old, p->search_key, search_path);
+	p->pack = (unsigned)k;
+	p->pack_kept = gen_cache_has_shard(&m->old, key, path);
+	gen_cache_line_shard(&p->lines, key, path);
+	if (p->pack_kept)
+		return gen_out_keep(out, path, e);
+	p->bodies_fd = gen_out_open(out, path, e);
+	return p->bodies_fd < 0 ? -1 : 0;
+}
+
+int gen_incr_part_end(gen_incr_part *p, ch_error *e)
+{
+	int fd = p->bodies_fd;
+
+	gen_cache_line_shard(&p->lines, p->search_key, p->search_path);
+	if (fd < 0)
+		return 0;
+	if (flush_buf(&p->bodies, fd, GEN_CACHE_BODIES, e) < 0)
+		return -1;
+	ch_buf_free(&p->bodies); /* the lines alone wait for the merge */
+	p->bodies_fd = -1;
+	if (close(fd) < 0)
+		return ch_fail(e, GEN_CACHE_BODIES, 0, "cannot write: %s",
+		               strerror(errno));
+	return 0;
+}
+
+int gen_incr_part_merge(gen_incr *m, gen_incr_part *p, ch_error *e)
+{
+	int rc = -1;
+
+	if (!ch_buf_ok(&p->lines))
+		ch_fail(e, GEN_CACHE_NAME, 0, "out of memory");
+	else if (flush_index(m, 0, e) == 0)
+		rc = flush_buf(&p->lines, m->index_fd, GEN_CACHE_NAME, e);
+	gen_incr_part_free(p);
+	return rc;
+}
+
+void gen_incr_part_free(gen_incr_part *p)
+{
+	if (p->bodies_fd >= 0)
+		close(p->bodies_fd);
+	p->bodies_fd = -1;
+	ch_buf_free(&p->lines);
+	ch_buf_free(&p->bodies);
+}
+
+int gen_incr_done(const gen_incr *m, gen_incr_part *p, const gen_site *s,
+                  size_t i, const char *body, size_t len, const char *text,
+                  size_t tlen, ch_error *e)
+{
+	const gen_page *pg = &s->pages[i];
+
+	gen_cache_line_page(&p->lines, m->pkeys[i], m->bkeys[i], p->pack,
+	                    p->bodies_off, len, tlen, pg->src_path, pg->out_path);
+	p->bodies_off += len + tlen;
+	if (p->pack_kept)
+		return 0;
+	ch_buf_append(&p->bodies, body, len);
+	ch_buf_append(&p->bodies, text, tlen);
+	return p->bodies.len >= CHUNK ?
+	       flush_buf(&p->bodies, p->bodies_fd, GEN_CACHE_BODIES, e) : 0;
+}
+
+int gen_incr_keep(const gen_incr *m, gen_incr_part *p, const gen_site *s,
+                  size_t i, gen_out *out, char **text, ch_error *e)
+{
+	const gen_page *pg = &s->pages[i];
+	const gen_cache_page *was = gen_cache_page_by_pkey(&m->old, m->pkeys[i]);
+	const char *body, *t;
+
+	if (!was || strcmp(was->out_path, pg->out_path) != 0 ||
+	    !(body = gen_cache_page_body(&m->old, was, &t)))
+		return 0;
+	if (text && !(*text = strndup(t, was->tlen)))
+		return ch_fail(e, pg->src_path, 0, "out of memory");
+	if (gen_incr_done(m, p, s, i, body, was->len, t, was->tlen, e) < 0)
+		return -1;
+	return gen_out_keep(out, pg->out_path, e) < 0 ? -1 : 1;
+}
+
+const char *gen_incr_body(const gen_incr *m, size_t i, size_t *len,
+                          const char **text, size_t *tlen)
+{
+	return gen_cache_body(&m->old, m->bkeys[i], len, text, tlen);
+}
+
+int gen_incr_finish(gen_incr *m, gen_out *out, ch_error *e)
+{
+	char path[8192];
+	struct timespec times[2];
+	int fd;
+
+	for (size_t i = 0; i < out->npaths; i++)
+		if (strcmp(out->paths[i], GEN_CACHE_NAME) != 0)
+			gen_cache_line_file(&m->index, out->paths[i]);
+	ch_buf_puts(&m->index, "end\n");
+	if (flush_index(m, 0, e) < 0)
+		return -1;
+	fd = m->index_fd;
+	m->index_fd = -1;
+	if (close(fd) < 0)
+		return ch_fail(e, GEN_CACHE_NAME, 0, "cannot write: %s",
+		               strerror(errno));
+	/* Its time says when this build began reading (incr_hints.c's racy
+	 * rule reads it). */
+	times[0] = times[1] = m->started;
+	snprintf(path, sizeof path, "%s/%s", out->tmp, GEN_CACHE_NAME);
+	if (utimensat(AT_FDCWD, path, times, 0) < 0)
+		return ch_fail(e, path, 0, "cannot set its time: %s",
+		               strerror(errno));
+	return 0;
+}
+
+void gen_incr_free(gen_incr *m)
+{
+	if (!m)
+		return;
+	gen_hints_join(&m->hints);
+	if (m->index_fd >= 0)
+		close(m->index_fd);
+	ch_buf_free(&m->index);
+	gen_cache_free(&m->old);
+	free(m->bkeys);
+	free(m->pkeys);
+	free(m);
+}
