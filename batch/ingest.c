@@ -21,6 +21,7 @@
 #include "common/fsutil.h"
 #include "common/progress.h"
 #include "common/termsafe.h"
+#include "common/grow.h"
 #include "common/sha256.h"
 
 #define PROG "certhall-batch"
@@ -36,14 +37,8 @@ static int list_add(list *l, const char *a, const char *b)
 	size_t need = strlen(a) + (b ? strlen(b) + 2 : 1);
 	char *s;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		char **v = realloc(l->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (CH_GROW(l->v, l->n + 1, l->cap) < 0)
+		return -1;
 	s = malloc(need);
 	if (!s)
 		return -1;
@@ -263,15 +258,9 @@ static int doc_end(void *ctx, void *doc, const bundle_entry *en, int ok,
 		store_abort(tx);
 		return 0;
 	}
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 8;
-		store_tx **v = realloc(p->v, cap * sizeof *v);
-		if (!v) {
-			store_abort(tx);
-			return ch_fail(e, NULL, 0, "out of memory");
-		}
-		p->v = v;
-		p->cap = cap;
+	if (CH_GROW(p->v, p->n + 1, p->cap) < 0) {
+		store_abort(tx);
+		return ch_fail(e, NULL, 0, "out of memory");
 	}
 	if (store_finish(tx, en->sha256, NULL, e) < 0)
 		return -1;

@@ -389,7 +389,7 @@ static int cmd_status(const char *config, int argc, char **argv)
 static int cmd_import(const char *config, int argc, char **argv)
 {
 	batch_config cfg;
-	layouts ls = {NULL, 0};
+	layouts ls = {NULL, 0, 0};
 	sqlite3 *db = NULL;
 	import_stats st;
 	ch_error e;

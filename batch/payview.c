@@ -8,6 +8,7 @@
 #include "batch/notice.h"
 #include "common/termsafe.h"
 #include "common/text.h"
+#include "common/grow.h"
 
 /* The payment method the revision's form chose. */
 static int read_method(sqlite3 *db, const char *aid, long rev, payview *pv,
@@ -47,13 +48,11 @@ static long price(const ch_fees *fees, int personal, long years)
 static int add_item(payview *pv, const ch_fees *fees, int personal,
                     const char *holder, long years)
 {
-	payview_item *v = realloc(pv->items, (pv->n + 1) * sizeof *v);
 	payview_item *it;
 
-	if (!v)
+	if (CH_GROW(pv->items, pv->n + 1, pv->cap) < 0)
 		return -1;
-	pv->items = v;
-	it = &v[pv->n];
+	it = &pv->items[pv->n];
 	it->personal = personal;
 	it->years = years;
 	it->price_fen = price(fees, personal, years);

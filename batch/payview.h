@@ -24,7 +24,7 @@ typedef struct payview_item {
 typedef struct payview {
 	char method[16];       /* "transfer", "online", or "" when unknown */
 	payview_item *items;
-	size_t n;
+	size_t n, cap;
 	long long total_fen;   /* the items' prices added up */
 } payview;
 

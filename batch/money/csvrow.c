@@ -1,5 +1,6 @@
 /* csvrow.c: libcsv's callbacks gathering one record's cells (csvrow.h). */
 #include "batch/money/csvrow.h"
+#include "common/grow.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,26 +23,6 @@ void csvrow_free(csvrow *r)
 	free(r->off);
 	free(r->clen);
 	memset(r, 0, sizeof *r);
-}
-
-static int grow(void **p, size_t *cap, size_t want, size_t size)
-{
-	size_t c = *cap ? *cap : 16;
-	void *q;
-
-	if (want <= *cap)
-		return 0;
-	while (c < want) {
-		if (c > SIZE_MAX / 2 / size)
-			return -1;
-		c *= 2;
-	}
-	q = realloc(*p, c * size);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = c;
-	return 0;
 }
 
 static int is_space_at(const char *s, size_t n, size_t i, size_t *w)
@@ -102,20 +83,19 @@ static void on_cell(void *s, size_t n, void *data)
 
 	if (r->failed)
 		return;
-	if (grow((void **)&r->data, &r->cap, r->len + n + 1, 1) < 0) {
+	if (ch_grow(&r->data, r->len + n + 1, &r->cap, 1) < 0) {
 		r->failed = 1;
 		return;
 	}
 	if (r->n + 1 > r->ncap) {
 		/* off and clen grow together: ncap is theirs. */
-		size_t cap = r->ncap, *q;
-		if (grow((void **)&r->off, &cap, r->n + 1, sizeof *r->off) < 0 ||
-		    !(q = realloc(r->clen, cap * sizeof *q))) {
+		size_t off_cap = r->ncap, len_cap = r->ncap;
+		if (CH_GROW(r->off, r->n + 1, off_cap) < 0 ||
+		    CH_GROW(r->clen, r->n + 1, len_cap) < 0) {
 			r->failed = 1;
 			return;
 		}
-		r->clen = q;
-		r->ncap = cap;
+		r->ncap = off_cap < len_cap ? off_cap : len_cap;
 	}
 	if (n)
 		memcpy(r->data + at, s, n);

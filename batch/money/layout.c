@@ -8,6 +8,7 @@
 
 #include "common/fsutil.h"
 #include "common/yaml.h"
+#include "common/grow.h"
 
 #define LAYOUT_FILE_MAX (1 << 20)
 #define LAYOUT_MAX 256
@@ -380,8 +381,6 @@ out:
 
 static int add(layouts *ls, layout *l, ch_error *e)
 {
-	layout *v;
-
 	/* A file layout of a built-in's name replaces it. */
 	for (size_t i = 0; i < ls->n; i++)
 		if (!strcmp(ls->v[i].name, l->name)) {
@@ -391,10 +390,8 @@ static int add(layouts *ls, layout *l, ch_error *e)
 		}
 	if (ls->n >= LAYOUT_MAX)
 		return ch_fail(e, l->origin, 0, "more than %d layouts", LAYOUT_MAX);
-	v = realloc(ls->v, (ls->n + 1) * sizeof *v);
-	if (!v)
+	if (CH_GROW(ls->v, ls->n + 1, ls->cap) < 0)
 		return ch_fail(e, l->origin, 0, "out of memory");
-	ls->v = v;
 	ls->v[ls->n++] = *l;
 	return 0;
 }
@@ -409,27 +406,24 @@ static int load_dir(const char *dir, layouts *ls, ch_error *e)
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	char **names = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	int rc = -1;
 
 	if (!d)
 		return 0; /* no folder: the built-ins alone */
 	while ((de = readdir(d))) {
 		size_t k = strlen(de->d_name);
-		char **p;
 		if (de->d_name[0] == '.' || k < 6 || strcmp(de->d_name + k - 5, ".yaml"))
 			continue;
 		if (n >= LAYOUT_MAX) {
 			ch_fail(e, dir, 0, "more than %d layout files", LAYOUT_MAX);
 			goto out;
 		}
-		p = realloc(names, (n + 1) * sizeof *names);
-		if (!p || !(p[n] = strdup(de->d_name))) {
-			names = p ? p : names;
+		if (CH_GROW(names, n + 1, cap) < 0 ||
+		    !(names[n] = strdup(de->d_name))) {
 			ch_fail(e, dir, 0, "out of memory");
 			goto out;
 		}
-		names = p;
 		n++;
 	}
 	if (n)

@@ -81,7 +81,7 @@ typedef struct layout {
 
 typedef struct layouts {
 	layout *v;
-	size_t n;
+	size_t n, cap;
 } layouts;
 
 const char *lay_field_name(lay_field f);

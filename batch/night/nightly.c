@@ -22,6 +22,7 @@
 #include "batch/notify/outbox.h"
 #include "batch/notify/settings.h"
 #include "common/fsutil.h"
+#include "common/grow.h"
 #include "batch/review/due.h"
 
 typedef struct night {
@@ -139,15 +140,9 @@ static int statement_files(const char *dir, char ***names, size_t *n,
 		    fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    !S_ISREG(sb.st_mode))
 			continue;
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			char **v = realloc(*names, nc * sizeof *v);
-			if (!v) {
-				rc = ch_fail(e, dir, 0, "out of memory");
-				break;
-			}
-			*names = v;
-			cap = nc;
+		if (CH_GROW(*names, *n + 1, cap) < 0) {
+			rc = ch_fail(e, dir, 0, "out of memory");
+			break;
 		}
 		(*names)[*n] = malloc(strlen(dir) + strlen(de->d_name) + 2);
 		if (!(*names)[*n]) {

@@ -15,6 +15,7 @@
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/text.h"
+#include "common/grow.h"
 
 /* The first retry after five minutes, doubling up to six hours. */
 #define BACKOFF_FIRST 300
@@ -199,15 +200,9 @@ static int due(sqlite3 *db, const char *now, long long **ids, size_t *n,
 	    db_bind(st, "s", now) < 0)
 		goto out;
 	while ((r = db_step(db, st, e)) == 1) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			long long *v = realloc(*ids, nc * sizeof *v);
-			if (!v) {
-				ch_fail(e, NULL, 0, "out of memory");
-				goto out;
-			}
-			*ids = v;
-			cap = nc;
+		if (CH_GROW(*ids, *n + 1, cap) < 0) {
+			ch_fail(e, NULL, 0, "out of memory");
+			goto out;
 		}
 		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
 	}

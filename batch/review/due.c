@@ -9,6 +9,7 @@
 #include "batch/clock.h"
 #include "batch/db.h"
 #include "batch/review/states.h"
+#include "common/grow.h"
 
 /* The Asia/Shanghai day (yyyymmdd) of a stored UTC time, or -1. */
 static long shanghai_day(const char *utc)
@@ -48,14 +49,8 @@ static int by_due(const void *pa, const void *pb)
 
 static int add(due_list *l, size_t *cap, const due_item *it, ch_error *e)
 {
-	if (l->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		due_item *v = realloc(l->v, ncap * sizeof *v);
-		if (!v)
-			return ch_fail(e, NULL, 0, "out of memory");
-		l->v = v;
-		*cap = ncap;
-	}
+	if (ch_grow(&l->v, l->n + 1, cap, sizeof *l->v) < 0)
+		return ch_fail(e, NULL, 0, "out of memory");
 	l->v[l->n++] = *it;
 	return 0;
 }
