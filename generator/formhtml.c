@@ -286,10 +286,10 @@ static int put_list(ch_buf *b, const ch_field *f, const char *path,
 {
 	char item[PATH_MAX_LEN];
 
-	if (strlen(path) + sizeof(ROW_MARK) + 2 > sizeof item)
+	if ((size_t)snprintf(item, sizeof item, "%s[" ROW_MARK "]", path) >=
+	    sizeof item)
 		return ch_fail(e, "content/forms/application.yaml", 0,
 		               "form field path too long at \"%s\"", f->key);
-	snprintf(item, sizeof item, "%s[" ROW_MARK "]", path);
 	ch_buf_puts(b, "<fieldset class=\"ch-list\" id=\"");
 	put_id(b, "f-", path);
 	ch_buf_puts(b, "\" data-list=\"");
