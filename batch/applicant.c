@@ -122,14 +122,8 @@ static int closed_to_revisions(sqlite3 *db, const char *aid, ch_error *e)
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	if (db_prepare(db, "SELECT state FROM applications WHERE"
-	               " application_id = ?", &st, e) < 0)
-		return -1;
-	if (db_bind(st, "s", aid) < 0) {
-		sqlite3_finalize(st);
-		return db_fail(db, e, "database error");
-	}
-	r = db_step(db, st, e);
+	r = db_row(db, e, &st, "SELECT state FROM applications WHERE"
+	           " application_id = ?", "s", aid);
 	if (r == 1) {
 		const char *s = (const char *)sqlite3_column_text(st, 0);
 		r = strcmp(s, "awaiting_payment") &&

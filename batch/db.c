@@ -193,6 +193,31 @@ int db_bind(sqlite3_stmt *st, const char *types, ...)
 	return rc;
 }
 
+int db_row(sqlite3 *db, ch_error *e, sqlite3_stmt **st, const char *sql,
+           const char *types, ...)
+{
+	va_list ap;
+	int r;
+
+	*st = NULL;
+	if (db_prepare(db, sql, st, e) < 0)
+		return -1;
+	va_start(ap, types);
+	r = bind_va(*st, types, ap);
+	va_end(ap);
+	if (r < 0) {
+		db_fail(db, e, "database error");
+		goto fail;
+	}
+	r = db_step(db, *st, e);
+	if (r == 1)
+		return 1;
+fail:
+	sqlite3_finalize(*st);
+	*st = NULL;
+	return r < 0 ? -1 : 0;
+}
+
 int db_run(sqlite3 *db, ch_error *e, const char *sql, const char *types, ...)
 {
 	sqlite3_stmt *st = NULL;

@@ -33,6 +33,11 @@ int db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, ch_error *e);
 /* Runs one statement that returns no rows, binding the arguments named by
  * types: 's' a string (NULL binds NULL), 'i' a long long. */
 int db_run(sqlite3 *db, ch_error *e, const char *sql, const char *types, ...);
+/* The first row of a query, binding as db_run does: 1 and *st on the row
+ * (the caller finalizes it); 0 no row, -1 (e filled) an error, both with
+ * *st NULL. */
+int db_row(sqlite3 *db, ch_error *e, sqlite3_stmt **st, const char *sql,
+           const char *types, ...);
 /* Binds arguments the same way to a prepared statement. */
 int db_bind(sqlite3_stmt *st, const char *types, ...);
 /* One step of st: 1 a row, 0 no more rows, -1 (e filled) anything else,

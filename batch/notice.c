@@ -373,17 +373,11 @@ int notice_queue_event(batch_ctx *ctx, sqlite3 *db, const char *id,
 
 	if (context_notice(ctx, id, &n, e) < 0)
 		goto out;
-	if (db_prepare(db, "SELECT r.application_json, r.revision, a.order_no,"
-	               " a.amount_due_fen FROM applications a JOIN revisions r"
-	               " ON r.application_id = a.application_id"
-	               " AND r.revision = a.revision WHERE a.application_id = ?"
-	               " AND r.outcome = 'accepted'", &st, e) < 0)
-		goto out;
-	if (db_bind(st, "s", aid) < 0) {
-		db_fail(db, e, "database error");
-		goto out;
-	}
-	r = db_step(db, st, e);
+	r = db_row(db, e, &st, "SELECT r.application_json, r.revision,"
+	           " a.order_no, a.amount_due_fen FROM applications a JOIN"
+	           " revisions r ON r.application_id = a.application_id"
+	           " AND r.revision = a.revision WHERE a.application_id = ?"
+	           " AND r.outcome = 'accepted'", "s", aid);
 	if (r <= 0) {
 		if (r == 0)
 			ch_fail(e, NULL, 0, "application %s has no accepted revision", aid);

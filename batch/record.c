@@ -284,14 +284,8 @@ static int resubmitted(sqlite3 *db, const char *aid, const char *now,
 	const char *to;
 	int r, rc = -1;
 
-	if (db_prepare(db, "SELECT state, amount_due_fen, amount_paid_fen FROM"
-	               " applications WHERE application_id = ?", &st, e) < 0)
-		return -1;
-	if (db_bind(st, "s", aid) < 0) {
-		db_fail(db, e, "database error");
-		goto out;
-	}
-	r = db_step(db, st, e);
+	r = db_row(db, e, &st, "SELECT state, amount_due_fen, amount_paid_fen"
+	           " FROM applications WHERE application_id = ?", "s", aid);
 	if (r <= 0) {
 		if (r == 0)
 			ch_fail(e, NULL, 0, "no application %s", aid);

@@ -48,22 +48,18 @@ static int order_money_get(sqlite3 *db, const char *aid, order_money *m,
 	int r;
 
 	/* Online: chosen on the form, or paid through a merchant bill. */
-	if (db_prepare(db, "SELECT a.state, a.amount_due_fen, a.amount_paid_fen,"
-	               " EXISTS (SELECT 1 FROM payments p JOIN statement_lines l"
-	               "  USING (line_id) WHERE p.application_id = a.application_id"
-	               "  AND p.reversed_by IS NULL AND l.source <> 'bank')"
-	               " OR coalesce((SELECT json_extract(r.application_json,"
-	               "  '$.payment_method') FROM revisions r WHERE"
-	               "  r.application_id = a.application_id AND"
-	               "  r.outcome = 'accepted' ORDER BY r.revision DESC LIMIT 1),"
-	               "  '') = 'online'"
-	               " FROM applications a WHERE a.application_id = ?", &st, e) < 0)
-		return -1;
-	if (db_bind(st, "s", aid) < 0) {
-		sqlite3_finalize(st);
-		return db_fail(db, e, "database error");
-	}
-	r = db_step(db, st, e);
+	r = db_row(db, e, &st,
+	           "SELECT a.state, a.amount_due_fen, a.amount_paid_fen,"
+	           " EXISTS (SELECT 1 FROM payments p JOIN statement_lines l"
+	           "  USING (line_id) WHERE p.application_id = a.application_id"
+	           "  AND p.reversed_by IS NULL AND l.source <> 'bank')"
+	           " OR coalesce((SELECT json_extract(r.application_json,"
+	           "  '$.payment_method') FROM revisions r WHERE"
+	           "  r.application_id = a.application_id AND"
+	           "  r.outcome = 'accepted' ORDER BY r.revision DESC LIMIT 1),"
+	           "  '') = 'online'"
+	           " FROM applications a WHERE a.application_id = ?",
+	           "s", aid);
 	if (r == 1) {
 		snprintf(m->state, sizeof m->state, "%s",
 		         (const char *)sqlite3_column_text(st, 0));

@@ -28,13 +28,7 @@ int review_order_find(sqlite3 *db, const char *typed, review_order *o,
 		        "(订单号) nor an application id (申请编号, XXXX-XXXX-XXXX)");
 		return 0;
 	}
-	if (db_prepare(db, sql, &st, e) < 0)
-		return -1;
-	if (db_bind(st, "s", key) < 0) {
-		db_fail(db, e, "database error");
-		goto out;
-	}
-	r = db_step(db, st, e);
+	r = db_row(db, e, &st, sql, "s", key);
 	if (r < 0)
 		goto out;
 	if (r == 0) {

@@ -92,14 +92,8 @@ int state_change(sqlite3 *db, const char *aid, const char *to,
 	char from[64], detail[512];
 	int r, rc = -1;
 
-	if (db_prepare(db, "SELECT state FROM applications WHERE"
-	               " application_id = ?", &st, e) < 0)
-		return -1;
-	if (db_bind(st, "s", aid) < 0) {
-		db_fail(db, e, "database error");
-		goto out;
-	}
-	r = db_step(db, st, e);
+	r = db_row(db, e, &st, "SELECT state FROM applications WHERE"
+	           " application_id = ?", "s", aid);
 	if (r < 0)
 		goto out;
 	if (r == 0) {
