@@ -10,32 +10,7 @@
 #include "batch/db.h"
 #include "batch/migrations.h"
 
-static char dir[] = "/tmp/certhall-db-XXXXXX";
-static char path[256];
-
-static void setup(void)
-{
-	cr_assert(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/certhall.db", dir);
-}
-
-static void teardown(void)
-{
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
-}
-
-static long long one(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	long long v;
-	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sql);
-	cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sql);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
+#include "tests/unit/dbtest.h"
 
 TestSuite(db, .init = setup, .fini = teardown);
 

@@ -1,5 +1,5 @@
 /* Schema step 8 rebuilds the outbox with the recipient and an event in its
- * key: a database at step 6 with messages and their attempts (foreign keys
+ * key: a database at step 7 with messages and their attempts (foreign keys
  * on, as every connection has them) migrates with every row kept, and the
  * new key lets one notice reach two recipients but never one twice. */
 #include <criterion/criterion.h>
@@ -10,32 +10,7 @@
 #include "batch/db.h"
 #include "batch/migrations.h"
 
-static char dir[] = "/tmp/certhall-outbox-key-XXXXXX";
-static char path[256];
-
-static void setup(void)
-{
-	cr_assert(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/certhall.db", dir);
-}
-
-static void teardown(void)
-{
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
-}
-
-static long long one(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	long long v;
-	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sql);
-	cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sql);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
+#include "tests/unit/dbtest.h"
 
 TestSuite(outbox_key, .init = setup, .fini = teardown);
 
