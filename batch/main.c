@@ -61,22 +61,6 @@ static const command COMMANDS[] = {
 	 "in fen, history (Asia/Shanghai time) and what is awaited next. ID and\n"
 	 "mobile numbers are masked. Exit 1 when there is no such application.",
 	 cmd_status},
-	{"send", "send", "deliver the outbox's due e-mail and SMS",
-	 "Delivers every message of the outbox that is due: e-mail through\n"
-	 "msmtp, SMS through the configured gateway, or, with neither\n"
-	 "configured, as .eml and .sms.json files in the outbox folder. Each\n"
-	 "attempt is recorded; a temporary failure is retried later with a\n"
-	 "growing delay, and given up after mail/sms.give_up_after hours.\n"
-	 "Exit 1 when a message failed for good or needs an operator.",
-	 cmd_send},
-	{"nightly", "nightly", "the night's steps, under a lock",
-	 "Runs the night's steps in order, each committed on its own: ingest\n"
-	 "the inbox, import the statement folder, reconcile, compute what is\n"
-	 "due (and close orders shipped 15 days ago), send the outbox, write\n"
-	 "the report. A step that fails is logged and the rest still run. Logs go to standard error with levels. A second run\n"
-	 "while one holds the lock exits at once with status 75, naming the\n"
-	 "process that holds it and since when. Exit 1 when a step failed.",
-	 cmd_nightly},
 	{"import", "import [--json] [--layouts DIR] FILE...",
 	 "book bank statements and payment bills",
 	 "Reads each bank statement or merchant bill (CSV/TXT in UTF-8 or\n"
@@ -145,6 +129,22 @@ static const command COMMANDS[] = {
 	 "order issued once every certificate has its serial. A serial on\n"
 	 "record is skipped. Exit 1 when the file is refused.",
 	 issued_cmd},
+	{"send", "send", "deliver the outbox's due e-mail and SMS",
+	 "Delivers every message of the outbox that is due: e-mail through\n"
+	 "msmtp, SMS through the configured gateway, or, with neither\n"
+	 "configured, as .eml and .sms.json files in the outbox folder. Each\n"
+	 "attempt is recorded; a temporary failure is retried later with a\n"
+	 "growing delay, and given up after mail/sms.give_up_after hours.\n"
+	 "Exit 1 when a message failed for good or needs an operator.",
+	 cmd_send},
+	{"nightly", "nightly", "the night's steps, under a lock",
+	 "Runs the night's steps in order, each committed on its own: ingest\n"
+	 "the inbox, import the statement folder, reconcile, compute what is\n"
+	 "due (and close orders shipped 15 days ago), send the outbox, write\n"
+	 "the report. A step that fails is logged and the rest still run. Logs go to standard error with levels. A second run\n"
+	 "while one holds the lock exits at once with status 75, naming the\n"
+	 "process that holds it and since when. Exit 1 when a step failed.",
+	 cmd_nightly},
 	{"help", "help [COMMAND]", "this help, or one command's",
 	 "Shows this help, or one command's.", cmd_help},
 };
