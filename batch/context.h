@@ -17,6 +17,10 @@
 
 /* A notice's texts, templates with {placeholders} (notice_text.h says
  * how a file of content/notices/ gives them). */
+/* Characters of a name an operator types: who decided (--by), a
+ * carrier (--carrier). Checked with ch_check_text (common/unsafecp.h). */
+#define BATCH_NAME_MAX 32
+
 typedef struct notice_text {
 	char *id;      /* accepted, rejected, ... */
 	char *channel; /* sms, email or both */

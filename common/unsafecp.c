@@ -74,3 +74,30 @@ int ch_text_unsafe(const char *s, uint32_t *cp)
 	}
 	return 0;
 }
+
+int ch_check_text(const char *option, const char *text, size_t max,
+                  ch_error *e)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t n = strlen(text), chars = 0, blank = 1;
+	uint32_t cp;
+
+	for (size_t i = 0; i < n;) {
+		size_t k = ch_utf8_decode(p + i, n - i, &cp);
+		if (!k)
+			return ch_fail(e, NULL, 0, "%s: not UTF-8 text", option);
+		if (ch_cp_unsafe(cp))
+			return ch_fail(e, NULL, 0, "%s: control or bidi character "
+			               "U+%04X not allowed", option, (unsigned)cp);
+		if (cp != ' ' && cp != 0x3000)
+			blank = 0;
+		chars++;
+		i += k;
+	}
+	if (blank)
+		return ch_fail(e, NULL, 0, "%s: empty", option);
+	if (chars > max)
+		return ch_fail(e, NULL, 0, "%s: %zu characters, at most %zu", option,
+		               chars, max);
+	return 0;
+}

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/error.h"
+
 typedef struct ch_cp_range {
 	uint32_t first, last; /* inclusive */
 } ch_cp_range;
@@ -37,5 +39,11 @@ size_t ch_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
  * and 1, or 0 when there is none. Bytes that are not UTF-8 count as
  * unsafe (*cp is then the byte's value plus 0x110000, outside Unicode). */
 int ch_text_unsafe(const char *s, uint32_t *cp);
+
+/* 0 when text an operator typed is fit to be stored and shown: 1..max
+ * characters of well-formed UTF-8, none on the list, not only spaces;
+ * -1 with e naming what (option names the option, e.g. "--by"). */
+int ch_check_text(const char *option, const char *text, size_t max,
+                  ch_error *e);
 
 #endif

@@ -13,7 +13,7 @@
 #include "batch/money/payout.h"
 #include "batch/money/reconcile.h"
 #include "batch/money/verify.h"
-#include "common/text.h"
+#include "common/unsafecp.h"
 
 #define PROG "certhall-batch"
 
@@ -42,19 +42,6 @@ static long long number(const char *s)
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	return errno || *end || v <= 0 ? -1 : v;
-}
-
-/* Who decided is shown in reports and terminals: a plain name. */
-static int by_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n > 100 || !ch_utf8_valid(s, n))
-		return 0;
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
 }
 
 typedef struct open_db {
@@ -157,10 +144,8 @@ int money_cmd_payments(const char *config, int argc, char **argv)
 		if (!by || !*by)
 			return usage("payments %s: --by NAME is required (who decides)",
 			             sub);
-		if (!by_name_ok(by))
-			return usage("payments: --by '%.40s' must be a name of at most "
-			             "100 bytes of UTF-8 text without control characters",
-			             by);
+		if (ch_check_text("--by", by, BATCH_NAME_MAX, &e) < 0)
+			return usage("payments: %s", e.msg);
 	}
 	if (open_all(config, &o, &e) < 0)
 		return fail(&e, 2);

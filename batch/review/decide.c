@@ -13,33 +13,6 @@
 #include "batch/review/states.h"
 #include "common/unsafecp.h"
 
-int decide_check_text(const char *option, const char *text, size_t max,
-                      ch_error *e)
-{
-	const unsigned char *p = (const unsigned char *)text;
-	size_t n = strlen(text), chars = 0, blank = 1;
-	uint32_t cp;
-
-	for (size_t i = 0; i < n;) {
-		size_t k = ch_utf8_decode(p + i, n - i, &cp);
-		if (!k)
-			return ch_fail(e, NULL, 0, "%s: not UTF-8 text", option);
-		if (ch_cp_unsafe(cp))
-			return ch_fail(e, NULL, 0, "%s: control or bidi character "
-			               "U+%04X not allowed", option, (unsigned)cp);
-		if (cp != ' ' && cp != 0x3000)
-			blank = 0;
-		chars++;
-		i += k;
-	}
-	if (blank)
-		return ch_fail(e, NULL, 0, "%s: empty", option);
-	if (chars > max)
-		return ch_fail(e, NULL, 0, "%s: %zu characters, at most %zu", option,
-		               chars, max);
-	return 0;
-}
-
 static int check_tracking(const char *s, ch_error *e)
 {
 	size_t n = strlen(s);
@@ -141,7 +114,7 @@ int decide_approve(batch_ctx *ctx, sqlite3 *db, const char *order,
 
 	char why[160];
 
-	if (decide_check_text("--by", by, DECIDE_NAME_MAX, e) < 0)
+	if (ch_check_text("--by", by, BATCH_NAME_MAX, e) < 0)
 		return 2;
 	snprintf(why, sizeof why, "review approve by %s", by);
 	d = detail_of("approved", "by", by, NULL, NULL);
@@ -161,8 +134,8 @@ int decide_reject(batch_ctx *ctx, sqlite3 *db, const char *order,
 	char why[160];
 	int rc = -1;
 
-	if (decide_check_text("--by", by, DECIDE_NAME_MAX, e) < 0 ||
-	    decide_check_text("--reason", reason, DECIDE_REASON_MAX, e) < 0)
+	if (ch_check_text("--by", by, BATCH_NAME_MAX, e) < 0 ||
+	    ch_check_text("--reason", reason, DECIDE_REASON_MAX, e) < 0)
 		return 2;
 	snprintf(why, sizeof why, "review reject by %s", by);
 	d = detail_of("rejected", "by", by, "reason", reason);
@@ -184,7 +157,7 @@ int decide_ship(batch_ctx *ctx, sqlite3 *db, const char *order,
 	json_t *d, *vars;
 	int rc = -1;
 
-	if (decide_check_text("--carrier", carrier, DECIDE_NAME_MAX, e) < 0 ||
+	if (ch_check_text("--carrier", carrier, DECIDE_NAME_MAX, e) < 0 ||
 	    check_tracking(tracking, e) < 0)
 		return 2;
 	d = detail_of("shipped", "carrier", carrier, "tracking_no", tracking);

@@ -4,8 +4,8 @@
  * applicant queued in the outbox (approved, rejected with the reason as
  * {reasons}, shipped with carrier and tracking number). A refusal names
  * the state found and changes nothing. Names, reasons, carriers and
- * tracking numbers are checked first: no control or bidi character
- * (common/unsafecp.h), bounded lengths. */
+ * tracking numbers are checked first (ch_check_text): no control or bidi
+ * character, bounded lengths. */
 #ifndef BATCH_REVIEW_DECIDE_H
 #define BATCH_REVIEW_DECIDE_H
 
@@ -14,15 +14,9 @@
 #include "batch/context.h"
 #include "batch/review/order.h"
 
-#define DECIDE_NAME_MAX 32     /* characters of --by and --carrier */
+#define DECIDE_NAME_MAX BATCH_NAME_MAX /* characters of --carrier */
 #define DECIDE_REASON_MAX 200  /* characters of --reason */
 #define DECIDE_TRACKING_MAX 40 /* ASCII letters, digits and '-' */
-
-/* 0 when text is fit to be stored and shown: 1..max characters of
- * well-formed UTF-8, none on the unsafe list, not only spaces; -1 with e
- * naming what (option names the option). */
-int decide_check_text(const char *option, const char *text, size_t max,
-                      ch_error *e);
 
 /* 0 done; 1 refused (e names the state found or the missing order); 2
  * a bad argument (e says which); -1 an error. o is filled from the order typed. */

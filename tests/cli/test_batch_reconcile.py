@@ -291,7 +291,8 @@ def test_killed_run_then_rerun_ends_as_an_uninterrupted_one(tmp_path):
 def test_decider_name_must_be_plain_text(m):
     aid, no, d = m.order(1)
     line = m.line(m.file(), "credit", 5, account="x")
-    for bad in ("\x1b[2J", "x" * 101):
+    # The same rule as review's --by: the one unsafe list, 32 characters.
+    for bad in ("\x1b[2J", "x" * 101, "王\u202e计", "\u0085x", "x" * 33, "　"):
         r = m.run("payments", "match", str(line), no, "--by", bad)
         assert r.returncode == 2 and "--by" in r.stderr
     assert m.ws.query("SELECT count(*) FROM hand_decisions") == [(0,)]
