@@ -40,7 +40,7 @@ typedef struct order_money {
 	int online; /* online chosen, or a payment came from a merchant bill */
 } order_money;
 
-/* 1 found, 0 no such order, -1 error. */
+/* 0 found; 1 no such application (e says so); -1 an error. */
 static int order_money_get(sqlite3 *db, const char *aid, order_money *m,
                            ch_error *e)
 {
@@ -68,7 +68,9 @@ static int order_money_get(sqlite3 *db, const char *aid, order_money *m,
 		m->online = sqlite3_column_int(st, 3);
 	}
 	sqlite3_finalize(st);
-	return r;
+	if (r == 0)
+		ch_fail(e, NULL, 0, "no application %s", aid);
+	return r < 0 ? -1 : !r;
 }
 
 /* The newest accepted revision's basic account (基本户), folded as
@@ -141,12 +143,8 @@ int book_settle(sqlite3 *db, const char *aid, const char *why,
 	order_money m;
 	int r = order_money_get(db, aid, &m, e);
 
-	if (r < 0)
-		return -1;
-	if (r == 0) {
-		ch_fail(e, NULL, 0, "no application %s", aid);
-		return 1;
-	}
+	if (r != 0)
+		return r;
 	if (strcmp(m.state, "awaiting_payment") || m.due <= 0 || m.paid < m.due)
 		return 0;
 	if (!m.online)
@@ -171,12 +169,8 @@ int book_withdraw(sqlite3 *db, const char *aid, const char *why,
 	order_money m;
 	int r = order_money_get(db, aid, &m, e);
 
-	if (r < 0)
-		return -1;
-	if (r == 0) {
-		ch_fail(e, NULL, 0, "no application %s", aid);
-		return 1;
-	}
+	if (r != 0)
+		return r;
 	if (m.paid >= m.due || !strcmp(m.state, "awaiting_payment") ||
 	    !strcmp(m.state, "rejected"))
 		return 0;
