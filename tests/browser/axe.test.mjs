@@ -3,30 +3,19 @@
 // on the form's error state; and what axe does not measure: the contrast
 // of focus outlines and of the search controls, the order of headings,
 // the skip link, and files a page asks for that do not exist.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { contrast, over, parseColour, WHITE } from './contrast.mjs';
-import { buildSite, launch, serve } from './lib.mjs';
+import { siteSuite } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
-let dir, srv, browser;
-
-before(async () => {
-  dir = buildSite();
-  srv = await serve(dir);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-});
+const S = siteSuite();
 
 // The address of every HTML page of the built site, 404.html included;
 // hidden folders (the build cache) are not pages.
@@ -38,12 +27,12 @@ function sitePages() {
       const p = join(d, ent.name);
       if (ent.isDirectory()) walk(p);
       else if (ent.name.endsWith('.html')) {
-        const rel = relative(dir, p).split('\\').join('/');
+        const rel = relative(S.dir, p).split('\\').join('/');
         out.push('/' + rel.replace(/(^|\/)index\.html$/, '$1'));
       }
     }
   };
-  walk(dir);
+  walk(S.dir);
   return out.sort();
 }
 
@@ -68,11 +57,11 @@ test('the site has the pages these tests walk', () => {
 });
 
 test('axe-core finds no violation on any page', async () => {
-  const page = await browser.newPage();
+  const page = await S.browser.newPage();
   const found = [];
   try {
     for (const path of sitePages()) {
-      await page.goto(srv.url + path);
+      await page.goto(S.server.url + path);
       for (const v of await axeViolations(page)) found.push(`${path}: ${v}`);
     }
   } finally {
@@ -83,10 +72,10 @@ test('axe-core finds no violation on any page', async () => {
 
 test('axe-core finds no violation in the open search list, wide and narrow', async () => {
   for (const width of [1280, 390]) {
-    const context = await browser.newContext({ viewport: { width, height: 800 } });
+    const context = await S.browser.newContext({ viewport: { width, height: 800 } });
     const page = await context.newPage();
     try {
-      await page.goto(`${srv.url}/guide/`);
+      await page.goto(`${S.server.url}/guide/`);
       await page.locator('#search-q').fill('发票');
       await page.locator('[role=option]').first().waitFor({ state: 'visible', timeout: 5000 });
       await page.keyboard.press('ArrowDown');
@@ -98,9 +87,9 @@ test('axe-core finds no violation in the open search list, wide and narrow', asy
 });
 
 test('axe-core finds no violation in the form after an empty submit', async () => {
-  const page = await browser.newPage();
+  const page = await S.browser.newPage();
   try {
-    await page.goto(`${srv.url}/apply/`);
+    await page.goto(`${S.server.url}/apply/`);
     await page.waitForSelector('#ch-form[data-ready="true"]');
     await page.click('[data-action=download]');
     await page.waitForSelector('#ch-form [aria-invalid=true]');
@@ -111,13 +100,13 @@ test('axe-core finds no violation in the form after an empty submit', async () =
 });
 
 test('no page asks for a file that is missing; each names its icon', async () => {
-  const page = await browser.newPage();
+  const page = await S.browser.newPage();
   const bad = [];
   page.on('response', (r) => { if (r.status() >= 400) bad.push(`${r.status()} ${r.url()}`); });
   page.on('requestfailed', (r) => bad.push(`failed ${r.url()}`));
   try {
     for (const path of sitePages()) {
-      await page.goto(srv.url + path, { waitUntil: 'load' });
+      await page.goto(S.server.url + path, { waitUntil: 'load' });
       const icon = await page.evaluate(() => {
         const l = document.querySelector('link[rel~=icon]');
         return l && l.href;
@@ -131,9 +120,9 @@ test('no page asks for a file that is missing; each names its icon', async () =>
       if (bad.length) break;
     }
     // A missing page deep down gets the 404 page, whose own files load.
-    const r = await page.goto(`${srv.url}/no/such/page/`, { waitUntil: 'load' });
+    const r = await page.goto(`${S.server.url}/no/such/page/`, { waitUntil: 'load' });
     assert.equal(r.status(), 404);
-    assert.equal(bad.shift(), `404 ${srv.url}/no/such/page/`);
+    assert.equal(bad.shift(), `404 ${S.server.url}/no/such/page/`);
     assert.ok(await page.evaluate(() => getComputedStyle(document.body).margin === '0px'),
       'the 404 page has its style sheet');
   } finally {
@@ -143,11 +132,11 @@ test('no page asks for a file that is missing; each names its icon', async () =>
 });
 
 test('on every page the headings start at the <h1> and skip no level', async () => {
-  const page = await browser.newPage();
+  const page = await S.browser.newPage();
   const found = [];
   try {
     for (const path of sitePages()) {
-      await page.goto(srv.url + path);
+      await page.goto(S.server.url + path);
       const levels = await page.evaluate(() => Array.from(
         document.querySelectorAll('h1, h2, h3, h4, h5, h6, [role=heading]'))
         .filter((h) => h.getClientRects().length > 0)
@@ -198,12 +187,12 @@ async function focused(page) {
 const behind = (under) => under.reduceRight((acc, c) => over(c, acc), WHITE);
 
 test('every tab stop on every page shows a focus outline of 3:1 or more', async () => {
-  const page = await browser.newPage();
+  const page = await S.browser.newPage();
   const found = [];
   const kinds = new Set();
   try {
     for (const path of sitePages()) {
-      await page.goto(srv.url + path);
+      await page.goto(S.server.url + path);
       let first = null;
       for (let i = 0; i < 400; i++) {
         await page.keyboard.press('Tab');
@@ -232,10 +221,10 @@ test('every tab stop on every page shows a focus outline of 3:1 or more', async 
 });
 
 test('the skip link is the first tab stop on every page and leads past the navigation', async () => {
-  const page = await browser.newPage();
+  const page = await S.browser.newPage();
   try {
     for (const path of sitePages()) {
-      await page.goto(srv.url + path);
+      await page.goto(S.server.url + path);
       await page.keyboard.press('Tab');
       const f = await focused(page);
       assert.ok(f && f.what.startsWith('a.skip-link'), `${path}: first tab stop is ${f?.what}`);
@@ -250,7 +239,7 @@ test('the skip link is the first tab stop on every page and leads past the navig
     // On the form, the first field is a few Tabs away, not 39: past the
     // skip link, and even without it (the navigation follows the page).
     const tabsToForm = async (skip) => {
-      await page.goto(`${srv.url}/apply/`);
+      await page.goto(`${S.server.url}/apply/`);
       if (skip) {
         await page.keyboard.press('Tab');
         await page.keyboard.press('Enter');
@@ -271,9 +260,9 @@ test('the skip link is the first tab stop on every page and leads past the navig
 });
 
 test('search: the box, and the option the arrow keys chose, stand out by 3:1', async () => {
-  const page = await browser.newPage();
+  const page = await S.browser.newPage();
   try {
-    await page.goto(`${srv.url}/`);
+    await page.goto(`${S.server.url}/`);
     const box = await page.evaluate(() => {
       const i = document.querySelector('#search-q');
       const cs = getComputedStyle(i);
@@ -328,10 +317,10 @@ test('the contrast function agrees with WCAG', () => {
 });
 
 test('narrow screens: 目录 opens the navigation above the page, with the focus in it', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const context = await S.browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
   try {
-    await page.goto(`${srv.url}/guide/login/`);
+    await page.goto(`${S.server.url}/guide/login/`);
     const nav = page.locator('#site-nav');
     const toggle = page.locator('.nav-toggle');
     assert.equal(await nav.isVisible(), false, 'folded at first');

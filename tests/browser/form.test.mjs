@@ -3,13 +3,13 @@
 // personal certificate, sees the total, keeps a draft, prints the letter
 // and downloads a bundle that is checked against BUNDLE.md; with invalid
 // data they see the Chinese message at the field and get no bundle.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, buildSite, launch, serve } from './lib.mjs';
+import { ROOT, siteSuite } from './lib.mjs';
 import {
   HANDLER, HOLDER_A, HOLDER_B, LEGAL, ORG, SCANS, USCC_CHARS, batchCheck, batchIngest, byId,
   errorAt, fillRow, fillValid, openForm as openAt, png, readZip, wrongLast,
@@ -18,23 +18,14 @@ import {
 const require = createRequire(import.meta.url);
 const V = require(join(ROOT, 'site/assets/validate.js'));
 
-let site, server, browser;
+const S = siteSuite();
 const tmp = mkdtempSync(join(tmpdir(), 'certhall-form-'));
 
-before(async () => {
-  site = buildSite();
-  server = await serve(site);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
-const openForm = (context) => openAt(context, server.url);
+const openForm = (context) => openAt(context, S.server.url);
 
 test('valid data: rows, total, draft, printed letter and a bundle as BUNDLE.md', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await S.browser.newContext({ acceptDownloads: true });
   let page = await openForm(context);
 
   // Two personal certificates added, the first removed: the second moves up.
@@ -184,7 +175,7 @@ test('valid data: rows, total, draft, printed letter and a bundle as BUNDLE.md',
 });
 
 test('invalid data: Chinese messages at the field, aria-invalid, no bundle', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await S.browser.newContext({ acceptDownloads: true });
   const page = await openForm(context);
   let downloads = 0;
   page.on('download', () => { downloads++; });
@@ -246,7 +237,7 @@ test('invalid data: Chinese messages at the field, aria-invalid, no bundle', asy
 });
 
 test('no certificate chosen and the 50-row limit', async () => {
-  const context = await browser.newContext();
+  const context = await S.browser.newContext();
   const page = await openForm(context);
   await page.check(byId('f-certificates-organization_years-v-0'));
   await page.click('[data-action=download]');
@@ -277,11 +268,11 @@ test('no certificate chosen and the 50-row limit', async () => {
 });
 
 test('the form works when the site is opened from file://', async () => {
-  const context = await browser.newContext();
+  const context = await S.browser.newContext();
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`file://${join(site, 'apply', 'index.html')}`);
+  await page.goto(`file://${join(S.dir, 'apply', 'index.html')}`);
   await page.waitForSelector('#ch-form[data-ready="true"]');
   await page.click('[data-add="certificates.personal"]');
   await page.check(byId('f-certificates-personal-0-years-v-2'));

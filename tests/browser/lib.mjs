@@ -61,13 +61,14 @@ export async function launch() {
   });
 }
 
-// The usual set-up of a test file: the site built and served, and one
-// browser, both closed at the end. The returned object's server and
-// browser are there once the file's tests run.
+// The usual set-up of a test file: the site built (dir) and served, and
+// one browser, both closed at the end. The returned object's dir, server
+// and browser are there once the file's tests run.
 export function siteSuite() {
-  const suite = { server: null, browser: null };
+  const suite = { dir: null, server: null, browser: null };
   before(async () => {
-    suite.server = await serve(buildSite());
+    suite.dir = buildSite();
+    suite.server = await serve(suite.dir);
     suite.browser = await launch();
   });
   after(async () => {

@@ -2,25 +2,14 @@
 // in a real browser, over the repository's own content. An applicant types
 // a few characters of what they are looking for and must reach the right
 // FAQ answer, with the mouse or the keyboard, served or from file://.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildSite, launch, ROOT, serve } from './lib.mjs';
+import { ROOT, siteSuite } from './lib.mjs';
 
-let dir, srv, browser;
-
-before(async () => {
-  dir = buildSite();
-  srv = await serve(dir);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-});
+const S = siteSuite();
 
 const INPUT = 'form[role=search] input[type=search]';
 const OPTIONS = '[role=listbox] [role=option]';
@@ -48,15 +37,15 @@ const QUERIES = [
 ];
 
 test('each query finds its FAQ answer among the first results', async () => {
-  const page = await browser.newPage();
+  const page = await S.browser.newPage();
   try {
-    await page.goto(`${srv.url}/`);
+    await page.goto(`${S.server.url}/`);
     for (const [q, slug] of QUERIES) {
       const hrefs = await results(page, q);
       const at = rank(hrefs, slug);
       assert.ok(at >= 0 && at < 3, `${q}: ${slug} not in the first 3 of ${hrefs.join(' ')}`);
       // Links go to the served site, not elsewhere.
-      for (const h of hrefs) assert.ok(h.startsWith(`${srv.url}/`), h);
+      for (const h of hrefs) assert.ok(h.startsWith(`${S.server.url}/`), h);
     }
     const status = await page.locator('form[role=search] [role=status]').textContent();
     assert.match(status, /找到 \d+ 条结果/);
@@ -66,10 +55,10 @@ test('each query finds its FAQ answer among the first results', async () => {
 });
 
 test('results are reachable by keyboard: arrows, Enter, Escape', async () => {
-  const page = await browser.newPage();
+  const page = await S.browser.newPage();
   try {
     for (const [q, slug] of QUERIES.filter(([q]) => q !== 'pin')) {
-      await page.goto(`${srv.url}/guide/`);
+      await page.goto(`${S.server.url}/guide/`);
       const input = page.locator(INPUT);
       await input.focus();
       await page.keyboard.type(q);
@@ -89,7 +78,7 @@ test('results are reachable by keyboard: arrows, Enter, Escape', async () => {
       await Promise.all([page.waitForURL(`**/faq/${slug}/`), page.keyboard.press('Enter')]);
     }
 
-    await page.goto(`${srv.url}/`);
+    await page.goto(`${S.server.url}/`);
     const input = page.locator(INPUT);
     await input.focus();
     await page.keyboard.type('发票');
@@ -115,9 +104,9 @@ function faqPages() {
 test('every FAQ page is findable from its title', async () => {
   const pages = faqPages();
   assert.ok(pages.length >= 6, 'the six FAQ entries');
-  const page = await browser.newPage();
+  const page = await S.browser.newPage();
   try {
-    await page.goto(`${srv.url}/`);
+    await page.goto(`${S.server.url}/`);
     for (const { slug, title } of pages) {
       // The whole title puts the page first.
       let hrefs = await results(page, title);
@@ -136,25 +125,25 @@ test('every FAQ page is findable from its title', async () => {
 });
 
 test('a ?q= in the address is searched on load, from a nested page', async () => {
-  const page = await browser.newPage();
+  const page = await S.browser.newPage();
   try {
-    await page.goto(`${srv.url}/guide/login/?q=${encodeURIComponent('发票')}`);
+    await page.goto(`${S.server.url}/guide/login/?q=${encodeURIComponent('发票')}`);
     await page.locator(OPTIONS).first().waitFor({ state: 'visible', timeout: 5000 });
     assert.equal(await page.locator(INPUT).inputValue(), '发票');
     const hrefs = await page.locator(OPTIONS).evaluateAll(
       (els) => els.map((li) => li.dataset.href));
-    assert.ok(hrefs.includes(`${srv.url}/faq/invoice/`), hrefs.join(' '));
+    assert.ok(hrefs.includes(`${S.server.url}/faq/invoice/`), hrefs.join(' '));
   } finally {
     await page.close();
   }
 });
 
 test('search works from file:// without a server', async () => {
-  const page = await browser.newPage();
+  const page = await S.browser.newPage();
   try {
-    await page.goto(pathToFileURL(join(dir, 'guide', 'index.html')).href);
+    await page.goto(pathToFileURL(join(S.dir, 'guide', 'index.html')).href);
     const hrefs = await results(page, '发票');
-    const want = pathToFileURL(join(dir, 'faq', 'invoice', 'index.html')).href;
+    const want = pathToFileURL(join(S.dir, 'faq', 'invoice', 'index.html')).href;
     assert.ok(hrefs.includes(want), hrefs.join(' '));
     await Promise.all([page.waitForURL(want), page.locator(`${OPTIONS}[data-href="${want}"]`).click()]);
   } finally {
@@ -163,9 +152,9 @@ test('search works from file:// without a server', async () => {
 });
 
 test('a query with no match says so', async () => {
-  const page = await browser.newPage();
+  const page = await S.browser.newPage();
   try {
-    await page.goto(`${srv.url}/`);
+    await page.goto(`${S.server.url}/`);
     await page.locator(INPUT).fill('zzqqxx');
     const status = page.locator('form[role=search] [role=status]');
     await page.waitForFunction(
@@ -182,12 +171,12 @@ test('a near miss still shows, ranked below the exact matches', async () => {
   // 随机码 is said on the payment guide; the notice says 随机验证码 only.
   const notice = readFileSync(join(ROOT, 'content', 'notices', 'micro_deposit.md'), 'utf8');
   assert.ok(notice.includes('随机验证码') && !notice.includes('随机码'));
-  const page = await browser.newPage();
+  const page = await S.browser.newPage();
   try {
-    await page.goto(`${srv.url}/`);
+    await page.goto(`${S.server.url}/`);
     const hrefs = await results(page, '随机码');
-    const exact = hrefs.indexOf(`${srv.url}/guide/payment/`);
-    const near = hrefs.indexOf(`${srv.url}/notices/micro_deposit/`);
+    const exact = hrefs.indexOf(`${S.server.url}/guide/payment/`);
+    const near = hrefs.indexOf(`${S.server.url}/notices/micro_deposit/`);
     assert.ok(exact >= 0 && near >= 0, hrefs.join(' '));
     assert.ok(exact < near, hrefs.join(' '));
     const classes = await page.locator(OPTIONS).evaluateAll((els) => els.map((li) => li.className));
@@ -210,10 +199,10 @@ test('a near miss still shows, ranked below the exact matches', async () => {
 
 test('on a 390 px screen the result count and list stay clear of the header', async () => {
   for (const width of [390, 1280]) {
-    const context = await browser.newContext({ viewport: { width, height: 844 } });
+    const context = await S.browser.newContext({ viewport: { width, height: 844 } });
     const page = await context.newPage();
     try {
-      await page.goto(`${srv.url}/guide/login/`);
+      await page.goto(`${S.server.url}/guide/login/`);
       await results(page, '发票');
       const box = async (sel) => page.locator(sel).first().boundingBox();
       const header = await box('.site-header');
