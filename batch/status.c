@@ -321,18 +321,13 @@ static int foreign_count(sqlite3 *db, const app_row *a, long long *n,
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	if (db_prepare(db, "SELECT count(*) FROM bundles b"
-	               " WHERE b.application_id = ? AND (b.revision NOT BETWEEN 1"
-	               " AND ? OR EXISTS (SELECT 1 FROM findings f"
-	               " WHERE f.bundle_id = b.bundle_id"
-	               " AND f.code = 'APPLICANT_MISMATCH'))", &st, e) < 0)
-		return -1;
-	if (db_bind(st, "si", a->application_id,
-	            (long long)CH_FORM_MAX_REVISION) < 0) {
-		sqlite3_finalize(st);
-		return db_fail(db, e, "database error");
-	}
-	r = db_step(db, st, e);
+	r = db_row(db, e, &st, "SELECT count(*) FROM bundles b"
+	           " WHERE b.application_id = ? AND (b.revision NOT BETWEEN 1"
+	           " AND ? OR EXISTS (SELECT 1 FROM findings f"
+	           " WHERE f.bundle_id = b.bundle_id"
+	           " AND f.code = 'APPLICANT_MISMATCH'))",
+	           "si", a->application_id,
+	           (long long)CH_FORM_MAX_REVISION);
 	if (r == 1)
 		*n = sqlite3_column_int64(st, 0);
 	else if (r == 0) /* an aggregate always gives a row */

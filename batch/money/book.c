@@ -221,18 +221,14 @@ int book_fail_payout(batch_ctx *ctx, sqlite3 *db, long long payout_id,
 	json_t *app = NULL;
 	int r, rc = -1;
 
-	if (db_prepare(db, "SELECT p.application_id, a.order_no, r.revision,"
-	               " r.application_json FROM payouts p"
-	               " JOIN applications a USING (application_id)"
-	               " JOIN revisions r ON r.application_id = p.application_id"
-	               "  AND r.revision = p.revision"
-	               " WHERE p.payout_id = ?", &st, e) < 0)
-		return -1;
-	if (db_bind(st, "i", payout_id) < 0) {
-		db_fail(db, e, "database error");
-		goto out;
-	}
-	r = db_step(db, st, e);
+	r = db_row(db, e, &st,
+	           "SELECT p.application_id, a.order_no, r.revision,"
+	           " r.application_json FROM payouts p"
+	           " JOIN applications a USING (application_id)"
+	           " JOIN revisions r ON r.application_id = p.application_id"
+	           "  AND r.revision = p.revision"
+	           " WHERE p.payout_id = ?",
+	           "i", payout_id);
 	if (r <= 0) {
 		if (r == 0)
 			ch_fail(e, NULL, 0, "no payout %lld", payout_id);

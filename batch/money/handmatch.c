@@ -134,13 +134,13 @@ static int the_line(sqlite3 *db, long long line, line_facts *f, ch_error *e)
 	sqlite3_stmt *st = NULL;
 	int k;
 
-	if (db_prepare(db, "SELECT direction, amount_fen, (SELECT count(*) FROM"
-	               " payments p WHERE p.line_id = l.line_id AND"
-	               " p.reversed_by IS NULL), kind, coalesce((SELECT outcome"
-	               " FROM line_outcomes o WHERE o.line_id = l.line_id), '')"
-	               " FROM statement_lines l WHERE line_id = ?", &st, e) < 0)
-		return -1;
-	k = db_bind(st, "i", line) < 0 ? -1 : db_step(db, st, e);
+	k = db_row(db, e, &st,
+	           "SELECT direction, amount_fen, (SELECT count(*) FROM"
+	           " payments p WHERE p.line_id = l.line_id AND"
+	           " p.reversed_by IS NULL), kind, coalesce((SELECT outcome"
+	           " FROM line_outcomes o WHERE o.line_id = l.line_id), '')"
+	           " FROM statement_lines l WHERE line_id = ?",
+	           "i", line);
 	if (k == 1) {
 		snprintf(f->dir, sizeof f->dir, "%s", col(st, 0));
 		f->amount = sqlite3_column_int64(st, 1);

@@ -26,19 +26,14 @@ static int find(sqlite3 *db, const char *order_no, target *t, ch_error *e)
 	int k;
 
 	memset(t, 0, sizeof *t);
-	if (db_prepare(db, "SELECT a.application_id, a.state, p.payout_id,"
-	               " p.code_hash, p.expires_at, p.attempts_left, p.state"
-	               " FROM applications a LEFT JOIN payouts p"
-	               "  ON p.payout_id = (SELECT max(payout_id) FROM payouts x"
-	               "   WHERE x.application_id = a.application_id"
-	               "   AND x.state IN ('exported', 'verified', 'failed'))"
-	               " WHERE a.order_no = ?", &st, e) < 0)
-		return -1;
-	if (db_bind(st, "s", order_no) < 0) {
-		sqlite3_finalize(st);
-		return db_fail(db, e, "database error");
-	}
-	k = db_step(db, st, e);
+	k = db_row(db, e, &st, "SELECT a.application_id, a.state, p.payout_id,"
+	           " p.code_hash, p.expires_at, p.attempts_left, p.state"
+	           " FROM applications a LEFT JOIN payouts p"
+	           "  ON p.payout_id = (SELECT max(payout_id) FROM payouts x"
+	           "   WHERE x.application_id = a.application_id"
+	           "   AND x.state IN ('exported', 'verified', 'failed'))"
+	           " WHERE a.order_no = ?",
+	           "s", order_no);
 	if (k == 1) {
 		snprintf(t->aid, sizeof t->aid, "%s", sqlite3_column_text(st, 0));
 		snprintf(t->state, sizeof t->state, "%s", sqlite3_column_text(st, 1));

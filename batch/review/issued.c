@@ -125,12 +125,11 @@ static int find_order(sqlite3 *db, const char *path, int line,
 	int r;
 
 	memset(o, 0, sizeof *o);
-	if (db_prepare(db, "SELECT a.application_id, a.state, a.revision,"
-	               " r.application_json FROM applications a JOIN revisions r"
-	               " ON r.application_id = a.application_id AND r.revision ="
-	               " a.revision WHERE a.order_no = ?", &st, e) < 0)
-		return -1;
-	r = db_bind(st, "s", order_no) < 0 ? -1 : db_step(db, st, e);
+	r = db_row(db, e, &st, "SELECT a.application_id, a.state, a.revision,"
+	           " r.application_json FROM applications a JOIN revisions r"
+	           " ON r.application_id = a.application_id AND r.revision ="
+	           " a.revision WHERE a.order_no = ?",
+	           "s", order_no);
 	if (r == 1) {
 		snprintf(o->aid, sizeof o->aid, "%s", sqlite3_column_text(st, 0));
 		snprintf(o->state, sizeof o->state, "%s", sqlite3_column_text(st, 1));
