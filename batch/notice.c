@@ -8,6 +8,7 @@
 #include "batch/db.h"
 #include "common/buf.h"
 #include "common/termsafe.h"
+#include "common/text.h"
 #include "common/validate.h"
 
 #define REASONS_BRIEF 40
@@ -345,14 +346,20 @@ static int queue_channels(batch_ctx *ctx, sqlite3 *db, const notice_text *n,
 	json_t *handler = json_object_get(app, "handler");
 	const char *email = json_string_value(json_object_get(handler, "email"));
 	const char *mobile = json_string_value(json_object_get(handler, "mobile"));
-	char canon[12];
+	char canon[12], *addr = NULL;
 	int rc = 0;
 
 	/* A rejected form may hold a wrong address: that channel is then
-	 * skipped rather than queueing a message that cannot arrive. */
-	if (strcmp(n->channel, "sms") && email && ch_valid_email(email))
-		rc = queue_one(db, n, "email", email, vars, aid, revision, event,
+	 * skipped rather than queueing a message that cannot arrive. The
+	 * address is queued folded, as the mobile is, the form mail sends. */
+	if (strcmp(n->channel, "sms") && email && ch_valid_email(email)) {
+		addr = ch_fold_fullwidth(email);
+		if (!addr)
+			return ch_fail(e, NULL, 0, "out of memory");
+		rc = queue_one(db, n, "email", addr, vars, aid, revision, event,
 		               NULL, NULL, now, e);
+		free(addr);
+	}
 	if (rc == 0 && strcmp(n->channel, "email") && mobile &&
 	    ch_valid_mobile(mobile, canon))
 		rc = queue_one(db, n, "sms", canon, vars, aid, revision, event,

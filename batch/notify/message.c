@@ -3,12 +3,14 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <nettle/base64.h>
 
 #include "common/sha256.h"
 #include "common/text.h"
+#include "common/validate.h"
 
 /* An encoded-word carries at most 42 bytes of text: 56 base64 characters,
  * 68 with "=?UTF-8?B?" and "?=", so that even the first one after
@@ -38,40 +40,17 @@ static int atext(int c)
 	       (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+/=?^_`{|}~-", c));
 }
 
-/* A plain addr-spec in ASCII: dot-atoms on both sides of one '@', a
- * domain of letters, digits and hyphens in labels. No quoted local
- * parts, comments, routes or brackets: nothing a header could be
- * smuggled through. */
+/* An address as intake accepts it (ch_valid_email: the one rule, which
+ * admits no quoting, comment, route or bracket a header could be
+ * smuggled through) and in its folded form, the one the outbox holds:
+ * what passed intake is never refused here. */
 static int plain_address(const char *s)
 {
-	const char *at = strchr(s, '@');
-	size_t n = strlen(s);
+	char *folded = ch_fold_fullwidth(s);
+	int ok = folded && !strcmp(folded, s) && ch_valid_email(s);
 
-	if (!at || strchr(at + 1, '@') || at == s || n > 254 || at - s > 64)
-		return 0;
-	for (const char *p = s; p < at; p++)
-		if (!(atext((unsigned char)*p) ||
-		      (*p == '.' && p > s && p + 1 < at && p[1] != '.')))
-			return 0;
-	const char *d = at + 1;
-	size_t label = 0;
-	int labels = 0;
-	for (const char *p = d;; p++) {
-		if (*p == '.' || !*p) {
-			if (label == 0 || label > 63 || p[-1] == '-')
-				return 0;
-			labels++;
-			label = 0;
-			if (!*p)
-				break;
-			continue;
-		}
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || (*p == '-' && label > 0)))
-			return 0;
-		label++;
-	}
-	return labels >= 2;
+	free(folded);
+	return ok;
 }
 
 static int copy(char *dst, size_t n, const char *s, size_t len)

@@ -280,3 +280,20 @@ def test_unknown_setting_is_named(tmp_path):
     r = send(ws, cfg)
     assert r.returncode == 2
     assert "mail.msmpt: unknown setting" in r.stderr
+
+
+def test_an_address_intake_accepted_is_sent_folded(tmp_path):
+    """Intake folds full width before it checks an address; the outbox
+    holds the folded form, which the mail is built for, so nothing that
+    passed intake is refused at sending."""
+    ws = Workspace(tmp_path / "ws")
+    ws.init()
+    app = bundles.application()
+    app["handler"]["email"] = "ｗａｎｇｗｕ@example.com"
+    bundles.make_bundle(ws.inbox / "a.zip", app=app)
+    _, res = ws.ingest()
+    assert res[0]["outcome"] == "accepted", res
+    assert ws.query("SELECT recipient FROM outbox WHERE channel = 'email'") \
+        == [("wangwu@example.com",)]
+    send(ws, ok=True)
+    assert rows(ws)[0][1] == "sent"

@@ -81,6 +81,20 @@ Test(mail, only_plain_addresses)
 	}
 }
 
+Test(mail, every_address_intake_accepts_is_sent)
+{
+	/* ch_valid_email admits letters beyond ASCII in the local part; the
+	 * builder must not refuse at send what intake took. */
+	mail_message m = sample();
+	ch_buf b = CH_BUF_INIT;
+	ch_error e;
+
+	m.to_addr = "王小明@example.com";
+	cr_assert_eq(mail_build(&m, &b, &e), 0, "%s", e.msg);
+	cr_assert(strstr(b.data, "<王小明@example.com>\n"));
+	ch_buf_free(&b);
+}
+
 Test(mail, mailbox_forms)
 {
 	mail_mailbox mb;
