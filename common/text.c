@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uninorm.h>
@@ -219,6 +220,27 @@ void ch_mask_mobile(const char *mobile, char out[64])
 		mask(canon, 3, 4, out);
 	else
 		mask(mobile, 3, 4, out);
+}
+
+void ch_mask_email(const char *email, char out[64])
+{
+	const char *at = strchr(email, '@');
+	size_t first = 1;
+
+	while (email[first] && ((unsigned char)email[first] & 0xC0) == 0x80)
+		first++;
+	if (!email[0] || (at && first > (size_t)(at - email)))
+		first = 0;
+	snprintf(out, 64, "%.*s***%.50s", (int)first, email, at ? at : "");
+	ch_utf8_cut_tail(out);
+}
+
+void ch_mask_recipient(const char *channel, const char *to, char out[64])
+{
+	if (!strcmp(channel, "sms"))
+		ch_mask_mobile(to, out);
+	else
+		ch_mask_email(to, out);
 }
 
 void ch_mask_account(const char *account, char out[64])

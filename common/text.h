@@ -24,5 +24,11 @@ char *ch_nfc(const char *s);
 void ch_mask_id(const char *id, char out[64]);
 void ch_mask_mobile(const char *mobile, char out[64]);
 void ch_mask_account(const char *account, char out[64]);
+/* An e-mail address: its first character (whole, however many bytes),
+ * "***" and the domain: "w***@example.com". */
+void ch_mask_email(const char *email, char out[64]);
+/* An outbox recipient by its channel: a mobile for "sms", else an
+ * e-mail address. */
+void ch_mask_recipient(const char *channel, const char *to, char out[64]);
 
 #endif

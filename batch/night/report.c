@@ -289,11 +289,7 @@ static int message_list(sqlite3 *db, ch_buf *b, ch_error *e)
 		const char *to = (const char *)sqlite3_column_text(st, 3);
 		char masked[64];
 
-		if (!strcmp(ch, "sms"))
-			ch_mask_mobile(to, masked);
-		else
-			snprintf(masked, sizeof masked, "%.1s***%.50s", to,
-			         strchr(to, '@') ? strchr(to, '@') : "");
+		ch_mask_recipient(ch, to, masked);
 		if (!rows++)
 			ch_buf_puts(b, "<table><tr><th>编号</th><th>通知</th><th>渠道</th>"
 			               "<th>收件人</th><th>状态</th><th>尝试</th>"

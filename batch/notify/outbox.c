@@ -69,19 +69,6 @@ static char *col_dup(sqlite3_stmt *st, int i)
 	return t ? strdup((const char *)t) : NULL;
 }
 
-/* A recipient as logs may show it (DESIGN.md 6). */
-static void masked(const message_row *r, char out[64])
-{
-	const char *at;
-
-	if (!strcmp(r->channel, "sms")) {
-		ch_mask_mobile(r->recipient, out);
-		return;
-	}
-	at = strchr(r->recipient, '@');
-	snprintf(out, 64, "%.1s***%.50s", r->recipient, at ? at : "");
-}
-
 /* Asks the gateway about each SMS a crash left in `sending`, and settles
  * those it can answer for. Runs before the transaction of resume(), as
  * it starts programs. */
@@ -477,7 +464,7 @@ static int send_one(sqlite3 *db, const notify_settings *s, long long id,
 	}
 	rc = record(db, s, &r, o, detail, st, e);
 	if (o != SENT) {
-		masked(&r, who);
+		ch_mask_recipient(r.channel, r.recipient, who);
 		fprintf(stderr, "certhall-batch: send: message %lld (%s to %s): %s: "
 		        "%s\n", r.id, r.channel, who, o == RETRY ? "will retry"
 		        : "failed", detail);

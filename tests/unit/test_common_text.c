@@ -96,6 +96,15 @@ Test(text, masks)
 	cr_expect_str_eq(out, "138****5678");
 	ch_mask_account("0502 1234 5678 9012 345", out);
 	cr_expect_str_eq(out, "0502***********2345");
+	ch_mask_email("wangwu@example.com", out);
+	cr_expect_str_eq(out, "w***@example.com");
+	/* The first character whole, never half a UTF-8 sequence. */
+	ch_mask_email("王小明@example.com", out);
+	cr_expect_str_eq(out, "王***@example.com");
+	ch_mask_recipient("sms", "13812345678", out);
+	cr_expect_str_eq(out, "138****5678");
+	ch_mask_recipient("email", "a@example.com", out);
+	cr_expect_str_eq(out, "a***@example.com");
 	/* Too short to keep anything without showing it all. */
 	ch_mask_account("1234", out);
 	cr_expect_str_eq(out, "****");
