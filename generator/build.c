@@ -289,7 +289,7 @@ static size_t part_end(const gen_site *s, size_t start)
 
 /* Lays out the pages of part k and writes or keeps its search file. */
 static int render_part(const parts *ps, size_t k, gen_nav_memo *nav,
-                       gen_search_terms *terms, ch_error *e)
+                       ch_error *e)
 {
 	part *pt = &ps->v[k];
 	gen_site *s = ps->base.s;
@@ -318,7 +318,7 @@ static int render_part(const parts *ps, size_t k, gen_nav_memo *nav,
 	if (keep) {
 		if (gen_out_keep(j.out, path, e) < 0)
 			goto out;
-	} else if (gen_search_shard(terms, s->pages + pt->start,
+	} else if (gen_search_shard(s->pages + pt->start,
 	                            pt->end - pt->start,
 	                            ps->sections + pt->start, (unsigned)k, &b,
 	                            e) < 0 ||
@@ -336,25 +336,16 @@ out:
 	return rc;
 }
 
-/* One thread's run of parts [begin, end), with the JSON values and the
- * search terms of its own (the rules: common/parallel.h). */
+/* One thread's run of parts [begin, end), with JSON values of its own
+ * (the rules: common/parallel.h). */
 static int render_run(void *ctx, size_t begin, size_t end, ch_error *e)
 {
 	const parts *ps = ctx;
 	gen_nav_memo nav = GEN_NAV_MEMO_INIT;
-	gen_search_terms *terms = gen_search_terms_new();
-	int rc = -1;
+	int rc = 0;
 
-	if (!terms) {
-		ch_fail(e, "", 0, "out of memory");
-		goto out;
-	}
-	for (size_t k = begin; k < end; k++)
-		if (render_part(ps, k, &nav, terms, e) < 0)
-			goto out;
-	rc = 0;
-out:
-	gen_search_terms_free(terms);
+	for (size_t k = begin; k < end && rc == 0; k++)
+		rc = render_part(ps, k, &nav, e);
 	gen_nav_memo_free(&nav);
 	return rc;
 }

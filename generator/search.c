@@ -53,11 +53,6 @@ typedef struct index {
 	size_t nterms, capterms;
 	uint32_t *slots;
 	size_t nslots;
-	/* The terms with postings in the part being indexed, by index: a
-	 * table shared from part to part holds every term of the site, and
-	 * walking all of them for each part was a large share of a build. */
-	uint32_t *used;
-	size_t nused, capused;
 	int failed;
 } index_t;
 
@@ -138,13 +133,6 @@ static void hit(index_t *ix, uint64_t code, const char *key, size_t len,
 		ix->failed = 1;
 		return;
 	}
-	if (t->npost == 0) {
-		if (CH_GROW(ix->used, ix->nused + 1, ix->capused) < 0) {
-			ix->failed = 1;
-			return;
-		}
-		ix->used[ix->nused++] = (uint32_t)(t - ix->terms);
-	}
 	if (t->npost == 0 || POST_ID(t->post[t->npost - 1]) != id) {
 		if (CH_GROW(t->post, t->npost + 1, t->cappost) < 0) {
 			ix->failed = 1;
@@ -167,7 +155,6 @@ static void index_free(index_t *ix)
 	}
 	free(ix->terms);
 	free(ix->slots);
-	free(ix->used);
 }
 
 /* Decodes one UTF-8 sequence at s[*i]; invalid bytes yield U+FFFD and
@@ -370,54 +357,6 @@ static void excerpt(ch_buf *b, const gen_page *p)
 	ch_buf_free(&tmp);
 }
 
-static int cmp_page_url(const void *a, const void *b)
-{
-	const gen_page *pa = *(const gen_page *const *)a;
-	const gen_page *pb = *(const gen_page *const *)b;
-	return strcmp(pa->url, pb->url);
-}
-
-/* Binary search of the pages sorted by url for url[0..len). */
-static const gen_page *find_url(const gen_page *const *byurl, size_t n,
-                                const char *url, size_t len)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const char *u = byurl[mid]->url;
-		int c = strncmp(u, url, len);
-		if (c == 0)
-			c = u[len] ? 1 : 0;
-		if (c == 0)
-			return byurl[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* The title of the section a page belongs to; for a section page, its
- * parent section's (the home page has none). */
-static const char *section_title(const gen_page *const *byurl, size_t n,
-                                 const gen_page *p)
-{
-	const char *su = p->section_url ? p->section_url : "";
-	const gen_page *s = find_url(byurl, n, su, strlen(su));
-	if (s && s != p)
-		return s->title;
-	/* "/faq/" -> "/" : drop the last segment. */
-	size_t len = strlen(p->url);
-	if (len < 2)
-		return "";
-	len--;
-	while (len > 0 && p->url[len - 1] != '/')
-		len--;
-	s = find_url(byurl, n, p->url, len);
-	return s && s != p ? s->title : "";
-}
-
 /* printf is a measurable share of a large site's build here. */
 static void put_uint(ch_buf *b, uint32_t v)
 {
@@ -458,8 +397,6 @@ static int cmp_term(const void *a, const void *b)
 	return ta->keylen < tb->keylen ? -1 : ta->keylen > tb->keylen;
 }
 
-/* The index of pages[0..n) between head and tail; section titles from
- * sections[] when given, else found among the pages themselves. */
 /* Every page's title, headings, description and text into ix. */
 static int index_pages(index_t *ix, const gen_page *pages, size_t n)
 {
@@ -475,31 +412,27 @@ static int index_pages(index_t *ix, const gen_page *pages, size_t n)
 	return ix->failed ? -1 : 0;
 }
 
-/* The terms with postings in this part, in the order they are written
- * (a shared table also holds the terms of parts before); NULL when
- * memory runs out. */
+/* The terms in the order they are written; NULL when memory runs out. */
 static sort_term *terms_in_order(const index_t *ix)
 {
-	sort_term *order = malloc((ix->nused ? ix->nused : 1) * sizeof *order);
+	sort_term *order = malloc((ix->nterms ? ix->nterms : 1) * sizeof *order);
 
 	if (!order)
 		return NULL;
-	for (size_t i = 0; i < ix->nused; i++) {
-		term *t = &ix->terms[ix->used[i]];
-		order[i] = (sort_term){key_prefix(t), t};
-	}
-	qsort(order, ix->nused, sizeof *order, cmp_term);
+	for (size_t i = 0; i < ix->nterms; i++)
+		order[i] = (sort_term){key_prefix(&ix->terms[i]), &ix->terms[i]};
+	qsort(order, ix->nterms, sizeof *order, cmp_term);
 	return order;
 }
 
 /* "pages": [url, title, section, excerpt] per page. */
 static void put_pages(ch_buf *out, const gen_page *pages, size_t n,
-                      const char *const *sections, const gen_page **byurl)
+                      const char *const *sections)
 {
 	ch_buf_puts(out, "{\"v\":1,\"pages\":[");
 	for (size_t i = 0; i < n; i++) {
 		const gen_page *p = &pages[i];
-		const char *url = p->url ? p->url : "";
+		const char *url = p->url;
 		while (*url == '/')
 			url++;
 		ch_buf_puts(out, i ? ",\n[" : "\n[");
@@ -507,7 +440,7 @@ static void put_pages(ch_buf *out, const gen_page *pages, size_t n,
 		ch_buf_putc(out, ',');
 		js_cstr(out, p->title);
 		ch_buf_putc(out, ',');
-		js_cstr(out, sections ? sections[i] : section_title(byurl, n, p));
+		js_cstr(out, sections[i]);
 		ch_buf_putc(out, ',');
 		excerpt(out, p);
 		ch_buf_putc(out, ']');
@@ -517,10 +450,10 @@ static void put_pages(ch_buf *out, const gen_page *pages, size_t n,
 
 /* "terms": {term: [posting, ...]}. One number per page: the gap from the
  * previous id (most are small) times 64 plus the weight (at most 32). */
-static void put_terms(ch_buf *out, const sort_term *order, size_t nused)
+static void put_terms(ch_buf *out, const sort_term *order, size_t nterms)
 {
 	ch_buf_puts(out, "\"terms\":{");
-	for (size_t i = 0; i < nused; i++) {
+	for (size_t i = 0; i < nterms; i++) {
 		const term *t = order[i].t;
 		uint32_t prev = 0;
 		ch_buf_puts(out, i ? ",\n" : "\n");
@@ -538,37 +471,11 @@ static void put_terms(ch_buf *out, const sort_term *order, size_t nused)
 	ch_buf_puts(out, "}}");
 }
 
-/* The pages sorted by URL (for section titles); NULL when a page has no
- * URL or title (e filled) or memory runs out. */
-static const gen_page **pages_by_url(const gen_page *pages, size_t n,
-                                     ch_error *e)
+int gen_search_shard(const gen_page *pages, size_t n,
+                     const char *const *sections, unsigned shard,
+                     ch_buf *out, ch_error *e)
 {
-	const gen_page **byurl = malloc((n ? n : 1) * sizeof *byurl);
-
-	if (!byurl) {
-		ch_fail(e, NULL, 0, "search index: out of memory");
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!pages[i].url || !pages[i].title) {
-			ch_fail(e, pages[i].src_path, 0,
-			        "search index: page without url or title");
-			free(byurl);
-			return NULL;
-		}
-		byurl[i] = &pages[i];
-	}
-	qsort(byurl, n, sizeof *byurl, cmp_page_url);
-	return byurl;
-}
-
-static int write_index(index_t *shared, const gen_page *pages, size_t n,
-                       const char *const *sections, const char *head,
-                       const char *tail, ch_buf *out, ch_error *e)
-{
-	index_t local = {0};
-	index_t *ix = shared ? shared : &local;
-	const gen_page **byurl = NULL;
+	index_t ix = {0};
 	sort_term *order = NULL;
 	int rc = -1;
 
@@ -576,14 +483,20 @@ static int write_index(index_t *shared, const gen_page *pages, size_t n,
 		ch_fail(e, NULL, 0, "search index: too many pages (%zu)", n);
 		goto out;
 	}
-	if (!(byurl = pages_by_url(pages, n, e)))
-		goto out;
-	if (index_pages(ix, pages, n) < 0 || !(order = terms_in_order(ix)))
+	for (size_t i = 0; i < n; i++)
+		if (!pages[i].url || !pages[i].title) {
+			ch_fail(e, pages[i].src_path, 0,
+			        "search index: page without url or title");
+			goto out;
+		}
+	if (index_pages(&ix, pages, n) < 0 || !(order = terms_in_order(&ix)))
 		goto nomem;
-	ch_buf_puts(out, head);
-	put_pages(out, pages, n, sections, byurl);
-	put_terms(out, order, ix->nused);
-	ch_buf_puts(out, tail);
+	ch_buf_printf(out, "/* certhall-site search index, part %u: generated, "
+	              "do not edit. */\n(window.CERTHALL_SEARCH_PARTS = "
+	              "window.CERTHALL_SEARCH_PARTS || {})[%u] = ", shard, shard);
+	put_pages(out, pages, n, sections);
+	put_terms(out, order, ix.nterms);
+	ch_buf_puts(out, ";\n");
 	if (!ch_buf_ok(out))
 		goto nomem;
 	rc = 0;
@@ -592,55 +505,8 @@ nomem:
 	ch_fail(e, NULL, 0, "search index: out of memory");
 out:
 	free(order);
-	free(byurl);
-	if (shared) {
-		/* Ready for the next part: its terms start with no postings. */
-		for (size_t i = 0; i < ix->nused; i++)
-			ix->terms[ix->used[i]].npost = 0;
-		ix->nused = 0;
-		ix->failed = 0;
-	} else {
-		index_free(ix);
-	}
+	index_free(&ix);
 	return rc;
-}
-
-int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,
-                     ch_error *e)
-{
-	return write_index(NULL, pages, n, NULL,
-	                   "/* certhall-site search index: generated, do not "
-	                   "edit. */\nwindow.CERTHALL_SEARCH = ", ";\n", out, e);
-}
-
-struct gen_search_terms {
-	index_t ix;
-};
-
-gen_search_terms *gen_search_terms_new(void)
-{
-	return calloc(1, sizeof(gen_search_terms));
-}
-
-void gen_search_terms_free(gen_search_terms *t)
-{
-	if (t) {
-		index_free(&t->ix);
-		free(t);
-	}
-}
-
-int gen_search_shard(gen_search_terms *terms, const gen_page *pages, size_t n,
-                     const char *const *sections, unsigned shard,
-                     ch_buf *out, ch_error *e)
-{
-	char head[200];
-
-	snprintf(head, sizeof head, "/* certhall-site search index, part %u: "
-	         "generated, do not edit. */\n(window.CERTHALL_SEARCH_PARTS = "
-	         "window.CERTHALL_SEARCH_PARTS || {})[%u] = ", shard, shard);
-	return write_index(terms ? &terms->ix : NULL, pages, n, sections, head,
-	                   ";\n", out, e);
 }
 
 void gen_search_part_path(size_t k, char out[GEN_SEARCH_PART_PATH_MAX])

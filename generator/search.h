@@ -2,11 +2,16 @@
  *
  * Built at generation time from the pages, so that the small script
  * site/assets/search.js can search Chinese text without a server (also
- * from file://). The index is a JavaScript file assigning
- * window.CERTHALL_SEARCH = {"v":1,"pages":[...],"terms":{...}}:
+ * from file://). The index comes in parts, so that no step holds every
+ * page's text: search-index.js at the root is a manifest,
+ *   window.CERTHALL_SEARCH_MANIFEST = {"v":2,"shards":[[file, pages], ...]}
+ * naming each part's file (search/<k>.js, relative to the root) and its
+ * number of pages; part k assigns
+ *   window.CERTHALL_SEARCH_PARTS[k] = {"v":1,"pages":[...],"terms":{...}}
+ * where
  *   pages: [[url, title, section title, excerpt], ...] in the order of the
- *          pages array given (url relative to the site root, no leading
- *          slash, "" for the home page);
+ *          pages given (url relative to the site root, no leading slash,
+ *          "" for the home page);
  *   terms: {term: [v, v, ...]}, one v per page holding the term, pages
  *          by ascending id, v = gap * 64 + weight where gap is the id's
  *          difference from the previous id (the first from 0); keys sorted
@@ -16,8 +21,9 @@
  *          matches those by prefix); a hit in the title (16) or a heading
  *          (8) weighs more than one in the description (4) or the body
  *          (1 per occurrence, up to 4).
- * Pages without a url or title are an error.
- * The same pages give byte-identical output. */
+ * The script numbers the pages of all parts one after another in part
+ * order. Pages without a url or title are an error. The same pages give
+ * byte-identical output. */
 #ifndef GEN_SEARCH_H
 #define GEN_SEARCH_H
 
@@ -27,26 +33,9 @@
 #include "common/error.h"
 #include "generator/page.h"
 
-/* Appends the whole index script to out. */
-int gen_search_index(const gen_page *pages, size_t n, ch_buf *out,
-                     ch_error *e);
-
-/* A large site's index comes in parts, so that no step holds every
- * page's text: search-index.js at the root is a manifest,
- *   window.CERTHALL_SEARCH_MANIFEST = {"v":2,"shards":[[file, pages], ...]}
- * naming each part's file (search/<k>.js, relative to the root) and its
- * number of pages; part k assigns
- *   window.CERTHALL_SEARCH_PARTS[k] = {"v":1,"pages":[...],"terms":{...}}
- * with the same layout as the whole index, its ids counted from 0 within
- * the part. The script numbers the pages of all parts one after another
- * in part order. sections[i] is the section title shown for pages[i]. */
-typedef struct gen_search_terms gen_search_terms;
-/* The terms seen so far, kept from part to part so that each part does
- * not find and allocate them again (terms may be NULL; the output is the
- * same). NULL when memory runs out. */
-gen_search_terms *gen_search_terms_new(void);
-void gen_search_terms_free(gen_search_terms *t);
-int gen_search_shard(gen_search_terms *terms, const gen_page *pages, size_t n,
+/* Appends part number shard, of pages[0..n), to out; sections[i] is the
+ * section title shown for pages[i]. */
+int gen_search_shard(const gen_page *pages, size_t n,
                      const char *const *sections, unsigned shard,
                      ch_buf *out, ch_error *e);
 void gen_search_manifest(const unsigned *sizes, size_t nshards, ch_buf *out);

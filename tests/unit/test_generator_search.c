@@ -29,11 +29,15 @@ static gen_page fake[] = {
 };
 #define NFAKE (sizeof fake / sizeof fake[0])
 
+/* The section titles the build gives each page: its parent's title. */
+static const char *sections[NFAKE] = {"", "首页", "常见问题", "常见问题"};
+
 static char *build(void)
 {
 	ch_buf b = CH_BUF_INIT;
 	ch_error e = {0};
-	cr_assert_eq(gen_search_index(fake, NFAKE, &b, &e), 0, "%s", e.msg);
+	cr_assert_eq(gen_search_shard(fake, NFAKE, sections, 7, &b, &e), 0,
+	             "%s", e.msg);
 	cr_assert(ch_buf_ok(&b));
 	return ch_buf_detach(&b, NULL);
 }
@@ -61,13 +65,36 @@ static char *postings(const char *js, const char *term)
 	return out;
 }
 
-Test(search, assigns_the_global)
+Test(search, assigns_its_part)
 {
 	char *js = build();
-	cr_assert(strncmp(strstr(js, "window.CERTHALL_SEARCH = {"),
-	                  "window.CERTHALL_SEARCH = {", 25) == 0);
+	cr_assert_not_null(strstr(js, "(window.CERTHALL_SEARCH_PARTS = "
+	                              "window.CERTHALL_SEARCH_PARTS || {})[7] = {"));
 	cr_assert(strstr(js, "}};\n") != NULL);
 	free(js);
+}
+
+Test(search, manifest_names_every_part)
+{
+	static const unsigned sizes[] = {3, 200};
+	ch_buf b = CH_BUF_INIT;
+	ch_buf_puts(&b, "");
+	gen_search_manifest(sizes, 2, &b);
+	cr_assert_not_null(strstr(b.data, "{\"v\":2,\"shards\":[\n"
+	                                  "[\"search/0.js\",3],\n"
+	                                  "[\"search/1.js\",200]]};\n"));
+	ch_buf_free(&b);
+}
+
+Test(search, page_without_title_is_an_error)
+{
+	gen_page bad = {.src_path = "content/x.md", .url = "/x/"};
+	const char *sec[] = {""};
+	ch_buf b = CH_BUF_INIT;
+	ch_error e = {0};
+	cr_assert_eq(gen_search_shard(&bad, 1, sec, 0, &b, &e), -1);
+	cr_assert_str_eq(e.file, "content/x.md");
+	ch_buf_free(&b);
 }
 
 Test(search, cjk_bigrams_and_unigrams)
@@ -157,7 +184,7 @@ Test(search, empty_site)
 {
 	ch_buf b = CH_BUF_INIT;
 	ch_error e = {0};
-	cr_assert_eq(gen_search_index(NULL, 0, &b, &e), 0);
+	cr_assert_eq(gen_search_shard(NULL, 0, NULL, 0, &b, &e), 0);
 	cr_assert(strstr(b.data, "\"pages\":[],\n\"terms\":{}}"));
 	ch_buf_free(&b);
 }
