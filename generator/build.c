@@ -118,25 +118,16 @@ typedef struct job {
 	gen_build_stats *st;   /* the part's */
 } job;
 
-/* Page i's body into body and its plain text into *text: from the
- * cache when its key is there, else rendered from its Markdown. */
+/* Page i's body rendered from its Markdown into body, and its plain
+ * text into *text. */
 static int page_body(job *j, size_t i, const char *root, ch_buf *body,
                      char **text, ch_error *e)
 {
 	gen_node *n = &j->s->nodes[i];
 	const gen_page *p = &j->s->pages[i];
-	const char *cached, *ctext = NULL;
-	size_t len = 0, tlen = 0;
 	gen_md md;
 	int r;
 
-	cached = gen_incr_body(j->m, i, &len, &ctext, &tlen);
-	if (cached) {
-		ch_buf_append(body, cached, len);
-		*text = strndup(ctext, tlen);
-		j->st->reused++;
-		return 0;
-	}
 	r = gen_site_body(j->s, i, e);
 	if (r == 0)
 		r = gen_md_parse(p->src_path, n->md.body, n->md.body_len,
@@ -149,7 +140,6 @@ static int page_body(job *j, size_t i, const char *root, ch_buf *body,
 	}
 	if (r < 0 && !e->file[0])
 		snprintf(e->file, sizeof e->file, "%s", p->src_path);
-	j->st->rendered += r == 0;
 	return r;
 }
 
@@ -171,7 +161,6 @@ static int render_page(job *j, size_t i, char **text, ch_error *e)
 	case -1:
 		return -1;
 	case 1:
-		j->st->reused++;
 		j->st->kept++;
 		return 0;
 	}
@@ -179,6 +168,7 @@ static int render_page(job *j, size_t i, char **text, ch_error *e)
 	ch_buf_puts(&body, "");
 	if (page_body(j, i, root, &body, &mytext, e) < 0)
 		goto out;
+	j->st->rendered++;
 	if (!ch_buf_ok(&body) || !mytext ||
 	    !(data = gen_page_data_memo(j->s, (int)i, root, j->a, body.data,
 	                                j->nav))) {
@@ -186,8 +176,8 @@ static int render_page(job *j, size_t i, char **text, ch_error *e)
 		goto out;
 	}
 	if (apply_layouts(j->l, inner, data, &html, e) < 0 ||
-	    gen_incr_done(j->m, j->memo, j->s, i, body.data, body.len, mytext,
-	                  strlen(mytext), e) < 0 ||
+	    gen_incr_done(j->m, j->memo, j->s, i, mytext, strlen(mytext),
+	                  e) < 0 ||
 	    gen_out_take(j->out, p->out_path, &html, e) < 0)
 		goto out;
 	if (text) {
@@ -296,7 +286,7 @@ static int render_part(const parts *ps, size_t k, gen_nav_memo *nav,
 	job j = ps->base;
 	char path[GEN_SEARCH_PART_PATH_MAX];
 	ch_buf b = CH_BUF_INIT;
-	int keep, rc = -1;
+	int rc = -1;
 
 	nav->config = pt->config;
 	j.nav = nav;
@@ -305,17 +295,17 @@ static int render_part(const parts *ps, size_t k, gen_nav_memo *nav,
 	j.st = &pt->st;
 	gen_search_part_path(k, path);
 	if (gen_incr_part_begin(j.m, j.memo, s, pt->start, pt->end, k, path,
-	                        &keep, j.out, e) < 0)
+	                        j.out, e) < 0)
 		goto out;
 	for (size_t i = pt->start; i < pt->end; i++) {
 		char *text = NULL;
-		if (render_page(&j, i, keep ? NULL : &text, e) < 0)
+		if (render_page(&j, i, j.memo->kept ? NULL : &text, e) < 0)
 			goto out;
 		s->pages[i].text = text;
 	}
 	if (gen_incr_part_end(j.memo, e) < 0)
 		goto out;
-	if (keep) {
+	if (j.memo->kept) {
 		if (gen_out_keep(j.out, path, e) < 0)
 			goto out;
 	} else if (gen_search_shard(s->pages + pt->start,
@@ -380,7 +370,7 @@ static int plan_parts(parts *ps, const gen_out *out, ch_error *e)
 	for (size_t start = 0; start < s->npages; start = ps->v[ps->n++].end) {
 		part *pt = &ps->v[ps->n];
 		gen_out_part(out, &pt->out);
-		pt->memo.bodies_fd = -1;
+		pt->memo.texts_fd = -1;
 		pt->start = start;
 		pt->end = part_end(s, start);
 		pt->config = json_deep_copy(s->config);
@@ -412,7 +402,6 @@ static int render_all(const job *base, gen_incr *m, gen_out *out,
 		    gen_incr_part_merge(m, &ps.v[k].memo, e) < 0)
 			goto out;
 		st->rendered += ps.v[k].st.rendered;
-		st->reused += ps.v[k].st.reused;
 		st->kept += ps.v[k].st.kept;
 	}
 	/* The manifest keeps one name at the root (search.js finds it

@@ -1,6 +1,6 @@
 /* build.h: one build of the site, from a commit (or the work tree) to a
- * complete output folder: read, check, render (reusing the cached bodies
- * of pages whose inputs did not change), lay out, and swap into place. */
+ * complete output folder: read, check, render and lay out (keeping the
+ * old files of pages whose inputs did not change), and put in place. */
 #ifndef GEN_BUILD_H
 #define GEN_BUILD_H
 
@@ -17,9 +17,8 @@ typedef struct gen_build_opts {
 
 typedef struct gen_build_stats {
 	size_t pages;    /* pages written (the 404 page not counted) */
-	size_t rendered; /* page bodies rendered from Markdown */
-	size_t reused;   /* page bodies taken from the cache */
-	size_t kept;     /* of those, pages whose old file was kept whole */
+	size_t rendered; /* pages rendered from Markdown and laid out */
+	size_t kept;     /* pages whose old file was kept */
 	size_t files;    /* files written in all */
 	char commit[41]; /* the commit built */
 	char short_id[16];

@@ -15,7 +15,7 @@
 #include "generator/incr_keys.h"
 #include "generator/meta.h"
 
-/* Bodies and index lines go to their files in pieces of about this
+/* Texts and index lines go to their files in pieces of about this
  * size: for a large site they are megabytes. */
 #define CHUNK (1u << 20)
 
@@ -173,77 +173,66 @@ int gen_incr_plan(gen_incr *m, const gen_site *s, const gen_form_env *f,
 	return source_lines(m, s, e);
 }
 
+/* Page i's plain text in the old cache when its old file may be kept
+ * (its key and place unchanged), else NULL; *was receives its entry. */
+static const char *old_text(const gen_incr *m, const gen_site *s, size_t i,
+                            const gen_cache_page **was)
+{
+	*was = gen_cache_page_by_pkey(&m->old, m->pkeys[i]);
+	if (!*was || strcmp((*was)->out_path, s->pages[i].out_path) != 0)
+		return NULL;
+	return gen_cache_page_text(&m->old, *was);
+}
+
 int gen_incr_needs_source(const gen_incr *m, const gen_site *s, size_t i)
 {
-	const gen_cache_page *was = gen_cache_page_by_pkey(&m->old, m->pkeys[i]);
-	const char *text;
-	size_t len, tlen;
+	const gen_cache_page *was;
 
-	if (was && strcmp(was->out_path, s->pages[i].out_path) == 0 &&
-	    gen_cache_page_body(&m->old, was, &text))
-		return 0;
-	return !gen_cache_body(&m->old, m->bkeys[i], &len, &text, &tlen);
+	return old_text(m, s, i, &was) == NULL;
 }
 
-/* A part of the search index is kept while its pages' sources and
- * their sections' are as before (the section title is in its text). */
-static void search_key(const gen_site *s, size_t start, size_t end,
-                       char out[65])
-{
-	ch_sha256 h;
-
-	gen_key_begin(&h);
-	for (size_t i = start; i < end; i++) {
-		int parent = s->nodes[i].parent;
-		gen_key_shard_page(&h, s->pages[i].src_path, s->pages[i].blob_id,
-		                   parent >= 0 ? s->pages[parent].blob_id : NULL);
-	}
-	ch_sha256_hex(&h, out);
-}
-
-/* The rendered bodies are kept in packs, one per search part, under
- * GEN_CACHE_BODIES/<part>: a pack whose pages' bodies are all as before
- * is kept whole, so an edit rewrites one pack, not every body. */
+/* A part of the search index, and its pack of texts, are kept while its
+ * pages' bodies and their sections' sources are as before. */
 int gen_incr_part_begin(const gen_incr *m, gen_incr_part *p,
                         const gen_site *s, size_t start, size_t end,
-                        size_t k, const char *search_path, int *keep_search,
-                        gen_out *out, ch_error *e)
+                        size_t k, const char *search_path, gen_out *out,
+                        ch_error *e)
 {
-	char path[GEN_CACHE_PACK_PATH_MAX], key[65];
+	char pack[GEN_CACHE_PACK_PATH_MAX];
 	ch_sha256 h;
 
 	memset(p, 0, sizeof *p);
-	p->bodies_fd = -1;
-	gen_cache_pack_path(k, path);
+	p->texts_fd = -1;
+	p->k = (unsigned)k;
 	gen_key_begin(&h);
-	for (size_t i = start; i < end; i++)
-		gen_key_pack_page(&h, m->bkeys[i]);
-	ch_sha256_hex(&h, key);
-	search_key(s, start, end, p->search_key);
+	for (size_t i = start; i < end; i++) {
+		int parent = s->nodes[i].parent;
+		gen_key_part_page(&h, m->bkeys[i],
+		                  parent >= 0 ? s->pages[parent].blob_id : NULL);
+	}
+	ch_sha256_hex(&h, p->key);
 	snprintf(p->search_path, sizeof p->search_path, "%s", search_path);
-	*keep_search = gen_cache_has_shard(&m->old, p->search_key, search_path);
-	p->pack = (unsigned)k;
-	p->pack_kept = gen_cache_has_shard(&m->old, key, path);
-	gen_cache_line_shard(&p->lines, key, path);
-	if (p->pack_kept)
-		return gen_out_keep(out, path, e);
-	p->bodies_fd = gen_out_open(out, path, e);
-	return p->bodies_fd < 0 ? -1 : 0;
+	p->kept = gen_cache_has_shard(&m->old, p->key, search_path);
+	gen_cache_pack_path(k, pack);
+	if (p->kept)
+		return gen_out_keep(out, pack, e);
+	p->texts_fd = gen_out_open(out, pack, e);
+	return p->texts_fd < 0 ? -1 : 0;
 }
 
 int gen_incr_part_end(gen_incr_part *p, ch_error *e)
 {
-	int fd = p->bodies_fd;
+	int fd = p->texts_fd;
 
-	gen_cache_line_shard(&p->lines, p->search_key, p->search_path);
+	gen_cache_line_shard(&p->lines, p->key, p->search_path);
 	if (fd < 0)
 		return 0;
-	if (flush_buf(&p->bodies, fd, GEN_CACHE_BODIES, e) < 0)
+	if (flush_buf(&p->texts, fd, GEN_CACHE_TEXT, e) < 0)
 		return -1;
-	ch_buf_free(&p->bodies); /* the lines alone wait for the merge */
-	p->bodies_fd = -1;
+	ch_buf_free(&p->texts); /* the lines alone wait for the merge */
+	p->texts_fd = -1;
 	if (close(fd) < 0)
-		return ch_fail(e, GEN_CACHE_BODIES, 0, "cannot write: %s",
+		return ch_fail(e, GEN_CACHE_TEXT, 0, "cannot write: %s",
 		               strerror(errno));
 	return 0;
 }
@@ -262,51 +251,42 @@ int gen_incr_part_merge(gen_incr *m, gen_incr_part *p, ch_error *e)
 
 void gen_incr_part_free(gen_incr_part *p)
 {
-	if (p->bodies_fd >= 0)
-		close(p->bodies_fd);
-	p->bodies_fd = -1;
+	if (p->texts_fd >= 0)
+		close(p->texts_fd);
+	p->texts_fd = -1;
 	ch_buf_free(&p->lines);
-	ch_buf_free(&p->bodies);
+	ch_buf_free(&p->texts);
 }
 
 int gen_incr_done(const gen_incr *m, gen_incr_part *p, const gen_site *s,
-                  size_t i, const char *body, size_t len, const char *text,
-                  size_t tlen, ch_error *e)
+                  size_t i, const char *text, size_t tlen, ch_error *e)
 {
 	const gen_page *pg = &s->pages[i];
 
-	gen_cache_line_page(&p->lines, m->pkeys[i], m->bkeys[i], p->pack,
-	                    p->bodies_off, len, tlen, pg->src_path, pg->out_path);
-	p->bodies_off += len + tlen;
-	if (p->pack_kept)
+	gen_cache_line_page(&p->lines, m->pkeys[i], p->k, p->texts_off, tlen,
+	                    pg->src_path, pg->out_path);
+	p->texts_off += tlen;
+	if (p->kept)
 		return 0;
-	ch_buf_append(&p->bodies, body, len);
-	ch_buf_append(&p->bodies, text, tlen);
-	return p->bodies.len >= CHUNK ?
-	       flush_buf(&p->bodies, p->bodies_fd, GEN_CACHE_BODIES, e) : 0;
+	ch_buf_append(&p->texts, text, tlen);
+	return p->texts.len >= CHUNK ?
+	       flush_buf(&p->texts, p->texts_fd, GEN_CACHE_TEXT, e) : 0;
 }
 
 int gen_incr_keep(const gen_incr *m, gen_incr_part *p, const gen_site *s,
                   size_t i, gen_out *out, char **text, ch_error *e)
 {
 	const gen_page *pg = &s->pages[i];
-	const gen_cache_page *was = gen_cache_page_by_pkey(&m->old, m->pkeys[i]);
-	const char *body, *t;
+	const gen_cache_page *was;
+	const char *t = old_text(m, s, i, &was);
 
-	if (!was || strcmp(was->out_path, pg->out_path) != 0 ||
-	    !(body = gen_cache_page_body(&m->old, was, &t)))
+	if (!t)
 		return 0;
-	if (text && !(*text = strndup(t, was->tlen)))
+	if (text && !(*text = strndup(t, was->len)))
 		return ch_fail(e, pg->src_path, 0, "out of memory");
-	if (gen_incr_done(m, p, s, i, body, was->len, t, was->tlen, e) < 0)
+	if (gen_incr_done(m, p, s, i, t, was->len, e) < 0)
 		return -1;
 	return gen_out_keep(out, pg->out_path, e) < 0 ? -1 : 1;
-}
-
-const char *gen_incr_body(const gen_incr *m, size_t i, size_t *len,
-                          const char **text, size_t *tlen)
-{
-	return gen_cache_body(&m->old, m->bkeys[i], len, text, tlen);
 }
 
 int gen_incr_finish(gen_incr *m, gen_out *out, ch_error *e)

@@ -26,12 +26,6 @@ static int cmp_pkey(const void *a, const void *b)
 	              (*(gen_cache_page *const *)b)->pkey);
 }
 
-static int cmp_bkey(const void *a, const void *b)
-{
-	return strcmp((*(gen_cache_page *const *)a)->bkey,
-	              (*(gen_cache_page *const *)b)->bkey);
-}
-
 static int is_key(const char *s, size_t n)
 {
 	if (n != 64)
@@ -58,27 +52,23 @@ static int field(char **s, long long *v)
 	return 0;
 }
 
-/* One "P pkey bkey pack off len tlen src out" line (without "P "). */
+/* One "P pkey pack off len src out" line (without "P "). */
 static int parse_page(char *s, gen_cache_page *p)
 {
 	char *end;
-	long long pack, off, len, tlen;
+	long long pack, off, len;
 
-	if (!is_key(s, 64) || s[64] != ' ' || !is_key(s + 65, 64) || s[129] != ' ')
+	if (!is_key(s, 64) || s[64] != ' ')
 		return -1;
 	memcpy(p->pkey, s, 64);
 	p->pkey[64] = '\0';
-	memcpy(p->bkey, s + 65, 64);
-	p->bkey[64] = '\0';
-	s += 130;
+	s += 65;
 	if (field(&s, &pack) < 0 || pack > 1000000 || field(&s, &off) < 0 ||
-	    field(&s, &len) < 0 || field(&s, &tlen) < 0 ||
-	    strncmp(s, "content/", 8) != 0)
+	    field(&s, &len) < 0 || strncmp(s, "content/", 8) != 0)
 		return -1;
 	p->pack = (unsigned)pack;
 	p->off = (size_t)off;
 	p->len = (size_t)len;
-	p->tlen = (size_t)tlen;
 	end = strchr(s, ' ');
 	if (!end || !end[1])
 		return -1;
@@ -92,10 +82,9 @@ static int parse_page(char *s, gen_cache_page *p)
 
 void gen_cache_pack_path(size_t k, char out[GEN_CACHE_PACK_PATH_MAX])
 {
-	snprintf(out, GEN_CACHE_PACK_PATH_MAX, "%s/%zu", GEN_CACHE_BODIES, k);
+	snprintf(out, GEN_CACHE_PACK_PATH_MAX, "%s/%zu", GEN_CACHE_TEXT, k);
 }
 
-/* Maps pack k of the old build; 0, or -1 if it cannot be. */
 /* pack_len of a pack that could not be mapped (not tried again). */
 #define PACK_FAILED SIZE_MAX
 
@@ -325,53 +314,17 @@ out:
 	return rc;
 }
 
-static gen_cache_page *find(gen_cache_page *const *v, size_t n,
-                            const char *key, size_t at)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const char *k = at ? v[mid]->bkey : v[mid]->pkey;
-		int c = strcmp(k, key);
-		if (c == 0)
-			return v[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* The sorted views (gen_cache_map_all); -1 when memory runs out. */
-static int views(gen_cache *c)
-{
-	size_t np = c->npages;
-
-	if (c->by_pkey)
-		return 0;
-	c->by_pkey = malloc((np ? np : 1) * sizeof *c->by_pkey);
-	c->by_bkey = malloc((np ? np : 1) * sizeof *c->by_bkey);
-	if (!c->by_pkey || !c->by_bkey) {
-		free(c->by_pkey);
-		free(c->by_bkey);
-		c->by_pkey = c->by_bkey = NULL;
-		return -1;
-	}
-	for (size_t i = 0; i < np; i++)
-		c->by_pkey[i] = c->by_bkey[i] = &c->pages[i];
-	qsort(c->by_pkey, np, sizeof *c->by_pkey, cmp_pkey);
-	qsort(c->by_bkey, np, sizeof *c->by_bkey, cmp_bkey);
-	return 0;
-}
-
 void gen_cache_map_all(gen_cache *c)
 {
 	size_t n = 0;
 
-	if (!c->text || views(c) < 0)
+	if (!c->text || c->by_pkey ||
+	    !(c->by_pkey = malloc((c->npages ? c->npages : 1) *
+	                          sizeof *c->by_pkey)))
 		return;
+	for (size_t i = 0; i < c->npages; i++)
+		c->by_pkey[i] = &c->pages[i];
+	qsort(c->by_pkey, c->npages, sizeof *c->by_pkey, cmp_pkey);
 	for (size_t i = 0; i < c->npages; i++)
 		if (c->pages[i].pack >= n)
 			n = (size_t)c->pages[i].pack + 1;
@@ -388,36 +341,28 @@ void gen_cache_map_all(gen_cache *c)
 const gen_cache_page *gen_cache_page_by_pkey(const gen_cache *c,
                                              const char *pkey)
 {
-	return c->by_pkey ? find(c->by_pkey, c->npages, pkey, 0) : NULL;
+	size_t lo = 0, hi = c->by_pkey ? c->npages : 0;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int r = strcmp(c->by_pkey[mid]->pkey, pkey);
+		if (r == 0)
+			return c->by_pkey[mid];
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
-const char *gen_cache_page_body(const gen_cache *c, const gen_cache_page *p,
-                                const char **text)
+const char *gen_cache_page_text(const gen_cache *c, const gen_cache_page *p)
 {
-	size_t avail;
-
 	if (p->pack >= c->npacks || !c->packs[p->pack] ||
-	    p->off > c->pack_len[p->pack])
+	    p->off > c->pack_len[p->pack] ||
+	    p->len > c->pack_len[p->pack] - p->off)
 		return NULL;
-	avail = c->pack_len[p->pack] - p->off;
-	if (p->len > avail || p->tlen > avail - p->len)
-		return NULL;
-	*text = c->packs[p->pack] + p->off + p->len;
 	return c->packs[p->pack] + p->off;
-}
-
-const char *gen_cache_body(const gen_cache *c, const char *bkey, size_t *len,
-                           const char **text, size_t *tlen)
-{
-	const gen_cache_page *p = c->by_bkey ?
-	                          find(c->by_bkey, c->npages, bkey, 1) : NULL;
-	const char *body = p ? gen_cache_page_body(c, p, text) : NULL;
-
-	if (!body)
-		return NULL;
-	*len = p->len;
-	*tlen = p->tlen;
-	return body;
 }
 
 int gen_cache_has_shard(const gen_cache *c, const char *key, const char *path)
@@ -435,7 +380,6 @@ void gen_cache_free(gen_cache *c)
 	free(c->pages);
 	free(c->files);
 	free(c->by_pkey);
-	free(c->by_bkey);
 	free(c->dates);
 	free(c->stats);
 	free(c->models);
@@ -502,17 +446,15 @@ void gen_cache_line_model_head(ch_buf *b, const char *blob, const char *path)
 	ch_buf_putc(b, '\t');
 }
 
-void gen_cache_line_page(ch_buf *b, const char *pkey, const char *bkey,
-                         unsigned pack, size_t off, size_t len, size_t tlen,
-                         const char *src_path, const char *out_path)
+void gen_cache_line_page(ch_buf *b, const char *pkey, unsigned pack,
+                         size_t off, size_t len, const char *src_path,
+                         const char *out_path)
 {
 	ch_buf_putc(b, 'P');
 	put_word(b, pkey);
-	put_word(b, bkey);
 	put_num(b, pack);
 	put_num(b, (long long)off);
 	put_num(b, (long long)len);
-	put_num(b, (long long)tlen);
 	put_word(b, src_path);
 	put_word(b, out_path);
 	ch_buf_putc(b, '\n');

@@ -1,5 +1,6 @@
 /* incr_cache.h: the build cache kept in the output folder, read by the next
- * build of that folder; this module reads it and knows its lines. Two files, small to load:
+ * build of that folder; this module reads it and knows its lines. Two
+ * kinds of file, small to load:
  *
  *   .certhall-cache         lines: the format (which names the generator's
  *                           own build); "U commit", the commit whose
@@ -8,22 +9,23 @@
  *                           path" per content file, its date; "W size
  *                           mtime ctime inode blob path" per work-tree
  *                           file read; "M blob path<TAB>model" per page
- *                           (meta.h); one "P pkey bkey pack offset length
- *                           text_length src_path out_path" per page in
- *                           navigation order, one "S key path" per part
- *                           of the search index and per pack of bodies,
- *                           one "F path" per file of the site, and "end".
+ *                           (meta.h); one "P pkey pack offset length
+ *                           src_path out_path" per page in navigation
+ *                           order, one "S key path" per part of the
+ *                           search index, one "F path" per file of the
+ *                           site, and "end".
  *                           The file's modification time is set to the
  *                           start of the build that wrote it (the racy
  *                           rule for W lines: incr_hints.c);
- *   .certhall-cache-bodies/<pack>  the pages' rendered bodies, each followed
- *                           by its plain text for search, one after
- *                           another at the offsets the P lines give; one
- *                           pack per part of the search index.
+ *   .certhall-cache-text/<part>  the plain text of the pages of a part
+ *                           of the search index, one after another at
+ *                           the offsets the P lines give: a part made
+ *                           again needs the text of the pages kept.
  *
- * pkey is the hash of every input of a page's file, bkey of its body's
- * (incr_keys.h, and build.c's top comment). A cache that is missing, of another format, cut short
- * or inconsistent with its bodies is not loaded: the build is a full one. */
+ * pkey is the hash of every input of a page's file (incr_keys.h, and
+ * build.c's top comment); a part's key that of its pages' bodies and
+ * section titles. A cache that is missing, of another format or cut short
+ * is not loaded: the build is a full one. */
 #ifndef GEN_CACHE_H
 #define GEN_CACHE_H
 
@@ -34,13 +36,12 @@
 
 /* The index, which also marks the output folder as ours (output.h). */
 #define GEN_CACHE_NAME ".certhall-cache"
-#define GEN_CACHE_BODIES ".certhall-cache-bodies"
+#define GEN_CACHE_TEXT ".certhall-cache-text"
 
 typedef struct gen_cache_page {
-	char pkey[65], bkey[65];
-	unsigned pack;    /* the body in the bodies pack */
+	char pkey[65];
+	unsigned pack;    /* its plain text in that pack */
 	size_t off, len;
-	size_t tlen;      /* its plain text, right after it */
 	char *src_path;   /* into the index's text */
 	char *out_path;
 } gen_cache_page;
@@ -61,9 +62,7 @@ typedef struct gen_cache {
 	size_t ndates, nstats, nmodels;
 	gen_cache_page *pages;    /* navigation order of the old build */
 	size_t npages;
-	gen_cache_page **by_pkey; /* sorted views of pages, made when first
-	                           * asked for */
-	gen_cache_page **by_bkey;
+	gen_cache_page **by_pkey; /* sorted, made by gen_cache_map_all */
 	gen_cache_page *shards;   /* search index parts: key in pkey, file
 	                           * in out_path */
 	size_t nshards;
@@ -76,7 +75,7 @@ typedef struct gen_cache {
 	size_t npacks;
 } gen_cache;
 
-/* Pack k's file, relative to the output folder (GEN_CACHE_BODIES/<k>). */
+/* Pack k's file, relative to the output folder (GEN_CACHE_TEXT/<k>). */
 #define GEN_CACHE_PACK_PATH_MAX 64
 void gen_cache_pack_path(size_t k, char out[GEN_CACHE_PACK_PATH_MAX]);
 
@@ -84,7 +83,7 @@ void gen_cache_pack_path(size_t k, char out[GEN_CACHE_PACK_PATH_MAX]);
  * 0 when loaded, -1 when there is none to use (not an error). Free with
  * gen_cache_free() either way. */
 int gen_cache_load(gen_cache *c, const char *out_dir, const char *format);
-/* Makes the lookups below and the bodies ready (until it is called
+/* Makes the lookups below and the texts ready (until it is called
  * they find nothing): they only read c, and may run on several
  * threads. */
 void gen_cache_map_all(gen_cache *c);
@@ -100,13 +99,8 @@ const gen_cache_src *gen_cache_src_next(const gen_cache_src *v, size_t n,
                                         const char *path, size_t *cursor);
 /* 1 if the old site has the search index part path made from key. */
 int gen_cache_has_shard(const gen_cache *c, const char *key, const char *path);
-/* The cached body with bkey, or NULL; *text and *tlen receive its
- * plain text. */
-const char *gen_cache_body(const gen_cache *c, const char *bkey, size_t *len,
-                           const char **text, size_t *tlen);
-/* The same for an entry of c->pages. */
-const char *gen_cache_page_body(const gen_cache *c, const gen_cache_page *p,
-                                const char **text);
+/* The plain text of an entry of c->pages (p->len bytes), or NULL. */
+const char *gen_cache_page_text(const gen_cache *c, const gen_cache_page *p);
 void gen_cache_free(gen_cache *c);
 
 /* Writing the lines (the one place that knows their layout): */
@@ -115,9 +109,9 @@ void gen_cache_lines_source(ch_buf *b, const gen_source *src,
                             const char *shared);
 /* "M blob path<TAB>" (the caller appends the model and the line end). */
 void gen_cache_line_model_head(ch_buf *b, const char *blob, const char *path);
-void gen_cache_line_page(ch_buf *b, const char *pkey, const char *bkey,
-                         unsigned pack, size_t off, size_t len, size_t tlen,
-                         const char *src_path, const char *out_path);
+void gen_cache_line_page(ch_buf *b, const char *pkey, unsigned pack,
+                         size_t off, size_t len, const char *src_path,
+                         const char *out_path);
 void gen_cache_line_shard(ch_buf *b, const char *key, const char *path);
 void gen_cache_line_file(ch_buf *b, const char *path);
 

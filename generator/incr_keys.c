@@ -9,7 +9,7 @@
  * line): every key starts from it, so an old cache is then not trusted.
  * It is a number in the source, not the compile time, so that the same
  * source builds the same binary. */
-#define GEN_CACHE_FORMAT "8"
+#define GEN_CACHE_FORMAT "9"
 
 const char gen_cache_format[] = "certhall-site cache " GEN_CACHE_FORMAT
                                 " " CERTHALL_VERSION;
@@ -48,15 +48,9 @@ void gen_key_page(const char *shared, const char *bkey, size_t index,
 	ch_sha256_hex(&h, out);
 }
 
-void gen_key_shard_page(ch_sha256 *h, const char *src_path, const char *blob,
-                        const char *parent_blob)
-{
-	ch_sha256_update(h, src_path, strlen(src_path) + 1);
-	ch_sha256_update(h, blob, 40);
-	ch_sha256_update(h, parent_blob ? parent_blob : "-", parent_blob ? 40 : 1);
-}
-
-void gen_key_pack_page(ch_sha256 *h, const char *bkey)
+void gen_key_part_page(ch_sha256 *h, const char *bkey,
+                       const char *parent_blob)
 {
 	ch_sha256_update(h, bkey, 64);
+	ch_sha256_update(h, parent_blob ? parent_blob : "-", parent_blob ? 40 : 1);
 }

@@ -1,6 +1,6 @@
-/* incr_keys.h: the content keys of the build cache (incr_cache.h): one place that
- * names every input of a body, a page file and a part of the search
- * index. Every key starts from gen_cache_format,
+/* incr_keys.h: the content keys of the build cache (incr_cache.h): one
+ * place that names every input of a body, a page file and a part of the
+ * search index. Every key starts from gen_cache_format,
  * which names the cache's format and the program's version: a generator
  * that renders differently raises it, so an older cache is not trusted. */
 #ifndef GEN_KEYS_H
@@ -24,10 +24,9 @@ void gen_key_body(const char *src_path, const char *blob,
  * page: pagedata.h), the commit (else NULL). */
 void gen_key_page(const char *shared, const char *bkey, size_t index,
                   long long updated, const char *commit, char out[65]);
-/* One page of a search part's key: its source and its section's. */
-void gen_key_shard_page(ch_sha256 *h, const char *src_path, const char *blob,
-                        const char *parent_blob);
-/* One page of a pack of bodies' key: its body's key. */
-void gen_key_pack_page(ch_sha256 *h, const char *bkey);
+/* One page of a search part's key: its body's key and its section's
+ * source (the section's title is in the part). */
+void gen_key_part_page(ch_sha256 *h, const char *bkey,
+                       const char *parent_blob);
 
 #endif

@@ -42,7 +42,7 @@ static const char usage_text[] =
 	"   --branch NAME  the branch publish commits to\n"
 	"   -p, --port N   the port serve listens on (default 8080)\n"
 	"   --host ADDR    the address serve listens on (default 127.0.0.1)\n"
-	"   -v             say how many pages were rendered and reused\n";
+	"   -v             say how many pages were rendered and kept\n";
 
 typedef struct args {
 	const char *cmd;
@@ -137,9 +137,9 @@ static int do_build(const args *a, ch_error *e, gen_build_stats *st)
 	if (gen_build(&o, st, e) < 0)
 		return -1;
 	if (a->verbose)
-		fprintf(stderr, PROG ": %zu pages: %zu rendered, %zu reused "
-		        "(%zu unchanged files kept); %zu files\n", st->pages,
-		        st->rendered, st->reused, st->kept, st->files);
+		fprintf(stderr, PROG ": %zu pages: %zu rendered, %zu kept; "
+		        "%zu files\n", st->pages, st->rendered, st->kept,
+		        st->files);
 	return 0;
 }
 

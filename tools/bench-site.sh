@@ -145,7 +145,7 @@ git -C "$work/certhall" -c user.name=Bench -c user.email=bench@example.com \
 measure cre "$SITE" build -v -C "$work/certhall" -o "$work/chreal-$RUNS"
 measure cfull "$SITE" build -C "$work/certhall" -o "$work/ch-c-full"
 same_c=$(same "$work/chreal-$RUNS" "$work/ch-c-full")
-written=$(sed -n 's/.*: \([0-9]*\) pages: .*(\([0-9]*\) unchanged files kept).*/\1 \2/p' \
+written=$(sed -n 's/.*: \([0-9]*\) pages: .* \([0-9]*\) kept;.*/\1 \2/p' \
 	"$t/cre.err" | awk '{ print $1 - $2 }')
 
 lines=$(cat generator/*.c generator/*.h | wc -l)

@@ -349,6 +349,6 @@ def test_a_cache_spoiled_by_an_update_cut_short_is_not_trusted(site_bin, content
     cache.write_bytes(b"#" + data[1:])
     append(content_repo, LOGIN, "缓存作废之后的修改。")
     r = rebuild(site_bin, content_repo, out)
-    assert " 0 reused" in summary(r), r.stderr
+    assert " 0 kept" in summary(r), r.stderr
     assert_like_full(site_bin, content_repo, out, tmp_path, "--worktree")
     assert cache.read_bytes()[:1] == b"c"

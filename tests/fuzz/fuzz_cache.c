@@ -1,7 +1,7 @@
 /* libFuzzer target: any bytes as the build cache's index after its format
  * line. The cache sits in the output folder, where anyone with write
  * access may have changed it; a build trusts it only after checking every
- * line, so loading it, looking pages up, reading bodies from a pack and
+ * line, so loading it, looking pages up, reading texts from a pack and
  * restoring every page model from it must never go wrong. */
 #include <stdint.h>
 #include <stdio.h>
@@ -35,15 +35,15 @@ static int write_all(const char *path, const void *p, size_t n, const char *mode
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	char packs[128], pack[160];
-	static const char body[] = "<p>body</p>plain text of the page";
+	static const char text[] = "plain text of the page";
 
 	snprintf(dir, sizeof dir, "/tmp/certhall-fuzz-cache-XXXXXX");
 	if (!mkdtemp(dir))
 		abort();
 	snprintf(index_path, sizeof index_path, "%s/%s", dir, GEN_CACHE_NAME);
-	snprintf(packs, sizeof packs, "%s/%s", dir, GEN_CACHE_BODIES);
+	snprintf(packs, sizeof packs, "%s/%s", dir, GEN_CACHE_TEXT);
 	snprintf(pack, sizeof pack, "%s/0", packs);
-	if (mkdir(packs, 0700) < 0 || write_all(pack, body, sizeof body - 1, "wb") < 0)
+	if (mkdir(packs, 0700) < 0 || write_all(pack, text, sizeof text - 1, "wb") < 0)
 		abort();
 	return 0;
 }
@@ -83,11 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (gen_cache_load(&c, dir, gen_cache_format) == 0) {
 		gen_cache_map_all(&c);
 		for (size_t i = 0; i < c.npages; i++) {
-			const char *text;
-			size_t len, tlen;
 			gen_cache_page_by_pkey(&c, c.pages[i].pkey);
-			gen_cache_page_body(&c, &c.pages[i], &text);
-			gen_cache_body(&c, c.pages[i].bkey, &len, &text, &tlen);
+			gen_cache_page_text(&c, &c.pages[i]);
 		}
 		for (size_t i = 0; i < c.nstats; i++)
 			gen_cache_src_find(c.stats, c.nstats, c.stats[i].path);
