@@ -43,23 +43,16 @@ static int blob_of(void *ctx, const gen_file *f, char out[41])
 	return 1;
 }
 
-static int known(void *ctx, const gen_file *f)
+static int known(void *ctx, const char *path, const char *blob)
 {
-	gen_cache *c = ((gen_hints *)ctx)->c;
-	const gen_cache_src *m = gen_cache_src_next(c->models, c->nmodels, f->path,
-	                                            &c->cur[2]);
-
-	return m && memcmp(m->blob, f->blob_id, 40) == 0;
+	return gen_hints_model(((gen_hints *)ctx)->c, path, blob) != NULL;
 }
 
-static int date_of(void *ctx, const char *commit, const char *path,
-                   long long *t)
+static int date_of(void *ctx, const char *path, long long *t)
 {
 	gen_cache *c = ((gen_hints *)ctx)->c;
 	const gen_cache_src *d;
 
-	if (strcmp(c->commit, commit) != 0)
-		return 0;
 	d = gen_cache_src_next(c->dates, c->ndates, path, &c->cur[0]);
 	if (!d)
 		return 0;

@@ -59,6 +59,30 @@ static int add_file(gen_source *s, size_t *cap, const char *path,
 	return 0;
 }
 
+/* Reads f's blob from repo into f->data. */
+static int read_blob(git_repository *repo, gen_file *f, ch_error *e)
+{
+	git_blob *blob = NULL;
+	git_oid id;
+	size_t len;
+
+	if (git_oid_fromstr(&id, f->blob_id) < 0 ||
+	    git_blob_lookup(&blob, repo, &id) < 0)
+		return git_fail(e, f->path, "cannot read blob");
+	len = (size_t)git_blob_rawsize(blob);
+	f->data = len <= MAX_FILE ? malloc(len + 1) : NULL;
+	if (f->data) {
+		memcpy(f->data, git_blob_rawcontent(blob), len);
+		f->data[len] = '\0';
+		f->len = len;
+	}
+	git_blob_free(blob);
+	if (!f->data)
+		return ch_fail(e, f->path, 0, len > MAX_FILE ? "file too large" :
+		               "out of memory");
+	return 0;
+}
+
 /* --- from a commit ----------------------------------------------------- */
 
 struct walk_ctx {
@@ -75,14 +99,7 @@ struct walk_ctx {
 
 static int known(const gen_source_hints *h, const char *path, const char *hex)
 {
-	gen_file f;
-
-	if (!h || !h->known)
-		return 0;
-	memset(&f, 0, sizeof f);
-	f.path = (char *)path;
-	memcpy(f.blob_id, hex, 41);
-	return h->known(h->ctx, &f);
+	return h && h->known && h->known(h->ctx, path, hex);
 }
 
 static int walk_cb(const char *dir, const git_tree_entry *ent, void *payload)
@@ -99,16 +116,11 @@ static int walk_cb(const char *dir, const git_tree_entry *ent, void *payload)
 	}
 	if (git_tree_entry_filemode(ent) == GIT_FILEMODE_LINK)
 		return 0; /* a symlink's target is no content of ours */
-	{
-		char hex[41];
-		git_oid_fmt(hex, git_tree_entry_id(ent));
-		hex[40] = '\0';
-		if (add_file(w->src, w->cap, path, git_tree_entry_id(ent), NULL,
-		             0, w->e) < 0)
-			goto fail;
-		if (known(w->hints, path, hex))
-			return 0;
-	}
+	if (add_file(w->src, w->cap, path, git_tree_entry_id(ent), NULL, 0,
+	             w->e) < 0)
+		goto fail;
+	if (known(w->hints, path, w->src->files[w->src->nfiles - 1].blob_id))
+		return 0;
 	/* Read after the walk, on several threads (blob_run). */
 	if (CH_GROW(w->unread, w->nunread + 1, w->capunread) < 0) {
 		ch_fail(w->e, path, 0, "out of memory");
@@ -133,37 +145,12 @@ static int blob_run(void *ctx, size_t begin, size_t end, ch_error *e)
 {
 	blob_job *j = ctx;
 	git_repository *repo = NULL;
-	int rc = -1;
+	int rc = 0;
 
 	if (git_repository_open_bare(&repo, j->repo_path) < 0)
 		return git_fail(e, "", "cannot open the repository");
-	for (size_t k = begin; k < end; k++) {
-		gen_file *f = &j->src->files[j->unread[k]];
-		git_blob *blob = NULL;
-		git_oid id;
-		size_t len;
-
-		if (git_oid_fromstr(&id, f->blob_id) < 0 ||
-		    git_blob_lookup(&blob, repo, &id) < 0) {
-			git_fail(e, f->path, "cannot read blob");
-			goto out;
-		}
-		len = (size_t)git_blob_rawsize(blob);
-		f->data = len <= MAX_FILE ? malloc(len + 1) : NULL;
-		if (f->data) {
-			memcpy(f->data, git_blob_rawcontent(blob), len);
-			f->data[len] = '\0';
-			f->len = len;
-		}
-		git_blob_free(blob);
-		if (!f->data) {
-			ch_fail(e, f->path, 0, len > MAX_FILE ? "file too large" :
-			        "out of memory");
-			goto out;
-		}
-	}
-	rc = 0;
-out:
+	for (size_t k = begin; k < end && rc == 0; k++)
+		rc = read_blob(repo, &j->src->files[j->unread[k]], e);
 	git_repository_free(repo);
 	return rc;
 }
@@ -438,14 +425,13 @@ out:
 	return rc;
 }
 
-/* The dates the build before knew, for commit: 1 when every file
- * without one found one. */
-static int known_dates(gen_source *s, const gen_source_hints *h,
-                       const char *commit)
+/* The dates the build before knew: 1 when every file without one found
+ * one. */
+static int known_dates(gen_source *s, const gen_source_hints *h)
 {
 	for (size_t i = 0; i < s->nfiles; i++) {
 		gen_file *f = &s->files[i];
-		if (f->updated == -1 && !h->date_of(h->ctx, commit, f->path, &f->updated))
+		if (f->updated == -1 && !h->date_of(h->ctx, f->path, &f->updated))
 			return 0;
 	}
 	return 1;
@@ -477,7 +463,7 @@ static int date_files(git_repository *repo, const git_oid *start,
 	git_oid old;
 	int r;
 
-	if (was && strcmp(was, s->commit) == 0 && known_dates(s, h, was))
+	if (was && strcmp(was, s->commit) == 0 && known_dates(s, h))
 		return 0;
 	/* (Not for the work tree: its drafts were dated with the commit
 	 * they sat on, which has moved.) */
@@ -487,7 +473,7 @@ static int date_files(git_repository *repo, const git_oid *start,
 		r = walk_dates(repo, start, &old, 1, s, &pending, e);
 		if (r < 0)
 			return -1;
-		if (r == 0 && known_dates(s, h, was))
+		if (r == 0 && known_dates(s, h))
 			goto drafts;
 	}
 	pending = undate(s);
@@ -612,24 +598,8 @@ int gen_source_load(gen_source *s, gen_file *f, ch_error *e)
 		f->data = data;
 		f->len = len;
 		data = NULL;
-	} else {
-		git_blob *blob = NULL;
-		if (git_oid_fromstr(&id, f->blob_id) < 0 ||
-		    git_blob_lookup(&blob, repo, &id) < 0) {
-			git_fail(e, f->path, "cannot read blob");
-			goto out;
-		}
-		len = (size_t)git_blob_rawsize(blob);
-		f->data = malloc(len + 1);
-		if (!f->data) {
-			git_blob_free(blob);
-			ch_fail(e, f->path, 0, "out of memory");
-			goto out;
-		}
-		memcpy(f->data, git_blob_rawcontent(blob), len);
-		f->data[len] = '\0';
-		f->len = len;
-		git_blob_free(blob);
+	} else if (read_blob(repo, f, e) < 0) {
+		goto out;
 	}
 	rc = 0;
 out:

@@ -37,15 +37,14 @@ typedef struct gen_source_hints {
 	/* Work tree: fills out with the blob id of f->path and returns 1 when
 	 * f->st shows the file unchanged since it was hashed. */
 	int (*blob_of)(void *ctx, const gen_file *f, char out[41]);
-	/* 1 when the bytes of f (path, blob id) need not be read now: the
-	 * caller reads them with gen_source_load if it needs them. */
-	int (*known)(void *ctx, const gen_file *f);
-	/* 1 with *t when the caller knows the date of path in the history
-	 * of commit. */
-	int (*date_of)(void *ctx, const char *commit, const char *path,
-	               long long *t);
+	/* 1 when the bytes of path with that blob id need not be read now:
+	 * the caller reads them with gen_source_load if it needs them. */
+	int (*known)(void *ctx, const char *path, const char *blob);
 	/* The commit whose dates date_of knows (40 hex), or NULL. */
 	const char *(*dated)(void *ctx);
+	/* 1 with *t when the caller knows the date of path in the history
+	 * of that commit. */
+	int (*date_of)(void *ctx, const char *path, long long *t);
 } gen_source_hints;
 
 typedef struct gen_source {
