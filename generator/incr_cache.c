@@ -189,8 +189,9 @@ static int parse_src(char *s, int k, int blob, gen_cache_src *src)
 }
 
 
-/* The U, D, W and M lines; 1 if line was one, 0 if not, -1 if bad. */
-static int source_line(gen_cache *c, char *line, size_t caps[3])
+/* One line of the index; -1 if it is bad. caps: the capacities of the
+ * D, W, M, P, S and F arrays. */
+static int parse_line(gen_cache *c, char *line, size_t caps[6])
 {
 	gen_cache_src src;
 	char *tab;
@@ -200,24 +201,24 @@ static int source_line(gen_cache *c, char *line, size_t caps[3])
 		if (strlen(line + 2) != 40)
 			return -1;
 		memcpy(c->commit, line + 2, 41);
-		return 1;
+		return 0;
 	case 'K':
 		if (!is_key(line + 2, strlen(line + 2)))
 			return -1;
 		memcpy(c->shared, line + 2, 65);
-		return 1;
+		return 0;
 	case 'D':
 		if (parse_src(line + 2, 1, 0, &src) < 0 ||
 		    CH_GROW(c->dates, c->ndates + 1, caps[0]) < 0)
 			return -1;
 		c->dates[c->ndates++] = src;
-		return 1;
+		return 0;
 	case 'W':
 		if (parse_src(line + 2, 4, 1, &src) < 0 ||
 		    CH_GROW(c->stats, c->nstats + 1, caps[1]) < 0)
 			return -1;
 		c->stats[c->nstats++] = src;
-		return 1;
+		return 0;
 	case 'M':
 		tab = strchr(line, '\t');
 		if (!tab)
@@ -228,17 +229,38 @@ static int source_line(gen_cache *c, char *line, size_t caps[3])
 			return -1;
 		src.model = tab + 1;
 		c->models[c->nmodels++] = src;
-		return 1;
+		return 0;
+	case 'P':
+		if (CH_GROW(c->pages, c->npages + 1, caps[3]) < 0 ||
+		    parse_page(line + 2, &c->pages[c->npages]) < 0)
+			return -1;
+		c->npages++;
+		return 0;
+	case 'S':
+		if (!is_key(line + 2, 64) || line[66] != ' ' ||
+		    !gen_out_safe_path(line + 67) ||
+		    CH_GROW(c->shards, c->nshards + 1, caps[4]) < 0)
+			return -1;
+		memcpy(c->shards[c->nshards].pkey, line + 2, 64);
+		c->shards[c->nshards].pkey[64] = '\0';
+		c->shards[c->nshards++].out_path = line + 67;
+		return 0;
+	case 'F':
+		if (!gen_out_safe_path(line + 2) ||
+		    CH_GROW(c->files, c->nfiles + 1, caps[5]) < 0)
+			return -1;
+		c->files[c->nfiles++] = line + 2;
+		return 0;
 	}
-	return 0;
+	return -1;
 }
 
 int gen_cache_load(gen_cache *c, const char *out_dir, const char *format)
 {
-	size_t caps[3] = {0, 0, 0};
+	size_t caps[6] = {0, 0, 0, 0, 0, 0};
 	struct stat st;
 	char path[4096], *data = NULL, *line, *next;
-	size_t len, np = 0, nf = 0, ns = 0, flen = strlen(format), end_at = 0;
+	size_t len, flen = strlen(format);
 	ch_error ignored;
 	int ended = 0, rc = -1;
 
@@ -251,58 +273,25 @@ int gen_cache_load(gen_cache *c, const char *out_dir, const char *format)
 	                st.st_mtim.tv_nsec;
 	if (len < flen + 1 || memcmp(data, format, flen) != 0 || data[flen] != '\n')
 		goto out;
-	for (const char *q = data + flen, *end = data + len;
-	     (q = memchr(q, '\n', (size_t)(end - q))) && q + 1 < end; q++) {
-		np += q[1] == 'P';
-		nf += q[1] == 'F';
-		ns += q[1] == 'S';
-	}
-	c->pages = calloc(np ? np : 1, sizeof *c->pages);
-	c->files = calloc(nf ? nf : 1, sizeof *c->files);
-	c->shards = calloc(ns ? ns : 1, sizeof *c->shards);
-	if (!c->pages || !c->files || !c->shards)
-		goto out;
+	/* Every line ends with '\n' and "end" is the last: one cut short is
+	 * not used. */
 	for (line = data + flen + 1; line < data + len; line = next) {
 		next = memchr(line, '\n', (size_t)(data + len - line));
-		if (!next)
-			goto out; /* cut short */
+		if (!next || ended)
+			goto out;
 		*next++ = '\0';
-		if (ended)
-			goto out;
-		int r = source_line(c, line, caps);
-		if (r < 0)
-			goto out;
-		if (r > 0)
-			continue;
-		if (line[0] == 'P' && line[1] == ' ' && c->npages < np) {
-			if (parse_page(line + 2, &c->pages[c->npages]) < 0)
-				goto out;
-			c->npages++;
-		} else if (line[0] == 'S' && line[1] == ' ' && c->nshards < ns) {
-			gen_cache_page *sh = &c->shards[c->nshards];
-			if (!is_key(line + 2, 64) || line[66] != ' ' ||
-			    !gen_out_safe_path(line + 67))
-				goto out;
-			memcpy(sh->pkey, line + 2, 64);
-			sh->out_path = line + 67;
-			c->nshards++;
-		} else if (line[0] == 'F' && line[1] == ' ' && gen_out_safe_path(line + 2) &&
-		           c->nfiles < nf) {
-			c->files[c->nfiles++] = line + 2;
-		} else if (strcmp(line, "end") == 0) {
+		if (strcmp(line, "end") == 0)
 			ended = 1;
-			end_at = c->npages;
-		} else {
+		else if (parse_line(c, line, caps) < 0)
 			goto out;
-		}
 	}
-	if (!ended || end_at != np)
+	if (!ended)
 		goto out;
 	c->out_dir = out_dir;
 	sort_src(c->dates, c->ndates);
 	sort_src(c->stats, c->nstats);
 	sort_src(c->models, c->nmodels);
-	c->text = data; /* the D, W and M entries point into it */
+	c->text = data; /* the entries point into it */
 	data = NULL;
 	rc = 0;
 out:
