@@ -490,13 +490,9 @@ static int put_json(ch_buf *b, json_t *v, int depth)
 		ch_buf_printf(b, "%.17g", json_real_value(v));
 		return 0;
 	case JSON_TRUE:
-		ch_buf_puts(b, "true");
-		return 0;
 	case JSON_FALSE:
-		ch_buf_puts(b, "false");
-		return 0;
 	case JSON_NULL:
-		ch_buf_puts(b, "null");
+		ch_buf_puts(b, json_is_true(v) ? "true" : json_is_false(v) ? "false" : "null");
 		return 0;
 	}
 	return -1;
@@ -506,13 +502,13 @@ static void put_fees_json(ch_buf *b, const ch_fees *fees)
 {
 	int i;
 
-	ch_buf_printf(b, "{\"example\":%s,\"organization\":[",
+	ch_buf_printf(b, "{\"example\":%s,\"organization\":[0",
 	              fees->example ? "true" : "false");
-	for (i = 0; i < 6; i++)
-		ch_buf_printf(b, "%s%ld", i ? "," : "", i ? fees->organization[i] : 0L);
-	ch_buf_puts(b, "],\"personal\":[");
-	for (i = 0; i < 6; i++)
-		ch_buf_printf(b, "%s%ld", i ? "," : "", i ? fees->personal[i] : 0L);
+	for (i = 1; i < 6; i++)
+		ch_buf_printf(b, ",%ld", fees->organization[i]);
+	ch_buf_puts(b, "],\"personal\":[0");
+	for (i = 1; i < 6; i++)
+		ch_buf_printf(b, ",%ld", fees->personal[i]);
 	ch_buf_puts(b, "]}");
 }
 
@@ -525,18 +521,11 @@ static void put_with_fills(ch_buf *b, const char *html)
 	int in_tag = 0;
 
 	while (*p) {
-		if (in_tag) {
-			if (*p == '>')
-				in_tag = 0;
-			ch_buf_putc(b, *p++);
-			continue;
-		}
 		if (*p == '<') {
 			in_tag = 1;
-			ch_buf_putc(b, *p++);
-			continue;
-		}
-		if (*p == '{') {
+		} else if (*p == '>') {
+			in_tag = 0;
+		} else if (*p == '{' && !in_tag) {
 			for (q = p + 1; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
 			                (*q >= '0' && *q <= '9') || *q == '_' || *q == '.'; q++)
 				;
@@ -673,12 +662,10 @@ int gen_form_html(const gen_form_inputs *in, ch_buf *out, ch_error *e)
 	    put_asset(&b, in, "zip.js", e) < 0 ||
 	    put_asset(&b, in, "form.js", e) < 0)
 		goto out;
-	if (!ch_buf_ok(&b)) {
-		ch_fail(e, NULL, 0, "out of memory rendering the form");
-		goto out;
-	}
-	ch_buf_append(out, b.data, b.len);
-	rc = ch_buf_ok(out) ? 0 : ch_fail(e, NULL, 0, "out of memory rendering the form");
+	if (ch_buf_ok(&b))
+		ch_buf_append(out, b.data, b.len);
+	rc = ch_buf_ok(&b) && ch_buf_ok(out) ? 0 :
+	     ch_fail(e, NULL, 0, "out of memory rendering the form");
 out:
 	ch_buf_free(&b);
 	return rc;
