@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/yaml.h"
 #include "generator/printsheet.h"
 
 #define ROW_MARK "__i__" /* replaced by the row index in form.js */
@@ -541,63 +542,37 @@ static void put_with_fills(ch_buf *b, const char *html)
 	}
 }
 
-/* The print texts are content files with front matter: the body follows
- * the closing "---" line, and its title becomes the printed heading. */
-static void split_front_matter(const char **md, size_t *len, const char **title,
-                               size_t *title_len)
-{
-	const char *p = *md, *end = *md + *len, *line, *nl;
-
-	*title = NULL;
-	*title_len = 0;
-	if (*len < 4 || memcmp(p, "---\n", 4) != 0)
-		return;
-	for (line = p + 4; line < end; line = nl + 1) {
-		nl = memchr(line, '\n', (size_t)(end - line));
-		if (!nl)
-			return; /* unclosed: leave the text as it is */
-		if (nl - line == 3 && !memcmp(line, "---", 3)) {
-			*len = (size_t)(end - (nl + 1));
-			*md = nl + 1;
-			return;
-		}
-		if (nl - line > 6 && !memcmp(line, "title:", 6)) {
-			const char *t = line + 6, *te = nl;
-			while (t < te && (*t == ' ' || *t == '"' || *t == '\''))
-				t++;
-			while (te > t && (te[-1] == ' ' || te[-1] == '"' ||
-			                  te[-1] == '\'' || te[-1] == '\r'))
-				te--;
-			*title = t;
-			*title_len = (size_t)(te - t);
-		}
-	}
-}
-
+/* The print texts are content files with front matter, whose title
+ * becomes the printed heading. */
 static int put_print_view(ch_buf *b, const char *id, const char *label,
                           const char *md, size_t len, ch_error *e)
 {
-	const char *title;
-	size_t title_len;
-	char *html;
+	json_t *meta = NULL;
+	const char *body, *title;
+	size_t body_len;
+	char *html = NULL;
+	int body_line;
+	int rc = -1;
 
 	if (!md)
 		return ch_fail(e, "content/forms", 0,
 		               "the form needs the text of its %s", label);
-	split_front_matter(&md, &len, &title, &title_len);
-	if (gen_print_html(md, len, "content/forms", &html, e) < 0)
-		return -1;
+	if (ch_front_matter(md, len, "content/forms", &meta, &body, &body_len,
+	                    &body_line, e) < 0 ||
+	    gen_print_html(body, body_len, "content/forms", &html, e) < 0)
+		goto out;
 	ch_buf_printf(b, "<section class=\"ch-print\" id=\"%s\"", id);
 	put_esc(b, " aria-label=\"", label, "\" hidden>\n");
-	if (title) {
-		ch_buf_puts(b, "<h1 class=\"ch-print-title\">");
-		ch_buf_html(b, title, title_len);
-		ch_buf_puts(b, "</h1>\n");
-	}
+	title = json_string_value(json_object_get(meta, "title"));
+	if (title)
+		put_esc(b, "<h1 class=\"ch-print-title\">", title, "</h1>\n");
 	put_with_fills(b, html);
 	ch_buf_puts(b, "</section>\n");
+	rc = 0;
+out:
 	free(html);
-	return 0;
+	json_decref(meta);
+	return rc;
 }
 
 static int put_asset(ch_buf *b, const gen_form_inputs *in, const char *name,
