@@ -124,7 +124,6 @@ int gen_form_env_load(gen_form_env *f, const gen_site *s, const gen_assets *a,
 		if (strcmp(a->v[i].name, "search-index.js") != 0)
 			ch_sha256_update(&h, a->v[i].path, strlen(a->v[i].path) + 1);
 	ch_sha256_hex(&h, f->deps);
-	f->loaded = 1;
 	return 0;
 }
 
