@@ -61,24 +61,20 @@ static const char *asset_url_cb(void *ctx, const char *name)
 static int form_cb(void *ctx, ch_buf *out, ch_error *e)
 {
 	page_ctx *pc = ctx;
-	gen_form_env *f = pc->form;
-	gen_form_inputs in;
+	const gen_form_env *f = pc->form;
 	const gen_page *p = &pc->site->pages[pc->index];
 	int line = pc->site->nodes[pc->index].md.form_line;
+	gen_form_inputs in = {
+		.schema = f->schema,
+		.fees = &f->fees,
+		.letter_md = f->letter ? f->letter->data : NULL,
+		.letter_len = f->letter ? f->letter->len : 0,
+		.stamp_md = f->stamp ? f->stamp->data : NULL,
+		.stamp_len = f->stamp ? f->stamp->len : 0,
+		.asset_url = asset_url_cb,
+		.asset_ctx = pc,
+	};
 
-	memset(&in, 0, sizeof in);
-	in.schema = f->schema;
-	in.fees = &f->fees;
-	if (f->letter) {
-		in.letter_md = f->letter->data;
-		in.letter_len = f->letter->len;
-	}
-	if (f->stamp) {
-		in.stamp_md = f->stamp->data;
-		in.stamp_len = f->stamp->len;
-	}
-	in.asset_url = asset_url_cb;
-	in.asset_ctx = pc;
 	if (gen_form_html(&in, out, e) < 0) {
 		if (!e->file[0]) {
 			char msg[sizeof e->msg];
@@ -144,15 +140,9 @@ int gen_body_render(const gen_site *s, size_t i, const char *root,
                     const gen_assets *a, gen_form_env *f, gen_md *md,
                     ch_buf *out, ch_error *e)
 {
-	page_ctx pc;
+	page_ctx pc = {s, (int)i, root, f, a, NULL};
 	int rc;
 
-	memset(&pc, 0, sizeof pc);
-	pc.site = s;
-	pc.index = (int)i;
-	pc.root = root;
-	pc.form = f;
-	pc.all = a;
 	rc = gen_md_render(md, href_cb, form_cb, &pc, out, e);
 	json_decref(pc.assets);
 	return rc;
