@@ -86,21 +86,16 @@ static void put_block(ch_buf *b, int seals, const char *text)
 	ch_buf_puts(b, seals ? "</div>\n" : "</tbody></table>\n");
 }
 
-/* 1 for a fields block, 2 for a seals block, 0 for any other code. */
+/* 1 for a fields block, 2 for a seals block, 0 for any other node. */
 static int block_kind(cmark_node *n)
 {
-	const char *info;
+	const char *info = NULL;
 
-	if (cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
-		return 0;
-	info = cmark_node_get_fence_info(n);
+	if (cmark_node_get_type(n) == CMARK_NODE_CODE_BLOCK)
+		info = cmark_node_get_fence_info(n);
 	if (!info)
 		return 0;
-	if (!strcmp(info, "fields"))
-		return 1;
-	if (!strcmp(info, "seals"))
-		return 2;
-	return 0;
+	return !strcmp(info, "fields") ? 1 : !strcmp(info, "seals") ? 2 : 0;
 }
 
 int gen_print_html(const char *md, size_t len, const char *file, char **out,
