@@ -444,16 +444,15 @@ static void put_buttons(ch_buf *b)
 /* JSON for a <script type="application/json"> block: every string goes
  * through ch_buf_json_str, which escapes < > &, so "</script>" inside the
  * schema cannot end the block. Object keys keep the schema's order, so
- * the output is the same for the same schema. */
-static int put_json(ch_buf *b, json_t *v, int depth)
+ * the output is the same for the same schema. The recursion is as deep
+ * as the schema, which its YAML reader bounds (common/yaml.c). */
+static void put_json(ch_buf *b, json_t *v)
 {
 	const char *key;
 	json_t *m;
 	size_t i;
 	int first = 1;
 
-	if (depth > 64)
-		return -1;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		ch_buf_putc(b, '{');
@@ -464,39 +463,36 @@ static int put_json(ch_buf *b, json_t *v, int depth)
 			ch_buf_putc(b, '"');
 			ch_buf_json_str(b, key, strlen(key));
 			ch_buf_puts(b, "\":");
-			if (put_json(b, m, depth + 1) < 0)
-				return -1;
+			put_json(b, m);
 		}
 		ch_buf_putc(b, '}');
-		return 0;
+		break;
 	case JSON_ARRAY:
 		ch_buf_putc(b, '[');
 		json_array_foreach(v, i, m) {
 			if (i)
 				ch_buf_putc(b, ',');
-			if (put_json(b, m, depth + 1) < 0)
-				return -1;
+			put_json(b, m);
 		}
 		ch_buf_putc(b, ']');
-		return 0;
+		break;
 	case JSON_STRING:
 		ch_buf_putc(b, '"');
 		ch_buf_json_str(b, json_string_value(v), json_string_length(v));
 		ch_buf_putc(b, '"');
-		return 0;
+		break;
 	case JSON_INTEGER:
 		ch_buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return 0;
+		break;
 	case JSON_REAL:
 		ch_buf_printf(b, "%.17g", json_real_value(v));
-		return 0;
+		break;
 	case JSON_TRUE:
 	case JSON_FALSE:
 	case JSON_NULL:
 		ch_buf_puts(b, json_is_true(v) ? "true" : json_is_false(v) ? "false" : "null");
-		return 0;
+		break;
 	}
-	return -1;
 }
 
 static void put_fees_json(ch_buf *b, const ch_fees *fees)
@@ -626,10 +622,7 @@ int gen_form_html(const gen_form_inputs *in, ch_buf *out, ch_error *e)
 	                   in->stamp_len, e) < 0)
 		goto out;
 	ch_buf_puts(&b, "<script type=\"application/json\" id=\"ch-schema\">");
-	if (put_json(&b, s->raw, 0) < 0) {
-		ch_fail(e, "content/forms/application.yaml", 0, "the schema nests too deep");
-		goto out;
-	}
+	put_json(&b, s->raw);
 	ch_buf_puts(&b, "</script>\n<script type=\"application/json\" id=\"ch-fees\">");
 	put_fees_json(&b, in->fees);
 	ch_buf_puts(&b, "</script>\n</div>\n");
