@@ -21,8 +21,8 @@ typedef struct page_ctx {
 	int index;
 	const char *root;
 	gen_form_env *form;
-	const gen_assets *all; /* for assets, made when the form asks */
-	json_t *assets; /* asset key -> page-relative URL */
+	const gen_assets *assets;
+	char url[1024]; /* asset_url_cb's answer */
 } page_ctx;
 
 static char *href_cb(void *ctx, const gen_link *l, ch_error *e)
@@ -46,16 +46,14 @@ static char *href_cb(void *ctx, const gen_link *l, ch_error *e)
 static const char *asset_url_cb(void *ctx, const char *name)
 {
 	page_ctx *pc = ctx;
-	char key[256];
-	size_t j;
 
-	for (j = 0; name[j] && j + 1 < sizeof key; j++)
-		key[j] = name[j] == '.' || name[j] == '-' || name[j] == '/' ?
-		         '_' : name[j];
-	key[j] = '\0';
-	if (!pc->assets)
-		pc->assets = gen_assets_json(pc->all, pc->root);
-	return json_string_value(json_object_get(pc->assets, key));
+	for (size_t i = 0; i < pc->assets->n; i++)
+		if (!strcmp(pc->assets->v[i].name, name)) {
+			snprintf(pc->url, sizeof pc->url, "%s%s", pc->root,
+			         pc->assets->v[i].path);
+			return pc->url;
+		}
+	return NULL;
 }
 
 static int form_cb(void *ctx, ch_buf *out, ch_error *e)
@@ -140,10 +138,7 @@ int gen_body_render(const gen_site *s, size_t i, const char *root,
                     const gen_assets *a, gen_form_env *f, gen_md *md,
                     ch_buf *out, ch_error *e)
 {
-	page_ctx pc = {s, (int)i, root, f, a, NULL};
-	int rc;
+	page_ctx pc = {s, (int)i, root, f, a, ""};
 
-	rc = gen_md_render(md, href_cb, form_cb, &pc, out, e);
-	json_decref(pc.assets);
-	return rc;
+	return gen_md_render(md, href_cb, form_cb, &pc, out, e);
 }
