@@ -123,7 +123,6 @@ int gen_print_html(const char *md, size_t len, const char *file, char **out,
 		custom = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
 		if (!ch_buf_ok(&b) || !custom ||
 		    !cmark_node_set_on_enter(custom, b.data ? b.data : "") ||
-		    !cmark_node_set_on_exit(custom, "") ||
 		    !cmark_node_replace(found[i], custom)) {
 			if (custom)
 				cmark_node_free(custom);
