@@ -21,8 +21,8 @@ typedef struct page_ctx {
 	int index;
 	const char *root;
 	gen_form_env *form;
-	const gen_assets *all; /* for assets, made when the form asks */
-	json_t *assets; /* asset key -> page-relative URL */
+	const gen_assets *assets;
+	char url[1024]; /* asset_url_cb's answer */
 } page_ctx;
 
 static char *href_cb(void *ctx, const gen_link *l, ch_error *e)
@@ -46,39 +46,33 @@ static char *href_cb(void *ctx, const gen_link *l, ch_error *e)
 static const char *asset_url_cb(void *ctx, const char *name)
 {
 	page_ctx *pc = ctx;
-	char key[256];
-	size_t j;
 
-	for (j = 0; name[j] && j + 1 < sizeof key; j++)
-		key[j] = name[j] == '.' || name[j] == '-' || name[j] == '/' ?
-		         '_' : name[j];
-	key[j] = '\0';
-	if (!pc->assets)
-		pc->assets = gen_assets_json(pc->all, pc->root);
-	return json_string_value(json_object_get(pc->assets, key));
+	for (size_t i = 0; i < pc->assets->n; i++)
+		if (!strcmp(pc->assets->v[i].name, name)) {
+			snprintf(pc->url, sizeof pc->url, "%s%s", pc->root,
+			         pc->assets->v[i].path);
+			return pc->url;
+		}
+	return NULL;
 }
 
 static int form_cb(void *ctx, ch_buf *out, ch_error *e)
 {
 	page_ctx *pc = ctx;
-	gen_form_env *f = pc->form;
-	gen_form_inputs in;
+	const gen_form_env *f = pc->form;
 	const gen_page *p = &pc->site->pages[pc->index];
 	int line = pc->site->nodes[pc->index].md.form_line;
+	gen_form_inputs in = {
+		.schema = f->schema,
+		.fees = &f->fees,
+		.letter_md = f->letter ? f->letter->data : NULL,
+		.letter_len = f->letter ? f->letter->len : 0,
+		.stamp_md = f->stamp ? f->stamp->data : NULL,
+		.stamp_len = f->stamp ? f->stamp->len : 0,
+		.asset_url = asset_url_cb,
+		.asset_ctx = pc,
+	};
 
-	memset(&in, 0, sizeof in);
-	in.schema = f->schema;
-	in.fees = &f->fees;
-	if (f->letter) {
-		in.letter_md = f->letter->data;
-		in.letter_len = f->letter->len;
-	}
-	if (f->stamp) {
-		in.stamp_md = f->stamp->data;
-		in.stamp_len = f->stamp->len;
-	}
-	in.asset_url = asset_url_cb;
-	in.asset_ctx = pc;
 	if (gen_form_html(&in, out, e) < 0) {
 		if (!e->file[0]) {
 			char msg[sizeof e->msg];
@@ -124,7 +118,6 @@ int gen_form_env_load(gen_form_env *f, const gen_site *s, const gen_assets *a,
 		if (strcmp(a->v[i].name, "search-index.js") != 0)
 			ch_sha256_update(&h, a->v[i].path, strlen(a->v[i].path) + 1);
 	ch_sha256_hex(&h, f->deps);
-	f->loaded = 1;
 	return 0;
 }
 
@@ -145,16 +138,7 @@ int gen_body_render(const gen_site *s, size_t i, const char *root,
                     const gen_assets *a, gen_form_env *f, gen_md *md,
                     ch_buf *out, ch_error *e)
 {
-	page_ctx pc;
-	int rc;
+	page_ctx pc = {s, (int)i, root, f, a, ""};
 
-	memset(&pc, 0, sizeof pc);
-	pc.site = s;
-	pc.index = (int)i;
-	pc.root = root;
-	pc.form = f;
-	pc.all = a;
-	rc = gen_md_render(md, href_cb, form_cb, &pc, out, e);
-	json_decref(pc.assets);
-	return rc;
+	return gen_md_render(md, href_cb, form_cb, &pc, out, e);
 }

@@ -15,7 +15,6 @@
 #include "generator/site.h"
 
 typedef struct gen_form_env {
-	int loaded;              /* 0 when no page has the form */
 	ch_schema *schema;       /* owned */
 	ch_fees fees;
 	const gen_file *letter, *stamp; /* the print texts (the site's) */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/yaml.h"
 #include "generator/printsheet.h"
 
 #define ROW_MARK "__i__" /* replaced by the row index in form.js */
@@ -23,13 +24,21 @@ static void esc(ch_buf *b, const char *s)
 		ch_buf_html(b, s, strlen(s));
 }
 
-/* "certificates.personal[__i__].name" -> "f-certificates-personal-__i__-name" */
-static void put_id(ch_buf *b, const char *prefix, const char *path)
+/* before, s escaped, after: one attribute, or one element and its text. */
+static void put_esc(ch_buf *b, const char *before, const char *s,
+                    const char *after)
+{
+	ch_buf_puts(b, before);
+	esc(b, s);
+	ch_buf_puts(b, after);
+}
+
+/* "certificates.personal[__i__].name" -> "certificates-personal-__i__-name" */
+static void put_id(ch_buf *b, const char *path)
 {
 	const char *p;
 	char c;
 
-	esc(b, prefix);
 	for (p = path; *p; p++) {
 		c = *p;
 		if (c == '.' || c == '[')
@@ -42,6 +51,17 @@ static void put_id(ch_buf *b, const char *prefix, const char *path)
 		else
 			ch_buf_printf(b, "x%02x", (unsigned char)c);
 	}
+}
+
+/* before, the id of the field at path, after: put_fid(b, " for=\"", path,
+ * "-help\"") */
+static void put_fid(ch_buf *b, const char *before, const char *path,
+                    const char *after)
+{
+	ch_buf_puts(b, before);
+	ch_buf_puts(b, "f-");
+	put_id(b, path);
+	ch_buf_puts(b, after);
 }
 
 static int join_path(char *dst, const char *parent, const char *key,
@@ -59,167 +79,118 @@ static int join_path(char *dst, const char *parent, const char *key,
 	return 0;
 }
 
-static void put_required_mark(ch_buf *b, const ch_field *f)
+/* The field's label, with the mark of a field that is or may be required. */
+static void put_label(ch_buf *b, const ch_field *f)
 {
+	esc(b, f->label);
 	if (f->required)
 		ch_buf_puts(b, "<span class=\"ch-req\" aria-hidden=\"true\">*</span>");
 	else if (f->required_when_field)
 		ch_buf_puts(b, "<span class=\"ch-req\" aria-hidden=\"true\" hidden>*</span>");
 }
 
-/* The attributes every control of a field carries. */
-static void put_control_attrs(ch_buf *b, const ch_field *f, const char *path)
-{
-	ch_buf_puts(b, " data-path=\"");
-	esc(b, path);
-	ch_buf_puts(b, "\"");
-	if (f->required)
-		ch_buf_puts(b, " aria-required=\"true\"");
-	if (f->required_when_field) {
-		ch_buf_puts(b, " data-required-when-field=\"");
-		esc(b, f->required_when_field);
-		ch_buf_puts(b, "\" data-required-when-equals=\"");
-		esc(b, f->required_when_equals);
-		ch_buf_puts(b, "\"");
-	}
-}
-
 static void put_describedby(ch_buf *b, const ch_field *f, const char *path)
 {
 	ch_buf_puts(b, " aria-describedby=\"");
-	if (f->help) {
-		put_id(b, "f-", path);
-		ch_buf_puts(b, "-help ");
+	if (f->help)
+		put_fid(b, "", path, "-help ");
+	put_fid(b, "", path, "-err\"");
+}
+
+/* The attributes every control of a field carries. */
+static void put_control_attrs(ch_buf *b, const ch_field *f, const char *path)
+{
+	put_esc(b, " data-path=\"", path, "\"");
+	if (f->required)
+		ch_buf_puts(b, " aria-required=\"true\"");
+	if (f->required_when_field) {
+		put_esc(b, " data-required-when-field=\"", f->required_when_field, "\"");
+		put_esc(b, " data-required-when-equals=\"", f->required_when_equals, "\"");
 	}
-	put_id(b, "f-", path);
-	ch_buf_puts(b, "-err\"");
+	put_describedby(b, f, path);
 }
 
 static void put_help_and_slot(ch_buf *b, const ch_field *f, const char *path)
 {
 	if (f->help) {
-		ch_buf_puts(b, "<p class=\"ch-help\" id=\"");
-		put_id(b, "f-", path);
-		ch_buf_puts(b, "-help\">");
-		esc(b, f->help);
-		ch_buf_puts(b, "</p>\n");
+		put_fid(b, "<p class=\"ch-help\" id=\"", path, "-help\">");
+		put_esc(b, "", f->help, "</p>\n");
 	}
-	ch_buf_puts(b, "<p class=\"ch-error\" id=\"");
-	put_id(b, "f-", path);
-	ch_buf_puts(b, "-err\"></p>\n");
+	put_fid(b, "<p class=\"ch-error\" id=\"", path, "-err\"></p>\n");
 }
 
-static void put_string(ch_buf *b, const ch_field *f, const char *path)
+/* A labelled text input: attrs are its type and keyboard, more follows
+ * its name. */
+static void put_input(ch_buf *b, const ch_field *f, const char *path,
+                      const char *attrs, const char *more)
 {
-	const char *type = "text", *mode = NULL, *ac = NULL;
-
-	if (f->check && !strcmp(f->check, "email")) {
-		type = "email";
-		ac = "email";
-	} else if (f->check && !strcmp(f->check, "mobile")) {
-		type = "tel";
-		ac = "tel";
-	} else if (f->check && (!strcmp(f->check, "postcode") ||
-	                        !strcmp(f->check, "bank_account"))) {
-		mode = "numeric";
-	}
-	ch_buf_puts(b, "<div class=\"ch-field\"><label for=\"");
-	put_id(b, "f-", path);
-	ch_buf_puts(b, "\">");
-	esc(b, f->label);
-	put_required_mark(b, f);
-	ch_buf_puts(b, "</label>\n<input type=\"");
-	ch_buf_puts(b, type);
-	ch_buf_puts(b, "\" id=\"");
-	put_id(b, "f-", path);
-	ch_buf_puts(b, "\" name=\"");
-	esc(b, path);
-	ch_buf_puts(b, "\"");
-	if (mode)
-		ch_buf_printf(b, " inputmode=\"%s\"", mode);
-	ch_buf_printf(b, " autocomplete=\"%s\"", ac ? ac : "off");
+	put_fid(b, "<div class=\"ch-field\"><label for=\"", path, "\">");
+	put_label(b, f);
+	ch_buf_printf(b, "</label>\n<input %s", attrs);
+	put_fid(b, " id=\"", path, "\"");
+	put_esc(b, " name=\"", path, "\"");
+	ch_buf_puts(b, more);
 	put_control_attrs(b, f, path);
-	put_describedby(b, f, path);
 	ch_buf_puts(b, ">\n");
 	put_help_and_slot(b, f, path);
 	ch_buf_puts(b, "</div>\n");
 }
 
-/* A radio group: years (min..max, 0 shown as 不办理) or an enum. */
-static void put_radio(ch_buf *b, const ch_field *f, const char *path,
-                      const char *value, const char *label, int checked)
+static void put_string(ch_buf *b, const ch_field *f, const char *path)
 {
-	ch_buf_puts(b, "<span class=\"ch-choice\"><input type=\"radio\" id=\"");
-	put_id(b, "f-", path);
-	ch_buf_puts(b, "-v-");
-	put_id(b, "", value);
-	ch_buf_puts(b, "\" name=\"");
-	esc(b, path);
-	ch_buf_puts(b, "\" value=\"");
-	esc(b, value);
-	ch_buf_puts(b, "\" data-path=\"");
-	esc(b, path);
-	ch_buf_puts(b, checked ? "\" checked>" : "\">");
-	ch_buf_puts(b, "<label for=\"");
-	put_id(b, "f-", path);
-	ch_buf_puts(b, "-v-");
-	put_id(b, "", value);
-	ch_buf_puts(b, "\">");
-	esc(b, label);
-	ch_buf_puts(b, "</label></span>\n");
+	const char *check = f->check ? f->check : "";
+
+	if (!strcmp(check, "email"))
+		put_input(b, f, path, "type=\"email\"", " autocomplete=\"email\"");
+	else if (!strcmp(check, "mobile"))
+		put_input(b, f, path, "type=\"tel\"", " autocomplete=\"tel\"");
+	else if (!strcmp(check, "postcode") || !strcmp(check, "bank_account"))
+		put_input(b, f, path, "type=\"text\"",
+		          " inputmode=\"numeric\" autocomplete=\"off\"");
+	else
+		put_input(b, f, path, "type=\"text\"", " autocomplete=\"off\"");
 }
 
+static void put_radio(ch_buf *b, const char *path, const char *value,
+                      const char *label, int checked)
+{
+	put_fid(b, "<span class=\"ch-choice\"><input type=\"radio\" id=\"", path, "-v-");
+	put_id(b, value);
+	put_esc(b, "\" name=\"", path, "\"");
+	put_esc(b, " value=\"", value, "\"");
+	put_esc(b, " data-path=\"", path, checked ? "\" checked>" : "\">");
+	put_fid(b, "<label for=\"", path, "-v-");
+	put_id(b, value);
+	put_esc(b, "\">", label, "</label></span>\n");
+}
+
+/* A radio group: years (min..max, 0 shown as 不办理) or an enum. */
 static void put_choices(ch_buf *b, const ch_field *f, const char *path)
 {
 	char value[32], label[32];
 	long v;
 	size_t i;
 
-	ch_buf_puts(b, "<fieldset class=\"ch-field ch-radios\" role=\"radiogroup\" id=\"");
-	put_id(b, "f-", path);
-	ch_buf_puts(b, "\"");
+	put_fid(b, "<fieldset class=\"ch-field ch-radios\" role=\"radiogroup\" id=\"",
+	        path, "\"");
 	put_control_attrs(b, f, path);
-	put_describedby(b, f, path);
 	ch_buf_puts(b, "><legend>");
-	esc(b, f->label);
-	put_required_mark(b, f);
+	put_label(b, f);
 	ch_buf_puts(b, "</legend>\n<div class=\"ch-choices\">\n");
 	if (f->type == CH_F_ENUM) {
 		for (i = 0; i < f->nvalues; i++)
-			put_radio(b, f, path, f->values[i].value,
-			          f->values[i].label, f->nvalues == 1);
+			put_radio(b, path, f->values[i].value, f->values[i].label,
+			          f->nvalues == 1);
 	} else {
 		for (v = f->has_min ? f->min : 1; v <= (f->has_max ? f->max : 5); v++) {
 			snprintf(value, sizeof value, "%ld", v);
-			if (v == 0)
-				snprintf(label, sizeof label, "不办理");
-			else
-				snprintf(label, sizeof label, "%ld 年", v);
-			put_radio(b, f, path, value, label, 0);
+			snprintf(label, sizeof label, "%ld 年", v);
+			put_radio(b, path, value, v ? label : "不办理", 0);
 		}
 	}
 	ch_buf_puts(b, "</div>\n");
 	put_help_and_slot(b, f, path);
 	ch_buf_puts(b, "</fieldset>\n");
-}
-
-static void put_number(ch_buf *b, const ch_field *f, const char *path)
-{
-	ch_buf_puts(b, "<div class=\"ch-field\"><label for=\"");
-	put_id(b, "f-", path);
-	ch_buf_puts(b, "\">");
-	esc(b, f->label);
-	put_required_mark(b, f);
-	ch_buf_puts(b, "</label>\n<input type=\"text\" inputmode=\"numeric\" id=\"");
-	put_id(b, "f-", path);
-	ch_buf_puts(b, "\" name=\"");
-	esc(b, path);
-	ch_buf_puts(b, "\" data-type=\"integer\"");
-	put_control_attrs(b, f, path);
-	put_describedby(b, f, path);
-	ch_buf_puts(b, ">\n");
-	put_help_and_slot(b, f, path);
-	ch_buf_puts(b, "</div>\n");
 }
 
 static void put_region(ch_buf *b, const ch_field *f, const char *path)
@@ -229,24 +200,19 @@ static void put_region(ch_buf *b, const ch_field *f, const char *path)
 	                                  "address-level3"};
 	int i;
 
-	ch_buf_puts(b, "<fieldset class=\"ch-field ch-region\" id=\"");
-	put_id(b, "f-", path);
-	ch_buf_puts(b, "\"");
+	put_fid(b, "<fieldset class=\"ch-field ch-region\" id=\"", path, "\"");
 	put_describedby(b, f, path);
 	ch_buf_puts(b, "><legend>");
-	esc(b, f->label);
-	put_required_mark(b, f);
+	put_label(b, f);
 	ch_buf_puts(b, "</legend>\n<div class=\"ch-region-parts\">\n");
 	for (i = 0; i < 3; i++) {
-		ch_buf_puts(b, "<span class=\"ch-region-part\"><label for=\"");
-		put_id(b, "f-", path);
-		ch_buf_printf(b, "-%d\">%s</label><input type=\"text\" id=\"", i, part[i]);
-		put_id(b, "f-", path);
+		put_fid(b, "<span class=\"ch-region-part\"><label for=\"", path, "");
+		ch_buf_printf(b, "-%d\">%s</label>", i, part[i]);
+		put_fid(b, "<input type=\"text\" id=\"", path, "");
 		ch_buf_printf(b, "-%d\" name=\"", i);
 		esc(b, path);
 		ch_buf_printf(b, "[%d]\" data-index=\"%d\" autocomplete=\"%s\"", i, i, ac[i]);
 		put_control_attrs(b, f, path);
-		put_describedby(b, f, path);
 		ch_buf_puts(b, "></span>\n");
 	}
 	ch_buf_puts(b, "</div>\n");
@@ -268,17 +234,6 @@ static int put_members(ch_buf *b, const ch_field *fields, size_t n,
 	return 0;
 }
 
-static void put_group_help(ch_buf *b, const ch_field *f, const char *path)
-{
-	if (!f->help)
-		return;
-	ch_buf_puts(b, "<p class=\"ch-help\" id=\"");
-	put_id(b, "f-", path);
-	ch_buf_puts(b, "-help\">");
-	esc(b, f->help);
-	ch_buf_puts(b, "</p>\n");
-}
-
 /* The personal-certificate rows: none rendered, a <template> that
  * form.js clones with __i__ replaced by the row's index. */
 static int put_list(ch_buf *b, const ch_field *f, const char *path,
@@ -290,38 +245,29 @@ static int put_list(ch_buf *b, const ch_field *f, const char *path,
 	    sizeof item)
 		return ch_fail(e, "content/forms/application.yaml", 0,
 		               "form field path too long at \"%s\"", f->key);
-	ch_buf_puts(b, "<fieldset class=\"ch-list\" id=\"");
-	put_id(b, "f-", path);
-	ch_buf_puts(b, "\" data-list=\"");
-	esc(b, path);
-	ch_buf_printf(b, "\" data-min-items=\"%ld\" data-max-items=\"%ld\"",
+	put_fid(b, "<fieldset class=\"ch-list\" id=\"", path, "\"");
+	put_esc(b, " data-list=\"", path, "\"");
+	ch_buf_printf(b, " data-min-items=\"%ld\" data-max-items=\"%ld\"",
 	              f->min_items < 0 ? 0 : f->min_items,
 	              f->max_items < 0 ? 50 : f->max_items);
 	put_describedby(b, f, path);
-	ch_buf_puts(b, "><legend>");
-	esc(b, f->label);
-	ch_buf_puts(b, "</legend>\n");
-	put_group_help(b, f, path);
-	ch_buf_puts(b, "<div class=\"ch-rows\" data-rows=\"");
-	esc(b, path);
-	ch_buf_puts(b, "\"></div>\n<template data-row-template=\"");
-	esc(b, path);
-	ch_buf_puts(b, "\"><fieldset class=\"ch-row\" data-row=\"" ROW_MARK "\">"
-	               "<legend>");
-	esc(b, f->label);
-	ch_buf_puts(b, " <span data-row-number></span></legend>\n");
+	put_esc(b, "><legend>", f->label, "</legend>\n");
+	if (f->help) {
+		put_fid(b, "<p class=\"ch-help\" id=\"", path, "-help\">");
+		put_esc(b, "", f->help, "</p>\n");
+	}
+	put_esc(b, "<div class=\"ch-rows\" data-rows=\"", path, "\"></div>\n");
+	put_esc(b, "<template data-row-template=\"", path,
+	        "\"><fieldset class=\"ch-row\" data-row=\"" ROW_MARK "\">");
+	put_esc(b, "<legend>", f->label, " <span data-row-number></span></legend>\n");
 	if (put_members(b, f->fields, f->nfields, item, e) < 0)
 		return -1;
-	ch_buf_puts(b, "<button type=\"button\" class=\"ch-remove\" data-remove>");
-	esc(b, f->remove_label ? f->remove_label : "删除");
-	ch_buf_puts(b, "</button></fieldset></template>\n"
-	               "<button type=\"button\" class=\"ch-add\" data-add=\"");
-	esc(b, path);
-	ch_buf_puts(b, "\">");
-	esc(b, f->add_label ? f->add_label : "添加");
-	ch_buf_puts(b, "</button>\n<p class=\"ch-error\" id=\"");
-	put_id(b, "f-", path);
-	ch_buf_puts(b, "-err\"></p>\n</fieldset>\n");
+	put_esc(b, "<button type=\"button\" class=\"ch-remove\" data-remove>",
+	        f->remove_label ? f->remove_label : "删除",
+	        "</button></fieldset></template>\n");
+	put_esc(b, "<button type=\"button\" class=\"ch-add\" data-add=\"", path, "\">");
+	put_esc(b, "", f->add_label ? f->add_label : "添加", "</button>\n");
+	put_fid(b, "<p class=\"ch-error\" id=\"", path, "-err\"></p>\n</fieldset>\n");
 	return 0;
 }
 
@@ -336,19 +282,11 @@ static int put_field(ch_buf *b, const ch_field *f, const char *parent,
 	case CH_F_GROUP:
 		/* A group's own slot holds what concerns the group as a whole
 		 * (NO_CERTIFICATE), so it never hides a member's message. */
-		ch_buf_puts(b, "<fieldset class=\"ch-group\" id=\"");
-		put_id(b, "f-", path);
-		ch_buf_puts(b, "\" data-group=\"");
-		esc(b, path);
-		ch_buf_puts(b, "\"");
+		put_fid(b, "<fieldset class=\"ch-group\" id=\"", path, "\"");
+		put_esc(b, " data-group=\"", path, "\"");
 		put_describedby(b, f, path);
-		ch_buf_puts(b, "><legend>");
-		esc(b, f->label);
-		ch_buf_puts(b, "</legend>\n");
-		put_group_help(b, f, path);
-		ch_buf_puts(b, "<p class=\"ch-error\" id=\"");
-		put_id(b, "f-", path);
-		ch_buf_puts(b, "-err\"></p>\n");
+		put_esc(b, "><legend>", f->label, "</legend>\n");
+		put_help_and_slot(b, f, path);
 		if (put_members(b, f->fields, f->nfields, path, e) < 0)
 			return -1;
 		ch_buf_puts(b, "</fieldset>\n");
@@ -362,7 +300,8 @@ static int put_field(ch_buf *b, const ch_field *f, const char *parent,
 		if (f->widget && !strcmp(f->widget, "years"))
 			put_choices(b, f, path);
 		else
-			put_number(b, f, path);
+			put_input(b, f, path, "type=\"text\" inputmode=\"numeric\"",
+			          " data-type=\"integer\"");
 		return 0;
 	case CH_F_ENUM:
 		put_choices(b, f, path);
@@ -393,48 +332,30 @@ static int needed_is(const ch_doc_kind *d, const char *what)
 
 static void put_doc_input(ch_buf *b, const ch_doc_kind *d, const char *suffix)
 {
-	const char *accept = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png";
 	int required = needed_is(d, "always") || needed_is(d, "per_person");
 
-	ch_buf_puts(b, "<label for=\"doc-");
-	esc(b, d->kind);
-	ch_buf_puts(b, suffix);
-	ch_buf_puts(b, "\">");
-	esc(b, d->label);
+	put_esc(b, "<label for=\"doc-", d->kind, suffix);
+	put_esc(b, "\">", d->label, "");
 	if (needed_is(d, "per_person"))
 		ch_buf_puts(b, "（<span data-person-label></span>）");
 	if (required)
 		ch_buf_puts(b, "<span class=\"ch-req\" aria-hidden=\"true\">*</span>");
 	else if (needed_is(d, "optional"))
 		ch_buf_puts(b, "（可选）");
-	ch_buf_puts(b, "</label>\n<input type=\"file\" id=\"doc-");
-	esc(b, d->kind);
-	ch_buf_puts(b, suffix);
-	ch_buf_printf(b, "\" accept=\"%s\" data-doc=\"", accept);
-	esc(b, d->kind);
-	ch_buf_puts(b, "\"");
+	put_esc(b, "</label>\n<input type=\"file\" id=\"doc-", d->kind, suffix);
+	put_esc(b, "\" accept=\"application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png\""
+	        " data-doc=\"", d->kind, "\"");
 	if (required)
 		ch_buf_puts(b, " aria-required=\"true\"");
-	ch_buf_puts(b, " aria-describedby=\"doc-help doc-");
-	esc(b, d->kind);
-	ch_buf_puts(b, suffix);
-	if (d->help) {
-		ch_buf_puts(b, "-help doc-");
-		esc(b, d->kind);
-		ch_buf_puts(b, suffix);
-	}
+	put_esc(b, " aria-describedby=\"doc-help doc-", d->kind, suffix);
+	if (d->help)
+		put_esc(b, "-help doc-", d->kind, suffix);
 	ch_buf_puts(b, "-err\">\n");
 	if (d->help) {
-		ch_buf_puts(b, "<p class=\"ch-help\" id=\"doc-");
-		esc(b, d->kind);
-		ch_buf_puts(b, suffix);
-		ch_buf_puts(b, "-help\">");
-		esc(b, d->help);
-		ch_buf_puts(b, "</p>\n");
+		put_esc(b, "<p class=\"ch-help\" id=\"doc-", d->kind, suffix);
+		put_esc(b, "-help\">", d->help, "</p>\n");
 	}
-	ch_buf_puts(b, "<p class=\"ch-error\" id=\"doc-");
-	esc(b, d->kind);
-	ch_buf_puts(b, suffix);
+	put_esc(b, "<p class=\"ch-error\" id=\"doc-", d->kind, suffix);
 	ch_buf_puts(b, "-err\"></p>\n");
 }
 
@@ -453,22 +374,18 @@ static void put_documents(ch_buf *b, const ch_schema *s)
 	for (i = 0; i < s->ndocs; i++) {
 		d = &s->docs[i];
 		if (needed_is(d, "per_person")) {
-			ch_buf_puts(b, "<div class=\"ch-doc-list\" data-doc-list=\"");
-			esc(b, d->kind);
-			ch_buf_puts(b, "\"></div>\n<template data-doc-template=\"");
-			esc(b, d->kind);
-			ch_buf_puts(b, "\"><div class=\"ch-field ch-doc\" data-person=\"" ROW_MARK "\">");
+			put_esc(b, "<div class=\"ch-doc-list\" data-doc-list=\"", d->kind,
+			        "\"></div>\n");
+			put_esc(b, "<template data-doc-template=\"", d->kind,
+			        "\"><div class=\"ch-field ch-doc\" data-person=\"" ROW_MARK "\">");
 			put_doc_input(b, d, "-" ROW_MARK);
 			ch_buf_puts(b, "</div></template>\n");
 			continue;
 		}
 		ch_buf_puts(b, "<div class=\"ch-field ch-doc\"");
 		if (d->when_field) {
-			ch_buf_puts(b, " data-when-field=\"");
-			esc(b, d->when_field);
-			ch_buf_puts(b, "\" data-when-equals=\"");
-			esc(b, d->when_equals);
-			ch_buf_puts(b, "\" hidden");
+			put_esc(b, " data-when-field=\"", d->when_field, "\"");
+			put_esc(b, " data-when-equals=\"", d->when_equals, "\" hidden");
 		}
 		ch_buf_puts(b, ">");
 		put_doc_input(b, d, "");
@@ -527,16 +444,15 @@ static void put_buttons(ch_buf *b)
 /* JSON for a <script type="application/json"> block: every string goes
  * through ch_buf_json_str, which escapes < > &, so "</script>" inside the
  * schema cannot end the block. Object keys keep the schema's order, so
- * the output is the same for the same schema. */
-static int put_json(ch_buf *b, json_t *v, int depth)
+ * the output is the same for the same schema. The recursion is as deep
+ * as the schema, which its YAML reader bounds (common/yaml.c). */
+static void put_json(ch_buf *b, json_t *v)
 {
 	const char *key;
 	json_t *m;
 	size_t i;
 	int first = 1;
 
-	if (depth > 64)
-		return -1;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		ch_buf_putc(b, '{');
@@ -547,56 +463,49 @@ static int put_json(ch_buf *b, json_t *v, int depth)
 			ch_buf_putc(b, '"');
 			ch_buf_json_str(b, key, strlen(key));
 			ch_buf_puts(b, "\":");
-			if (put_json(b, m, depth + 1) < 0)
-				return -1;
+			put_json(b, m);
 		}
 		ch_buf_putc(b, '}');
-		return 0;
+		break;
 	case JSON_ARRAY:
 		ch_buf_putc(b, '[');
 		json_array_foreach(v, i, m) {
 			if (i)
 				ch_buf_putc(b, ',');
-			if (put_json(b, m, depth + 1) < 0)
-				return -1;
+			put_json(b, m);
 		}
 		ch_buf_putc(b, ']');
-		return 0;
+		break;
 	case JSON_STRING:
 		ch_buf_putc(b, '"');
 		ch_buf_json_str(b, json_string_value(v), json_string_length(v));
 		ch_buf_putc(b, '"');
-		return 0;
+		break;
 	case JSON_INTEGER:
 		ch_buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return 0;
+		break;
 	case JSON_REAL:
 		ch_buf_printf(b, "%.17g", json_real_value(v));
-		return 0;
+		break;
 	case JSON_TRUE:
-		ch_buf_puts(b, "true");
-		return 0;
 	case JSON_FALSE:
-		ch_buf_puts(b, "false");
-		return 0;
 	case JSON_NULL:
-		ch_buf_puts(b, "null");
-		return 0;
+		ch_buf_puts(b, json_is_true(v) ? "true" : json_is_false(v) ? "false" : "null");
+		break;
 	}
-	return -1;
 }
 
 static void put_fees_json(ch_buf *b, const ch_fees *fees)
 {
 	int i;
 
-	ch_buf_printf(b, "{\"example\":%s,\"organization\":[",
+	ch_buf_printf(b, "{\"example\":%s,\"organization\":[0",
 	              fees->example ? "true" : "false");
-	for (i = 0; i < 6; i++)
-		ch_buf_printf(b, "%s%ld", i ? "," : "", i ? fees->organization[i] : 0L);
-	ch_buf_puts(b, "],\"personal\":[");
-	for (i = 0; i < 6; i++)
-		ch_buf_printf(b, "%s%ld", i ? "," : "", i ? fees->personal[i] : 0L);
+	for (i = 1; i < 6; i++)
+		ch_buf_printf(b, ",%ld", fees->organization[i]);
+	ch_buf_puts(b, "],\"personal\":[0");
+	for (i = 1; i < 6; i++)
+		ch_buf_printf(b, ",%ld", fees->personal[i]);
 	ch_buf_puts(b, "]}");
 }
 
@@ -609,18 +518,11 @@ static void put_with_fills(ch_buf *b, const char *html)
 	int in_tag = 0;
 
 	while (*p) {
-		if (in_tag) {
-			if (*p == '>')
-				in_tag = 0;
-			ch_buf_putc(b, *p++);
-			continue;
-		}
 		if (*p == '<') {
 			in_tag = 1;
-			ch_buf_putc(b, *p++);
-			continue;
-		}
-		if (*p == '{') {
+		} else if (*p == '>') {
+			in_tag = 0;
+		} else if (*p == '{' && !in_tag) {
 			for (q = p + 1; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
 			                (*q >= '0' && *q <= '9') || *q == '_' || *q == '.'; q++)
 				;
@@ -636,64 +538,37 @@ static void put_with_fills(ch_buf *b, const char *html)
 	}
 }
 
-/* The print texts are content files with front matter: the body follows
- * the closing "---" line, and its title becomes the printed heading. */
-static void split_front_matter(const char **md, size_t *len, const char **title,
-                               size_t *title_len)
-{
-	const char *p = *md, *end = *md + *len, *line, *nl;
-
-	*title = NULL;
-	*title_len = 0;
-	if (*len < 4 || memcmp(p, "---\n", 4) != 0)
-		return;
-	for (line = p + 4; line < end; line = nl + 1) {
-		nl = memchr(line, '\n', (size_t)(end - line));
-		if (!nl)
-			return; /* unclosed: leave the text as it is */
-		if (nl - line == 3 && !memcmp(line, "---", 3)) {
-			*len = (size_t)(end - (nl + 1));
-			*md = nl + 1;
-			return;
-		}
-		if (nl - line > 6 && !memcmp(line, "title:", 6)) {
-			const char *t = line + 6, *te = nl;
-			while (t < te && (*t == ' ' || *t == '"' || *t == '\''))
-				t++;
-			while (te > t && (te[-1] == ' ' || te[-1] == '"' ||
-			                  te[-1] == '\'' || te[-1] == '\r'))
-				te--;
-			*title = t;
-			*title_len = (size_t)(te - t);
-		}
-	}
-}
-
+/* The print texts are content files with front matter, whose title
+ * becomes the printed heading. */
 static int put_print_view(ch_buf *b, const char *id, const char *label,
                           const char *md, size_t len, ch_error *e)
 {
-	const char *title;
-	size_t title_len;
-	char *html;
+	json_t *meta = NULL;
+	const char *body, *title;
+	size_t body_len;
+	char *html = NULL;
+	int body_line;
+	int rc = -1;
 
 	if (!md)
 		return ch_fail(e, "content/forms", 0,
 		               "the form needs the text of its %s", label);
-	split_front_matter(&md, &len, &title, &title_len);
-	if (gen_print_html(md, len, "content/forms", &html, e) < 0)
-		return -1;
-	ch_buf_printf(b, "<section class=\"ch-print\" id=\"%s\" aria-label=\"", id);
-	esc(b, label);
-	ch_buf_puts(b, "\" hidden>\n");
-	if (title) {
-		ch_buf_puts(b, "<h1 class=\"ch-print-title\">");
-		ch_buf_html(b, title, title_len);
-		ch_buf_puts(b, "</h1>\n");
-	}
+	if (ch_front_matter(md, len, "content/forms", &meta, &body, &body_len,
+	                    &body_line, e) < 0 ||
+	    gen_print_html(body, body_len, "content/forms", &html, e) < 0)
+		goto out;
+	ch_buf_printf(b, "<section class=\"ch-print\" id=\"%s\"", id);
+	put_esc(b, " aria-label=\"", label, "\" hidden>\n");
+	title = json_string_value(json_object_get(meta, "title"));
+	if (title)
+		put_esc(b, "<h1 class=\"ch-print-title\">", title, "</h1>\n");
 	put_with_fills(b, html);
 	ch_buf_puts(b, "</section>\n");
+	rc = 0;
+out:
 	free(html);
-	return 0;
+	json_decref(meta);
+	return rc;
 }
 
 static int put_asset(ch_buf *b, const gen_form_inputs *in, const char *name,
@@ -704,15 +579,10 @@ static int put_asset(ch_buf *b, const gen_form_inputs *in, const char *name,
 
 	if (!url)
 		return ch_fail(e, "site/assets", 0, "the form needs the asset %s", name);
-	if (n > 4 && !strcmp(name + n - 4, ".css")) {
-		ch_buf_puts(b, "<link rel=\"stylesheet\" href=\"");
-		esc(b, url);
-		ch_buf_puts(b, "\">\n");
-	} else {
-		ch_buf_puts(b, "<script src=\"");
-		esc(b, url);
-		ch_buf_puts(b, "\" defer></script>\n");
-	}
+	if (n > 4 && !strcmp(name + n - 4, ".css"))
+		put_esc(b, "<link rel=\"stylesheet\" href=\"", url, "\">\n");
+	else
+		put_esc(b, "<script src=\"", url, "\" defer></script>\n");
 	return 0;
 }
 
@@ -732,11 +602,10 @@ int gen_form_html(const gen_form_inputs *in, ch_buf *out, ch_error *e)
 	ch_buf_puts(&b, "<div class=\"ch-form-wrap\">\n"
 	                "<noscript><p class=\"ch-error\">在线申请表需要启用浏览器的 JavaScript。"
 	                "</p></noscript>\n<form id=\"ch-form\" class=\"ch-form\" novalidate "
-	                "autocomplete=\"off\" aria-label=\"");
-	esc(&b, s->title);
-	ch_buf_puts(&b, "\" data-format=\"");
-	esc(&b, s->format);
-	ch_buf_puts(&b, "\">\n<p class=\"ch-help\"><span class=\"ch-req\" aria-hidden=\"true\">*"
+	                "autocomplete=\"off\"");
+	put_esc(&b, " aria-label=\"", s->title, "\"");
+	put_esc(&b, " data-format=\"", s->format, "\">\n");
+	ch_buf_puts(&b, "<p class=\"ch-help\"><span class=\"ch-req\" aria-hidden=\"true\">*"
 	                "</span> 为必填项。</p>\n"
 	                "<p class=\"ch-error\" id=\"ch-form-err\"></p>\n");
 	if (put_members(&b, s->fields, s->nfields, "", e) < 0)
@@ -753,10 +622,7 @@ int gen_form_html(const gen_form_inputs *in, ch_buf *out, ch_error *e)
 	                   in->stamp_len, e) < 0)
 		goto out;
 	ch_buf_puts(&b, "<script type=\"application/json\" id=\"ch-schema\">");
-	if (put_json(&b, s->raw, 0) < 0) {
-		ch_fail(e, "content/forms/application.yaml", 0, "the schema nests too deep");
-		goto out;
-	}
+	put_json(&b, s->raw);
 	ch_buf_puts(&b, "</script>\n<script type=\"application/json\" id=\"ch-fees\">");
 	put_fees_json(&b, in->fees);
 	ch_buf_puts(&b, "</script>\n</div>\n");
@@ -764,12 +630,10 @@ int gen_form_html(const gen_form_inputs *in, ch_buf *out, ch_error *e)
 	    put_asset(&b, in, "zip.js", e) < 0 ||
 	    put_asset(&b, in, "form.js", e) < 0)
 		goto out;
-	if (!ch_buf_ok(&b)) {
-		ch_fail(e, NULL, 0, "out of memory rendering the form");
-		goto out;
-	}
-	ch_buf_append(out, b.data, b.len);
-	rc = ch_buf_ok(out) ? 0 : ch_fail(e, NULL, 0, "out of memory rendering the form");
+	if (ch_buf_ok(&b))
+		ch_buf_append(out, b.data, b.len);
+	rc = ch_buf_ok(&b) && ch_buf_ok(out) ? 0 :
+	     ch_fail(e, NULL, 0, "out of memory rendering the form");
 out:
 	ch_buf_free(&b);
 	return rc;

@@ -24,7 +24,7 @@ typedef struct gen_form_inputs {
 	size_t letter_len;
 	const char *stamp_md; /* content/forms/stamp_form.md */
 	size_t stamp_len;
-	/* "form.js" -> the page-relative fingerprinted URL */
+	/* "form.js" -> the page-relative fingerprinted URL, until the next call */
 	const char *(*asset_url)(void *ctx, const char *name);
 	void *asset_ctx;
 } gen_form_inputs;

@@ -12,22 +12,6 @@
 
 #define MAX_BLOCKS 32
 
-/* The next line of text at *p (without its "\r\n" or "\n"); 0 at the end. */
-static int next_line(const char **p, const char **line, size_t *n)
-{
-	const char *s = *p, *nl;
-
-	if (!*s)
-		return 0;
-	nl = strchr(s, '\n');
-	*line = s;
-	*n = nl ? (size_t)(nl - s) : strlen(s);
-	*p = nl ? nl + 1 : s + *n;
-	if (*n && s[*n - 1] == '\r')
-		(*n)--;
-	return 1;
-}
-
 static void trim(const char **s, size_t *n)
 {
 	while (*n && ((*s)[0] == ' ' || (*s)[0] == '\t')) {
@@ -42,7 +26,7 @@ static void trim(const char **s, size_t *n)
 static void put_field_row(ch_buf *b, const char *line, size_t n)
 {
 	static const char fw_colon[] = "\xef\xbc\x9a"; /* U+FF1A */
-	const char *label = line, *preset = NULL;
+	const char *label = line, *preset = "";
 	size_t label_n = n, preset_n = 0, i;
 
 	for (i = 0; i < n; i++) {
@@ -54,24 +38,26 @@ static void put_field_row(ch_buf *b, const char *line, size_t n)
 		}
 	}
 	trim(&label, &label_n);
-	if (preset)
-		trim(&preset, &preset_n);
+	trim(&preset, &preset_n);
 	ch_buf_puts(b, "<tr><th scope=\"row\">");
 	ch_buf_html(b, label, label_n);
 	ch_buf_puts(b, "</th><td>");
-	if (preset_n)
-		ch_buf_html(b, preset, preset_n);
+	ch_buf_html(b, preset, preset_n);
 	ch_buf_puts(b, "</td></tr>\n");
 }
 
 static void put_block(ch_buf *b, int seals, const char *text)
 {
-	const char *p = text, *line;
+	const char *line, *end;
 	size_t n;
 
 	ch_buf_puts(b, seals ? "<div class=\"ch-seals\">\n"
 	                     : "<table class=\"ch-sheet-fields\"><tbody>\n");
-	while (next_line(&p, &line, &n)) {
+	for (line = text; *line; line = end + (*end == '\n')) {
+		end = line + strcspn(line, "\n");
+		n = (size_t)(end - line);
+		if (n && line[n - 1] == '\r')
+			n--;
 		trim(&line, &n);
 		if (!n)
 			continue;
@@ -86,21 +72,16 @@ static void put_block(ch_buf *b, int seals, const char *text)
 	ch_buf_puts(b, seals ? "</div>\n" : "</tbody></table>\n");
 }
 
-/* 1 for a fields block, 2 for a seals block, 0 for any other code. */
+/* 1 for a fields block, 2 for a seals block, 0 for any other node. */
 static int block_kind(cmark_node *n)
 {
-	const char *info;
+	const char *info = NULL;
 
-	if (cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
-		return 0;
-	info = cmark_node_get_fence_info(n);
+	if (cmark_node_get_type(n) == CMARK_NODE_CODE_BLOCK)
+		info = cmark_node_get_fence_info(n);
 	if (!info)
 		return 0;
-	if (!strcmp(info, "fields"))
-		return 1;
-	if (!strcmp(info, "seals"))
-		return 2;
-	return 0;
+	return !strcmp(info, "fields") ? 1 : !strcmp(info, "seals") ? 2 : 0;
 }
 
 int gen_print_html(const char *md, size_t len, const char *file, char **out,
@@ -142,7 +123,6 @@ int gen_print_html(const char *md, size_t len, const char *file, char **out,
 		custom = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
 		if (!ch_buf_ok(&b) || !custom ||
 		    !cmark_node_set_on_enter(custom, b.data ? b.data : "") ||
-		    !cmark_node_set_on_exit(custom, "") ||
 		    !cmark_node_replace(found[i], custom)) {
 			if (custom)
 				cmark_node_free(custom);
