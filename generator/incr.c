@@ -124,7 +124,6 @@ static int source_lines(gen_incr *m, const gen_site *s, ch_error *e)
 	ch_buf_puts(b, gen_cache_format);
 	ch_buf_putc(b, '\n');
 	gen_cache_lines_source(b, &s->src, m->shared);
-	m->old.cur[2] = 0;
 	/* In path order, the order the next build looks them up in. */
 	for (size_t k = 0; k < s->npages; k++) {
 		size_t i = (size_t)s->by_path[k];

@@ -136,22 +136,6 @@ const gen_cache_src *gen_cache_src_find(const gen_cache_src *v, size_t n,
 	return bsearch(&key, v, n, sizeof key, cmp_src);
 }
 
-const gen_cache_src *gen_cache_src_next(const gen_cache_src *v, size_t n,
-                                        const char *path, size_t *cursor)
-{
-	const gen_cache_src *f;
-
-	for (size_t i = *cursor; i < n && i < *cursor + 2; i++)
-		if (strcmp(v[i].path, path) == 0) {
-			*cursor = i;
-			return &v[i];
-		}
-	f = gen_cache_src_find(v, n, path);
-	if (f)
-		*cursor = (size_t)(f - v);
-	return f;
-}
-
 /* They were written in path order: check rather than sort. */
 static void sort_src(gen_cache_src *v, size_t n)
 {

@@ -69,7 +69,6 @@ typedef struct gen_cache {
 	char **files;             /* every file of the old site (into text) */
 	size_t nfiles;
 	const char *out_dir;      /* (not owned) */
-	size_t cur[3];            /* gen_cache_src_next's for D, W and M */
 	char **packs;             /* the packs mapped (read only), by number */
 	size_t *pack_len;
 	size_t npacks;
@@ -92,11 +91,6 @@ const gen_cache_page *gen_cache_page_by_pkey(const gen_cache *c,
 /* The D, W or M entry of path, or NULL. */
 const gen_cache_src *gen_cache_src_find(const gen_cache_src *v, size_t n,
                                         const char *path);
-/* The same for paths asked in about their sorted order (as a walk of
- * the work tree asks): *cursor, 0 at first, remembers the last entry
- * found, and the one after it is tried before searching. */
-const gen_cache_src *gen_cache_src_next(const gen_cache_src *v, size_t n,
-                                        const char *path, size_t *cursor);
 /* 1 if the old site has the search index part path made from key. */
 int gen_cache_has_shard(const gen_cache *c, const char *key, const char *path);
 /* The plain text of an entry of c->pages (p->len bytes), or NULL. */

@@ -28,8 +28,7 @@ static void ready(void *ctx)
 static int blob_of(void *ctx, const gen_file *f, char out[41])
 {
 	gen_cache *c = ((gen_hints *)ctx)->c;
-	const gen_cache_src *w = gen_cache_src_next(c->stats, c->nstats, f->path,
-	                                            &c->cur[1]);
+	const gen_cache_src *w = gen_cache_src_find(c->stats, c->nstats, f->path);
 
 	/* A file changed in the second before that build started could have
 	 * changed again unseen within one tick of the clock: hash it. */
@@ -53,7 +52,7 @@ static int date_of(void *ctx, const char *path, long long *t)
 	gen_cache *c = ((gen_hints *)ctx)->c;
 	const gen_cache_src *d;
 
-	d = gen_cache_src_next(c->dates, c->ndates, path, &c->cur[0]);
+	d = gen_cache_src_find(c->dates, c->ndates, path);
 	if (!d)
 		return 0;
 	*t = d->n[0];
@@ -86,8 +85,7 @@ void gen_hints_start(gen_hints *h, gen_cache *c, const char *out_dir)
 const char *gen_hints_model(void *ctx, const char *path, const char *blob)
 {
 	gen_cache *c = ctx;
-	const gen_cache_src *m = gen_cache_src_next(c->models, c->nmodels, path,
-	                                            &c->cur[2]);
+	const gen_cache_src *m = gen_cache_src_find(c->models, c->nmodels, path);
 
 	return m && memcmp(m->blob, blob, 40) == 0 ? m->model : NULL;
 }
