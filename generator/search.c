@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistr.h>
 
 /* Where a term was seen on a page; the weight is computed from these. */
 enum { HIT_TITLE = 1, HIT_HEADING = 2, HIT_DESC = 4 };
@@ -157,42 +158,14 @@ static void index_free(index_t *ix)
 	free(ix->slots);
 }
 
-/* Decodes one UTF-8 sequence at s[*i]; invalid bytes yield U+FFFD and
- * advance by one so that bad input cannot stall the scan. */
+/* The code point at s[*i], and *i past it (the pages are valid UTF-8:
+ * site.c checked them). */
 static uint32_t next_cp(const unsigned char *s, size_t n, size_t *i)
 {
-	unsigned char c = s[*i];
-	size_t len;
-	uint32_t cp;
-	if (c < 0x80) {
-		(*i)++;
-		return c;
-	} else if ((c & 0xE0) == 0xC0) {
-		len = 2;
-		cp = c & 0x1F;
-	} else if ((c & 0xF0) == 0xE0) {
-		len = 3;
-		cp = c & 0x0F;
-	} else if ((c & 0xF8) == 0xF0) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		(*i)++;
-		return 0xFFFD;
-	}
-	if (*i + len > n) {
-		(*i)++;
-		return 0xFFFD;
-	}
-	for (size_t k = 1; k < len; k++) {
-		if ((s[*i + k] & 0xC0) != 0x80) {
-			(*i)++;
-			return 0xFFFD;
-		}
-		cp = (cp << 6) | (s[*i + k] & 0x3F);
-	}
-	*i += len;
-	return cp;
+	ucs4_t c;
+
+	*i += (size_t)u8_mbtouc(&c, s + *i, n - *i);
+	return c;
 }
 
 static int is_cjk(uint32_t c)
