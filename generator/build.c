@@ -4,7 +4,7 @@
  *
  * 1. Read the source (repo.h): a commit's tree, or the work tree, whose
  *    files are trusted unchanged by their stat as git trusts its index
- *    (with its racy-timestamp rule: incr_hints.h).
+ *    (with its racy-timestamp rule: incr.c).
  * 2. The page model (site.h), memo point one: a page whose blob the
  *    cache knows is restored from its model line (meta.h) instead of
  *    parsed. Links are checked on every build.

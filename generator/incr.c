@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,6 @@
 
 #include "common/sha256.h"
 #include "generator/incr_cache.h"
-#include "generator/incr_hints.h"
 #include "generator/incr_keys.h"
 #include "generator/meta.h"
 
@@ -23,7 +23,10 @@ const char gen_incr_marker[] = GEN_CACHE_NAME;
 
 struct gen_incr {
 	gen_cache old;      /* of the previous build (empty if none) */
-	gen_hints hints;    /* its loading, and what it offers the source */
+	gen_source_hints hints; /* what old offers the source's reading */
+	const char *out_dir;
+	pthread_t loader;   /* loads old (see gen_incr_open) */
+	int loading;
 	struct timespec started;
 	char shared[65];    /* the key of what every page shares */
 	char (*bkeys)[65];  /* per page: its body's key and its file's */
@@ -59,6 +62,82 @@ static int flush_index(gen_incr *m, size_t at_least, ch_error *e)
 	       flush_buf(&m->index, m->index_fd, GEN_CACHE_NAME, e) : 0;
 }
 
+/* --- what the build before knew, offered to the source's reading ------ */
+
+void gen_incr_loaded(gen_incr *m)
+{
+	if (m->loading)
+		pthread_join(m->loader, NULL);
+	m->loading = 0;
+}
+
+static void ready(void *ctx)
+{
+	gen_incr_loaded(ctx);
+}
+
+/* A work-tree file whose stats are as recorded keeps its blob id
+ * unhashed, as git's index does. */
+static int blob_of(void *ctx, const gen_file *f, char out[41])
+{
+	const gen_cache *c = &((gen_incr *)ctx)->old;
+	const gen_cache_src *w = gen_cache_src_find(c->stats, c->nstats, f->path);
+
+	/* A file changed in the second before that build started could have
+	 * changed again unseen within one tick of the clock: hash it. */
+	if (!w || w->n[0] != f->st.size || w->n[1] != f->st.mtime_ns ||
+	    w->n[2] != f->st.ctime_ns || (unsigned long long)w->n[3] != f->st.ino ||
+	    f->st.mtime_ns > c->started_ns - 1000000000LL ||
+	    f->st.ctime_ns > c->started_ns - 1000000000LL)
+		return 0;
+	memcpy(out, w->blob, 40);
+	out[40] = '\0';
+	return 1;
+}
+
+const char *gen_incr_model(void *ctx, const char *path, const char *blob)
+{
+	const gen_cache *c = &((gen_incr *)ctx)->old;
+	const gen_cache_src *m = gen_cache_src_find(c->models, c->nmodels, path);
+
+	return m && memcmp(m->blob, blob, 40) == 0 ? m->model : NULL;
+}
+
+/* A page whose blob is known keeps its model unparsed. */
+static int known(void *ctx, const char *path, const char *blob)
+{
+	return gen_incr_model(ctx, path, blob) != NULL;
+}
+
+/* The dates of a commit already walked are not walked again. */
+static const char *dated(void *ctx)
+{
+	const gen_cache *c = &((gen_incr *)ctx)->old;
+
+	return c->commit[0] ? c->commit : NULL;
+}
+
+static int date_of(void *ctx, const char *path, long long *t)
+{
+	const gen_cache *c = &((gen_incr *)ctx)->old;
+	const gen_cache_src *d = gen_cache_src_find(c->dates, c->ndates, path);
+
+	if (d)
+		*t = d->n[0];
+	return d != NULL;
+}
+
+static void *load(void *arg)
+{
+	gen_incr *m = arg;
+
+	gen_cache_load(&m->old, m->out_dir, gen_cache_format);
+	return NULL;
+}
+
+/* The cache loads on a thread while the work tree's files are listed,
+ * mostly the kernel's stat: the two took a work-tree rebuild's time one
+ * after the other. */
 gen_incr *gen_incr_open(const char *out_dir, const struct timespec *started)
 {
 	gen_incr *m = calloc(1, sizeof *m);
@@ -67,23 +146,17 @@ gen_incr *gen_incr_open(const char *out_dir, const struct timespec *started)
 		return NULL;
 	m->index_fd = -1;
 	m->started = *started;
-	gen_hints_start(&m->hints, &m->old, out_dir);
+	m->out_dir = out_dir;
+	m->hints = (gen_source_hints){m, ready, blob_of, known, dated, date_of};
+	m->loading = pthread_create(&m->loader, NULL, load, m) == 0;
+	if (!m->loading) /* no thread: load it here */
+		load(m);
 	return m;
 }
 
 gen_source_hints *gen_incr_hints(gen_incr *m)
 {
-	return &m->hints.h;
-}
-
-void gen_incr_loaded(gen_incr *m)
-{
-	gen_hints_join(&m->hints);
-}
-
-const char *gen_incr_model(void *ctx, const char *path, const char *blob)
-{
-	return gen_hints_model(&((gen_incr *)ctx)->old, path, blob);
+	return &m->hints;
 }
 
 /* What every page file shares (build.c's top comment). */
@@ -127,8 +200,8 @@ static int source_lines(gen_incr *m, const gen_site *s, ch_error *e)
 	/* In path order, the order the next build looks them up in. */
 	for (size_t k = 0; k < s->npages; k++) {
 		size_t i = (size_t)s->by_path[k];
-		const char *line = gen_hints_model(&m->old, s->pages[i].src_path,
-		                                   s->pages[i].blob_id);
+		const char *line = gen_incr_model(m, s->pages[i].src_path,
+		                                  s->pages[i].blob_id);
 		gen_cache_line_model_head(b, s->pages[i].blob_id,
 		                          s->pages[i].src_path);
 		if (line)
@@ -305,7 +378,7 @@ int gen_incr_finish(gen_incr *m, gen_out *out, ch_error *e)
 	if (close(fd) < 0)
 		return ch_fail(e, GEN_CACHE_NAME, 0, "cannot write: %s",
 		               strerror(errno));
-	/* Its time says when this build began reading (incr_hints.c's racy
+	/* Its time says when this build began reading (blob_of's racy
 	 * rule reads it). */
 	times[0] = times[1] = m->started;
 	snprintf(path, sizeof path, "%s/%s", out->tmp, GEN_CACHE_NAME);
@@ -319,7 +392,7 @@ void gen_incr_free(gen_incr *m)
 {
 	if (!m)
 		return;
-	gen_hints_join(&m->hints);
+	gen_incr_loaded(m);
 	if (m->index_fd >= 0)
 		close(m->index_fd);
 	ch_buf_free(&m->index);

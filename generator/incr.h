@@ -1,9 +1,8 @@
 /* incr.h: the incremental layer, the one interface build.c uses to
  * remember and reuse: what the build before knew of the source (work
- * tree stats, page models, dates: incr_hints.h), the keys of every page
- * file and part of the search index (incr_keys.h), and the cache those
- * are kept in (incr_cache.h), read from the old site and written into
- * the new one.
+ * tree stats, page models, dates), the keys of every page file and part
+ * of the search index (incr_keys.h), and the cache those are kept in
+ * (incr_cache.h), read from the old site and written into the new one.
  *
  * One build, in order: gen_incr_open, gen_incr_hints for the source's
  * reading, gen_incr_loaded, gen_incr_model for the site's, gen_incr_plan

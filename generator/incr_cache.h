@@ -16,7 +16,7 @@
  *                           site, and "end".
  *                           The file's modification time is set to the
  *                           start of the build that wrote it (the racy
- *                           rule for W lines: incr_hints.c);
+ *                           rule for W lines: incr.c);
  *   .certhall-cache-text/<part>  the plain text of the pages of a part
  *                           of the search index, one after another at
  *                           the offsets the P lines give: a part made
