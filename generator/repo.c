@@ -28,30 +28,20 @@ static int git_fail(ch_error *e, const char *file, const char *what)
 	               g ? g->message : "");
 }
 
-/* Adds a file; data NULL leaves its bytes unread, id NULL its blob id
- * unknown for now. */
-static int add_file(gen_source *s, size_t *cap, const char *path,
-                    const git_oid *id, const void *data, size_t len,
+/* Adds a file, its bytes unread; id NULL leaves its blob id unknown for
+ * now. */
+static int add_file(gen_source *s, const char *path, const git_oid *id,
                     ch_error *e)
 {
 	gen_file *f;
 
-	if (CH_GROW(s->files, s->nfiles + 1, *cap) < 0)
+	if (CH_GROW(s->files, s->nfiles + 1, s->capfiles) < 0)
 		return ch_fail(e, path, 0, "out of memory");
 	f = &s->files[s->nfiles];
 	memset(f, 0, sizeof *f);
 	f->path = strdup(path);
-	f->data = data ? malloc(len + 1) : NULL;
-	if (!f->path || (data && !f->data)) {
-		free(f->path);
-		free(f->data);
+	if (!f->path)
 		return ch_fail(e, path, 0, "out of memory");
-	}
-	if (data) {
-		memcpy(f->data, data, len);
-		f->data[len] = '\0';
-		f->len = len;
-	}
 	if (id)
 		git_oid_fmt(f->blob_id, id);
 	f->blob_id[id ? 40 : 0] = '\0';
@@ -86,9 +76,7 @@ static int read_blob(git_repository *repo, gen_file *f, ch_error *e)
 /* --- from a commit ----------------------------------------------------- */
 
 struct walk_ctx {
-	git_repository *repo;
 	gen_source *src;
-	size_t *cap;
 	const char *root;
 	ch_error *e;
 	int failed;
@@ -116,8 +104,7 @@ static int walk_cb(const char *dir, const git_tree_entry *ent, void *payload)
 	}
 	if (git_tree_entry_filemode(ent) == GIT_FILEMODE_LINK)
 		return 0; /* a symlink's target is no content of ours */
-	if (add_file(w->src, w->cap, path, git_tree_entry_id(ent), NULL, 0,
-	             w->e) < 0)
+	if (add_file(w->src, path, git_tree_entry_id(ent), w->e) < 0)
 		goto fail;
 	if (known(w->hints, path, w->src->files[w->src->nfiles - 1].blob_id))
 		return 0;
@@ -159,8 +146,8 @@ static int blob_run(void *ctx, size_t begin, size_t end, ch_error *e)
 #define READ_THREADS_MIN 256
 
 static int read_commit(git_repository *repo, git_commit *commit,
-                       gen_source *s, size_t *cap,
-                       const gen_source_hints *hints, ch_error *e)
+                       gen_source *s, const gen_source_hints *hints,
+                       ch_error *e)
 {
 	git_tree *tree = NULL;
 	struct walk_ctx w;
@@ -172,9 +159,7 @@ static int read_commit(git_repository *repo, git_commit *commit,
 		git_fail(e, "", "cannot read the commit's tree");
 		goto out;
 	}
-	w.repo = repo;
 	w.src = s;
-	w.cap = cap;
 	w.e = e;
 	w.hints = hints;
 	for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
@@ -218,7 +203,7 @@ out:
  * kernel's stat, and the caller's hints (from the build cache, which may
  * still be loading) are not needed until every file is listed. */
 static int walk_dir(const char *workdir, const char *rel, gen_source *s,
-                    size_t *cap, ch_error *e)
+                    ch_error *e)
 {
 	char full[4096];
 	struct dirent **names = NULL;
@@ -246,10 +231,10 @@ static int walk_dir(const char *workdir, const char *rel, gen_source *s,
 		} else if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			rc = ch_fail(e, child, 0, "%s", strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
-			rc = walk_dir(workdir, child, s, cap, e);
+			rc = walk_dir(workdir, child, s, e);
 		} else if (S_ISREG(st.st_mode)) {
 			gen_file *f;
-			rc = add_file(s, cap, child, NULL, NULL, 0, e);
+			rc = add_file(s, child, NULL, e);
 			if (rc < 0)
 				continue;
 			f = &s->files[s->nfiles - 1];
@@ -496,7 +481,6 @@ int gen_source_read(const char *repo_dir, const char *rev, int worktree,
 	git_repository *repo = NULL;
 	git_object *obj = NULL;
 	git_commit *commit = NULL;
-	size_t cap = 0;
 	const char *spec = rev ? rev : "HEAD";
 	int rc = -1;
 
@@ -530,7 +514,7 @@ int gen_source_read(const char *repo_dir, const char *rev, int worktree,
 	if (worktree) {
 		const char *wd = git_repository_workdir(repo);
 		for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++)
-			if (walk_dir(wd, roots[i], out, &cap, e) < 0)
+			if (walk_dir(wd, roots[i], out, e) < 0)
 				goto out;
 		ch_trace("source: list the work tree");
 		if (hints && hints->ready)
@@ -542,7 +526,7 @@ int gen_source_read(const char *repo_dir, const char *rev, int worktree,
 	} else {
 		if (hints && hints->ready)
 			hints->ready(hints->ctx);
-		if (read_commit(repo, commit, out, &cap, hints, e) < 0)
+		if (read_commit(repo, commit, out, hints, e) < 0)
 			goto out;
 	}
 	if (out->nfiles > 1)
@@ -615,7 +599,7 @@ void gen_source_free(gen_source *s)
 	}
 	free(s->files);
 	s->files = NULL;
-	s->nfiles = 0;
+	s->nfiles = s->capfiles = 0;
 	git_repository_free(s->repo);
 	s->repo = NULL;
 	free(s->repo_path);

@@ -49,7 +49,7 @@ typedef struct gen_source_hints {
 
 typedef struct gen_source {
 	gen_file *files;    /* sorted by path (byte order) */
-	size_t nfiles;
+	size_t nfiles, capfiles;
 	char commit[41];    /* the commit read (HEAD for --worktree) */
 	char short_id[16];  /* its abbreviation as shown in the footer */
 	long long commit_time;
