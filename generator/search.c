@@ -342,32 +342,10 @@ static void put_uint(ch_buf *b, uint32_t v)
 	ch_buf_append(b, tmp + i, sizeof tmp - i);
 }
 
-/* A term with the first 8 bytes of its key as a big-endian number, so
- * that most comparisons of the sort are one of integers. */
-typedef struct sort_term {
-	uint64_t prefix;
-	term *t;
-} sort_term;
-
-static uint64_t key_prefix(const term *t)
-{
-	uint64_t v = 0;
-	for (size_t i = 0; i < 8; i++)
-		v = v << 8 | (i < t->keylen ? (unsigned char)t->key[i] : 0u);
-	return v;
-}
-
+/* Keys hold no NUL: strcmp's order is their bytes'. */
 static int cmp_term(const void *a, const void *b)
 {
-	const sort_term *sa = a, *sb = b;
-	if (sa->prefix != sb->prefix)
-		return sa->prefix < sb->prefix ? -1 : 1;
-	const term *ta = sa->t, *tb = sb->t;
-	size_t m = ta->keylen < tb->keylen ? ta->keylen : tb->keylen;
-	int c = memcmp(ta->key, tb->key, m);
-	if (c)
-		return c;
-	return ta->keylen < tb->keylen ? -1 : ta->keylen > tb->keylen;
+	return strcmp(((const term *)a)->key, ((const term *)b)->key);
 }
 
 /* Every page's title, headings, description and text into ix. */
@@ -383,19 +361,6 @@ static int index_pages(index_t *ix, const gen_page *pages, size_t n)
 		index_text(ix, p->text, id, 0);
 	}
 	return ix->failed ? -1 : 0;
-}
-
-/* The terms in the order they are written; NULL when memory runs out. */
-static sort_term *terms_in_order(const index_t *ix)
-{
-	sort_term *order = malloc((ix->nterms ? ix->nterms : 1) * sizeof *order);
-
-	if (!order)
-		return NULL;
-	for (size_t i = 0; i < ix->nterms; i++)
-		order[i] = (sort_term){key_prefix(&ix->terms[i]), &ix->terms[i]};
-	qsort(order, ix->nterms, sizeof *order, cmp_term);
-	return order;
 }
 
 /* "pages": [url, title, section, excerpt] per page. */
@@ -423,11 +388,11 @@ static void put_pages(ch_buf *out, const gen_page *pages, size_t n,
 
 /* "terms": {term: [posting, ...]}. One number per page: the gap from the
  * previous id (most are small) times 64 plus the weight (at most 32). */
-static void put_terms(ch_buf *out, const sort_term *order, size_t nterms)
+static void put_terms(ch_buf *out, const term *terms, size_t nterms)
 {
 	ch_buf_puts(out, "\"terms\":{");
 	for (size_t i = 0; i < nterms; i++) {
-		const term *t = order[i].t;
+		const term *t = &terms[i];
 		uint32_t prev = 0;
 		ch_buf_puts(out, i ? ",\n" : "\n");
 		js_str(out, t->key, t->keylen);
@@ -449,7 +414,6 @@ int gen_search_shard(const gen_page *pages, size_t n,
                      ch_buf *out, ch_error *e)
 {
 	index_t ix = {0};
-	sort_term *order = NULL;
 	int rc = -1;
 
 	if (n > MAX_PAGES) {
@@ -462,13 +426,15 @@ int gen_search_shard(const gen_page *pages, size_t n,
 			        "search index: page without url or title");
 			goto out;
 		}
-	if (index_pages(&ix, pages, n) < 0 || !(order = terms_in_order(&ix)))
+	if (index_pages(&ix, pages, n) < 0)
 		goto nomem;
+	/* The table is done with: its terms are sorted in place. */
+	qsort(ix.terms, ix.nterms, sizeof *ix.terms, cmp_term);
 	ch_buf_printf(out, "/* certhall-site search index, part %u: generated, "
 	              "do not edit. */\n(window.CERTHALL_SEARCH_PARTS = "
 	              "window.CERTHALL_SEARCH_PARTS || {})[%u] = ", shard, shard);
 	put_pages(out, pages, n, sections);
-	put_terms(out, order, ix.nterms);
+	put_terms(out, ix.terms, ix.nterms);
 	ch_buf_puts(out, ";\n");
 	if (!ch_buf_ok(out))
 		goto nomem;
@@ -477,7 +443,6 @@ int gen_search_shard(const gen_page *pages, size_t n,
 nomem:
 	ch_fail(e, NULL, 0, "search index: out of memory");
 out:
-	free(order);
 	index_free(&ix);
 	return rc;
 }
