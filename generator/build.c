@@ -16,10 +16,12 @@
  *    page and the 404 show it, so a new commit re-lays only the pages
  *    it changed (and the home page).
  * 4. Memo point two: a page file whose key the cache lists is kept as
- *    it is; else its body comes from the cache or is rendered, and it is
- *    laid out (layout.h) and written. Pages go by parts of the search
- *    index, on threads, each part into files and cache lines of its
- *    own, added to the build's in order (render_all).
+ *    it is; else the page is rendered from its Markdown, laid out
+ *    (layout.h) and written. Pages go by parts of the search index, on
+ *    threads, each part into files and cache lines of its own, added to
+ *    the build's in order (render_all). A part whose pages' bodies and
+ *    sections are unchanged keeps its search file; one made again takes
+ *    the plain text of its kept pages from the cache.
  * 5. Output (output.h): the written files that differ move into the
  *    site, the old files it no longer has go, and the cache
  *    (incr_cache.h) moves in last. */
