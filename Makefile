@@ -170,11 +170,19 @@ FUZZ_SECONDS ?= 60
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 FUZZ_FLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
-              -fsanitize=fuzzer,address,undefined -pthread -I. $(PKG_CFLAGS) \
-              -DCERTHALL_VERSION='"fuzz"'
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(BATCH_SRC) $(GEN_SRC) | $(TEST_STAMP)
+              -fsanitize=fuzzer-no-link,address,undefined -pthread -I. \
+              $(PKG_CFLAGS) -DCERTHALL_VERSION='"fuzz"'
+# Every source is compiled once for all the targets, into one archive
+# each target takes what it needs from.
+FUZZ_OBJS := $(patsubst %.c,build-fuzz/obj/%.o,$(COMMON_SRC) $(BATCH_SRC) $(GEN_SRC))
+build-fuzz/obj/%.o: %.c | $(TEST_STAMP)
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(BATCH_SRC) $(GEN_SRC) $(LDLIBS)
+	clang $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+build-fuzz/libfuzzed.a: $(FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libfuzzed.a
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/libfuzzed.a $(LDLIBS)
+-include $(FUZZ_OBJS:.o=.d)
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \
 	  name=$${f#build-fuzz/}; \
