@@ -231,7 +231,7 @@ int main(int argc, char **argv)
 	if (strcmp(a.cmd, "serve") == 0) {
 		const char *dir = a.out ? a.out : "public";
 		char cwatch[4096], swatch[4096];
-		const char *watch[3] = {cwatch, swatch, NULL};
+		char *const watch[3] = {cwatch, swatch, NULL};
 
 		if (!a.ref)
 			a.worktree = a.preview = 1; /* a preview shows the drafts */

@@ -6,9 +6,9 @@
 #include "generator/serve.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fts.h>
 #include <git2.h>
 #include <limits.h>
 #include <microhttpd.h>
@@ -99,6 +99,8 @@ static enum MHD_Result queue(struct MHD_Connection *c, unsigned status,
 {
 	if (!r)
 		return MHD_NO;
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	if (type)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	/* A preview must show the newest build on every reload. */
@@ -117,22 +119,20 @@ static enum MHD_Result text_reply(struct MHD_Connection *c, unsigned status,
 	return queue(c, status, r, "text/plain; charset=utf-8");
 }
 
-/* Opens root/rel if it is a regular file inside root (links resolved). */
+/* Opens root/rel if it is a regular file inside root (links resolved);
+ * st->st_mode tells a folder inside root from a missing file. */
 static int open_inside(const char *root, const char *rel, struct stat *st)
 {
 	char joined[PATH_MAX], real[PATH_MAX];
 	size_t rl = strlen(root);
+	st->st_mode = 0;
 	if ((size_t)snprintf(joined, sizeof joined, "%s%s", root, rel) >=
-	    sizeof joined)
-		return -1;
-	if (!realpath(joined, real))
+	    sizeof joined || !realpath(joined, real))
 		return -1;
 	if (strncmp(real, root, rl) != 0 || (real[rl] != '/' && real[rl]))
 		return -1;
 	int fd = open(real, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, st) < 0) {
+	if (fd >= 0 && (fstat(fd, st) < 0 || !S_ISREG(st->st_mode))) {
 		close(fd);
 		return -1;
 	}
@@ -156,10 +156,8 @@ static enum MHD_Result not_found(struct MHD_Connection *c, const char *root)
 {
 	struct stat st;
 	int fd = open_inside(root, "/404.html", &st);
-	if (fd >= 0 && S_ISREG(st.st_mode))
-		return file_reply(c, MHD_HTTP_NOT_FOUND, fd, &st, "404.html");
 	if (fd >= 0)
-		close(fd);
+		return file_reply(c, MHD_HTTP_NOT_FOUND, fd, &st, "404.html");
 	return text_reply(c, MHD_HTTP_NOT_FOUND, "404 not found\n");
 }
 
@@ -202,19 +200,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
                               size_t *upload_size, void **con_cls)
 {
 	const server *srv = cls;
-	char root[PATH_MAX];
+	char root[PATH_MAX], rel[PATH_MAX];
 	struct stat st;
 
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
-		struct MHD_Response *r = MHD_create_response_from_buffer(
-			19, (void *)"method not allowed\n", MHD_RESPMEM_PERSISTENT);
-		if (r)
-			MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW,
-			                        "GET, HEAD");
-		return queue(c, MHD_HTTP_METHOD_NOT_ALLOWED, r,
-		             "text/plain; charset=utf-8");
-	}
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return text_reply(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		                  "method not allowed\n");
 	if (!safe_url(url))
 		return text_reply(c, MHD_HTTP_FORBIDDEN, "403 forbidden\n");
 	/* Resolved per request: a rebuild may have replaced the folder. */
@@ -222,34 +214,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		return text_reply(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		                  "the site is not built yet\n");
 
-	int fd = open_inside(root, url, &st);
-	if (fd < 0)
+	/* A folder serves its index.html. */
+	int folder = url[strlen(url) - 1] == '/';
+	if ((size_t)snprintf(rel, sizeof rel, "%s%s", url,
+	                     folder ? "index.html" : "") >= sizeof rel)
 		return not_found(c, root);
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		size_t n = strlen(url);
-		if (url[n - 1] != '/')
-			return redirect_to_folder(c, url);
-		char idx[PATH_MAX];
-		if ((size_t)snprintf(idx, sizeof idx, "%sindex.html", url) >=
-		    sizeof idx)
-			return not_found(c, root);
-		fd = open_inside(root, idx, &st);
-		if (fd < 0)
-			return not_found(c, root);
-		url = "index.html";
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return not_found(c, root);
-	}
-	return file_reply(c, MHD_HTTP_OK, fd, &st, url);
+	int fd = open_inside(root, rel, &st);
+	if (fd >= 0)
+		return file_reply(c, MHD_HTTP_OK, fd, &st, rel);
+	if (S_ISDIR(st.st_mode) && !folder)
+		return redirect_to_folder(c, url);
+	return not_found(c, root);
 }
 
-/* A fingerprint of a folder tree: a sum over its files of a hash of
- * path, size, mtime and mode, so any edit, addition or removal changes
- * it whatever order readdir gives. Hidden names (editor swap files, .git)
- * and backups ending in '~' are left out. */
 static uint64_t mix(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *s = p;
@@ -260,43 +237,36 @@ static uint64_t mix(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-static void scan(const char *path, uint64_t *sum, uint64_t *count, int depth)
-{
-	DIR *d = opendir(path);
-	if (!d || depth > 64) {
-		if (d)
-			closedir(d);
-		return;
-	}
-	struct dirent *de;
-	char child[PATH_MAX];
-	while ((de = readdir(d))) {
-		size_t nl = strlen(de->d_name);
-		if (de->d_name[0] == '.' || de->d_name[nl - 1] == '~')
-			continue;
-		if ((size_t)snprintf(child, sizeof child, "%s/%s", path,
-		                     de->d_name) >= sizeof child)
-			continue;
-		struct stat st;
-		if (lstat(child, &st) < 0)
-			continue;
-		uint64_t h = mix(1469598103934665603ULL, child, strlen(child));
-		int64_t f[4] = {(int64_t)st.st_size, (int64_t)st.st_mtim.tv_sec,
-		                (int64_t)st.st_mtim.tv_nsec, (int64_t)st.st_mode};
-		h = mix(h, f, sizeof f);
-		*sum += h;
-		(*count)++;
-		if (S_ISDIR(st.st_mode))
-			scan(child, sum, count, depth + 1);
-	}
-	closedir(d);
-}
-
-static uint64_t fingerprint(const char *const *watch)
+/* A fingerprint of the watched trees: a sum over their entries of a hash
+ * of path, size, mtime and mode, so any edit, addition or removal changes
+ * it whatever order the walk gives. Hidden names (editor swap files, .git)
+ * and backups ending in '~' are left out. */
+static uint64_t fingerprint(char *const *watch)
 {
 	uint64_t sum = 0, count = 0;
-	for (size_t i = 0; watch && watch[i]; i++)
-		scan(watch[i], &sum, &count, 0);
+	FTS *fts = watch ? fts_open(watch, FTS_PHYSICAL | FTS_NOCHDIR, NULL)
+	                 : NULL;
+	FTSENT *f;
+
+	if (!fts)
+		return 0;
+	while ((f = fts_read(fts))) {
+		const char *name = f->fts_name;
+		if (f->fts_level == 0 || f->fts_info == FTS_DP)
+			continue;
+		if (name[0] == '.' || name[f->fts_namelen - 1] == '~') {
+			fts_set(fts, f, FTS_SKIP);
+			continue;
+		}
+		const struct stat *st = f->fts_statp;
+		uint64_t h = mix(1469598103934665603ULL, f->fts_path,
+		                 f->fts_pathlen);
+		int64_t v[4] = {(int64_t)st->st_size, (int64_t)st->st_mtim.tv_sec,
+		                (int64_t)st->st_mtim.tv_nsec, (int64_t)st->st_mode};
+		sum += mix(h, v, sizeof v);
+		count++;
+	}
+	fts_close(fts);
 	return sum ^ (count * 0x9E3779B97F4A7C15ULL);
 }
 
@@ -342,7 +312,7 @@ static void rebuild_now(gen_rebuild_fn rebuild, void *ctx)
 }
 
 int gen_serve(const char *dir, const char *host, int port,
-              gen_rebuild_fn rebuild, void *ctx, const char *const *watch,
+              gen_rebuild_fn rebuild, void *ctx, char *const *watch,
               ch_error *e)
 {
 	struct sockaddr_storage sa;

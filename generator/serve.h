@@ -17,7 +17,7 @@ typedef int (*gen_rebuild_fn)(void *ctx, ch_error *e);
  * change rebuild(ctx) is called (if not NULL), one line is printed on
  * stderr, and a failed rebuild prints its error and keeps serving. */
 int gen_serve(const char *dir, const char *host, int port,
-              gen_rebuild_fn rebuild, void *ctx, const char *const *watch,
+              gen_rebuild_fn rebuild, void *ctx, char *const *watch,
               ch_error *e);
 
 /* What a preview of the repository at repo_dir shows: *worktree = 1 when
