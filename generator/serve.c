@@ -381,35 +381,21 @@ out:
 	return d ? 0 : -1;
 }
 
-/* A hidden name anywhere in the path: the build's reading of the work
- * tree skips those, so they make no draft. */
-static int hidden_path(const char *path)
+/* Stops the status walk at the first change outside hidden names: the
+ * build's reading of the work tree skips those, so they make no draft. */
+static int draft_change(const char *path, unsigned int status, void *unused)
 {
-	for (const char *s = path; s; s = strchr(s, '/')) {
-		if (*s == '/')
-			s++;
-		if (*s == '.')
-			return 1;
-	}
-	return 0;
-}
-
-static const char *entry_path(const git_status_entry *s)
-{
-	const git_diff_delta *d = s->index_to_workdir ? s->index_to_workdir
-	                                              : s->head_to_index;
-	if (!d)
-		return NULL;
-	return d->new_file.path ? d->new_file.path : d->old_file.path;
+	(void)unused;
+	return status != GIT_STATUS_CURRENT && path[0] != '.' &&
+	       !strstr(path, "/.");
 }
 
 int gen_preview_worktree(const char *repo_dir, int *worktree, ch_error *e)
 {
 	git_repository *repo = NULL;
-	git_status_list *list = NULL;
 	git_status_options opts;
 	char *paths[] = {"content", "site"};
-	int rc = -1;
+	int rc = -1, changed;
 
 	*worktree = 1;
 	git_libgit2_init();
@@ -432,24 +418,17 @@ int gen_preview_worktree(const char *repo_dir, int *worktree, ch_error *e)
 	             GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
 	opts.pathspec.strings = paths;
 	opts.pathspec.count = sizeof paths / sizeof paths[0];
-	if (git_status_list_new(&list, repo, &opts) < 0) {
+	changed = git_status_foreach_ext(repo, &opts, draft_change, NULL);
+	if (changed < 0) {
 		const git_error *g = git_error_last();
 		ch_fail(e, repo_dir, 0, "cannot read the work tree's status%s%s",
 		        g ? ": " : "", g ? g->message : "");
 		goto out;
 	}
-	*worktree = 0;
-	for (size_t i = 0; i < git_status_list_entrycount(list); i++) {
-		const git_status_entry *s = git_status_byindex(list, i);
-		const char *path = entry_path(s);
-		if (s->status != GIT_STATUS_CURRENT && path && !hidden_path(path)) {
-			*worktree = 1;
-			break;
-		}
-	}
+	*worktree = changed > 0;
+	git_error_clear(); /* the callback's stop is no error */
 	rc = 0;
 out:
-	git_status_list_free(list);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	return rc;
