@@ -5,7 +5,6 @@
  * server never needs to pause while a rebuild runs. */
 #include "generator/serve.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fts.h>
@@ -37,10 +36,6 @@ static void on_stop_signal(int sig)
 	(void)sig;
 	stop_requested = 1;
 }
-
-typedef struct server {
-	const char *dir;
-} server;
 
 static const struct {
 	const char *ext;
@@ -167,17 +162,13 @@ static enum MHD_Result not_found(struct MHD_Connection *c, const char *root)
 static enum MHD_Result redirect_to_folder(struct MHD_Connection *c,
                                           const char *url)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	ch_buf loc = CH_BUF_INIT;
 	for (const unsigned char *s = (const unsigned char *)url; *s; s++) {
 		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || strchr("-._~/", *s)) {
+		    (*s >= '0' && *s <= '9') || strchr("-._~/", *s))
 			ch_buf_putc(&loc, (char)*s);
-		} else {
-			ch_buf_putc(&loc, '%');
-			ch_buf_putc(&loc, hex[*s >> 4]);
-			ch_buf_putc(&loc, hex[*s & 15]);
-		}
+		else
+			ch_buf_printf(&loc, "%%%02X", *s);
 	}
 	ch_buf_putc(&loc, '/');
 	enum MHD_Result ret = MHD_NO;
@@ -199,7 +190,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
                               const char *version, const char *upload_data,
                               size_t *upload_size, void **con_cls)
 {
-	const server *srv = cls;
+	const char *const *dir = cls; /* gen_serve's dir */
 	char root[PATH_MAX], rel[PATH_MAX];
 	struct stat st;
 
@@ -210,7 +201,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 	if (!safe_url(url))
 		return text_reply(c, MHD_HTTP_FORBIDDEN, "403 forbidden\n");
 	/* Resolved per request: a rebuild may have replaced the folder. */
-	if (!realpath(srv->dir, root))
+	if (!realpath(*dir, root))
 		return text_reply(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		                  "the site is not built yet\n");
 
@@ -274,20 +265,18 @@ static int bind_address(const char *host, int port,
                         struct sockaddr_storage *sa, int *ipv6, ch_error *e)
 {
 	struct addrinfo hints = {0}, *res = NULL;
+	char service[8];
+	snprintf(service, sizeof service, "%d", port);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_ADDRCONFIG;
-	int g = getaddrinfo(host, NULL, &hints, &res);
+	hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
+	int g = getaddrinfo(host, service, &hints, &res);
 	if (g != 0 || !res)
 		return ch_fail(e, NULL, 0, "cannot use host '%s': %s", host,
 		               gai_strerror(g));
 	memset(sa, 0, sizeof *sa);
 	memcpy(sa, res->ai_addr, res->ai_addrlen);
 	*ipv6 = res->ai_family == AF_INET6;
-	if (*ipv6)
-		((struct sockaddr_in6 *)sa)->sin6_port = htons((uint16_t)port);
-	else
-		((struct sockaddr_in *)sa)->sin_port = htons((uint16_t)port);
 	freeaddrinfo(res);
 	return 0;
 }
@@ -318,7 +307,6 @@ int gen_serve(const char *dir, const char *host, int port,
 	struct sockaddr_storage sa;
 	struct sigaction act, old_int, old_term, old_pipe;
 	struct MHD_Daemon *d = NULL;
-	server srv = {dir};
 	int ipv6 = 0;
 
 	if (!host || !host[0])
@@ -343,7 +331,7 @@ int gen_serve(const char *dir, const char *host, int port,
 
 	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
 	                     (ipv6 ? MHD_USE_IPv6 : 0),
-	                     (uint16_t)port, NULL, NULL, handle, &srv,
+	                     (uint16_t)port, NULL, NULL, handle, &dir,
 	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 	                     MHD_OPTION_END);
