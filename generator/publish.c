@@ -144,8 +144,6 @@ static int check_branch(git_repository *repo, const char *branch,
                         ch_buf *refname, ch_error *e)
 {
 	int valid = 0;
-	if (!branch)
-		branch = "";
 	/* It checks refs/heads/<branch> as a reference name too. */
 	if (git_branch_name_is_valid(&valid, branch) < 0 || !valid)
 		return bad_branch(branch, e);
@@ -191,8 +189,6 @@ int gen_publish(const char *repo_dir, const char *site_dir,
 	}
 	if (check_branch(repo, branch, &refname, e) < 0)
 		goto out;
-	if (!source_commit)
-		source_commit = "HEAD";
 	if (git_revparse_single(&srcobj, repo, source_commit) < 0 ||
 	    git_object_peel((git_object **)&src, srcobj, GIT_OBJECT_COMMIT) < 0) {
 		ch_fail(e, NULL, 0, "no commit '%s' in %s", source_commit,

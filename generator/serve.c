@@ -381,8 +381,15 @@ static int draft_change(const char *path, unsigned int status, void *unused)
 int gen_preview_worktree(const char *repo_dir, int *worktree, ch_error *e)
 {
 	git_repository *repo = NULL;
-	git_status_options opts;
 	char *paths[] = {"content", "site"};
+	git_status_options opts = {
+		.version = GIT_STATUS_OPTIONS_VERSION,
+		.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR,
+		.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+		         GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+		         GIT_STATUS_OPT_EXCLUDE_SUBMODULES,
+		.pathspec = {paths, sizeof paths / sizeof paths[0]},
+	};
 	int rc = -1, changed;
 
 	*worktree = 1;
@@ -396,16 +403,6 @@ int gen_preview_worktree(const char *repo_dir, int *worktree, ch_error *e)
 		rc = 0;
 		goto out;
 	}
-	if (git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION) < 0) {
-		ch_fail(e, repo_dir, 0, "cannot set up git status");
-		goto out;
-	}
-	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
-	             GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-	             GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	opts.pathspec.strings = paths;
-	opts.pathspec.count = sizeof paths / sizeof paths[0];
 	changed = git_status_foreach_ext(repo, &opts, draft_change, NULL);
 	if (changed < 0) {
 		const git_error *g = git_error_last();
