@@ -177,14 +177,17 @@ static int cmd_publish(args *a, ch_error *e)
 		snprintf(tmp, sizeof tmp, "%s/certhall-publish-XXXXXX",
 		         t && t[0] == '/' ? t : "/tmp");
 		if (!mkdtemp(tmp))
-			return ch_fail(e, tmp, 0, "cannot create a temporary folder");
+			return ch_fail(e, tmp, 0,
+			               "cannot create a temporary folder");
 		snprintf(out, sizeof out, "%s/site", tmp);
 		a->out = out;
 	}
 	if (do_build(a, e, &st) == 0 &&
-	    gen_publish(a->repo, a->out, a->branch, st.commit, &created, e) == 0) {
-		printf("%s %s from %s\n", created ? "published to" : "unchanged:",
-		       a->branch, st.short_id);
+	    gen_publish(a->repo, a->out, a->branch, st.commit, &created,
+	                e) == 0) {
+		printf("%s %s from %s\n",
+		       created ? "published to" : "unchanged:", a->branch,
+		       st.short_id);
 		rc = 0;
 	}
 	if (tmp[0])

@@ -179,7 +179,6 @@ int gen_publish(const char *repo_dir, const char *site_dir,
 	git_oid tree_id, commit_id;
 	const git_oid *parent = NULL;
 	int empty = 0, found, rc = -1;
-	struct stat st;
 
 	*created = 0;
 	git_libgit2_init();
@@ -193,10 +192,6 @@ int gen_publish(const char *repo_dir, const char *site_dir,
 	    git_object_peel((git_object **)&src, srcobj, GIT_OBJECT_COMMIT) < 0) {
 		ch_fail(e, NULL, 0, "no commit '%s' in %s", source_commit,
 		        repo_dir);
-		goto out;
-	}
-	if (stat(site_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		ch_fail(e, site_dir, 0, "no built site folder here");
 		goto out;
 	}
 	if (write_tree(repo, site_dir, &tree_id, &empty, e) < 0)

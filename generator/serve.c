@@ -114,15 +114,17 @@ static enum MHD_Result text_reply(struct MHD_Connection *c, unsigned status,
 	return queue(c, status, r, "text/plain; charset=utf-8");
 }
 
-/* Opens root/rel if it is a regular file inside root (links resolved);
- * st->st_mode tells a folder inside root from a missing file. */
-static int open_inside(const char *root, const char *rel, struct stat *st)
+/* Opens root/rel/suffix if it is a regular file inside root (links
+ * resolved); st->st_mode tells a folder inside root from a missing file. */
+static int open_inside(const char *root, const char *rel, const char *suffix,
+                       struct stat *st)
 {
 	char joined[PATH_MAX], real[PATH_MAX];
 	size_t rl = strlen(root);
 	st->st_mode = 0;
-	if ((size_t)snprintf(joined, sizeof joined, "%s%s", root, rel) >=
-	    sizeof joined || !realpath(joined, real))
+	if ((size_t)snprintf(joined, sizeof joined, "%s%s%s", root, rel,
+	                     suffix) >= sizeof joined ||
+	    !realpath(joined, real))
 		return -1;
 	if (strncmp(real, root, rl) != 0 || (real[rl] != '/' && real[rl]))
 		return -1;
@@ -150,7 +152,7 @@ static enum MHD_Result file_reply(struct MHD_Connection *c, unsigned status,
 static enum MHD_Result not_found(struct MHD_Connection *c, const char *root)
 {
 	struct stat st;
-	int fd = open_inside(root, "/404.html", &st);
+	int fd = open_inside(root, "/404.html", "", &st);
 	if (fd >= 0)
 		return file_reply(c, MHD_HTTP_NOT_FOUND, fd, &st, "404.html");
 	return text_reply(c, MHD_HTTP_NOT_FOUND, "404 not found\n");
@@ -191,7 +193,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
                               size_t *upload_size, void **con_cls)
 {
 	const char *const *dir = cls; /* gen_serve's dir */
-	char root[PATH_MAX], rel[PATH_MAX];
+	char root[PATH_MAX];
 	struct stat st;
 
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
@@ -206,14 +208,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		                  "the site is not built yet\n");
 
 	/* A folder serves its index.html. */
-	int folder = url[strlen(url) - 1] == '/';
-	if ((size_t)snprintf(rel, sizeof rel, "%s%s", url,
-	                     folder ? "index.html" : "") >= sizeof rel)
-		return not_found(c, root);
-	int fd = open_inside(root, rel, &st);
+	const char *suffix = url[strlen(url) - 1] == '/' ? "index.html" : "";
+	int fd = open_inside(root, url, suffix, &st);
 	if (fd >= 0)
-		return file_reply(c, MHD_HTTP_OK, fd, &st, rel);
-	if (S_ISDIR(st.st_mode) && !folder)
+		return file_reply(c, MHD_HTTP_OK, fd, &st,
+		                  suffix[0] ? suffix : url);
+	if (S_ISDIR(st.st_mode) && !suffix[0])
 		return redirect_to_folder(c, url);
 	return not_found(c, root);
 }
@@ -313,9 +313,6 @@ int gen_serve(const char *dir, const char *host, int port,
 		host = DEFAULT_HOST;
 	if (port == 0)
 		port = DEFAULT_PORT;
-	if (port < 1 || port > 65535)
-		return ch_fail(e, NULL, 0, "port %d is not between 1 and 65535",
-		               port);
 	if (bind_address(host, port, &sa, &ipv6, e) < 0)
 		return -1;
 
