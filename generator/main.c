@@ -125,15 +125,15 @@ static int parse(int argc, char **argv, args *a)
 
 static int do_build(const args *a, ch_error *e, gen_build_stats *st)
 {
-	gen_build_opts o;
+	gen_build_opts o = {
+		.repo_dir = a->repo,
+		.rev = a->ref,
+		.out_dir = a->out,
+		.worktree = a->worktree,
+	};
 
-	memset(&o, 0, sizeof o);
-	o.repo_dir = a->repo ? a->repo : ".";
-	o.rev = a->ref;
-	o.worktree = a->worktree;
 	if (a->preview && gen_preview_worktree(o.repo_dir, &o.worktree, e) < 0)
 		return -1;
-	o.out_dir = a->out ? a->out : "public";
 	if (gen_build(&o, st, e) < 0)
 		return -1;
 	if (a->verbose)
@@ -149,50 +149,78 @@ static int rebuild(void *ctx, ch_error *e)
 	return do_build(ctx, e, &st);
 }
 
+static int cmd_build(args *a, ch_error *e)
+{
+	const char *dir = a->out ? a->out : "public";
+	size_t n = strlen(dir);
+	gen_build_stats st;
+
+	if (do_build(a, e, &st) < 0)
+		return -1;
+	printf("built %zu pages from %s%s into %s%s\n", st.pages, st.short_id,
+	       a->worktree ? " (work tree)" : "", dir,
+	       n && dir[n - 1] == '/' ? "" : "/");
+	return 0;
+}
+
 /* publish: builds (without -o, into a temporary folder outside the
  * work tree, removed afterwards) and commits the result to the branch. */
-static int publish(args *a, ch_error *e)
+static int cmd_publish(args *a, ch_error *e)
 {
 	char tmp[4096] = "", out[4200];
 	const char *t = getenv("TMPDIR");
 	gen_build_stats st;
-	int created = 0, rc = 1;
+	int created = 0, rc = -1;
 	ch_error ignored;
 
 	if (!a->out) {
 		snprintf(tmp, sizeof tmp, "%s/certhall-publish-XXXXXX",
 		         t && t[0] == '/' ? t : "/tmp");
-		if (!mkdtemp(tmp)) {
-			ch_fail(e, tmp, 0, "cannot create a temporary folder");
-			tmp[0] = '\0';
-			goto out;
-		}
+		if (!mkdtemp(tmp))
+			return ch_fail(e, tmp, 0,
+			               "cannot create a temporary folder");
 		snprintf(out, sizeof out, "%s/site", tmp);
 		a->out = out;
 	}
-	if (do_build(a, e, &st) < 0 ||
-	    gen_publish(a->repo ? a->repo : ".", a->out, a->branch, st.commit,
-	                &created, e) < 0)
-		goto out;
-	printf("%s %s from %s\n", created ? "published to" : "unchanged:",
-	       a->branch, st.short_id);
-	rc = 0;
-out:
-	if (rc)
-		ch_error_print(e, PROG);
+	if (do_build(a, e, &st) == 0 &&
+	    gen_publish(a->repo, a->out, a->branch, st.commit, &created,
+	                e) == 0) {
+		printf("%s %s from %s\n",
+		       created ? "published to" : "unchanged:", a->branch,
+		       st.short_id);
+		rc = 0;
+	}
 	if (tmp[0])
 		ch_remove_tree(tmp, &ignored);
 	return rc;
 }
 
+/* serve: without --ref a preview, which shows the drafts. */
+static int cmd_serve(args *a, ch_error *e)
+{
+	char cwatch[4096], swatch[4096];
+	char *const watch[3] = {cwatch, swatch, NULL};
+	gen_build_stats st;
+
+	if (!a->ref)
+		a->worktree = a->preview = 1;
+	if (!a->out)
+		a->out = "public";
+	snprintf(cwatch, sizeof cwatch, "%s/content", a->repo);
+	snprintf(swatch, sizeof swatch, "%s/site", a->repo);
+	if (do_build(a, e, &st) < 0)
+		return -1;
+	return gen_serve(a->out, a->host, a->port, a->worktree ? rebuild : NULL,
+	                 a, watch, e);
+}
+
 int main(int argc, char **argv)
 {
-	args a;
+	args a = {.repo = "."};
 	ch_error e;
-	gen_build_stats st;
+	int (*run)(args *a, ch_error *e);
 	int r;
 
-	memset(&a, 0, sizeof a);
 	memset(&e, 0, sizeof e);
 	json_object_seed(0); /* before any thread (common/parallel.h) */
 	/* Like git -C: each DIR given before the command is where the rest
@@ -220,44 +248,20 @@ int main(int argc, char **argv)
 		printf(PROG " %s\n", CERTHALL_VERSION);
 		return 0;
 	}
-	if (strcmp(a.cmd, "build") && strcmp(a.cmd, "publish") &&
-	    strcmp(a.cmd, "serve"))
+	if (strcmp(a.cmd, "build") == 0)
+		run = cmd_build;
+	else if (strcmp(a.cmd, "publish") == 0)
+		run = cmd_publish;
+	else if (strcmp(a.cmd, "serve") == 0)
+		run = cmd_serve;
+	else
 		return usage_error("'%s' is not a command", a.cmd);
 	r = parse(argc, argv, &a);
-	if (r < 0)
-		return 0;
-	if (r > 0)
-		return r;
-	if (strcmp(a.cmd, "serve") == 0) {
-		const char *dir = a.out ? a.out : "public";
-		char cwatch[4096], swatch[4096];
-		const char *watch[3] = {cwatch, swatch, NULL};
-
-		if (!a.ref)
-			a.worktree = a.preview = 1; /* a preview shows the drafts */
-		snprintf(cwatch, sizeof cwatch, "%s/content", a.repo ? a.repo : ".");
-		snprintf(swatch, sizeof swatch, "%s/site", a.repo ? a.repo : ".");
-		a.out = dir;
-		if (do_build(&a, &e, &st) < 0 ||
-		    gen_serve(dir, a.host, a.port, a.worktree ? rebuild : NULL, &a,
-		              watch, &e) < 0) {
-			ch_error_print(&e, PROG);
-			return 1;
-		}
-		return 0;
-	}
-	if (strcmp(a.cmd, "publish") == 0)
-		return publish(&a, &e);
-	if (do_build(&a, &e, &st) < 0) {
+	if (r)
+		return r < 0 ? 0 : r;
+	if (run(&a, &e) < 0) {
 		ch_error_print(&e, PROG);
 		return 1;
-	}
-	{
-		const char *dir = a.out ? a.out : "public";
-		size_t n = strlen(dir);
-		printf("built %zu pages from %s%s into %s%s\n", st.pages, st.short_id,
-		       a.worktree ? " (work tree)" : "", dir,
-		       n && dir[n - 1] == '/' ? "" : "/");
 	}
 	return 0;
 }

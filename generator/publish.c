@@ -7,11 +7,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <git2.h>
+#include <git2/sys/commit.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "common/grow.h"
 #include "common/buf.h"
 
 #define DEFAULT_NAME "certhall-site"
@@ -25,55 +26,12 @@ static int git_fail(ch_error *e, const char *file, const char *what)
 	               g && g->message ? g->message : "unknown libgit2 error");
 }
 
-static int cmp_str(const void *a, const void *b)
+/* Every entry of a site folder but .git and the generator's cache. */
+static int publishable(const struct dirent *de)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The names in a folder, sorted so that errors come out in a stable
- * order; the caller frees each name and the array. */
-static int list_dir(const char *path, char ***names, size_t *n, ch_error *e)
-{
-	DIR *d = opendir(path);
-	if (!d)
-		return ch_fail(e, path, 0, "cannot open folder: %s",
-		               strerror(errno));
-	char **v = NULL;
-	size_t len = 0, cap = 0;
-	int rc = -1;
-	struct dirent *de;
-	errno = 0;
-	while ((de = readdir(d))) {
-		const char *nm = de->d_name;
-		if (!strcmp(nm, ".") || !strcmp(nm, "..") || !strcmp(nm, ".git") ||
-		    !strncmp(nm, CACHE_PREFIX, strlen(CACHE_PREFIX)))
-			continue;
-		if (CH_GROW(v, len + 1, cap) < 0)
-			goto nomem;
-		if (!(v[len] = strdup(nm)))
-			goto nomem;
-		len++;
-	}
-	if (errno) {
-		ch_fail(e, path, 0, "cannot read folder: %s", strerror(errno));
-		goto out;
-	}
-	if (len > 1) /* v is NULL for an empty folder */
-		qsort(v, len, sizeof *v, cmp_str);
-	*names = v;
-	*n = len;
-	v = NULL;
-	len = 0;
-	rc = 0;
-	goto out;
-nomem:
-	ch_fail(e, path, 0, "out of memory");
-out:
-	for (size_t i = 0; i < len; i++)
-		free(v[i]);
-	free(v);
-	closedir(d);
-	return rc;
+	const char *nm = de->d_name;
+	return strcmp(nm, ".") && strcmp(nm, "..") && strcmp(nm, ".git") &&
+	       strncmp(nm, CACHE_PREFIX, strlen(CACHE_PREFIX));
 }
 
 /* Writes the tree of folder path; *empty is set when it holds no file,
@@ -81,24 +39,27 @@ out:
 static int write_tree(git_repository *repo, const char *path, git_oid *out,
                       int *empty, ch_error *e)
 {
-	char **names = NULL;
-	size_t n = 0;
+	struct dirent **names = NULL;
 	git_treebuilder *tb = NULL;
 	ch_buf child = CH_BUF_INIT;
 	int rc = -1;
+	/* Sorted so that errors come out in a stable order. */
+	int n = scandir(path, &names, publishable, alphasort);
 
-	if (list_dir(path, &names, &n, e) < 0)
-		return -1;
+	if (n < 0)
+		return ch_fail(e, path, 0, "cannot open folder: %s",
+		               strerror(errno));
 	if (git_treebuilder_new(&tb, repo, NULL) < 0) {
 		git_fail(e, path, "cannot build tree");
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
 		struct stat st;
 		git_oid id;
 		git_filemode_t mode;
 		ch_buf_reset(&child);
-		ch_buf_printf(&child, "%s/%s", path, names[i]);
+		ch_buf_printf(&child, "%s/%s", path, name);
 		if (!ch_buf_ok(&child)) {
 			ch_fail(e, path, 0, "out of memory");
 			goto out;
@@ -128,7 +89,7 @@ static int write_tree(git_repository *repo, const char *path, git_oid *out,
 			        "not a regular file or folder; refusing to publish it");
 			goto out;
 		}
-		if (git_treebuilder_insert(NULL, tb, names[i], &id, mode) < 0) {
+		if (git_treebuilder_insert(NULL, tb, name, &id, mode) < 0) {
 			git_fail(e, child.data, "cannot add to tree");
 			goto out;
 		}
@@ -142,7 +103,7 @@ static int write_tree(git_repository *repo, const char *path, git_oid *out,
 out:
 	ch_buf_free(&child);
 	git_treebuilder_free(tb);
-	for (size_t i = 0; i < n; i++)
+	for (int i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
 	return rc;
@@ -154,28 +115,17 @@ out:
 static int make_signature(git_repository *repo, const git_commit *src,
                           git_signature **sig, ch_error *e)
 {
-	git_config *cfg = NULL;
-	const char *name = NULL, *email = NULL;
-	int rc = -1;
-	if (git_repository_config_snapshot(&cfg, repo) == 0) {
-		if (git_config_get_string(&name, cfg, "user.name") < 0 ||
-		    !name[0])
-			name = NULL;
-		if (git_config_get_string(&email, cfg, "user.email") < 0 ||
-		    !email[0])
-			email = NULL;
-	}
-	git_error_clear();
-	if (git_signature_new(sig, name && email ? name : DEFAULT_NAME,
-	                      name && email ? email : DEFAULT_EMAIL,
+	git_signature *user = NULL;
+	int rc = 0;
+
+	if (git_signature_default(&user, repo) < 0)
+		git_error_clear();
+	if (git_signature_new(sig, user ? user->name : DEFAULT_NAME,
+	                      user ? user->email : DEFAULT_EMAIL,
 	                      git_commit_time(src),
-	                      git_commit_time_offset(src)) < 0) {
-		git_fail(e, NULL, "cannot make the commit signature");
-		goto out;
-	}
-	rc = 0;
-out:
-	git_config_free(cfg);
+	                      git_commit_time_offset(src)) < 0)
+		rc = git_fail(e, NULL, "cannot make the commit signature");
+	git_signature_free(user);
 	return rc;
 }
 
@@ -194,17 +144,12 @@ static int check_branch(git_repository *repo, const char *branch,
                         ch_buf *refname, ch_error *e)
 {
 	int valid = 0;
-	if (!branch)
-		branch = "";
-	if (!branch[0] || git_branch_name_is_valid(&valid, branch) < 0 ||
-	    !valid)
+	/* It checks refs/heads/<branch> as a reference name too. */
+	if (git_branch_name_is_valid(&valid, branch) < 0 || !valid)
 		return bad_branch(branch, e);
 	ch_buf_printf(refname, "refs/heads/%s", branch);
 	if (!ch_buf_ok(refname))
 		return ch_fail(e, NULL, 0, "out of memory");
-	valid = 0;
-	if (git_reference_name_is_valid(&valid, refname->data) < 0 || !valid)
-		return bad_branch(branch, e);
 	/* Moving the checked-out branch would leave the work tree behind it. */
 	git_reference *head = NULL;
 	int rc = 0;
@@ -228,13 +173,12 @@ int gen_publish(const char *repo_dir, const char *site_dir,
 	git_object *srcobj = NULL;
 	git_commit *src = NULL, *tip = NULL;
 	git_reference *ref = NULL;
-	git_tree *tree = NULL;
 	git_signature *sig = NULL;
-	ch_buf refname = CH_BUF_INIT, msg = CH_BUF_INIT;
+	ch_buf refname = CH_BUF_INIT;
+	char msg[GIT_OID_HEXSZ + 32];
 	git_oid tree_id, commit_id;
+	const git_oid *parent = NULL;
 	int empty = 0, found, rc = -1;
-	struct stat st;
-	const git_commit *parents[1];
 
 	*created = 0;
 	git_libgit2_init();
@@ -244,16 +188,10 @@ int gen_publish(const char *repo_dir, const char *site_dir,
 	}
 	if (check_branch(repo, branch, &refname, e) < 0)
 		goto out;
-	if (!source_commit)
-		source_commit = "HEAD";
 	if (git_revparse_single(&srcobj, repo, source_commit) < 0 ||
 	    git_object_peel((git_object **)&src, srcobj, GIT_OBJECT_COMMIT) < 0) {
 		ch_fail(e, NULL, 0, "no commit '%s' in %s", source_commit,
 		        repo_dir);
-		goto out;
-	}
-	if (stat(site_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		ch_fail(e, site_dir, 0, "no built site folder here");
 		goto out;
 	}
 	if (write_tree(repo, site_dir, &tree_id, &empty, e) < 0)
@@ -270,6 +208,7 @@ int gen_publish(const char *repo_dir, const char *site_dir,
 			git_fail(e, NULL, "the branch's tip is not a commit");
 			goto out;
 		}
+		parent = git_commit_id(tip);
 		if (git_oid_equal(git_commit_tree_id(tip), &tree_id)) {
 			rc = 0; /* already published */
 			goto out;
@@ -280,23 +219,15 @@ int gen_publish(const char *repo_dir, const char *site_dir,
 	}
 	git_error_clear();
 
-	if (git_tree_lookup(&tree, repo, &tree_id) < 0) {
-		git_fail(e, NULL, "cannot read the written tree");
-		goto out;
-	}
 	if (make_signature(repo, src, &sig, e) < 0)
 		goto out;
-	ch_buf_printf(&msg, "Publish site from %s\n",
-	              git_oid_tostr_s(git_commit_id(src)));
-	if (!ch_buf_ok(&msg)) {
-		ch_fail(e, NULL, 0, "out of memory");
-		goto out;
-	}
-	parents[0] = tip;
+	snprintf(msg, sizeof msg, "Publish site from %s\n",
+	         git_oid_tostr_s(git_commit_id(src)));
 	/* With update_ref libgit2 moves the branch only if its tip is still
 	 * the parent, so a concurrent publish cannot be lost. */
-	if (git_commit_create(&commit_id, repo, refname.data, sig, sig, NULL,
-	                      msg.data, tree, tip ? 1 : 0, parents) < 0) {
+	if (git_commit_create_from_ids(&commit_id, repo, refname.data, sig, sig,
+	                               NULL, msg, &tree_id, parent ? 1 : 0,
+	                               &parent) < 0) {
 		git_fail(e, NULL, "cannot commit the site");
 		goto out;
 	}
@@ -304,9 +235,7 @@ int gen_publish(const char *repo_dir, const char *site_dir,
 	rc = 0;
 out:
 	ch_buf_free(&refname);
-	ch_buf_free(&msg);
 	git_signature_free(sig);
-	git_tree_free(tree);
 	git_commit_free(tip);
 	git_reference_free(ref);
 	git_commit_free(src);

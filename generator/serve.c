@@ -5,10 +5,9 @@
  * server never needs to pause while a rebuild runs. */
 #include "generator/serve.h"
 
-#include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fts.h>
 #include <git2.h>
 #include <limits.h>
 #include <microhttpd.h>
@@ -37,10 +36,6 @@ static void on_stop_signal(int sig)
 	(void)sig;
 	stop_requested = 1;
 }
-
-typedef struct server {
-	const char *dir;
-} server;
 
 static const struct {
 	const char *ext;
@@ -99,6 +94,8 @@ static enum MHD_Result queue(struct MHD_Connection *c, unsigned status,
 {
 	if (!r)
 		return MHD_NO;
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	if (type)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	/* A preview must show the newest build on every reload. */
@@ -117,22 +114,22 @@ static enum MHD_Result text_reply(struct MHD_Connection *c, unsigned status,
 	return queue(c, status, r, "text/plain; charset=utf-8");
 }
 
-/* Opens root/rel if it is a regular file inside root (links resolved). */
-static int open_inside(const char *root, const char *rel, struct stat *st)
+/* Opens root/rel/suffix if it is a regular file inside root (links
+ * resolved); st->st_mode tells a folder inside root from a missing file. */
+static int open_inside(const char *root, const char *rel, const char *suffix,
+                       struct stat *st)
 {
 	char joined[PATH_MAX], real[PATH_MAX];
 	size_t rl = strlen(root);
-	if ((size_t)snprintf(joined, sizeof joined, "%s%s", root, rel) >=
-	    sizeof joined)
-		return -1;
-	if (!realpath(joined, real))
+	st->st_mode = 0;
+	if ((size_t)snprintf(joined, sizeof joined, "%s%s%s", root, rel,
+	                     suffix) >= sizeof joined ||
+	    !realpath(joined, real))
 		return -1;
 	if (strncmp(real, root, rl) != 0 || (real[rl] != '/' && real[rl]))
 		return -1;
 	int fd = open(real, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, st) < 0) {
+	if (fd >= 0 && (fstat(fd, st) < 0 || !S_ISREG(st->st_mode))) {
 		close(fd);
 		return -1;
 	}
@@ -155,11 +152,9 @@ static enum MHD_Result file_reply(struct MHD_Connection *c, unsigned status,
 static enum MHD_Result not_found(struct MHD_Connection *c, const char *root)
 {
 	struct stat st;
-	int fd = open_inside(root, "/404.html", &st);
-	if (fd >= 0 && S_ISREG(st.st_mode))
-		return file_reply(c, MHD_HTTP_NOT_FOUND, fd, &st, "404.html");
+	int fd = open_inside(root, "/404.html", "", &st);
 	if (fd >= 0)
-		close(fd);
+		return file_reply(c, MHD_HTTP_NOT_FOUND, fd, &st, "404.html");
 	return text_reply(c, MHD_HTTP_NOT_FOUND, "404 not found\n");
 }
 
@@ -169,17 +164,13 @@ static enum MHD_Result not_found(struct MHD_Connection *c, const char *root)
 static enum MHD_Result redirect_to_folder(struct MHD_Connection *c,
                                           const char *url)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	ch_buf loc = CH_BUF_INIT;
 	for (const unsigned char *s = (const unsigned char *)url; *s; s++) {
 		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || strchr("-._~/", *s)) {
+		    (*s >= '0' && *s <= '9') || strchr("-._~/", *s))
 			ch_buf_putc(&loc, (char)*s);
-		} else {
-			ch_buf_putc(&loc, '%');
-			ch_buf_putc(&loc, hex[*s >> 4]);
-			ch_buf_putc(&loc, hex[*s & 15]);
-		}
+		else
+			ch_buf_printf(&loc, "%%%02X", *s);
 	}
 	ch_buf_putc(&loc, '/');
 	enum MHD_Result ret = MHD_NO;
@@ -201,55 +192,32 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
                               const char *version, const char *upload_data,
                               size_t *upload_size, void **con_cls)
 {
-	const server *srv = cls;
+	const char *const *dir = cls; /* gen_serve's dir */
 	char root[PATH_MAX];
 	struct stat st;
 
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
-		struct MHD_Response *r = MHD_create_response_from_buffer(
-			19, (void *)"method not allowed\n", MHD_RESPMEM_PERSISTENT);
-		if (r)
-			MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW,
-			                        "GET, HEAD");
-		return queue(c, MHD_HTTP_METHOD_NOT_ALLOWED, r,
-		             "text/plain; charset=utf-8");
-	}
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return text_reply(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		                  "method not allowed\n");
 	if (!safe_url(url))
 		return text_reply(c, MHD_HTTP_FORBIDDEN, "403 forbidden\n");
 	/* Resolved per request: a rebuild may have replaced the folder. */
-	if (!realpath(srv->dir, root))
+	if (!realpath(*dir, root))
 		return text_reply(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		                  "the site is not built yet\n");
 
-	int fd = open_inside(root, url, &st);
-	if (fd < 0)
-		return not_found(c, root);
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		size_t n = strlen(url);
-		if (url[n - 1] != '/')
-			return redirect_to_folder(c, url);
-		char idx[PATH_MAX];
-		if ((size_t)snprintf(idx, sizeof idx, "%sindex.html", url) >=
-		    sizeof idx)
-			return not_found(c, root);
-		fd = open_inside(root, idx, &st);
-		if (fd < 0)
-			return not_found(c, root);
-		url = "index.html";
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return not_found(c, root);
-	}
-	return file_reply(c, MHD_HTTP_OK, fd, &st, url);
+	/* A folder serves its index.html. */
+	const char *suffix = url[strlen(url) - 1] == '/' ? "index.html" : "";
+	int fd = open_inside(root, url, suffix, &st);
+	if (fd >= 0)
+		return file_reply(c, MHD_HTTP_OK, fd, &st,
+		                  suffix[0] ? suffix : url);
+	if (S_ISDIR(st.st_mode) && !suffix[0])
+		return redirect_to_folder(c, url);
+	return not_found(c, root);
 }
 
-/* A fingerprint of a folder tree: a sum over its files of a hash of
- * path, size, mtime and mode, so any edit, addition or removal changes
- * it whatever order readdir gives. Hidden names (editor swap files, .git)
- * and backups ending in '~' are left out. */
 static uint64_t mix(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *s = p;
@@ -260,43 +228,36 @@ static uint64_t mix(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-static void scan(const char *path, uint64_t *sum, uint64_t *count, int depth)
-{
-	DIR *d = opendir(path);
-	if (!d || depth > 64) {
-		if (d)
-			closedir(d);
-		return;
-	}
-	struct dirent *de;
-	char child[PATH_MAX];
-	while ((de = readdir(d))) {
-		size_t nl = strlen(de->d_name);
-		if (de->d_name[0] == '.' || de->d_name[nl - 1] == '~')
-			continue;
-		if ((size_t)snprintf(child, sizeof child, "%s/%s", path,
-		                     de->d_name) >= sizeof child)
-			continue;
-		struct stat st;
-		if (lstat(child, &st) < 0)
-			continue;
-		uint64_t h = mix(1469598103934665603ULL, child, strlen(child));
-		int64_t f[4] = {(int64_t)st.st_size, (int64_t)st.st_mtim.tv_sec,
-		                (int64_t)st.st_mtim.tv_nsec, (int64_t)st.st_mode};
-		h = mix(h, f, sizeof f);
-		*sum += h;
-		(*count)++;
-		if (S_ISDIR(st.st_mode))
-			scan(child, sum, count, depth + 1);
-	}
-	closedir(d);
-}
-
-static uint64_t fingerprint(const char *const *watch)
+/* A fingerprint of the watched trees: a sum over their entries of a hash
+ * of path, size, mtime and mode, so any edit, addition or removal changes
+ * it whatever order the walk gives. Hidden names (editor swap files, .git)
+ * and backups ending in '~' are left out. */
+static uint64_t fingerprint(char *const *watch)
 {
 	uint64_t sum = 0, count = 0;
-	for (size_t i = 0; watch && watch[i]; i++)
-		scan(watch[i], &sum, &count, 0);
+	FTS *fts = watch ? fts_open(watch, FTS_PHYSICAL | FTS_NOCHDIR, NULL)
+	                 : NULL;
+	FTSENT *f;
+
+	if (!fts)
+		return 0;
+	while ((f = fts_read(fts))) {
+		const char *name = f->fts_name;
+		if (f->fts_level == 0 || f->fts_info == FTS_DP)
+			continue;
+		if (name[0] == '.' || name[f->fts_namelen - 1] == '~') {
+			fts_set(fts, f, FTS_SKIP);
+			continue;
+		}
+		const struct stat *st = f->fts_statp;
+		uint64_t h = mix(1469598103934665603ULL, f->fts_path,
+		                 f->fts_pathlen);
+		int64_t v[4] = {(int64_t)st->st_size, (int64_t)st->st_mtim.tv_sec,
+		                (int64_t)st->st_mtim.tv_nsec, (int64_t)st->st_mode};
+		sum += mix(h, v, sizeof v);
+		count++;
+	}
+	fts_close(fts);
 	return sum ^ (count * 0x9E3779B97F4A7C15ULL);
 }
 
@@ -304,20 +265,18 @@ static int bind_address(const char *host, int port,
                         struct sockaddr_storage *sa, int *ipv6, ch_error *e)
 {
 	struct addrinfo hints = {0}, *res = NULL;
+	char service[8];
+	snprintf(service, sizeof service, "%d", port);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_ADDRCONFIG;
-	int g = getaddrinfo(host, NULL, &hints, &res);
+	hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
+	int g = getaddrinfo(host, service, &hints, &res);
 	if (g != 0 || !res)
 		return ch_fail(e, NULL, 0, "cannot use host '%s': %s", host,
 		               gai_strerror(g));
 	memset(sa, 0, sizeof *sa);
 	memcpy(sa, res->ai_addr, res->ai_addrlen);
 	*ipv6 = res->ai_family == AF_INET6;
-	if (*ipv6)
-		((struct sockaddr_in6 *)sa)->sin6_port = htons((uint16_t)port);
-	else
-		((struct sockaddr_in *)sa)->sin_port = htons((uint16_t)port);
 	freeaddrinfo(res);
 	return 0;
 }
@@ -342,22 +301,18 @@ static void rebuild_now(gen_rebuild_fn rebuild, void *ctx)
 }
 
 int gen_serve(const char *dir, const char *host, int port,
-              gen_rebuild_fn rebuild, void *ctx, const char *const *watch,
+              gen_rebuild_fn rebuild, void *ctx, char *const *watch,
               ch_error *e)
 {
 	struct sockaddr_storage sa;
 	struct sigaction act, old_int, old_term, old_pipe;
 	struct MHD_Daemon *d = NULL;
-	server srv = {dir};
 	int ipv6 = 0;
 
 	if (!host || !host[0])
 		host = DEFAULT_HOST;
 	if (port == 0)
 		port = DEFAULT_PORT;
-	if (port < 1 || port > 65535)
-		return ch_fail(e, NULL, 0, "port %d is not between 1 and 65535",
-		               port);
 	if (bind_address(host, port, &sa, &ipv6, e) < 0)
 		return -1;
 
@@ -373,7 +328,7 @@ int gen_serve(const char *dir, const char *host, int port,
 
 	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
 	                     (ipv6 ? MHD_USE_IPv6 : 0),
-	                     (uint16_t)port, NULL, NULL, handle, &srv,
+	                     (uint16_t)port, NULL, NULL, handle, &dir,
 	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 	                     MHD_OPTION_END);
@@ -411,35 +366,28 @@ out:
 	return d ? 0 : -1;
 }
 
-/* A hidden name anywhere in the path: the build's reading of the work
- * tree skips those, so they make no draft. */
-static int hidden_path(const char *path)
+/* Stops the status walk at the first change outside hidden names: the
+ * build's reading of the work tree skips those, so they make no draft. */
+static int draft_change(const char *path, unsigned int status, void *unused)
 {
-	for (const char *s = path; s; s = strchr(s, '/')) {
-		if (*s == '/')
-			s++;
-		if (*s == '.')
-			return 1;
-	}
-	return 0;
-}
-
-static const char *entry_path(const git_status_entry *s)
-{
-	const git_diff_delta *d = s->index_to_workdir ? s->index_to_workdir
-	                                              : s->head_to_index;
-	if (!d)
-		return NULL;
-	return d->new_file.path ? d->new_file.path : d->old_file.path;
+	(void)unused;
+	return status != GIT_STATUS_CURRENT && path[0] != '.' &&
+	       !strstr(path, "/.");
 }
 
 int gen_preview_worktree(const char *repo_dir, int *worktree, ch_error *e)
 {
 	git_repository *repo = NULL;
-	git_status_list *list = NULL;
-	git_status_options opts;
 	char *paths[] = {"content", "site"};
-	int rc = -1;
+	git_status_options opts = {
+		.version = GIT_STATUS_OPTIONS_VERSION,
+		.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR,
+		.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+		         GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+		         GIT_STATUS_OPT_EXCLUDE_SUBMODULES,
+		.pathspec = {paths, sizeof paths / sizeof paths[0]},
+	};
+	int rc = -1, changed;
 
 	*worktree = 1;
 	git_libgit2_init();
@@ -452,34 +400,17 @@ int gen_preview_worktree(const char *repo_dir, int *worktree, ch_error *e)
 		rc = 0;
 		goto out;
 	}
-	if (git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION) < 0) {
-		ch_fail(e, repo_dir, 0, "cannot set up git status");
-		goto out;
-	}
-	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
-	             GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-	             GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	opts.pathspec.strings = paths;
-	opts.pathspec.count = sizeof paths / sizeof paths[0];
-	if (git_status_list_new(&list, repo, &opts) < 0) {
+	changed = git_status_foreach_ext(repo, &opts, draft_change, NULL);
+	if (changed < 0) {
 		const git_error *g = git_error_last();
 		ch_fail(e, repo_dir, 0, "cannot read the work tree's status%s%s",
 		        g ? ": " : "", g ? g->message : "");
 		goto out;
 	}
-	*worktree = 0;
-	for (size_t i = 0; i < git_status_list_entrycount(list); i++) {
-		const git_status_entry *s = git_status_byindex(list, i);
-		const char *path = entry_path(s);
-		if (s->status != GIT_STATUS_CURRENT && path && !hidden_path(path)) {
-			*worktree = 1;
-			break;
-		}
-	}
+	*worktree = changed > 0;
+	git_error_clear(); /* the callback's stop is no error */
 	rc = 0;
 out:
-	git_status_list_free(list);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	return rc;

@@ -9,15 +9,16 @@
  * on failure the old site must still be whole (the build guarantees it). */
 typedef int (*gen_rebuild_fn)(void *ctx, ch_error *e);
 
-/* Serves dir on host:port (host NULL -> "127.0.0.1", port 0 -> 8080) until
- * SIGINT or SIGTERM, then returns 0. GET and HEAD only; folders serve
- * their index.html; a missing file serves dir/404.html with status 404;
- * paths leaving dir are refused. Every ~0.5 s the folders of watch (a
- * NULL-terminated list, may be NULL) are scanned by mtime and size; on a
- * change rebuild(ctx) is called (if not NULL), one line is printed on
- * stderr, and a failed rebuild prints its error and keeps serving. */
+/* Serves dir on host:port (host NULL -> "127.0.0.1", port 0 -> 8080, else
+ * 1 to 65535) until SIGINT or SIGTERM, then returns 0. GET and HEAD only;
+ * folders serve their index.html; a missing file serves dir/404.html with
+ * status 404; paths leaving dir are refused. Every ~0.5 s the folders of
+ * watch (a NULL-terminated list, may be NULL) are scanned by mtime and
+ * size; on a change rebuild(ctx) is called (if not NULL), one line is
+ * printed on stderr, and a failed rebuild prints its error and keeps
+ * serving. */
 int gen_serve(const char *dir, const char *host, int port,
-              gen_rebuild_fn rebuild, void *ctx, const char *const *watch,
+              gen_rebuild_fn rebuild, void *ctx, char *const *watch,
               ch_error *e);
 
 /* What a preview of the repository at repo_dir shows: *worktree = 1 when
