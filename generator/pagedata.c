@@ -31,12 +31,12 @@ void gen_root_prefix(int depth, char *out, size_t size)
 	out[k] = '\0';
 }
 
-char *gen_href(const char *root, const gen_page *target, const char *anchor)
+static char *href(const char *root, const char *path, const char *anchor)
 {
 	ch_buf b = CH_BUF_INIT;
 
 	ch_buf_puts(&b, root);
-	ch_buf_puts(&b, target->out_path);
+	ch_buf_puts(&b, path);
 	if (anchor && anchor[0]) {
 		ch_buf_putc(&b, '#');
 		ch_buf_puts(&b, anchor);
@@ -48,17 +48,17 @@ char *gen_href(const char *root, const gen_page *target, const char *anchor)
 	return ch_buf_detach(&b, NULL);
 }
 
+char *gen_href(const char *root, const gen_page *target, const char *anchor)
+{
+	return href(root, target->out_path, anchor);
+}
+
 char *gen_link_href(const char *root, const gen_page *self,
                     const gen_page *target, const char *anchor)
 {
-	char *h;
-
-	if (target != self || !anchor || !anchor[0])
-		return gen_href(root, target, anchor);
-	h = malloc(strlen(anchor) + 2);
-	if (h)
-		sprintf(h, "#%s", anchor);
-	return h;
+	if (target == self && anchor && anchor[0])
+		return href("", "", anchor);
+	return gen_href(root, target, anchor);
 }
 
 void gen_format_date(long long t, char out[11])
@@ -79,11 +79,6 @@ static int is_ancestor_or_self(const gen_site *s, int a, int i)
 	return 0;
 }
 
-/* One entry and, when open, its children. cur is the page shown
- * (marked current), anc the page whose ancestors (itself included) are
- * marked and opened: cur itself, or for a memo (see gen_nav_memo) the
- * parent of the pages it serves, with cur -1. The items of anc's
- * children are recorded in memo's ranges. */
 /* The kids of a large section n to list: [*from, *to), around the one
  * on the path to anc (else the first ones). */
 static void kids_near(const gen_site *s, const gen_node *n, int anc,
@@ -101,19 +96,19 @@ static void kids_near(const gen_site *s, const gen_node *n, int anc,
 	                                            : n->nkids;
 }
 
-/* The entry after a large section's partial list: all its pages are on
- * its own page. */
-static void nav_more(const gen_page *p, size_t nkids, const char *root,
-                     ch_buf *b)
+static void put_href(ch_buf *b, const char *root, const gen_page *p)
 {
-	ch_buf_puts(b, "<li class=\"more\"><a href=\"");
+	ch_buf_puts(b, "<a href=\"");
 	ch_buf_html(b, root, strlen(root));
 	ch_buf_html(b, p->out_path, strlen(p->out_path));
-	ch_buf_puts(b, "\">全部 ");
-	ch_buf_put_int(b, (long long)nkids);
-	ch_buf_puts(b, " 页</a></li>\n");
+	ch_buf_puts(b, "\"");
 }
 
+/* One entry and, when open, its children. cur is the page shown
+ * (marked current), anc the page whose ancestors (itself included) are
+ * marked and opened: cur itself, or for a memo (see gen_nav_memo) the
+ * parent of the pages it serves, with cur -1. The items of anc's
+ * children are recorded in memo's ranges. */
 static void nav_item(const gen_site *s, int k, int cur, int anc,
                      const char *root, int full, gen_nav_memo *memo, ch_buf *b)
 {
@@ -128,10 +123,8 @@ static void nav_item(const gen_site *s, int k, int cur, int anc,
 		ch_buf_puts(b, " class=\"current\"");
 	else if (mine)
 		ch_buf_puts(b, " class=\"ancestor\"");
-	ch_buf_puts(b, "><a href=\"");
-	ch_buf_html(b, root, strlen(root));
-	ch_buf_html(b, p->out_path, strlen(p->out_path));
-	ch_buf_puts(b, "\"");
+	ch_buf_putc(b, '>');
+	put_href(b, root, p);
 	if (k == cur)
 		ch_buf_puts(b, " aria-current=\"page\"");
 	ch_buf_puts(b, ">");
@@ -144,8 +137,15 @@ static void nav_item(const gen_site *s, int k, int cur, int anc,
 		ch_buf_puts(b, "\n<ul>\n");
 		for (size_t j = from; j < to; j++)
 			nav_item(s, n->kids[j], cur, anc, root, full, memo, b);
-		if (to - from < n->nkids)
-			nav_more(p, n->nkids, root, b);
+		/* A large section's partial list ends with a link to its own
+		 * page, which lists all its pages. */
+		if (to - from < n->nkids) {
+			ch_buf_puts(b, "<li class=\"more\">");
+			put_href(b, root, p);
+			ch_buf_puts(b, ">全部 ");
+			ch_buf_put_int(b, (long long)n->nkids);
+			ch_buf_puts(b, " 页</a></li>\n");
+		}
 		ch_buf_puts(b, "</ul>\n");
 	}
 	ch_buf_puts(b, "</li>\n");
@@ -305,12 +305,6 @@ static json_t *assets_json(const gen_assets *a, const char *root,
 		snprintf(memo->assets_root, sizeof memo->assets_root, "%s", root);
 	}
 	return json_incref(memo->assets);
-}
-
-json_t *gen_page_data(const gen_site *s, int i, const char *root,
-                      const gen_assets *a, const char *body)
-{
-	return gen_page_data_memo(s, i, root, a, body, NULL);
 }
 
 json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,

@@ -36,11 +36,6 @@ char *gen_link_href(const char *root, const gen_page *self,
                     const gen_page *target, const char *anchor);
 /* YYYY-MM-DD in Asia/Shanghai (UTC+8, no daylight saving since 1991). */
 void gen_format_date(long long t, char out[11]);
-/* The data of page i (i < 0: the 404 page, whose root the caller gives).
- * NULL when memory runs out. */
-json_t *gen_page_data(const gen_site *s, int i, const char *root,
-                      const gen_assets *a, const char *body);
-
 /* The navigation shared by the pages of one section, made once for a
  * run of pages in navigation order, and the JSON values a run of pages
  * shares: one memo per thread. Owned by the caller; start it with
@@ -58,8 +53,9 @@ typedef struct gen_nav_memo {
 } gen_nav_memo;
 #define GEN_NAV_MEMO_INIT {-2, "", NULL, 0, NULL, NULL, NULL, "", NULL}
 void gen_nav_memo_free(gen_nav_memo *m);
-/* gen_page_data, reusing memo's navigation where it can (memo may be
- * NULL); the result is the same. */
+/* The data of page i (i < 0: the 404 page, whose root the caller gives),
+ * reusing memo's navigation where it can (memo may be NULL: the result
+ * is the same). NULL when memory runs out. */
 json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
                            const gen_assets *a, const char *body,
                            gen_nav_memo *memo);
