@@ -174,7 +174,6 @@ void gen_nav_memo_free(gen_nav_memo *m)
 	free(m->html);
 	free(m->start);
 	free(m->end);
-	json_decref(m->assets);
 	memset(m, 0, sizeof *m);
 	m->parent = -2;
 }
@@ -290,23 +289,6 @@ static char *website_href(json_t *config)
 	return out;
 }
 
-/* The asset URLs for root (a new reference): made once per root when
- * there is a memo, since pages come folder by folder. */
-static json_t *assets_json(const gen_assets *a, const char *root,
-                           gen_nav_memo *memo)
-{
-	if (!memo || strlen(root) >= sizeof memo->assets_root)
-		return gen_assets_json(a, root);
-	if (!memo->assets || strcmp(memo->assets_root, root) != 0) {
-		json_decref(memo->assets);
-		memo->assets = gen_assets_json(a, root);
-		if (!memo->assets)
-			return NULL;
-		snprintf(memo->assets_root, sizeof memo->assets_root, "%s", root);
-	}
-	return json_incref(memo->assets);
-}
-
 json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
                            const gen_assets *a, const char *body,
                            gen_nav_memo *memo)
@@ -363,7 +345,7 @@ json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
 	              "home", home,
 	              "commit", i <= 0 ? s->src.short_id : "",
 	              "draft", s->src.worktree,
-	              "asset", assets_json(a, root, memo),
+	              "asset", gen_assets_json(a, root),
 	              "page", page,
 	              "body", json_string_nocheck(body ? body : ""),
 	              "nav", json_string_nocheck(nav),
