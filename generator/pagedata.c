@@ -61,6 +61,9 @@ char *gen_link_href(const char *root, const gen_page *self,
 	return gen_href(root, target, anchor);
 }
 
+/* China has kept UTC+8 without daylight saving since 1991, so a fixed
+ * offset gives Asia/Shanghai dates without depending on the host's
+ * time-zone database. */
 void gen_format_date(long long t, char out[11])
 {
 	time_t s = (time_t)(t + 8 * 3600);
