@@ -87,7 +87,7 @@ int gen_anchors_has(const gen_anchors *a, const char *id)
 	return 0;
 }
 
-static int push(gen_anchors *a, char *id)
+int gen_anchors_push(gen_anchors *a, char *id)
 {
 	if (CH_GROW(a->v, a->n + 1, a->cap) < 0)
 		return -1;
@@ -121,22 +121,11 @@ const char *gen_anchors_add(gen_anchors *a, const char *text)
 		}
 	}
 	free(slug);
-	if (!id || push(a, id) < 0) {
+	if (!id || gen_anchors_push(a, id) < 0) {
 		free(id);
 		return NULL;
 	}
 	return id;
-}
-
-int gen_anchors_push(gen_anchors *a, const char *id)
-{
-	char *c = strdup(id);
-
-	if (!c || push(a, c) < 0) {
-		free(c);
-		return -1;
-	}
-	return 0;
 }
 
 void gen_anchors_free(gen_anchors *a)
