@@ -203,27 +203,17 @@ static int add_heading(gen_md *md, int level, const char *text,
 
 	if (CH_GROW(md->headings, md->nheadings + 1, md->capheadings) < 0)
 		return -1;
-	h = &md->headings[md->nheadings];
-	h->level = level;
-	h->text = strdup(text);
-	h->anchor = strdup(anchor);
-	md->nheadings++;
+	h = &md->headings[md->nheadings++];
+	*h = (gen_heading){level, strdup(text), strdup(anchor)};
 	return h->text && h->anchor ? 0 : -1;
 }
 
 static int add_link(gen_md *md, char *target, char *anchor, int line,
                     cmark_node *node)
 {
-	gen_link *v;
-
 	if (CH_GROW(md->links, md->nlinks + 1, md->caplinks) < 0)
 		return -1;
-	v = md->links;
-	v[md->nlinks].target = target;
-	v[md->nlinks].anchor = anchor;
-	v[md->nlinks].line = line;
-	v[md->nlinks].node = node;
-	md->nlinks++;
+	md->links[md->nlinks++] = (gen_link){target, anchor, line, node};
 	return 0;
 }
 
@@ -307,8 +297,8 @@ int gen_md_parse(const char *src_path, const char *body, size_t len,
 			int r = gen_md_resolve(src_path, url ? url : "", &target,
 			                       &anchor, &msg);
 			if (r < 0) {
-				ch_fail(e, src_path, body_line + line - 1, "%s: (%s)",
-				        msg, url ? url : "");
+				ch_fail(e, src_path, fline, "%s: (%s)", msg,
+				        url ? url : "");
 				goto out;
 			}
 			if (r == 1 && add_link(md, target, anchor, fline, n) < 0) {
@@ -339,43 +329,41 @@ out:
 
 /* --- rendering ---------------------------------------------------------- */
 
-/* A heading as a custom block: cmark's own HTML of the heading (its
- * inlines escaped by cmark) with the escaped id put on the tag. */
-static int heading_block(cmark_node *h, cmark_node **out)
+/* A heading's HTML for a custom block: cmark's own (its inlines escaped
+ * by cmark) with the escaped id put on the tag. */
+static int heading_html(cmark_node *h, ch_buf *b, ch_error *e)
 {
 	char *html = cmark_render_html(h, MD_OPTS);
 	const char *id = cmark_node_get_user_data(h);
 	int level = cmark_node_get_heading_level(h);
-	ch_buf b = CH_BUF_INIT;
-	char *open, *close;
-	int rc = -1;
+	char *open = html ? strchr(html, '>') : NULL;
+	char *close = html ? strrchr(html, '<') : NULL;
 
-	*out = NULL;
-	if (!html || !id)
-		goto out;
-	open = strchr(html, '>');
-	close = strrchr(html, '<');
-	if (!open || !close || close < open)
-		goto out;
-	ch_buf_printf(&b, "<h%d id=\"", level);
-	ch_buf_html(&b, id, strlen(id));
-	ch_buf_puts(&b, "\">");
-	ch_buf_append(&b, open + 1, (size_t)(close - open - 1));
-	ch_buf_printf(&b, "</h%d>", level);
-	if (!ch_buf_ok(&b))
-		goto out;
-	*out = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-	if (!*out || !cmark_node_set_on_enter(*out, b.data))
-		goto out;
-	rc = 0;
-out:
-	if (rc < 0 && *out) {
-		cmark_node_free(*out);
-		*out = NULL;
+	if (!id || !open || !close || close < open) {
+		free(html);
+		return ch_fail(e, "", 0, "out of memory");
 	}
+	ch_buf_printf(b, "<h%d id=\"", level);
+	ch_buf_html(b, id, strlen(id));
+	ch_buf_puts(b, "\">");
+	ch_buf_append(b, open + 1, (size_t)(close - open - 1));
+	ch_buf_printf(b, "</h%d>", level);
 	free(html);
-	ch_buf_free(&b);
-	return rc;
+	return 0;
+}
+
+/* A custom block holding b's HTML; NULL when memory runs out. */
+static cmark_node *custom_block(const ch_buf *b)
+{
+	cmark_node *n = NULL;
+
+	if (ch_buf_ok(b))
+		n = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	if (n && !cmark_node_set_on_enter(n, b->data)) {
+		cmark_node_free(n);
+		n = NULL;
+	}
+	return n;
 }
 
 int gen_md_render(gen_md *md, gen_md_href_fn href, gen_md_form_fn form,
@@ -412,30 +400,22 @@ int gen_md_render(gen_md *md, gen_md_href_fn href, gen_md_form_fn form,
 	}
 	for (size_t i = 0; i < ntodo; i++) {
 		cmark_node *n = todo[i], *block = NULL;
+		ch_buf b = CH_BUF_INIT;
+		int r;
 
-		if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
-			if (heading_block(n, &block) < 0) {
-				ch_fail(e, "", 0, "out of memory");
-				goto out;
-			}
-		} else {
-			ch_buf fb = CH_BUF_INIT;
-			int ok;
-
-			ch_buf_puts(&fb, "");
-			if (form(ctx, &fb, e) < 0) {
-				ch_buf_free(&fb);
-				goto out;
-			}
-			block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-			ok = ch_buf_ok(&fb) && block &&
-			     cmark_node_set_on_enter(block, fb.data);
-			ch_buf_free(&fb);
-			if (!ok) {
-				cmark_node_free(block);
-				ch_fail(e, "", 0, "out of memory");
-				goto out;
-			}
+		ch_buf_puts(&b, "");
+		if (cmark_node_get_type(n) == CMARK_NODE_HEADING)
+			r = heading_html(n, &b, e);
+		else
+			r = form(ctx, &b, e);
+		if (r == 0)
+			block = custom_block(&b);
+		ch_buf_free(&b);
+		if (r < 0)
+			goto out;
+		if (!block) {
+			ch_fail(e, "", 0, "out of memory");
+			goto out;
 		}
 		cmark_node_replace(n, block);
 		cmark_node_free(n);
