@@ -15,22 +15,13 @@ static int is_block(cmark_node *n)
 	return t >= CMARK_NODE_FIRST_BLOCK && t <= CMARK_NODE_LAST_BLOCK;
 }
 
+/* cmark trims the info string of spaces and tabs, as CommonMark says. */
 static int is_form_block(cmark_node *n)
 {
-	const char *info;
-	size_t len;
+	const char *info = cmark_node_get_fence_info(n);
 
-	if (cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
-		return 0;
-	info = cmark_node_get_fence_info(n);
-	if (!info)
-		return 0;
-	while (*info == ' ' || *info == '\t')
-		info++;
-	len = strlen(info);
-	while (len && (info[len - 1] == ' ' || info[len - 1] == '\t'))
-		len--;
-	return len == 16 && memcmp(info, "form application", 16) == 0;
+	return cmark_node_get_type(n) == CMARK_NODE_CODE_BLOCK && info &&
+	       strcmp(info, "form application") == 0;
 }
 
 /* --- link destinations -------------------------------------------------- */
