@@ -2,7 +2,6 @@
  * times. */
 #include "generator/template.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -256,40 +255,23 @@ typedef struct stack {
 	int n;
 } stack;
 
-static json_t *get_path(json_t *v, const char *path)
-{
-	char seg[MAX_NAME];
-
-	while (v && *path) {
-		const char *dot = strchr(path, '.');
-		size_t n = dot ? (size_t)(dot - path) : strlen(path);
-		memcpy(seg, path, n);
-		seg[n] = '\0';
-		v = json_is_object(v) ? json_object_get(v, seg) : NULL;
-		path += n + (dot ? 1 : 0);
-	}
-	return v;
-}
-
+/* The first part of name from the innermost context outwards, the rest
+ * ("a.b.c") inside it. */
 static json_t *lookup(const stack *st, const char *name)
 {
-	char first[MAX_NAME];
-	const char *dot;
-	size_t n;
+	size_t n = strcspn(name, ".");
+	json_t *v = NULL;
 
 	if (strcmp(name, ".") == 0)
 		return st->v[st->n - 1];
-	dot = strchr(name, '.');
-	n = dot ? (size_t)(dot - name) : strlen(name);
-	memcpy(first, name, n);
-	first[n] = '\0';
-	for (int i = st->n - 1; i >= 0; i--) {
-		json_t *v = json_is_object(st->v[i]) ?
-		            json_object_get(st->v[i], first) : NULL;
-		if (v)
-			return dot ? get_path(v, dot + 1) : v;
+	for (int i = st->n - 1; i >= 0 && !v; i--)
+		v = json_object_getn(st->v[i], name, n);
+	while (v && name[n]) {
+		name += n + 1;
+		n = strcspn(name, ".");
+		v = json_object_getn(v, name, n);
 	}
-	return NULL;
+	return v;
 }
 
 static int truthy(json_t *v)
@@ -309,26 +291,14 @@ static int truthy(json_t *v)
 
 static void put_value(ch_buf *out, json_t *v, int escape)
 {
-	char num[32];
-	const char *s = NULL;
-	size_t n = 0;
-
-	if (json_is_string(v)) {
-		s = json_string_value(v);
-		n = json_string_length(v);
-	} else if (json_is_integer(v)) {
-		n = (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
-		                     json_integer_value(v));
-		s = num;
-	} else if (json_is_true(v)) {
-		s = "true", n = 4;
-	}
-	if (!s)
-		return;
-	if (escape)
-		ch_buf_html(out, s, n);
-	else
-		ch_buf_append(out, s, n);
+	if (json_is_integer(v))
+		ch_buf_put_int(out, json_integer_value(v));
+	else if (json_is_true(v))
+		ch_buf_puts(out, "true");
+	else if (json_is_string(v) && escape)
+		ch_buf_html(out, json_string_value(v), json_string_length(v));
+	else if (json_is_string(v))
+		ch_buf_append(out, json_string_value(v), json_string_length(v));
 }
 
 static int render(const node *n, stack *st, ch_buf *out, ch_error *e);
