@@ -66,19 +66,20 @@ static int line_at(const char *text, const char *p)
 	return line;
 }
 
+static const char name_chars[] =
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
+
+/* "." or parts of name_chars joined by single dots. */
 static int valid_name(const char *s, size_t n)
 {
 	if (n == 0 || n >= MAX_NAME)
 		return 0;
 	if (n == 1 && s[0] == '.')
 		return 1;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-		      (c == '.' && i > 0 && i + 1 < n && s[i + 1] != '.')))
+	for (size_t i = 0; i < n; i++)
+		if (!(s[i] && strchr(name_chars, s[i])) &&
+		    !(s[i] == '.' && i > 0 && i + 1 < n && s[i + 1] != '.'))
 			return 0;
-	}
 	return 1;
 }
 
@@ -156,10 +157,8 @@ static int include_partial(parser *ps, const char *text, const char *file,
 		return ch_fail(ps->e, file, line, "bad partial name");
 	memcpy(pname, t->name, t->nlen);
 	pname[t->nlen] = '\0';
-	for (size_t i = 0; i < t->nlen; i++)
-		if (!valid_name(pname + i, 1) || pname[i] == '.')
-			return ch_fail(ps->e, file, line, "bad partial name '%s'",
-			               pname);
+	if (strspn(pname, name_chars) != t->nlen)
+		return ch_fail(ps->e, file, line, "bad partial name '%s'", pname);
 	if (!ps->loader || ps->loader(ps->ctx, pname, &ptext, &plen, &pfile) < 0)
 		return ch_fail(ps->e, file, line,
 		               "no partial '%s' (site/layouts/partials/%s.html)",
