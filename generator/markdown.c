@@ -2,6 +2,7 @@
 #include "generator/markdown.h"
 
 #include <cmark.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,27 +27,17 @@ static int is_form_block(cmark_node *n)
 
 /* --- link destinations -------------------------------------------------- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static char *pct_decode(const char *s, size_t n)
+char *gen_pct_decode(const char *s, size_t n)
 {
 	char *out = malloc(n + 1), *o = out;
 
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
-		    hexval(s[i + 2]) >= 0) {
-			*o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		if (s[i] == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2])) {
+			char hex[3] = {s[i + 1], s[i + 2], '\0'};
+			*o++ = (char)strtol(hex, NULL, 16);
 			i += 2;
 		} else {
 			*o++ = s[i];
@@ -94,11 +85,11 @@ int gen_md_resolve(const char *src_path, const char *url, char **target,
 		*msg = "query string in an internal link";
 		return -1;
 	}
-	path = pct_decode(url, plen);
+	path = gen_pct_decode(url, plen);
 	if (!path)
 		goto out;
 	if (hash) {
-		*anchor = pct_decode(hash + 1, strlen(hash + 1));
+		*anchor = gen_pct_decode(hash + 1, strlen(hash + 1));
 		if (!*anchor)
 			goto out;
 	}

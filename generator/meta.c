@@ -65,27 +65,15 @@ void gen_meta_write(const gen_page *p, const gen_node *n, ch_buf *out)
 /* The next field, unescaped and malloc'd; NULL at the end or on error. */
 static char *get_str(const char **s)
 {
-	const char *p = *s, *end;
-	char *out, *o;
+	size_t n;
+	char *out;
 
-	if (*p != '\t')
+	if (**s != '\t')
 		return NULL;
-	p++;
-	end = p + strcspn(p, "\t");
-	out = malloc((size_t)(end - p) + 1);
-	if (!out)
-		return NULL;
-	for (o = out; p < end; p++) {
-		if (*p == '%' && end - p >= 3) {
-			char hex[3] = {p[1], p[2], 0};
-			*o++ = (char)strtol(hex, NULL, 16);
-			p += 2;
-		} else {
-			*o++ = *p;
-		}
-	}
-	*o = '\0';
-	*s = end;
+	n = strcspn(*s + 1, "\t");
+	out = gen_pct_decode(*s + 1, n);
+	if (out)
+		*s += 1 + n;
 	return out;
 }
 
