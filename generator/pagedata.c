@@ -181,6 +181,30 @@ void gen_nav_memo_free(gen_nav_memo *m)
 	m->parent = -2;
 }
 
+/* memo's navigation for the children of parent. Its children without
+ * children of their own all sit in its folder: they share one root. */
+static int memo_nav(const gen_site *s, int parent, const char *root,
+                    gen_nav_memo *memo)
+{
+	ch_buf m = CH_BUF_INIT;
+
+	if (!memo->start) {
+		memo->start = calloc(s->npages, sizeof *memo->start);
+		memo->end = calloc(s->npages, sizeof *memo->end);
+		if (!memo->start || !memo->end)
+			return -1;
+	}
+	nav_list(s, -1, parent, root, memo, &m);
+	if (!ch_buf_ok(&m)) {
+		ch_buf_free(&m);
+		return -1;
+	}
+	free(memo->html);
+	memo->html = ch_buf_detach(&m, &memo->len);
+	memo->parent = parent;
+	return 0;
+}
+
 /* The whole guide: the home page, then its children, sections opened.
  * A page without children differs from its siblings' navigation only in
  * its own entry, so the navigation of their parent is made once (in
@@ -190,40 +214,20 @@ static char *nav_html(const gen_site *s, int cur, const char *root,
                       gen_nav_memo *memo)
 {
 	ch_buf b = CH_BUF_INIT;
-	int parent = cur >= 0 ? s->nodes[cur].parent : -1;
+	int parent = cur > 0 ? s->nodes[cur].parent : -1;
 
 	/* (A large section's pages each list other neighbours: no memo.) */
-	if (memo && cur > 0 && parent >= 0 && s->nodes[cur].nkids == 0 &&
-	    s->nodes[parent].nkids <= SECTION_NAV_MAX) {
-		if (memo->parent != parent || strcmp(memo->root, root) != 0) {
-			ch_buf m = CH_BUF_INIT;
-			if (!memo->start) {
-				memo->start = calloc(s->npages, sizeof *memo->start);
-				memo->end = calloc(s->npages, sizeof *memo->end);
-				if (!memo->start || !memo->end)
-					return NULL;
-			}
-			if (strlen(root) >= sizeof memo->root)
-				goto alone;
-			nav_list(s, -1, parent, root, memo, &m);
-			if (!ch_buf_ok(&m)) {
-				ch_buf_free(&m);
-				return NULL;
-			}
-			free(memo->html);
-			memo->html = ch_buf_detach(&m, &memo->len);
-			memo->parent = parent;
-			snprintf(memo->root, sizeof memo->root, "%s", root);
-		}
+	if (!memo || cur <= 0 || s->nodes[cur].nkids ||
+	    s->nodes[parent].nkids > SECTION_NAV_MAX) {
+		nav_list(s, cur, cur, root, NULL, &b);
+	} else {
+		if (memo->parent != parent && memo_nav(s, parent, root, memo) < 0)
+			return NULL;
 		ch_buf_append(&b, memo->html, memo->start[cur]);
 		nav_item(s, cur, cur, cur, root, 0, NULL, &b);
 		ch_buf_append(&b, memo->html + memo->end[cur],
 		              memo->len - memo->end[cur]);
-		goto done;
 	}
-alone:
-	nav_list(s, cur, cur, root, NULL, &b);
-done:
 	if (!ch_buf_ok(&b)) {
 		ch_buf_free(&b);
 		return NULL;
