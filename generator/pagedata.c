@@ -1,7 +1,6 @@
 /* pagedata.c: template data, navigation HTML and relative URLs. */
 #include "generator/pagedata.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -279,21 +278,17 @@ fail:
 
 /* site.yaml's website as a link: "www.szca.com" would be read as a
  * relative path, so a bare host gets https://. NULL if none. */
-static char *website_href(json_t *config)
+static json_t *website_href(json_t *config)
 {
 	const char *w = json_string_value(json_object_get(config, "website"));
-	char *out;
 
 	if (!w || !w[0])
 		return NULL;
 	if (strncmp(w, "http://", 7) == 0 || strncmp(w, "https://", 8) == 0)
-		return strdup(w);
+		return json_string(w);
 	if (strchr(w, ':') || strchr(w, '/'))
 		return NULL; /* another scheme, or a path: no link */
-	out = malloc(strlen(w) + 9);
-	if (out)
-		sprintf(out, "https://%s", w);
-	return out;
+	return json_sprintf("https://%s", w);
 }
 
 json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
@@ -302,23 +297,21 @@ json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
 {
 	const gen_page *p = i >= 0 ? &s->pages[i] : NULL;
 	json_t *config = memo && memo->config ? memo->config : s->config;
-	json_t *d = NULL, *page = NULL, *crumbs = NULL, *kids = NULL;
+	json_t *d = NULL, *page = NULL, *crumbs = NULL, *kids = NULL, *web;
 	char *nav = NULL, *home = NULL, date[11] = "";
-	char *website = NULL;
 	int ok = 0;
 
 	nav = nav_html(s, i, root, memo);
 	home = s->npages ? gen_href(root, &s->pages[0], NULL) : strdup("");
 	if (!nav || !home)
 		goto out;
-	website = website_href(config);
 	if (p)
 		gen_format_date(p->updated, date);
 	page = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b}",
 	                 "title", p ? p->title : "页面未找到",
 	                 "description", p ? p->description : "",
 	                 "updated", date,
-	                 "href", "index.html",
+	                 "href", i < 0 ? "404.html" : "index.html",
 	                 "url", p ? p->url : "",
 	                 "src", p ? p->src_path : "",
 	                 "is_home", i == 0,
@@ -329,14 +322,9 @@ json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
 	kids = json_array();
 	if (!page || !crumbs || !kids)
 		goto out;
-	if (i < 0)
-		json_object_set_new(page, "href", json_string("404.html"));
 	if (p) {
-		int chain[64], nc = 0;
-		for (int k = s->nodes[i].parent; k >= 0 && nc < 64; k = s->nodes[k].parent)
-			chain[nc++] = k;
-		while (nc > 0)
-			if (json_array_append_new(crumbs, link_obj(s, chain[--nc], root)) < 0)
+		for (int k = s->nodes[i].parent; k >= 0; k = s->nodes[k].parent)
+			if (json_array_insert_new(crumbs, 0, link_obj(s, k, root)) < 0)
 				goto out;
 		for (size_t j = 0; j < s->nodes[i].nkids; j++)
 			if (json_array_append_new(kids, link_obj(s, s->nodes[i].kids[j],
@@ -373,8 +361,8 @@ json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
 		    json_object_set_new(d, "next", link_obj(s, i + 1, root)) < 0)
 			goto out;
 	}
-	if (website && json_object_set_new(d, "website_href",
-	                                   json_string(website)) < 0)
+	web = website_href(config);
+	if (web && json_object_set_new(d, "website_href", web) < 0)
 		goto out;
 	ok = 1;
 out:
@@ -387,6 +375,5 @@ out:
 	json_decref(kids);
 	free(nav);
 	free(home);
-	free(website);
 	return d;
 }
