@@ -51,10 +51,9 @@ static int has_scheme(const char *url)
 {
 	const char *p = url;
 
-	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+	if (!isalpha((unsigned char)*p))
 		return 0;
-	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-	       (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.')
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
 		p++;
 	return *p == ':';
 }
@@ -64,7 +63,7 @@ int gen_md_resolve(const char *src_path, const char *url, char **target,
 {
 	const char *hash = strchr(url, '#');
 	size_t plen = hash ? (size_t)(hash - url) : strlen(url);
-	char *path = NULL, *joined = NULL, *out = NULL;
+	char *path = NULL, *joined = NULL;
 	const char *slash;
 	size_t dlen, o;
 	int rc = -1;
@@ -101,59 +100,54 @@ int gen_md_resolve(const char *src_path, const char *url, char **target,
 	slash = strrchr(src_path, '/');
 	dlen = slash ? (size_t)(slash - src_path) : 0;
 	joined = malloc(dlen + strlen(path) + 2);
-	out = malloc(dlen + strlen(path) + 2);
-	if (!joined || !out)
+	if (!joined)
 		goto out;
 	memcpy(joined, src_path, dlen);
 	joined[dlen] = '/';
 	strcpy(joined + dlen + 1, path);
-	/* Normalise segment by segment; ".." may not climb out of content/. */
+	/* Normalise segment by segment, in place (what is kept never passes
+	 * what is read); ".." may not climb out of content/. */
 	o = 0;
 	for (char *seg = joined, *next; seg; seg = next) {
-		size_t n;
-		next = strchr(seg, '/');
-		n = next ? (size_t)(next - seg) : strlen(seg);
-		if (next)
-			next++;
+		size_t n = strcspn(seg, "/");
+		next = seg[n] ? seg + n + 1 : NULL;
 		if (n == 0 || (n == 1 && seg[0] == '.'))
 			continue;
 		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
-			while (o > 0 && out[o - 1] != '/')
+			while (o > 0 && joined[o - 1] != '/')
 				o--;
 			if (o > 0)
 				o--;
 			if (o == 0) {
 				*msg = "link leaves content/";
-				goto fail;
+				goto out;
 			}
 			continue;
 		}
 		if (o)
-			out[o++] = '/';
-		memcpy(out + o, seg, n);
+			joined[o++] = '/';
+		memmove(joined + o, seg, n);
 		o += n;
 	}
-	out[o] = '\0';
-	if (strncmp(out, "content/", 8) != 0) {
+	joined[o] = '\0';
+	if (strncmp(joined, "content/", 8) != 0) {
 		*msg = "link leaves content/";
-		goto fail;
+		goto out;
 	}
-	if (o < 4 || strcmp(out + o - 3, ".md") != 0) {
+	if (o < 4 || strcmp(joined + o - 3, ".md") != 0) {
 		*msg = "internal link to something not a page: link to its .md file";
-		goto fail;
+		goto out;
 	}
-	*target = out;
-	out = NULL;
+	*target = joined;
+	joined = NULL;
 	rc = 1;
-	goto out;
-fail:
-	free(*anchor);
-	*anchor = NULL;
-	rc = -1;
 out:
+	if (rc < 0) {
+		free(*anchor);
+		*anchor = NULL;
+	}
 	free(path);
 	free(joined);
-	free(out);
 	return rc;
 }
 
