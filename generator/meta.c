@@ -7,21 +7,16 @@
 
 static void put_str(ch_buf *b, const char *s)
 {
-	size_t run = 0, n = strlen(s);
-
 	ch_buf_putc(b, '\t');
-	for (size_t i = 0; i < n; i++) {
-		const char *esc = s[i] == '%' ? "%25" : s[i] == '\t' ? "%09" :
-		                  s[i] == '\n' ? "%0A" : s[i] == '\r' ? "%0D" : NULL;
-		if (!esc) {
-			run++;
-			continue;
-		}
-		ch_buf_append(b, s + i - run, run);
-		ch_buf_puts(b, esc);
-		run = 0;
+	for (;;) {
+		size_t run = strcspn(s, "%\t\n\r");
+
+		ch_buf_append(b, s, run);
+		s += run;
+		if (!*s)
+			break;
+		ch_buf_printf(b, "%%%02X", (unsigned char)*s++);
 	}
-	ch_buf_append(b, s + n - run, run);
 }
 
 static void put_num(ch_buf *b, long long v)
