@@ -1,5 +1,6 @@
 /* template.c: parsing templates into a node tree once, rendering it many
  * times. */
+#define _GNU_SOURCE /* memmem */
 #include "generator/template.h"
 
 #include <stdlib.h>
@@ -46,14 +47,11 @@ static node *add_kid(node *parent, enum kind k, const char *s, size_t len)
 	if (CH_GROW(parent->kids, parent->nkids + 1, parent->cap) < 0)
 		return NULL;
 	n = &parent->kids[parent->nkids];
-	memset(n, 0, sizeof *n);
-	n->kind = k;
-	n->text = malloc(len + 1);
+	*n = (node){k, malloc(len + 1), len, NULL, 0, 0};
 	if (!n->text)
 		return NULL;
 	memcpy(n->text, s, len);
 	n->text[len] = '\0';
-	n->len = len;
 	parent->nkids++;
 	return n;
 }
@@ -181,20 +179,15 @@ static int parse_into(parser *ps, const char *text, size_t len,
 		const char *start = text + *pos;
 		size_t rest = len - *pos;
 		node *sec;
-		tag t = {NULL, NULL, 0, 0, 0};
+		tag t = {memmem(start, rest, "{{", 2), NULL, 0, 0, 0};
+		size_t tlen = t.open ? (size_t)(t.open - start) : rest;
 
-		for (size_t i = 0; i + 1 < rest && !t.open; i++)
-			if (start[i] == '{' && start[i + 1] == '{')
-				t.open = start + i;
+		if (tlen && !add_kid(parent, T_TEXT, start, tlen))
+			return ch_fail(ps->e, file, 0, "out of memory");
 		if (!t.open) {
-			if (!add_kid(parent, T_TEXT, start, rest))
-				return ch_fail(ps->e, file, 0, "out of memory");
 			*pos = len;
 			break;
 		}
-		if (t.open > start && !add_kid(parent, T_TEXT, start,
-		                               (size_t)(t.open - start)))
-			return ch_fail(ps->e, file, 0, "out of memory");
 		if (read_tag(ps, text, len, file, pos, &t) < 0)
 			return -1;
 		switch (t.sigil) {
