@@ -422,8 +422,7 @@ void gen_md_drop_tree(gen_md *md)
 
 void gen_md_free(gen_md *md)
 {
-	if (md->doc)
-		cmark_node_free(md->doc);
+	gen_md_drop_tree(md);
 	for (size_t i = 0; i < md->nheadings; i++) {
 		free(md->headings[i].text);
 		free(md->headings[i].anchor);
