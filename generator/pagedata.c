@@ -252,23 +252,19 @@ static json_t *toc(const gen_page *p)
 		return NULL;
 	for (size_t i = 0; i < p->nheadings; i++) {
 		const gen_heading *h = &p->headings[i];
+		int sub = h->level == 3 && last;
 		json_t *item;
 
 		if (h->level > 3)
 			continue;
 		item = json_pack("{s:s, s:s, s:[]}", "text", h->text, "anchor",
 		                 h->anchor, "sub");
-		if (!item)
+		if (json_array_append_new(sub ? json_object_get(last, "sub") : list,
+		                          item) < 0 ||
+		    (sub && json_object_set_new(last, "has_sub", json_true()) < 0))
 			goto fail;
-		if (h->level == 3 && last) {
-			if (json_array_append_new(json_object_get(last, "sub"), item) < 0 ||
-			    json_object_set_new(last, "has_sub", json_true()) < 0)
-				goto fail;
-		} else {
-			if (json_array_append_new(list, item) < 0)
-				goto fail;
+		if (!sub)
 			last = item;
-		}
 	}
 	return list;
 fail:
