@@ -16,8 +16,7 @@ static int check_base(const char *base_url, size_t *len, ch_error *e)
 	size_t n = strlen(base_url);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)base_url[i];
-		if (c <= 0x20 || c == 0x7F || c == '"' || c == '<' ||
-		    c == '>' || c == '\\' || c == '#' || c == '?')
+		if (c <= 0x20 || c == 0x7F || strchr("\"<>\\#?", c))
 			return ch_fail(e, "content/site.yaml", 0,
 			               "base_url contains a character not allowed "
 			               "in it (space, quote, <, >, \\, # or ?)");
@@ -72,14 +71,8 @@ int gen_sitemap(const gen_page *pages, size_t n, const char *base_url,
 	const gen_page **byurl = malloc((n ? n : 1) * sizeof *byurl);
 	if (!byurl)
 		return ch_fail(e, NULL, 0, "sitemap: out of memory");
-	for (size_t i = 0; i < n; i++) {
-		if (!pages[i].url) {
-			free(byurl);
-			return ch_fail(e, pages[i].src_path, 0,
-			               "sitemap: page without url");
-		}
+	for (size_t i = 0; i < n; i++)
 		byurl[i] = &pages[i];
-	}
 	qsort(byurl, n, sizeof *byurl, cmp_url);
 
 	ch_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
