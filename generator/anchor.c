@@ -80,28 +80,16 @@ int gen_anchors_push(gen_anchors *a, char *id)
 
 const char *gen_anchors_add(gen_anchors *a, const char *text)
 {
-	char *slug = gen_slug(text);
-	char *id = NULL;
+	char *slug = gen_slug(text), *id = NULL;
+	const char *base = slug && slug[0] ? slug : "section";
+	size_t len = strlen(base) + 24;
 
-	if (!slug)
-		return NULL;
-	if (!slug[0]) {
-		free(slug);
-		slug = strdup("section");
-		if (!slug)
-			return NULL;
-	}
-	if (!gen_anchors_has(a, slug)) {
-		id = slug;
-		slug = NULL;
-	} else {
-		size_t len = strlen(slug) + 24;
+	if (slug)
 		id = malloc(len);
-		for (int k = 2; id; k++) {
-			snprintf(id, len, "%s-%d", slug, k);
-			if (!gen_anchors_has(a, id))
-				break;
-		}
+	if (id) {
+		snprintf(id, len, "%s", base);
+		for (int k = 2; gen_anchors_has(a, id); k++)
+			snprintf(id, len, "%s-%d", base, k);
 	}
 	free(slug);
 	if (!id || gen_anchors_push(a, id) < 0) {
@@ -116,6 +104,5 @@ void gen_anchors_free(gen_anchors *a)
 	for (size_t i = 0; i < a->n; i++)
 		free(a->v[i]);
 	free(a->v);
-	a->v = NULL;
-	a->n = a->cap = 0;
+	memset(a, 0, sizeof *a);
 }
