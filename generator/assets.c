@@ -82,6 +82,5 @@ void gen_assets_free(gen_assets *a)
 		free(a->v[i].path);
 	}
 	free(a->v);
-	a->v = NULL;
-	a->n = 0;
+	memset(a, 0, sizeof *a);
 }

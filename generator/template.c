@@ -354,10 +354,8 @@ static int render(const node *n, stack *st, ch_buf *out, ch_error *e)
 
 int gen_tpl_render(const gen_tpl *t, json_t *data, ch_buf *out, ch_error *e)
 {
-	stack st;
+	stack st = {{data}, 1};
 
-	st.n = 1;
-	st.v[0] = data;
 	if (render_kids(&t->root, &st, out, e) < 0)
 		return -1;
 	if (!ch_buf_ok(out))
