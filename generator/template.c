@@ -318,7 +318,8 @@ static int with_context(const node *n, json_t *ctx, stack *st, ch_buf *out,
 
 static int render(const node *n, stack *st, ch_buf *out, ch_error *e)
 {
-	json_t *v;
+	json_t *v = n->kind == T_TEXT ? NULL : lookup(st, n->text), *item;
+	size_t i;
 
 	switch (n->kind) {
 	case T_TEXT:
@@ -326,28 +327,21 @@ static int render(const node *n, stack *st, ch_buf *out, ch_error *e)
 		return 0;
 	case T_VAR:
 	case T_RAW:
-		v = lookup(st, n->text);
-		if (v)
-			put_value(out, v, n->kind == T_VAR);
+		put_value(out, v, n->kind == T_VAR);
 		return 0;
 	case T_INVERTED:
-		v = lookup(st, n->text);
 		return truthy(v) ? 0 : render_kids(n, st, out, e);
 	case T_SECTION:
-		v = lookup(st, n->text);
 		if (!truthy(v))
 			return 0;
-		if (json_is_array(v)) {
-			size_t i;
-			json_t *item;
-			json_array_foreach(v, i, item)
-				if (with_context(n, item, st, out, e) < 0)
-					return -1;
-			return 0;
-		}
 		if (json_is_object(v))
 			return with_context(n, v, st, out, e);
-		return render_kids(n, st, out, e);
+		if (!json_is_array(v))
+			return render_kids(n, st, out, e);
+		json_array_foreach(v, i, item)
+			if (with_context(n, item, st, out, e) < 0)
+				return -1;
+		return 0;
 	}
 	return 0;
 }
