@@ -345,8 +345,6 @@ static cmark_node *custom_block(const ch_buf *b)
 int gen_md_render(gen_md *md, gen_md_href_fn href, gen_md_form_fn form,
                   void *ctx, ch_buf *out, ch_error *e)
 {
-	cmark_node **todo = NULL;
-	size_t ntodo = 0, cap = 0;
 	cmark_iter *it = NULL;
 	cmark_event_type ev;
 	char *html = NULL;
@@ -361,29 +359,20 @@ int gen_md_render(gen_md *md, gen_md_href_fn href, gen_md_form_fn form,
 		cmark_node_set_url(md->links[i].node, h);
 		free(h);
 	}
-	/* The tree may not change under the iterator: collect, then replace. */
+	/* cmark.h lets a node change at its EXIT event, a leaf (a code block)
+	 * at its ENTER: a heading is replaced when it is left, and the
+	 * iterator goes on from its replacement. */
 	it = cmark_iter_new(md->doc);
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER ||
-		    (cmark_node_get_type(n) != CMARK_NODE_HEADING && !is_form_block(n)))
-			continue;
-		if (CH_GROW(todo, ntodo + 1, cap) < 0) {
-			ch_fail(e, "", 0, "out of memory");
-			goto out;
-		}
-		todo[ntodo++] = n;
-	}
-	for (size_t i = 0; i < ntodo; i++) {
-		cmark_node *n = todo[i], *block = NULL;
+		cmark_node *n = cmark_iter_get_node(it), *block = NULL;
+		int heading = cmark_node_get_type(n) == CMARK_NODE_HEADING;
 		ch_buf b = CH_BUF_INIT;
 		int r;
 
+		if (heading ? ev != CMARK_EVENT_EXIT : !is_form_block(n))
+			continue;
 		ch_buf_puts(&b, "");
-		if (cmark_node_get_type(n) == CMARK_NODE_HEADING)
-			r = heading_html(n, &b, e);
-		else
-			r = form(ctx, &b, e);
+		r = heading ? heading_html(n, &b, e) : form(ctx, &b, e);
 		if (r == 0)
 			block = custom_block(&b);
 		ch_buf_free(&b);
@@ -395,6 +384,7 @@ int gen_md_render(gen_md *md, gen_md_href_fn href, gen_md_form_fn form,
 		}
 		cmark_node_replace(n, block);
 		cmark_node_free(n);
+		cmark_iter_reset(it, block, CMARK_EVENT_EXIT);
 	}
 	html = cmark_render_html(md->doc, MD_OPTS);
 	if (!html) {
@@ -406,7 +396,6 @@ int gen_md_render(gen_md *md, gen_md_href_fn href, gen_md_form_fn form,
 out:
 	if (it) /* cmark_iter_free does not take NULL */
 		cmark_iter_free(it);
-	free(todo);
 	free(html);
 	return rc;
 }
