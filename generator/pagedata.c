@@ -120,16 +120,10 @@ static void nav_item(const gen_site *s, int k, int cur, int anc,
 	int open = n->nkids && k != 0 && (full || mine);
 	size_t start = b->len;
 
-	ch_buf_puts(b, "<li");
-	if (k == cur)
-		ch_buf_puts(b, " class=\"current\"");
-	else if (mine)
-		ch_buf_puts(b, " class=\"ancestor\"");
-	ch_buf_putc(b, '>');
+	ch_buf_puts(b, k == cur ? "<li class=\"current\">" :
+	               mine ? "<li class=\"ancestor\">" : "<li>");
 	put_href(b, root, p);
-	if (k == cur)
-		ch_buf_puts(b, " aria-current=\"page\"");
-	ch_buf_puts(b, ">");
+	ch_buf_puts(b, k == cur ? " aria-current=\"page\">" : ">");
 	ch_buf_html(b, p->title, strlen(p->title));
 	ch_buf_puts(b, "</a>");
 	if (open) {
@@ -176,8 +170,7 @@ void gen_nav_memo_free(gen_nav_memo *m)
 	free(m->html);
 	free(m->start);
 	free(m->end);
-	memset(m, 0, sizeof *m);
-	m->parent = -2;
+	*m = (gen_nav_memo)GEN_NAV_MEMO_INIT;
 }
 
 /* memo's navigation for the children of parent. Its children without
