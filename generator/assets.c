@@ -55,7 +55,7 @@ int gen_assets_collect(const gen_source *src, gen_assets *a, gen_out *out,
 json_t *gen_assets_json(const gen_assets *a, const char *root)
 {
 	json_t *o = json_object();
-	char key[512], url[1024];
+	char key[512];
 
 	if (!o)
 		return NULL;
@@ -66,8 +66,8 @@ json_t *gen_assets_json(const gen_assets *a, const char *root)
 			key[j] = c == '.' || c == '-' || c == '/' ? '_' : c;
 		}
 		key[j] = '\0';
-		snprintf(url, sizeof url, "%s%s", root, a->v[i].path);
-		if (json_object_set_new(o, key, json_string(url)) < 0) {
+		if (json_object_set_new(o, key, json_sprintf("%s%s", root,
+		                                             a->v[i].path)) < 0) {
 			json_decref(o);
 			return NULL;
 		}

@@ -33,13 +33,10 @@ void gen_root_prefix(int depth, char *out, size_t size)
 static char *href(const char *root, const char *path, const char *anchor)
 {
 	ch_buf b = CH_BUF_INIT;
+	int frag = anchor && anchor[0];
 
-	ch_buf_puts(&b, root);
-	ch_buf_puts(&b, path);
-	if (anchor && anchor[0]) {
-		ch_buf_putc(&b, '#');
-		ch_buf_puts(&b, anchor);
-	}
+	ch_buf_printf(&b, "%s%s%s%s", root, path, frag ? "#" : "",
+	              frag ? anchor : "");
 	if (!ch_buf_ok(&b)) {
 		ch_buf_free(&b);
 		return NULL;
