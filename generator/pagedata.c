@@ -154,11 +154,9 @@ static void nav_list(const gen_site *s, int cur, int anc, const char *root,
 	int full = s->npages <= FULL_NAV_MAX;
 
 	ch_buf_puts(b, "<ul>\n");
-	if (s->npages) {
-		nav_item(s, 0, cur, anc, root, full, memo, b);
-		for (size_t j = 0; j < s->nodes[0].nkids; j++)
-			nav_item(s, s->nodes[0].kids[j], cur, anc, root, full, memo, b);
-	}
+	nav_item(s, 0, cur, anc, root, full, memo, b);
+	for (size_t j = 0; j < s->nodes[0].nkids; j++)
+		nav_item(s, s->nodes[0].kids[j], cur, anc, root, full, memo, b);
 	ch_buf_puts(b, "</ul>\n");
 }
 
@@ -288,7 +286,7 @@ json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
 	int ok = 0;
 
 	nav = nav_html(s, i, root, memo);
-	home = s->npages ? gen_href(root, &s->pages[0], NULL) : strdup("");
+	home = gen_href(root, &s->pages[0], NULL);
 	if (!nav || !home)
 		goto out;
 	if (p)
