@@ -80,9 +80,7 @@ int gen_sitemap(const gen_page *pages, size_t n, const char *base_url,
 	                 "sitemap/0.9\">\n");
 	for (size_t i = 0; i < n; i++) {
 		const gen_page *p = byurl[i];
-		const char *u = p->url;
-		while (*u == '/')
-			u++;
+		const char *u = p->url + strspn(p->url, "/");
 		ch_buf_puts(out, "<url><loc>");
 		loc_text(out, base_url, blen, 0);
 		ch_buf_putc(out, '/');
