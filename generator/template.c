@@ -10,17 +10,14 @@
 
 enum kind { T_TEXT, T_VAR, T_RAW, T_SECTION, T_INVERTED };
 
-typedef struct node {
+/* A template is the root of its tree of nodes. */
+typedef struct gen_tpl {
 	enum kind kind;
 	char *text; /* T_TEXT: the text; others: the name */
 	size_t len;
-	struct node *kids; /* sections */
+	struct gen_tpl *kids; /* sections */
 	size_t nkids, cap;
 } node;
-
-struct gen_tpl {
-	node root;
-};
 
 #define MAX_PARTIAL_DEPTH 16
 #define MAX_NAME 128
@@ -230,7 +227,7 @@ int gen_tpl_parse(const char *text, size_t len, const char *file,
 	*out = NULL;
 	if (!t)
 		return ch_fail(e, file, 0, "out of memory");
-	if (parse_into(&ps, text, len, file, &pos, &t->root, NULL) < 0) {
+	if (parse_into(&ps, text, len, file, &pos, t, NULL) < 0) {
 		gen_tpl_free(t);
 		return -1;
 	}
@@ -350,7 +347,7 @@ int gen_tpl_render(const gen_tpl *t, json_t *data, ch_buf *out, ch_error *e)
 {
 	stack st = {{data}, 1};
 
-	if (render_kids(&t->root, &st, out, e) < 0)
+	if (render_kids(t, &st, out, e) < 0)
 		return -1;
 	if (!ch_buf_ok(out))
 		return ch_fail(e, "", 0, "out of memory");
@@ -361,6 +358,6 @@ void gen_tpl_free(gen_tpl *t)
 {
 	if (!t)
 		return;
-	node_clear(&t->root);
+	node_clear(t);
 	free(t);
 }
