@@ -1,7 +1,6 @@
 /* meta.c: a page's model as one cache line (see meta.h). */
 #include "generator/meta.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
