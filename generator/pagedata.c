@@ -168,8 +168,9 @@ void gen_nav_memo_free(gen_nav_memo *m)
 	*m = (gen_nav_memo)GEN_NAV_MEMO_INIT;
 }
 
-/* memo's navigation for the children of parent. Its children without
- * children of their own all sit in its folder: they share one root. */
+/* memo's navigation for the children of parent. Its children are all
+ * one folder below it (a page or a subfolder's index.md), so they share
+ * one root. */
 static int memo_nav(const gen_site *s, int parent, const char *root,
                     gen_nav_memo *memo)
 {
