@@ -25,8 +25,10 @@ typedef struct gen_anchors {
  * runs out. */
 const char *gen_anchors_add(gen_anchors *a, const char *text);
 int gen_anchors_has(const gen_anchors *a, const char *id);
-/* Adds id as it is (a set restored from the build cache); 0 or -1. */
-int gen_anchors_push(gen_anchors *a, const char *id);
+/* Adds id as it is (a set restored from the build cache): a malloc'd
+ * string the set then owns. 0, or -1 when memory runs out (id is then
+ * still the caller's). */
+int gen_anchors_push(gen_anchors *a, char *id);
 void gen_anchors_free(gen_anchors *a);
 
 #endif

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "common/grow.h"
-
 #include "common/sha256.h"
 
 static int cmp_name(const void *a, const void *b)
@@ -14,59 +13,49 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(((const gen_asset *)a)->name, ((const gen_asset *)b)->name);
 }
 
-int gen_assets_add(gen_assets *a, const char *name, const void *data,
-                   size_t len, gen_out *out, ch_error *e)
+/* Publishes f, a file under site/assets/. */
+static int add(gen_assets *a, const gen_file *f, gen_out *out, ch_error *e)
 {
+	const char *name = f->path + 12, *slash = strrchr(name, '/');
+	const char *base = slash ? slash + 1 : name, *dot = strrchr(base, '.');
 	char hex[65], *path;
-	const char *dot = strrchr(name, '.'), *slash = strrchr(name, '/');
-	size_t stem, plen;
-	gen_asset *v;
+	size_t plen = strlen(name) + 32;
 
-	if (dot && slash && dot < slash)
-		dot = NULL;
-	if (dot == name || (slash && dot == slash + 1))
+	if (dot == base)
 		dot = NULL; /* ".htaccess": no extension to keep */
-	stem = dot ? (size_t)(dot - name) : strlen(name);
-	ch_sha256_buf_hex(data, len, hex);
-	plen = strlen(name) + 32;
+	ch_sha256_buf_hex(f->data, f->len, hex);
 	path = malloc(plen);
-	if (!path)
-		return ch_fail(e, name, 0, "out of memory");
-	snprintf(path, plen, "assets/%.*s.%.10s%s", (int)stem, name, hex,
-	         dot ? dot : "");
-	if (CH_GROW(a->v, a->n + 1, a->cap) < 0) {
+	if (!path || CH_GROW(a->v, a->n + 1, a->cap) < 0) {
 		free(path);
 		return ch_fail(e, name, 0, "out of memory");
 	}
-	v = a->v;
-	v[a->n].name = strdup(name);
-	v[a->n].path = path;
-	if (!v[a->n].name) {
+	snprintf(path, plen, "assets/%.*s.%.10s%s",
+	         (int)(dot ? (size_t)(dot - name) : strlen(name)), name, hex,
+	         dot ? dot : "");
+	a->v[a->n] = (gen_asset){strdup(name), path};
+	if (!a->v[a->n].name) {
 		free(path);
 		return ch_fail(e, name, 0, "out of memory");
 	}
 	a->n++;
-	qsort(a->v, a->n, sizeof *a->v, cmp_name);
-	return gen_out_add(out, path, data, len, e);
+	return gen_out_add(out, path, f->data, f->len, e);
 }
 
 int gen_assets_collect(const gen_source *src, gen_assets *a, gen_out *out,
                        ch_error *e)
 {
-	for (size_t i = 0; i < src->nfiles; i++) {
-		const gen_file *f = &src->files[i];
-		if (strncmp(f->path, "site/assets/", 12) != 0)
-			continue;
-		if (gen_assets_add(a, f->path + 12, f->data, f->len, out, e) < 0)
+	for (size_t i = 0; i < src->nfiles; i++)
+		if (strncmp(src->files[i].path, "site/assets/", 12) == 0 &&
+		    add(a, &src->files[i], out, e) < 0)
 			return -1;
-	}
+	qsort(a->v, a->n, sizeof *a->v, cmp_name);
 	return 0;
 }
 
 json_t *gen_assets_json(const gen_assets *a, const char *root)
 {
 	json_t *o = json_object();
-	char key[512], url[1024];
+	char key[512];
 
 	if (!o)
 		return NULL;
@@ -77,8 +66,8 @@ json_t *gen_assets_json(const gen_assets *a, const char *root)
 			key[j] = c == '.' || c == '-' || c == '/' ? '_' : c;
 		}
 		key[j] = '\0';
-		snprintf(url, sizeof url, "%s%s", root, a->v[i].path);
-		if (json_object_set_new(o, key, json_string(url)) < 0) {
+		if (json_object_set_new(o, key, json_sprintf("%s%s", root,
+		                                             a->v[i].path)) < 0) {
 			json_decref(o);
 			return NULL;
 		}
@@ -93,6 +82,5 @@ void gen_assets_free(gen_assets *a)
 		free(a->v[i].path);
 	}
 	free(a->v);
-	a->v = NULL;
-	a->n = 0;
+	memset(a, 0, sizeof *a);
 }

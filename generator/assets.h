@@ -1,6 +1,5 @@
-/* assets.h: fingerprinted assets. Every file of site/assets/ (and files
- * the build makes, like the search index) is published as
- * assets/<name>.<first 10 hex of its SHA-256>.<ext>, so a browser never
+/* assets.h: fingerprinted assets. Every file of site/assets/ is published
+ * as assets/<name>.<first 10 hex of its SHA-256>.<ext>, so a browser never
  * keeps a stale copy; layouts name them through the `asset` data:
  * site.css -> {{asset.site_css}} (every '.', '-' and '/' of the name
  * becomes '_'), already relative to the page. */
@@ -27,9 +26,6 @@ typedef struct gen_assets {
 /* Publishes every file under site/assets/ into out. */
 int gen_assets_collect(const gen_source *src, gen_assets *a, gen_out *out,
                        ch_error *e);
-/* Publishes one more asset made by the build. */
-int gen_assets_add(gen_assets *a, const char *name, const void *data,
-                   size_t len, gen_out *out, ch_error *e);
 /* {"site_css": root + "assets/site.<hash>.css", ...}; NULL: no memory. */
 json_t *gen_assets_json(const gen_assets *a, const char *root);
 void gen_assets_free(gen_assets *a);

@@ -210,7 +210,7 @@ static int extras(const gen_site *s, const gen_layouts *l, const gen_assets *a,
 		return ch_fail(e, "content/site.yaml", 0,
 		               "base_url must be an http:// or https:// address");
 	base_path(base_url, root, sizeof root);
-	data = gen_page_data(s, -1, root, a, "");
+	data = gen_page_data_memo(s, -1, root, a, "", NULL);
 	if (!data) {
 		ch_fail(e, "", 0, "out of memory");
 		goto out;

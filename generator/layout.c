@@ -31,21 +31,20 @@ int gen_layouts_load(const gen_source *src, gen_layouts *l, ch_error *e)
 		const gen_file *f = &src->files[i];
 		const char *name = f->path + 13;
 		size_t n = strlen(f->path);
+		gen_layout *y;
 
 		if (strncmp(f->path, "site/layouts/", 13) != 0 ||
 		    strchr(name, '/') || n < 19 ||
 		    strcmp(f->path + n - 5, ".html") != 0)
 			continue;
-		if (CH_GROW(l->names, l->n + 1, l->capnames) < 0 ||
-		    CH_GROW(l->tpls, l->n + 1, l->captpls) < 0)
+		if (CH_GROW(l->v, l->n + 1, l->cap) < 0)
 			return ch_fail(e, f->path, 0, "out of memory");
-		l->names[l->n] = strndup(name, strlen(name) - 5);
-		l->tpls[l->n] = NULL;
-		l->n++;
-		if (!l->names[l->n - 1])
+		y = &l->v[l->n++];
+		*y = (gen_layout){strndup(name, strlen(name) - 5), NULL};
+		if (!y->name)
 			return ch_fail(e, f->path, 0, "out of memory");
 		if (gen_tpl_parse(f->data, f->len, f->path, load_partial,
-		                  (void *)src, &l->tpls[l->n - 1], e) < 0)
+		                  (void *)src, &y->tpl, e) < 0)
 			return -1;
 	}
 	return 0;
@@ -54,18 +53,17 @@ int gen_layouts_load(const gen_source *src, gen_layouts *l, ch_error *e)
 const gen_tpl *gen_layouts_get(const gen_layouts *l, const char *name)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->names[i], name) == 0)
-			return l->tpls[i];
+		if (strcmp(l->v[i].name, name) == 0)
+			return l->v[i].tpl;
 	return NULL;
 }
 
 void gen_layouts_free(gen_layouts *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		free(l->names[i]);
-		gen_tpl_free(l->tpls[i]);
+		free(l->v[i].name);
+		gen_tpl_free(l->v[i].tpl);
 	}
-	free(l->names);
-	free(l->tpls);
+	free(l->v);
 	memset(l, 0, sizeof *l);
 }

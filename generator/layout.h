@@ -9,10 +9,14 @@
 #include "generator/repo.h"
 #include "generator/template.h"
 
+typedef struct gen_layout {
+	char *name; /* "page", "base", ... */
+	gen_tpl *tpl;
+} gen_layout;
+
 typedef struct gen_layouts {
-	char **names; /* "page", "base", ... */
-	gen_tpl **tpls;
-	size_t n, capnames, captpls;
+	gen_layout *v;
+	size_t n, cap;
 } gen_layouts;
 
 /* Parses every site/layouts/<name>.html; a syntax error or a missing

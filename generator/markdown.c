@@ -2,6 +2,7 @@
 #include "generator/markdown.h"
 
 #include <cmark.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,47 +16,28 @@ static int is_block(cmark_node *n)
 	return t >= CMARK_NODE_FIRST_BLOCK && t <= CMARK_NODE_LAST_BLOCK;
 }
 
+/* cmark trims the info string of spaces and tabs, as CommonMark says. */
 static int is_form_block(cmark_node *n)
 {
-	const char *info;
-	size_t len;
+	const char *info = cmark_node_get_fence_info(n);
 
-	if (cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
-		return 0;
-	info = cmark_node_get_fence_info(n);
-	if (!info)
-		return 0;
-	while (*info == ' ' || *info == '\t')
-		info++;
-	len = strlen(info);
-	while (len && (info[len - 1] == ' ' || info[len - 1] == '\t'))
-		len--;
-	return len == 16 && memcmp(info, "form application", 16) == 0;
+	return cmark_node_get_type(n) == CMARK_NODE_CODE_BLOCK && info &&
+	       strcmp(info, "form application") == 0;
 }
 
 /* --- link destinations -------------------------------------------------- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static char *pct_decode(const char *s, size_t n)
+char *gen_pct_decode(const char *s, size_t n)
 {
 	char *out = malloc(n + 1), *o = out;
 
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
-		    hexval(s[i + 2]) >= 0) {
-			*o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		if (s[i] == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2])) {
+			char hex[3] = {s[i + 1], s[i + 2], '\0'};
+			*o++ = (char)strtol(hex, NULL, 16);
 			i += 2;
 		} else {
 			*o++ = s[i];
@@ -69,10 +51,9 @@ static int has_scheme(const char *url)
 {
 	const char *p = url;
 
-	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+	if (!isalpha((unsigned char)*p))
 		return 0;
-	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-	       (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.')
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
 		p++;
 	return *p == ':';
 }
@@ -82,7 +63,7 @@ int gen_md_resolve(const char *src_path, const char *url, char **target,
 {
 	const char *hash = strchr(url, '#');
 	size_t plen = hash ? (size_t)(hash - url) : strlen(url);
-	char *path = NULL, *joined = NULL, *out = NULL;
+	char *path = NULL, *joined = NULL;
 	const char *slash;
 	size_t dlen, o;
 	int rc = -1;
@@ -103,11 +84,11 @@ int gen_md_resolve(const char *src_path, const char *url, char **target,
 		*msg = "query string in an internal link";
 		return -1;
 	}
-	path = pct_decode(url, plen);
+	path = gen_pct_decode(url, plen);
 	if (!path)
 		goto out;
 	if (hash) {
-		*anchor = pct_decode(hash + 1, strlen(hash + 1));
+		*anchor = gen_pct_decode(hash + 1, strlen(hash + 1));
 		if (!*anchor)
 			goto out;
 	}
@@ -119,59 +100,54 @@ int gen_md_resolve(const char *src_path, const char *url, char **target,
 	slash = strrchr(src_path, '/');
 	dlen = slash ? (size_t)(slash - src_path) : 0;
 	joined = malloc(dlen + strlen(path) + 2);
-	out = malloc(dlen + strlen(path) + 2);
-	if (!joined || !out)
+	if (!joined)
 		goto out;
 	memcpy(joined, src_path, dlen);
 	joined[dlen] = '/';
 	strcpy(joined + dlen + 1, path);
-	/* Normalise segment by segment; ".." may not climb out of content/. */
+	/* Normalise segment by segment, in place (what is kept never passes
+	 * what is read); ".." may not climb out of content/. */
 	o = 0;
 	for (char *seg = joined, *next; seg; seg = next) {
-		size_t n;
-		next = strchr(seg, '/');
-		n = next ? (size_t)(next - seg) : strlen(seg);
-		if (next)
-			next++;
+		size_t n = strcspn(seg, "/");
+		next = seg[n] ? seg + n + 1 : NULL;
 		if (n == 0 || (n == 1 && seg[0] == '.'))
 			continue;
 		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
-			while (o > 0 && out[o - 1] != '/')
+			while (o > 0 && joined[o - 1] != '/')
 				o--;
 			if (o > 0)
 				o--;
 			if (o == 0) {
 				*msg = "link leaves content/";
-				goto fail;
+				goto out;
 			}
 			continue;
 		}
 		if (o)
-			out[o++] = '/';
-		memcpy(out + o, seg, n);
+			joined[o++] = '/';
+		memmove(joined + o, seg, n);
 		o += n;
 	}
-	out[o] = '\0';
-	if (strncmp(out, "content/", 8) != 0) {
+	joined[o] = '\0';
+	if (strncmp(joined, "content/", 8) != 0) {
 		*msg = "link leaves content/";
-		goto fail;
+		goto out;
 	}
-	if (o < 4 || strcmp(out + o - 3, ".md") != 0) {
+	if (o < 4 || strcmp(joined + o - 3, ".md") != 0) {
 		*msg = "internal link to something not a page: link to its .md file";
-		goto fail;
+		goto out;
 	}
-	*target = out;
-	out = NULL;
+	*target = joined;
+	joined = NULL;
 	rc = 1;
-	goto out;
-fail:
-	free(*anchor);
-	*anchor = NULL;
-	rc = -1;
 out:
+	if (rc < 0) {
+		free(*anchor);
+		*anchor = NULL;
+	}
 	free(path);
 	free(joined);
-	free(out);
 	return rc;
 }
 
@@ -203,27 +179,17 @@ static int add_heading(gen_md *md, int level, const char *text,
 
 	if (CH_GROW(md->headings, md->nheadings + 1, md->capheadings) < 0)
 		return -1;
-	h = &md->headings[md->nheadings];
-	h->level = level;
-	h->text = strdup(text);
-	h->anchor = strdup(anchor);
-	md->nheadings++;
+	h = &md->headings[md->nheadings++];
+	*h = (gen_heading){level, strdup(text), strdup(anchor)};
 	return h->text && h->anchor ? 0 : -1;
 }
 
 static int add_link(gen_md *md, char *target, char *anchor, int line,
                     cmark_node *node)
 {
-	gen_link *v;
-
 	if (CH_GROW(md->links, md->nlinks + 1, md->caplinks) < 0)
 		return -1;
-	v = md->links;
-	v[md->nlinks].target = target;
-	v[md->nlinks].anchor = anchor;
-	v[md->nlinks].line = line;
-	v[md->nlinks].node = node;
-	md->nlinks++;
+	md->links[md->nlinks++] = (gen_link){target, anchor, line, node};
 	return 0;
 }
 
@@ -307,8 +273,8 @@ int gen_md_parse(const char *src_path, const char *body, size_t len,
 			int r = gen_md_resolve(src_path, url ? url : "", &target,
 			                       &anchor, &msg);
 			if (r < 0) {
-				ch_fail(e, src_path, body_line + line - 1, "%s: (%s)",
-				        msg, url ? url : "");
+				ch_fail(e, src_path, fline, "%s: (%s)", msg,
+				        url ? url : "");
 				goto out;
 			}
 			if (r == 1 && add_link(md, target, anchor, fline, n) < 0) {
@@ -339,50 +305,46 @@ out:
 
 /* --- rendering ---------------------------------------------------------- */
 
-/* A heading as a custom block: cmark's own HTML of the heading (its
- * inlines escaped by cmark) with the escaped id put on the tag. */
-static int heading_block(cmark_node *h, cmark_node **out)
+/* A heading's HTML for a custom block: cmark's own (its inlines escaped
+ * by cmark) with the escaped id put on the tag. */
+static int heading_html(cmark_node *h, ch_buf *b, ch_error *e)
 {
 	char *html = cmark_render_html(h, MD_OPTS);
 	const char *id = cmark_node_get_user_data(h);
 	int level = cmark_node_get_heading_level(h);
-	ch_buf b = CH_BUF_INIT;
-	char *open, *close;
-	int rc = -1;
+	char *open = html ? strchr(html, '>') : NULL;
+	char *close = html ? strrchr(html, '<') : NULL;
 
-	*out = NULL;
-	if (!html || !id)
-		goto out;
-	open = strchr(html, '>');
-	close = strrchr(html, '<');
-	if (!open || !close || close < open)
-		goto out;
-	ch_buf_printf(&b, "<h%d id=\"", level);
-	ch_buf_html(&b, id, strlen(id));
-	ch_buf_puts(&b, "\">");
-	ch_buf_append(&b, open + 1, (size_t)(close - open - 1));
-	ch_buf_printf(&b, "</h%d>", level);
-	if (!ch_buf_ok(&b))
-		goto out;
-	*out = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-	if (!*out || !cmark_node_set_on_enter(*out, b.data))
-		goto out;
-	rc = 0;
-out:
-	if (rc < 0 && *out) {
-		cmark_node_free(*out);
-		*out = NULL;
+	if (!id || !open || !close || close < open) {
+		free(html);
+		return ch_fail(e, "", 0, "out of memory");
 	}
+	ch_buf_printf(b, "<h%d id=\"", level);
+	ch_buf_html(b, id, strlen(id));
+	ch_buf_puts(b, "\">");
+	ch_buf_append(b, open + 1, (size_t)(close - open - 1));
+	ch_buf_printf(b, "</h%d>", level);
 	free(html);
-	ch_buf_free(&b);
-	return rc;
+	return 0;
+}
+
+/* A custom block holding b's HTML; NULL when memory runs out. */
+static cmark_node *custom_block(const ch_buf *b)
+{
+	cmark_node *n = NULL;
+
+	if (ch_buf_ok(b))
+		n = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	if (n && !cmark_node_set_on_enter(n, b->data)) {
+		cmark_node_free(n);
+		n = NULL;
+	}
+	return n;
 }
 
 int gen_md_render(gen_md *md, gen_md_href_fn href, gen_md_form_fn form,
                   void *ctx, ch_buf *out, ch_error *e)
 {
-	cmark_node **todo = NULL;
-	size_t ntodo = 0, cap = 0;
 	cmark_iter *it = NULL;
 	cmark_event_type ev;
 	char *html = NULL;
@@ -397,48 +359,32 @@ int gen_md_render(gen_md *md, gen_md_href_fn href, gen_md_form_fn form,
 		cmark_node_set_url(md->links[i].node, h);
 		free(h);
 	}
-	/* The tree may not change under the iterator: collect, then replace. */
+	/* cmark.h lets a node change at its EXIT event, a leaf (a code block)
+	 * at its ENTER: a heading is replaced when it is left, and the
+	 * iterator goes on from its replacement. */
 	it = cmark_iter_new(md->doc);
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER ||
-		    (cmark_node_get_type(n) != CMARK_NODE_HEADING && !is_form_block(n)))
+		cmark_node *n = cmark_iter_get_node(it), *block = NULL;
+		int heading = cmark_node_get_type(n) == CMARK_NODE_HEADING;
+		ch_buf b = CH_BUF_INIT;
+		int r;
+
+		if (heading ? ev != CMARK_EVENT_EXIT : !is_form_block(n))
 			continue;
-		if (CH_GROW(todo, ntodo + 1, cap) < 0) {
+		ch_buf_puts(&b, "");
+		r = heading ? heading_html(n, &b, e) : form(ctx, &b, e);
+		if (r == 0)
+			block = custom_block(&b);
+		ch_buf_free(&b);
+		if (r < 0)
+			goto out;
+		if (!block) {
 			ch_fail(e, "", 0, "out of memory");
 			goto out;
 		}
-		todo[ntodo++] = n;
-	}
-	for (size_t i = 0; i < ntodo; i++) {
-		cmark_node *n = todo[i], *block = NULL;
-
-		if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
-			if (heading_block(n, &block) < 0) {
-				ch_fail(e, "", 0, "out of memory");
-				goto out;
-			}
-		} else {
-			ch_buf fb = CH_BUF_INIT;
-			int ok;
-
-			ch_buf_puts(&fb, "");
-			if (form(ctx, &fb, e) < 0) {
-				ch_buf_free(&fb);
-				goto out;
-			}
-			block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-			ok = ch_buf_ok(&fb) && block &&
-			     cmark_node_set_on_enter(block, fb.data);
-			ch_buf_free(&fb);
-			if (!ok) {
-				cmark_node_free(block);
-				ch_fail(e, "", 0, "out of memory");
-				goto out;
-			}
-		}
 		cmark_node_replace(n, block);
 		cmark_node_free(n);
+		cmark_iter_reset(it, block, CMARK_EVENT_EXIT);
 	}
 	html = cmark_render_html(md->doc, MD_OPTS);
 	if (!html) {
@@ -450,7 +396,6 @@ int gen_md_render(gen_md *md, gen_md_href_fn href, gen_md_form_fn form,
 out:
 	if (it) /* cmark_iter_free does not take NULL */
 		cmark_iter_free(it);
-	free(todo);
 	free(html);
 	return rc;
 }
@@ -466,8 +411,7 @@ void gen_md_drop_tree(gen_md *md)
 
 void gen_md_free(gen_md *md)
 {
-	if (md->doc)
-		cmark_node_free(md->doc);
+	gen_md_drop_tree(md);
 	for (size_t i = 0; i < md->nheadings; i++) {
 		free(md->headings[i].text);
 		free(md->headings[i].anchor);

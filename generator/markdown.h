@@ -70,5 +70,9 @@ void gen_md_free(gen_md *md);
  * (one line, static) for a bad one. */
 int gen_md_resolve(const char *src_path, const char *url, char **target,
                    char **anchor, const char **msg);
+/* s[0..n) with each %XX (two hex digits) decoded: a link's path and
+ * fragment, and a field of a model line (meta.h). malloc'd; NULL when
+ * out of memory. */
+char *gen_pct_decode(const char *s, size_t n);
 
 #endif

@@ -1,27 +1,27 @@
 /* meta.c: a page's model as one cache line (see meta.h). */
 #include "generator/meta.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void put_str(ch_buf *b, const char *s)
 {
-	size_t run = 0, n = strlen(s);
-
 	ch_buf_putc(b, '\t');
-	for (size_t i = 0; i < n; i++) {
-		const char *esc = s[i] == '%' ? "%25" : s[i] == '\t' ? "%09" :
-		                  s[i] == '\n' ? "%0A" : s[i] == '\r' ? "%0D" : NULL;
-		if (!esc) {
-			run++;
-			continue;
-		}
-		ch_buf_append(b, s + i - run, run);
-		ch_buf_puts(b, esc);
-		run = 0;
+	for (;;) {
+		size_t run = strcspn(s, "%\t\n\r");
+
+		ch_buf_append(b, s, run);
+		s += run;
+		if (!*s)
+			break;
+		ch_buf_printf(b, "%%%02X", (unsigned char)*s++);
 	}
-	ch_buf_append(b, s + n - run, run);
+}
+
+static void put_num(ch_buf *b, long long v)
+{
+	ch_buf_putc(b, '\t');
+	ch_buf_put_int(b, v);
 }
 
 void gen_meta_write(const gen_page *p, const gen_node *n, ch_buf *out)
@@ -29,67 +29,45 @@ void gen_meta_write(const gen_page *p, const gen_node *n, ch_buf *out)
 	const gen_md *md = &n->md;
 
 	ch_buf_puts(out, "m1");
-	ch_buf_putc(out, '\t');
-	ch_buf_put_int(out, p->order);
-	ch_buf_putc(out, '\t');
-	ch_buf_put_int(out, n->layout_line);
-	ch_buf_putc(out, '\t');
-	ch_buf_put_int(out, md->has_form);
-	ch_buf_putc(out, '\t');
-	ch_buf_put_int(out, md->form_line);
+	put_num(out, p->order);
+	put_num(out, n->layout_line);
+	put_num(out, md->has_form);
+	put_num(out, md->form_line);
 	/* A layout from front matter is named on line layout_line > 1; the
 	 * defaults are given later, by the page's place. */
 	put_str(out, n->layout_line > 1 && n->layout ? n->layout : "");
 	put_str(out, p->title);
 	put_str(out, p->description);
-	ch_buf_putc(out, '\t');
-	ch_buf_put_int(out, (long long)md->ids.n);
+	put_num(out, (long long)md->ids.n);
 	for (size_t i = 0; i < md->ids.n; i++)
 		put_str(out, md->ids.v[i]);
-	ch_buf_putc(out, '\t');
-	ch_buf_put_int(out, (long long)md->nheadings);
+	put_num(out, (long long)md->nheadings);
 	for (size_t i = 0; i < md->nheadings; i++) {
-		ch_buf_putc(out, '\t');
-		ch_buf_put_int(out, md->headings[i].level);
+		put_num(out, md->headings[i].level);
 		put_str(out, md->headings[i].text);
 		put_str(out, md->headings[i].anchor);
 	}
-	ch_buf_putc(out, '\t');
-	ch_buf_put_int(out, (long long)md->nlinks);
+	put_num(out, (long long)md->nlinks);
 	for (size_t i = 0; i < md->nlinks; i++) {
 		put_str(out, md->links[i].target);
-		ch_buf_putc(out, '\t');
-		ch_buf_put_int(out, md->links[i].anchor != NULL);
+		put_num(out, md->links[i].anchor != NULL);
 		put_str(out, md->links[i].anchor ? md->links[i].anchor : "");
-		ch_buf_putc(out, '\t');
-		ch_buf_put_int(out, md->links[i].line);
+		put_num(out, md->links[i].line);
 	}
 }
 
 /* The next field, unescaped and malloc'd; NULL at the end or on error. */
 static char *get_str(const char **s)
 {
-	const char *p = *s, *end;
-	char *out, *o;
+	size_t n;
+	char *out;
 
-	if (*p != '\t')
+	if (**s != '\t')
 		return NULL;
-	p++;
-	end = p + strcspn(p, "\t");
-	out = malloc((size_t)(end - p) + 1);
-	if (!out)
-		return NULL;
-	for (o = out; p < end; p++) {
-		if (*p == '%' && end - p >= 3) {
-			char hex[3] = {p[1], p[2], 0};
-			*o++ = (char)strtol(hex, NULL, 16);
-			p += 2;
-		} else {
-			*o++ = *p;
-		}
-	}
-	*o = '\0';
-	*s = end;
+	n = strcspn(*s + 1, "\t");
+	out = gen_pct_decode(*s + 1, n);
+	if (out)
+		*s += 1 + n;
 	return out;
 }
 
@@ -106,11 +84,14 @@ static int get_num(const char **s, long long *v)
 	return 0;
 }
 
-/* A count the rest of the line cannot hold (each item takes at least
- * two bytes): a damaged cache, not an allocation to make. */
-static int bad_count(long long count, const char *s)
+/* A count of items, each taking at least two bytes: one the rest of the
+ * line cannot hold is a damaged cache, not an allocation to make. */
+static int get_count(const char **s, long long *count)
 {
-	return count < 0 || (unsigned long long)count > strlen(s) / 2;
+	if (get_num(s, count) < 0 || *count < 0 ||
+	    (unsigned long long)*count > strlen(*s) / 2)
+		return -1;
+	return 0;
 }
 
 int gen_meta_read(const char *line, gen_page *p, gen_node *n)
@@ -136,19 +117,17 @@ int gen_meta_read(const char *line, gen_page *p, gen_node *n)
 	else
 		free(layout);
 	if (!(p->title = get_str(&s)) || !(p->description = get_str(&s)) ||
-	    get_num(&s, &count) < 0 || bad_count(count, s))
+	    get_count(&s, &count) < 0)
 		return -1;
 	for (long long i = 0; i < count; i++) {
 		char *id = get_str(&s);
-		int r = id ? gen_anchors_push(&md->ids, id) : -1;
-		free(id);
-		if (r < 0)
+		if (!id || gen_anchors_push(&md->ids, id) < 0) {
+			free(id);
 			return -1;
+		}
 	}
-	if (get_num(&s, &count) < 0 || bad_count(count, s))
-		return -1;
-	md->headings = calloc(count ? (size_t)count : 1, sizeof *md->headings);
-	if (!md->headings)
+	if (get_count(&s, &count) < 0 ||
+	    !(md->headings = calloc((size_t)count + 1, sizeof *md->headings)))
 		return -1;
 	for (long long i = 0; i < count; i++) {
 		gen_heading *h = &md->headings[i];
@@ -160,10 +139,8 @@ int gen_meta_read(const char *line, gen_page *p, gen_node *n)
 		if (!(h->text = get_str(&s)) || !(h->anchor = get_str(&s)))
 			return -1;
 	}
-	if (get_num(&s, &count) < 0 || bad_count(count, s))
-		return -1;
-	md->links = calloc(count ? (size_t)count : 1, sizeof *md->links);
-	if (!md->links)
+	if (get_count(&s, &count) < 0 ||
+	    !(md->links = calloc((size_t)count + 1, sizeof *md->links)))
 		return -1;
 	for (long long i = 0; i < count; i++) {
 		gen_link *l = &md->links[i];

@@ -1,7 +1,6 @@
 /* pagedata.c: template data, navigation HTML and relative URLs. */
 #include "generator/pagedata.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,16 +30,13 @@ void gen_root_prefix(int depth, char *out, size_t size)
 	out[k] = '\0';
 }
 
-char *gen_href(const char *root, const gen_page *target, const char *anchor)
+static char *href(const char *root, const char *path, const char *anchor)
 {
 	ch_buf b = CH_BUF_INIT;
+	int frag = anchor && anchor[0];
 
-	ch_buf_puts(&b, root);
-	ch_buf_puts(&b, target->out_path);
-	if (anchor && anchor[0]) {
-		ch_buf_putc(&b, '#');
-		ch_buf_puts(&b, anchor);
-	}
+	ch_buf_printf(&b, "%s%s%s%s", root, path, frag ? "#" : "",
+	              frag ? anchor : "");
 	if (!ch_buf_ok(&b)) {
 		ch_buf_free(&b);
 		return NULL;
@@ -48,19 +44,22 @@ char *gen_href(const char *root, const gen_page *target, const char *anchor)
 	return ch_buf_detach(&b, NULL);
 }
 
+char *gen_href(const char *root, const gen_page *target, const char *anchor)
+{
+	return href(root, target->out_path, anchor);
+}
+
 char *gen_link_href(const char *root, const gen_page *self,
                     const gen_page *target, const char *anchor)
 {
-	char *h;
-
-	if (target != self || !anchor || !anchor[0])
-		return gen_href(root, target, anchor);
-	h = malloc(strlen(anchor) + 2);
-	if (h)
-		sprintf(h, "#%s", anchor);
-	return h;
+	if (target == self && anchor && anchor[0])
+		return href("", "", anchor);
+	return gen_href(root, target, anchor);
 }
 
+/* China has kept UTC+8 without daylight saving since 1991, so a fixed
+ * offset gives Asia/Shanghai dates without depending on the host's
+ * time-zone database. */
 void gen_format_date(long long t, char out[11])
 {
 	time_t s = (time_t)(t + 8 * 3600);
@@ -79,11 +78,6 @@ static int is_ancestor_or_self(const gen_site *s, int a, int i)
 	return 0;
 }
 
-/* One entry and, when open, its children. cur is the page shown
- * (marked current), anc the page whose ancestors (itself included) are
- * marked and opened: cur itself, or for a memo (see gen_nav_memo) the
- * parent of the pages it serves, with cur -1. The items of anc's
- * children are recorded in memo's ranges. */
 /* The kids of a large section n to list: [*from, *to), around the one
  * on the path to anc (else the first ones). */
 static void kids_near(const gen_site *s, const gen_node *n, int anc,
@@ -101,19 +95,19 @@ static void kids_near(const gen_site *s, const gen_node *n, int anc,
 	                                            : n->nkids;
 }
 
-/* The entry after a large section's partial list: all its pages are on
- * its own page. */
-static void nav_more(const gen_page *p, size_t nkids, const char *root,
-                     ch_buf *b)
+static void put_href(ch_buf *b, const char *root, const gen_page *p)
 {
-	ch_buf_puts(b, "<li class=\"more\"><a href=\"");
+	ch_buf_puts(b, "<a href=\"");
 	ch_buf_html(b, root, strlen(root));
 	ch_buf_html(b, p->out_path, strlen(p->out_path));
-	ch_buf_puts(b, "\">全部 ");
-	ch_buf_put_int(b, (long long)nkids);
-	ch_buf_puts(b, " 页</a></li>\n");
+	ch_buf_puts(b, "\"");
 }
 
+/* One entry and, when open, its children. cur is the page shown
+ * (marked current), anc the page whose ancestors (itself included) are
+ * marked and opened: cur itself, or for a memo (see gen_nav_memo) the
+ * parent of the pages it serves, with cur -1. The items of anc's
+ * children are recorded in memo's ranges. */
 static void nav_item(const gen_site *s, int k, int cur, int anc,
                      const char *root, int full, gen_nav_memo *memo, ch_buf *b)
 {
@@ -123,18 +117,10 @@ static void nav_item(const gen_site *s, int k, int cur, int anc,
 	int open = n->nkids && k != 0 && (full || mine);
 	size_t start = b->len;
 
-	ch_buf_puts(b, "<li");
-	if (k == cur)
-		ch_buf_puts(b, " class=\"current\"");
-	else if (mine)
-		ch_buf_puts(b, " class=\"ancestor\"");
-	ch_buf_puts(b, "><a href=\"");
-	ch_buf_html(b, root, strlen(root));
-	ch_buf_html(b, p->out_path, strlen(p->out_path));
-	ch_buf_puts(b, "\"");
-	if (k == cur)
-		ch_buf_puts(b, " aria-current=\"page\"");
-	ch_buf_puts(b, ">");
+	ch_buf_puts(b, k == cur ? "<li class=\"current\">" :
+	               mine ? "<li class=\"ancestor\">" : "<li>");
+	put_href(b, root, p);
+	ch_buf_puts(b, k == cur ? " aria-current=\"page\">" : ">");
 	ch_buf_html(b, p->title, strlen(p->title));
 	ch_buf_puts(b, "</a>");
 	if (open) {
@@ -144,8 +130,15 @@ static void nav_item(const gen_site *s, int k, int cur, int anc,
 		ch_buf_puts(b, "\n<ul>\n");
 		for (size_t j = from; j < to; j++)
 			nav_item(s, n->kids[j], cur, anc, root, full, memo, b);
-		if (to - from < n->nkids)
-			nav_more(p, n->nkids, root, b);
+		/* A large section's partial list ends with a link to its own
+		 * page, which lists all its pages. */
+		if (to - from < n->nkids) {
+			ch_buf_puts(b, "<li class=\"more\">");
+			put_href(b, root, p);
+			ch_buf_puts(b, ">全部 ");
+			ch_buf_put_int(b, (long long)n->nkids);
+			ch_buf_puts(b, " 页</a></li>\n");
+		}
 		ch_buf_puts(b, "</ul>\n");
 	}
 	ch_buf_puts(b, "</li>\n");
@@ -161,11 +154,9 @@ static void nav_list(const gen_site *s, int cur, int anc, const char *root,
 	int full = s->npages <= FULL_NAV_MAX;
 
 	ch_buf_puts(b, "<ul>\n");
-	if (s->npages) {
-		nav_item(s, 0, cur, anc, root, full, memo, b);
-		for (size_t j = 0; j < s->nodes[0].nkids; j++)
-			nav_item(s, s->nodes[0].kids[j], cur, anc, root, full, memo, b);
-	}
+	nav_item(s, 0, cur, anc, root, full, memo, b);
+	for (size_t j = 0; j < s->nodes[0].nkids; j++)
+		nav_item(s, s->nodes[0].kids[j], cur, anc, root, full, memo, b);
 	ch_buf_puts(b, "</ul>\n");
 }
 
@@ -174,9 +165,32 @@ void gen_nav_memo_free(gen_nav_memo *m)
 	free(m->html);
 	free(m->start);
 	free(m->end);
-	json_decref(m->assets);
-	memset(m, 0, sizeof *m);
-	m->parent = -2;
+	*m = (gen_nav_memo)GEN_NAV_MEMO_INIT;
+}
+
+/* memo's navigation for the children of parent. Its children are all
+ * one folder below it (a page or a subfolder's index.md), so they share
+ * one root. */
+static int memo_nav(const gen_site *s, int parent, const char *root,
+                    gen_nav_memo *memo)
+{
+	ch_buf m = CH_BUF_INIT;
+
+	if (!memo->start) {
+		memo->start = calloc(s->npages, sizeof *memo->start);
+		memo->end = calloc(s->npages, sizeof *memo->end);
+		if (!memo->start || !memo->end)
+			return -1;
+	}
+	nav_list(s, -1, parent, root, memo, &m);
+	if (!ch_buf_ok(&m)) {
+		ch_buf_free(&m);
+		return -1;
+	}
+	free(memo->html);
+	memo->html = ch_buf_detach(&m, &memo->len);
+	memo->parent = parent;
+	return 0;
 }
 
 /* The whole guide: the home page, then its children, sections opened.
@@ -188,40 +202,20 @@ static char *nav_html(const gen_site *s, int cur, const char *root,
                       gen_nav_memo *memo)
 {
 	ch_buf b = CH_BUF_INIT;
-	int parent = cur >= 0 ? s->nodes[cur].parent : -1;
+	int parent = cur > 0 ? s->nodes[cur].parent : -1;
 
 	/* (A large section's pages each list other neighbours: no memo.) */
-	if (memo && cur > 0 && parent >= 0 && s->nodes[cur].nkids == 0 &&
-	    s->nodes[parent].nkids <= SECTION_NAV_MAX) {
-		if (memo->parent != parent || strcmp(memo->root, root) != 0) {
-			ch_buf m = CH_BUF_INIT;
-			if (!memo->start) {
-				memo->start = calloc(s->npages, sizeof *memo->start);
-				memo->end = calloc(s->npages, sizeof *memo->end);
-				if (!memo->start || !memo->end)
-					return NULL;
-			}
-			if (strlen(root) >= sizeof memo->root)
-				goto alone;
-			nav_list(s, -1, parent, root, memo, &m);
-			if (!ch_buf_ok(&m)) {
-				ch_buf_free(&m);
-				return NULL;
-			}
-			free(memo->html);
-			memo->html = ch_buf_detach(&m, &memo->len);
-			memo->parent = parent;
-			snprintf(memo->root, sizeof memo->root, "%s", root);
-		}
+	if (!memo || cur <= 0 || s->nodes[cur].nkids ||
+	    s->nodes[parent].nkids > SECTION_NAV_MAX) {
+		nav_list(s, cur, cur, root, NULL, &b);
+	} else {
+		if (memo->parent != parent && memo_nav(s, parent, root, memo) < 0)
+			return NULL;
 		ch_buf_append(&b, memo->html, memo->start[cur]);
 		nav_item(s, cur, cur, cur, root, 0, NULL, &b);
 		ch_buf_append(&b, memo->html + memo->end[cur],
 		              memo->len - memo->end[cur]);
-		goto done;
 	}
-alone:
-	nav_list(s, cur, cur, root, NULL, &b);
-done:
 	if (!ch_buf_ok(&b)) {
 		ch_buf_free(&b);
 		return NULL;
@@ -247,23 +241,19 @@ static json_t *toc(const gen_page *p)
 		return NULL;
 	for (size_t i = 0; i < p->nheadings; i++) {
 		const gen_heading *h = &p->headings[i];
+		int sub = h->level == 3 && last;
 		json_t *item;
 
 		if (h->level > 3)
 			continue;
 		item = json_pack("{s:s, s:s, s:[]}", "text", h->text, "anchor",
 		                 h->anchor, "sub");
-		if (!item)
+		if (json_array_append_new(sub ? json_object_get(last, "sub") : list,
+		                          item) < 0 ||
+		    (sub && json_object_set_new(last, "has_sub", json_true()) < 0))
 			goto fail;
-		if (h->level == 3 && last) {
-			if (json_array_append_new(json_object_get(last, "sub"), item) < 0 ||
-			    json_object_set_new(last, "has_sub", json_true()) < 0)
-				goto fail;
-		} else {
-			if (json_array_append_new(list, item) < 0)
-				goto fail;
+		if (!sub)
 			last = item;
-		}
 	}
 	return list;
 fail:
@@ -273,44 +263,17 @@ fail:
 
 /* site.yaml's website as a link: "www.szca.com" would be read as a
  * relative path, so a bare host gets https://. NULL if none. */
-static char *website_href(json_t *config)
+static json_t *website_href(json_t *config)
 {
 	const char *w = json_string_value(json_object_get(config, "website"));
-	char *out;
 
 	if (!w || !w[0])
 		return NULL;
 	if (strncmp(w, "http://", 7) == 0 || strncmp(w, "https://", 8) == 0)
-		return strdup(w);
+		return json_string(w);
 	if (strchr(w, ':') || strchr(w, '/'))
 		return NULL; /* another scheme, or a path: no link */
-	out = malloc(strlen(w) + 9);
-	if (out)
-		sprintf(out, "https://%s", w);
-	return out;
-}
-
-/* The asset URLs for root (a new reference): made once per root when
- * there is a memo, since pages come folder by folder. */
-static json_t *assets_json(const gen_assets *a, const char *root,
-                           gen_nav_memo *memo)
-{
-	if (!memo || strlen(root) >= sizeof memo->assets_root)
-		return gen_assets_json(a, root);
-	if (!memo->assets || strcmp(memo->assets_root, root) != 0) {
-		json_decref(memo->assets);
-		memo->assets = gen_assets_json(a, root);
-		if (!memo->assets)
-			return NULL;
-		snprintf(memo->assets_root, sizeof memo->assets_root, "%s", root);
-	}
-	return json_incref(memo->assets);
-}
-
-json_t *gen_page_data(const gen_site *s, int i, const char *root,
-                      const gen_assets *a, const char *body)
-{
-	return gen_page_data_memo(s, i, root, a, body, NULL);
+	return json_sprintf("https://%s", w);
 }
 
 json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
@@ -319,23 +282,21 @@ json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
 {
 	const gen_page *p = i >= 0 ? &s->pages[i] : NULL;
 	json_t *config = memo && memo->config ? memo->config : s->config;
-	json_t *d = NULL, *page = NULL, *crumbs = NULL, *kids = NULL;
+	json_t *d = NULL, *page = NULL, *crumbs = NULL, *kids = NULL, *web;
 	char *nav = NULL, *home = NULL, date[11] = "";
-	char *website = NULL;
 	int ok = 0;
 
 	nav = nav_html(s, i, root, memo);
-	home = s->npages ? gen_href(root, &s->pages[0], NULL) : strdup("");
+	home = gen_href(root, &s->pages[0], NULL);
 	if (!nav || !home)
 		goto out;
-	website = website_href(config);
 	if (p)
 		gen_format_date(p->updated, date);
 	page = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b}",
 	                 "title", p ? p->title : "页面未找到",
 	                 "description", p ? p->description : "",
 	                 "updated", date,
-	                 "href", "index.html",
+	                 "href", i < 0 ? "404.html" : "index.html",
 	                 "url", p ? p->url : "",
 	                 "src", p ? p->src_path : "",
 	                 "is_home", i == 0,
@@ -346,14 +307,9 @@ json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
 	kids = json_array();
 	if (!page || !crumbs || !kids)
 		goto out;
-	if (i < 0)
-		json_object_set_new(page, "href", json_string("404.html"));
 	if (p) {
-		int chain[64], nc = 0;
-		for (int k = s->nodes[i].parent; k >= 0 && nc < 64; k = s->nodes[k].parent)
-			chain[nc++] = k;
-		while (nc > 0)
-			if (json_array_append_new(crumbs, link_obj(s, chain[--nc], root)) < 0)
+		for (int k = s->nodes[i].parent; k >= 0; k = s->nodes[k].parent)
+			if (json_array_insert_new(crumbs, 0, link_obj(s, k, root)) < 0)
 				goto out;
 		for (size_t j = 0; j < s->nodes[i].nkids; j++)
 			if (json_array_append_new(kids, link_obj(s, s->nodes[i].kids[j],
@@ -369,7 +325,7 @@ json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
 	              "home", home,
 	              "commit", i <= 0 ? s->src.short_id : "",
 	              "draft", s->src.worktree,
-	              "asset", assets_json(a, root, memo),
+	              "asset", gen_assets_json(a, root),
 	              "page", page,
 	              "body", json_string_nocheck(body ? body : ""),
 	              "nav", json_string_nocheck(nav),
@@ -390,8 +346,8 @@ json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
 		    json_object_set_new(d, "next", link_obj(s, i + 1, root)) < 0)
 			goto out;
 	}
-	if (website && json_object_set_new(d, "website_href",
-	                                   json_string(website)) < 0)
+	web = website_href(config);
+	if (web && json_object_set_new(d, "website_href", web) < 0)
 		goto out;
 	ok = 1;
 out:
@@ -404,6 +360,5 @@ out:
 	json_decref(kids);
 	free(nav);
 	free(home);
-	free(website);
 	return d;
 }

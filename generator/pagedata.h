@@ -36,30 +36,23 @@ char *gen_link_href(const char *root, const gen_page *self,
                     const gen_page *target, const char *anchor);
 /* YYYY-MM-DD in Asia/Shanghai (UTC+8, no daylight saving since 1991). */
 void gen_format_date(long long t, char out[11]);
-/* The data of page i (i < 0: the 404 page, whose root the caller gives).
- * NULL when memory runs out. */
-json_t *gen_page_data(const gen_site *s, int i, const char *root,
-                      const gen_assets *a, const char *body);
-
 /* The navigation shared by the pages of one section, made once for a
- * run of pages in navigation order, and the JSON values a run of pages
- * shares: one memo per thread. Owned by the caller; start it with
- * GEN_NAV_MEMO_INIT, free it with gen_nav_memo_free(). */
+ * run of pages in navigation order: one memo per thread. Owned by the
+ * caller; start it with GEN_NAV_MEMO_INIT, free it with
+ * gen_nav_memo_free(). */
 typedef struct gen_nav_memo {
 	int parent;      /* the section it was made for; -2: none yet */
-	char root[512];  /* the root prefix it was made with */
 	char *html;
 	size_t len;
 	size_t *start, *end; /* per page index: its entry's bytes in html */
-	json_t *assets;  /* the asset URLs for assets_root */
-	char assets_root[512];
 	json_t *config;  /* a copy of the site's settings for this memo's
 	                  * thread (not owned), or NULL: the site's */
 } gen_nav_memo;
-#define GEN_NAV_MEMO_INIT {-2, "", NULL, 0, NULL, NULL, NULL, "", NULL}
+#define GEN_NAV_MEMO_INIT {-2, NULL, 0, NULL, NULL, NULL}
 void gen_nav_memo_free(gen_nav_memo *m);
-/* gen_page_data, reusing memo's navigation where it can (memo may be
- * NULL); the result is the same. */
+/* The data of page i (i < 0: the 404 page, whose root the caller gives),
+ * reusing memo's navigation where it can (memo may be NULL: the result
+ * is the same). NULL when memory runs out. */
 json_t *gen_page_data_memo(const gen_site *s, int i, const char *root,
                            const gen_assets *a, const char *body,
                            gen_nav_memo *memo);

@@ -3,12 +3,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-/* China has kept UTC+8 without daylight saving since 1991, so a fixed
- * offset gives Asia/Shanghai dates without depending on the host's
- * time-zone database. */
-#define SHANGHAI_OFFSET (8 * 3600)
+#include "generator/pagedata.h"
 
 /* Checks base_url and returns its length without any trailing slash. */
 static int check_base(const char *base_url, size_t *len, ch_error *e)
@@ -20,8 +16,7 @@ static int check_base(const char *base_url, size_t *len, ch_error *e)
 	size_t n = strlen(base_url);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)base_url[i];
-		if (c <= 0x20 || c == 0x7F || c == '"' || c == '<' ||
-		    c == '>' || c == '\\' || c == '#' || c == '?')
+		if (c <= 0x20 || c == 0x7F || strchr("\"<>\\#?", c))
 			return ch_fail(e, "content/site.yaml", 0,
 			               "base_url contains a character not allowed "
 			               "in it (space, quote, <, >, \\, # or ?)");
@@ -34,37 +29,24 @@ static int check_base(const char *base_url, size_t *len, ch_error *e)
 	return 0;
 }
 
-/* XML text: escapes what XML requires; the URL parts are already
- * percent-encoded by then, so only & and the base's own text matter. */
-static void xml_text(ch_buf *b, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': ch_buf_puts(b, "&amp;"); break;
-		case '<': ch_buf_puts(b, "&lt;"); break;
-		case '>': ch_buf_puts(b, "&gt;"); break;
-		case '"': ch_buf_puts(b, "&quot;"); break;
-		case '\'': ch_buf_puts(b, "&apos;"); break;
-		default: ch_buf_putc(b, s[i]);
-		}
-	}
-}
-
-/* A page url is a path ("/guide/login/"): non-ASCII and reserved bytes
- * are percent-encoded as RFC 3986 asks of a <loc>. */
-static void url_path(ch_buf *b, const char *s)
+/* A <loc>'s text: XML-escaped, and with encode (a page url, a path like
+ * "/guide/login/") its non-ASCII and reserved bytes percent-encoded as
+ * RFC 3986 asks. base_url, written as it is, holds no <, > or " (see
+ * check_base), so only & and ' need escaping in either. */
+static void loc_text(ch_buf *b, const char *s, size_t n, int encode)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~/!$'()*+,;=:@", c)) {
-			if (c == '\'')
-				ch_buf_puts(b, "&apos;");
-			else
-				ch_buf_putc(b, (char)c);
-		} else if (c == '&') {
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '&') {
 			ch_buf_puts(b, "&amp;");
+		} else if (c == '\'') {
+			ch_buf_puts(b, "&apos;");
+		} else if (!encode || (c >= 'a' && c <= 'z') ||
+		           (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		           strchr("-._~/!$()*+,;=:@", c)) {
+			ch_buf_putc(b, (char)c);
 		} else {
 			ch_buf_putc(b, '%');
 			ch_buf_putc(b, hex[c >> 4]);
@@ -89,14 +71,8 @@ int gen_sitemap(const gen_page *pages, size_t n, const char *base_url,
 	const gen_page **byurl = malloc((n ? n : 1) * sizeof *byurl);
 	if (!byurl)
 		return ch_fail(e, NULL, 0, "sitemap: out of memory");
-	for (size_t i = 0; i < n; i++) {
-		if (!pages[i].url) {
-			free(byurl);
-			return ch_fail(e, pages[i].src_path, 0,
-			               "sitemap: page without url");
-		}
+	for (size_t i = 0; i < n; i++)
 		byurl[i] = &pages[i];
-	}
 	qsort(byurl, n, sizeof *byurl, cmp_url);
 
 	ch_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -104,20 +80,16 @@ int gen_sitemap(const gen_page *pages, size_t n, const char *base_url,
 	                 "sitemap/0.9\">\n");
 	for (size_t i = 0; i < n; i++) {
 		const gen_page *p = byurl[i];
-		const char *u = p->url;
-		while (*u == '/')
-			u++;
+		const char *u = p->url + strspn(p->url, "/");
 		ch_buf_puts(out, "<url><loc>");
-		xml_text(out, base_url, blen);
+		loc_text(out, base_url, blen, 0);
 		ch_buf_putc(out, '/');
-		url_path(out, u);
+		loc_text(out, u, strlen(u), 1);
 		ch_buf_puts(out, "</loc>");
 		if (p->updated > 0) {
-			time_t t = (time_t)(p->updated + SHANGHAI_OFFSET);
-			struct tm tm;
-			char day[16];
-			if (gmtime_r(&t, &tm) &&
-			    strftime(day, sizeof day, "%Y-%m-%d", &tm) == 10)
+			char day[11];
+			gen_format_date(p->updated, day);
+			if (day[0])
 				ch_buf_printf(out, "<lastmod>%s</lastmod>", day);
 		}
 		ch_buf_puts(out, "</url>\n");

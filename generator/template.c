@@ -1,8 +1,8 @@
 /* template.c: parsing templates into a node tree once, rendering it many
  * times. */
+#define _GNU_SOURCE /* memmem */
 #include "generator/template.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,17 +10,14 @@
 
 enum kind { T_TEXT, T_VAR, T_RAW, T_SECTION, T_INVERTED };
 
-typedef struct node {
+/* A template is the root of its tree of nodes. */
+typedef struct gen_tpl {
 	enum kind kind;
 	char *text; /* T_TEXT: the text; others: the name */
 	size_t len;
-	struct node *kids; /* sections */
+	struct gen_tpl *kids; /* sections */
 	size_t nkids, cap;
 } node;
-
-struct gen_tpl {
-	node root;
-};
 
 #define MAX_PARTIAL_DEPTH 16
 #define MAX_NAME 128
@@ -47,14 +44,11 @@ static node *add_kid(node *parent, enum kind k, const char *s, size_t len)
 	if (CH_GROW(parent->kids, parent->nkids + 1, parent->cap) < 0)
 		return NULL;
 	n = &parent->kids[parent->nkids];
-	memset(n, 0, sizeof *n);
-	n->kind = k;
-	n->text = malloc(len + 1);
+	*n = (node){k, malloc(len + 1), len, NULL, 0, 0};
 	if (!n->text)
 		return NULL;
 	memcpy(n->text, s, len);
 	n->text[len] = '\0';
-	n->len = len;
 	parent->nkids++;
 	return n;
 }
@@ -67,19 +61,20 @@ static int line_at(const char *text, const char *p)
 	return line;
 }
 
+static const char name_chars[] =
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
+
+/* "." or parts of name_chars joined by single dots. */
 static int valid_name(const char *s, size_t n)
 {
 	if (n == 0 || n >= MAX_NAME)
 		return 0;
 	if (n == 1 && s[0] == '.')
 		return 1;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-		      (c == '.' && i > 0 && i + 1 < n && s[i + 1] != '.')))
+	for (size_t i = 0; i < n; i++)
+		if (!(s[i] && strchr(name_chars, s[i])) &&
+		    !(s[i] == '.' && i > 0 && i + 1 < n && s[i + 1] != '.'))
 			return 0;
-	}
 	return 1;
 }
 
@@ -157,10 +152,8 @@ static int include_partial(parser *ps, const char *text, const char *file,
 		return ch_fail(ps->e, file, line, "bad partial name");
 	memcpy(pname, t->name, t->nlen);
 	pname[t->nlen] = '\0';
-	for (size_t i = 0; i < t->nlen; i++)
-		if (!valid_name(pname + i, 1) || pname[i] == '.')
-			return ch_fail(ps->e, file, line, "bad partial name '%s'",
-			               pname);
+	if (strspn(pname, name_chars) != t->nlen)
+		return ch_fail(ps->e, file, line, "bad partial name '%s'", pname);
 	if (!ps->loader || ps->loader(ps->ctx, pname, &ptext, &plen, &pfile) < 0)
 		return ch_fail(ps->e, file, line,
 		               "no partial '%s' (site/layouts/partials/%s.html)",
@@ -183,20 +176,15 @@ static int parse_into(parser *ps, const char *text, size_t len,
 		const char *start = text + *pos;
 		size_t rest = len - *pos;
 		node *sec;
-		tag t = {NULL, NULL, 0, 0, 0};
+		tag t = {memmem(start, rest, "{{", 2), NULL, 0, 0, 0};
+		size_t tlen = t.open ? (size_t)(t.open - start) : rest;
 
-		for (size_t i = 0; i + 1 < rest && !t.open; i++)
-			if (start[i] == '{' && start[i + 1] == '{')
-				t.open = start + i;
+		if (tlen && !add_kid(parent, T_TEXT, start, tlen))
+			return ch_fail(ps->e, file, 0, "out of memory");
 		if (!t.open) {
-			if (!add_kid(parent, T_TEXT, start, rest))
-				return ch_fail(ps->e, file, 0, "out of memory");
 			*pos = len;
 			break;
 		}
-		if (t.open > start && !add_kid(parent, T_TEXT, start,
-		                               (size_t)(t.open - start)))
-			return ch_fail(ps->e, file, 0, "out of memory");
 		if (read_tag(ps, text, len, file, pos, &t) < 0)
 			return -1;
 		switch (t.sigil) {
@@ -239,7 +227,7 @@ int gen_tpl_parse(const char *text, size_t len, const char *file,
 	*out = NULL;
 	if (!t)
 		return ch_fail(e, file, 0, "out of memory");
-	if (parse_into(&ps, text, len, file, &pos, &t->root, NULL) < 0) {
+	if (parse_into(&ps, text, len, file, &pos, t, NULL) < 0) {
 		gen_tpl_free(t);
 		return -1;
 	}
@@ -256,40 +244,23 @@ typedef struct stack {
 	int n;
 } stack;
 
-static json_t *get_path(json_t *v, const char *path)
-{
-	char seg[MAX_NAME];
-
-	while (v && *path) {
-		const char *dot = strchr(path, '.');
-		size_t n = dot ? (size_t)(dot - path) : strlen(path);
-		memcpy(seg, path, n);
-		seg[n] = '\0';
-		v = json_is_object(v) ? json_object_get(v, seg) : NULL;
-		path += n + (dot ? 1 : 0);
-	}
-	return v;
-}
-
+/* The first part of name from the innermost context outwards, the rest
+ * ("a.b.c") inside it. */
 static json_t *lookup(const stack *st, const char *name)
 {
-	char first[MAX_NAME];
-	const char *dot;
-	size_t n;
+	size_t n = strcspn(name, ".");
+	json_t *v = NULL;
 
 	if (strcmp(name, ".") == 0)
 		return st->v[st->n - 1];
-	dot = strchr(name, '.');
-	n = dot ? (size_t)(dot - name) : strlen(name);
-	memcpy(first, name, n);
-	first[n] = '\0';
-	for (int i = st->n - 1; i >= 0; i--) {
-		json_t *v = json_is_object(st->v[i]) ?
-		            json_object_get(st->v[i], first) : NULL;
-		if (v)
-			return dot ? get_path(v, dot + 1) : v;
+	for (int i = st->n - 1; i >= 0 && !v; i--)
+		v = json_object_getn(st->v[i], name, n);
+	while (v && name[n]) {
+		name += n + 1;
+		n = strcspn(name, ".");
+		v = json_object_getn(v, name, n);
 	}
-	return NULL;
+	return v;
 }
 
 static int truthy(json_t *v)
@@ -309,26 +280,14 @@ static int truthy(json_t *v)
 
 static void put_value(ch_buf *out, json_t *v, int escape)
 {
-	char num[32];
-	const char *s = NULL;
-	size_t n = 0;
-
-	if (json_is_string(v)) {
-		s = json_string_value(v);
-		n = json_string_length(v);
-	} else if (json_is_integer(v)) {
-		n = (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
-		                     json_integer_value(v));
-		s = num;
-	} else if (json_is_true(v)) {
-		s = "true", n = 4;
-	}
-	if (!s)
-		return;
-	if (escape)
-		ch_buf_html(out, s, n);
-	else
-		ch_buf_append(out, s, n);
+	if (json_is_integer(v))
+		ch_buf_put_int(out, json_integer_value(v));
+	else if (json_is_true(v))
+		ch_buf_puts(out, "true");
+	else if (json_is_string(v) && escape)
+		ch_buf_html(out, json_string_value(v), json_string_length(v));
+	else if (json_is_string(v))
+		ch_buf_append(out, json_string_value(v), json_string_length(v));
 }
 
 static int render(const node *n, stack *st, ch_buf *out, ch_error *e);
@@ -356,7 +315,8 @@ static int with_context(const node *n, json_t *ctx, stack *st, ch_buf *out,
 
 static int render(const node *n, stack *st, ch_buf *out, ch_error *e)
 {
-	json_t *v;
+	json_t *v = n->kind == T_TEXT ? NULL : lookup(st, n->text), *item;
+	size_t i;
 
 	switch (n->kind) {
 	case T_TEXT:
@@ -364,39 +324,30 @@ static int render(const node *n, stack *st, ch_buf *out, ch_error *e)
 		return 0;
 	case T_VAR:
 	case T_RAW:
-		v = lookup(st, n->text);
-		if (v)
-			put_value(out, v, n->kind == T_VAR);
+		put_value(out, v, n->kind == T_VAR);
 		return 0;
 	case T_INVERTED:
-		v = lookup(st, n->text);
 		return truthy(v) ? 0 : render_kids(n, st, out, e);
 	case T_SECTION:
-		v = lookup(st, n->text);
 		if (!truthy(v))
 			return 0;
-		if (json_is_array(v)) {
-			size_t i;
-			json_t *item;
-			json_array_foreach(v, i, item)
-				if (with_context(n, item, st, out, e) < 0)
-					return -1;
-			return 0;
-		}
 		if (json_is_object(v))
 			return with_context(n, v, st, out, e);
-		return render_kids(n, st, out, e);
+		if (!json_is_array(v))
+			return render_kids(n, st, out, e);
+		json_array_foreach(v, i, item)
+			if (with_context(n, item, st, out, e) < 0)
+				return -1;
+		return 0;
 	}
 	return 0;
 }
 
 int gen_tpl_render(const gen_tpl *t, json_t *data, ch_buf *out, ch_error *e)
 {
-	stack st;
+	stack st = {{data}, 1};
 
-	st.n = 1;
-	st.v[0] = data;
-	if (render_kids(&t->root, &st, out, e) < 0)
+	if (render_kids(t, &st, out, e) < 0)
 		return -1;
 	if (!ch_buf_ok(out))
 		return ch_fail(e, "", 0, "out of memory");
@@ -407,6 +358,6 @@ void gen_tpl_free(gen_tpl *t)
 {
 	if (!t)
 		return;
-	node_clear(&t->root);
+	node_clear(t);
 	free(t);
 }
