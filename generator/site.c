@@ -38,25 +38,23 @@ static int key_line(const char *text, int end_line, const char *key)
 
 static int valid_layout_name(const char *s)
 {
-	if (!*s || strlen(s) > 64)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '_'))
-			return 0;
-	return 1;
+	return *s && strlen(s) <= 64 &&
+	       !s[strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-_")];
 }
 
 static int check_front_matter(const gen_file *f, json_t *meta, int body_line,
                               gen_page *p, gen_node *n, ch_error *e)
 {
+	static const char *const required[] = {"title", "order", "description"};
 	int notice = strncmp(f->path, "content/notices/", 16) == 0;
 	const char *key;
 	json_t *v;
 
 	json_object_foreach(meta, key, v) {
 		int line = key_line(f->data, body_line, key);
-		if (strcmp(key, "title") == 0 || strcmp(key, "description") == 0) {
+		if (strcmp(key, "title") == 0 || strcmp(key, "description") == 0 ||
+		    (notice && (strcmp(key, "notice") == 0 ||
+		                strcmp(key, "subject") == 0))) {
 			if (!json_is_string(v) || json_string_length(v) == 0)
 				return ch_fail(e, f->path, line,
 				               "'%s' must be a non-empty string", key);
@@ -69,11 +67,6 @@ static int check_front_matter(const gen_file *f, json_t *meta, int body_line,
 				return ch_fail(e, f->path, line,
 				               "'layout' must be a layout name (a-z, 0-9, - and _)");
 			n->layout_line = line;
-		} else if (notice && (strcmp(key, "notice") == 0 ||
-		                      strcmp(key, "subject") == 0)) {
-			if (!json_is_string(v) || json_string_length(v) == 0)
-				return ch_fail(e, f->path, line,
-				               "'%s' must be a non-empty string", key);
 		} else if (notice && strcmp(key, "channel") == 0) {
 			const char *c = json_string_value(v);
 			if (!c || (strcmp(c, "sms") && strcmp(c, "email") &&
@@ -89,12 +82,10 @@ static int check_front_matter(const gen_file *f, json_t *meta, int body_line,
 			               " (allowed only under content/notices/)" : "");
 		}
 	}
-	if (!json_object_get(meta, "title"))
-		return ch_fail(e, f->path, 1, "front matter lacks 'title'");
-	if (!json_object_get(meta, "order"))
-		return ch_fail(e, f->path, 1, "front matter lacks 'order'");
-	if (!json_object_get(meta, "description"))
-		return ch_fail(e, f->path, 1, "front matter lacks 'description'");
+	for (size_t i = 0; i < sizeof required / sizeof *required; i++)
+		if (!json_object_get(meta, required[i]))
+			return ch_fail(e, f->path, 1, "front matter lacks '%s'",
+			               required[i]);
 	p->title = strdup(json_string_value(json_object_get(meta, "title")));
 	p->description = strdup(json_string_value(json_object_get(meta, "description")));
 	p->order = (long)json_integer_value(json_object_get(meta, "order"));
@@ -147,21 +138,10 @@ int gen_site_is_page(const char *path)
  * them to letters, digits, '-', '_' and '.', never leading with '.'. */
 static int safe_name(const char *path)
 {
-	for (const char *seg = path; *seg; ) {
-		size_t n = strcspn(seg, "/");
-		if (n == 0 || seg[0] == '.')
-			return 0;
-		for (size_t i = 0; i < n; i++) {
-			char c = seg[i];
-			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
-				return 0;
-		}
-		seg += n;
-		if (*seg == '/')
-			seg++;
-	}
-	return 1;
+	return !path[strspn(path, "abcdefghijklmnopqrstuvwxyz"
+	                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./")] &&
+	       path[0] != '/' && path[0] != '.' && !strstr(path, "//") &&
+	       !strstr(path, "/.");
 }
 
 /* What every page starts with: its source's path, blob and date. */
