@@ -1,5 +1,6 @@
 /* site.c: collecting pages from content/, checking their front matter,
  * ordering the navigation and checking links. */
+#define _GNU_SOURCE /* memrchr */
 #include "generator/site.h"
 
 #include <stdio.h>
@@ -102,23 +103,17 @@ static int page_urls(gen_page *p, gen_node *n)
 {
 	const char *rel = p->src_path + 8; /* after "content/" */
 	size_t len = strlen(rel) - 3;      /* without ".md" */
-	const char *base = strrchr(rel, '/');
-	size_t blen;
 
-	base = base ? base + 1 : rel;
-	blen = (size_t)(rel + len - base);
-	p->is_section = blen == 5 && memcmp(base, "index", 5) == 0;
+	p->is_section = len >= 5 && memcmp(rel + len - 5, "index", 5) == 0 &&
+	                (len == 5 || rel[len - 6] == '/');
 	if (p->is_section)
 		len -= 5; /* keep the folder with its '/' */
 	p->url = malloc(len + 3);
 	p->out_path = malloc(len + 16);
 	if (!p->url || !p->out_path)
 		return -1;
-	p->url[0] = '/';
-	memcpy(p->url + 1, rel, len);
-	p->url[len + 1] = '\0';
-	if (len && p->url[len] != '/')
-		strcat(p->url, "/");
+	snprintf(p->url, len + 3, "/%.*s%s", (int)len, rel,
+	         len && rel[len - 1] != '/' ? "/" : "");
 	snprintf(p->out_path, len + 16, "%sindex.html", p->url + 1);
 	n->depth = 0;
 	for (const char *c = p->url + 1; *c; c++)
@@ -221,33 +216,34 @@ out:
 
 static const gen_site *sort_site; /* qsort has no context argument */
 
-/* The name a page sorts by among its siblings: a section by its folder
- * ("content/guide/index.md" -> "guide"), a page by its file name. */
-static void sort_name(const gen_page *p, char *out, size_t size)
+/* A page's own name in its source path: a section's is its folder
+ * ("content/guide/index.md" -> "guide"), a page's its file name
+ * ("login.md"). What precedes it, less the '/', is its parent's folder. */
+static const char *own_name(const gen_page *p, size_t *len)
 {
-	const char *s = p->src_path + 8;
-	size_t end = strlen(s);
-	size_t start;
+	size_t end = strlen(p->src_path) - (p->is_section ? 9 : 0);
+	const char *slash = memrchr(p->src_path, '/', end);
+	const char *name = slash ? slash + 1 : p->src_path;
 
-	if (p->is_section)
-		end = end >= 9 ? end - 9 : 0; /* drop "/index.md" */
-	start = end;
-	while (start > 0 && s[start - 1] != '/')
-		start--;
-	snprintf(out, size, "%.*s", (int)(end - start), s + start);
+	*len = (size_t)(p->src_path + end - name);
+	return name;
 }
 
+/* Siblings go by order, then by name. */
 static int cmp_sibling(const void *a, const void *b)
 {
 	const gen_page *pa = &sort_site->pages[*(const int *)a];
 	const gen_page *pb = &sort_site->pages[*(const int *)b];
-	char na[1024], nb[1024];
+	const char *na, *nb;
+	size_t la, lb;
+	int c;
 
 	if (pa->order != pb->order)
 		return pa->order < pb->order ? -1 : 1;
-	sort_name(pa, na, sizeof na);
-	sort_name(pb, nb, sizeof nb);
-	return strcmp(na, nb);
+	na = own_name(pa, &la);
+	nb = own_name(pb, &lb);
+	c = memcmp(na, nb, la < lb ? la : lb);
+	return c ? c : (la > lb) - (la < lb);
 }
 
 static int cmp_by_path(const void *a, const void *b)
@@ -288,15 +284,11 @@ static void index_paths(gen_site *s)
 
 void gen_site_parent_path(const gen_page *p, char *out, size_t size)
 {
-	const char *s = p->src_path;
-	size_t len = strlen(s);
-	const char *slash;
+	size_t len;
+	const char *name = own_name(p, &len);
+	int plen = name > p->src_path ? (int)(name - p->src_path) - 1 : 0;
 
-	if (p->is_section)
-		len -= 9; /* strip "/index.md" */
-	for (slash = s + len - 1; slash > s && *slash != '/'; slash--)
-		;
-	snprintf(out, size, "%.*s/index.md", (int)(slash - s), s);
+	snprintf(out, size, "%.*s/index.md", plen, p->src_path);
 }
 
 static void dfs(gen_site *s, int i, int *order, size_t *k)
