@@ -274,12 +274,7 @@ static void index_paths(gen_site *s)
 	for (size_t i = 0; i < s->npages; i++)
 		s->by_path[i] = (int)i;
 	sort_site = s;
-	for (size_t i = 1; i < s->npages; i++)
-		if (cmp_by_path(&s->by_path[i - 1], &s->by_path[i]) > 0) {
-			/* not already in path order */
-			qsort(s->by_path, s->npages, sizeof *s->by_path, cmp_by_path);
-			break;
-		}
+	qsort(s->by_path, s->npages, sizeof *s->by_path, cmp_by_path);
 }
 
 void gen_site_parent_path(const gen_page *p, char *out, size_t size)
@@ -291,16 +286,21 @@ void gen_site_parent_path(const gen_page *p, char *out, size_t size)
 	snprintf(out, size, "%.*s/index.md", plen, p->src_path);
 }
 
-static void dfs(gen_site *s, int i, int *order, size_t *k)
+/* Moves page i and those below it, depth first, from s into pages and
+ * nodes from *k on; where[i] becomes its new index. */
+static void dfs(gen_site *s, int i, gen_page *pages, gen_node *nodes,
+                int *where, size_t *k)
 {
-	order[(*k)++] = i;
+	where[i] = (int)*k;
+	pages[*k] = s->pages[i];
+	nodes[(*k)++] = s->nodes[i];
 	for (size_t j = 0; j < s->nodes[i].nkids; j++)
-		dfs(s, s->nodes[i].kids[j], order, k);
+		dfs(s, s->nodes[i].kids[j], pages, nodes, where, k);
 }
 
 static int arrange(gen_site *s, ch_error *e)
 {
-	int home, *order = NULL, *where = NULL;
+	int home, *where = NULL;
 	gen_page *pages = NULL;
 	gen_node *nodes = NULL;
 	size_t k = 0;
@@ -332,27 +332,15 @@ static int arrange(gen_site *s, ch_error *e)
 	for (size_t i = 0; i < s->npages; i++)
 		if (s->nodes[i].nkids > 1)
 			qsort(s->nodes[i].kids, s->nodes[i].nkids, sizeof(int), cmp_sibling);
-	order = malloc(s->npages * sizeof *order);
 	where = malloc(s->npages * sizeof *where);
 	pages = malloc(s->npages * sizeof *pages);
 	nodes = malloc(s->npages * sizeof *nodes);
-	if (!order || !where || !pages || !nodes) {
+	if (!where || !pages || !nodes) {
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
-	dfs(s, home, order, &k);
 	/* Every page hangs under home: a folder without index.md was refused. */
-	for (size_t i = 0; i < k; i++)
-		where[order[i]] = (int)i;
-	for (size_t i = 0; i < k; i++) {
-		gen_node *n;
-		pages[i] = s->pages[order[i]];
-		nodes[i] = s->nodes[order[i]];
-		n = &nodes[i];
-		n->parent = n->parent < 0 ? -1 : where[n->parent];
-		for (size_t j = 0; j < n->nkids; j++)
-			n->kids[j] = where[n->kids[j]];
-	}
+	dfs(s, home, pages, nodes, where, &k);
 	free(s->pages);
 	free(s->nodes);
 	s->pages = pages;
@@ -361,25 +349,23 @@ static int arrange(gen_site *s, ch_error *e)
 	nodes = NULL;
 	for (size_t i = 0; i < s->npages; i++) {
 		gen_page *p = &s->pages[i];
-		int sec = p->is_section ? (int)i : s->nodes[i].parent;
-		p->section_url = strdup(s->pages[sec].url);
-		if (!p->section_url) {
+		gen_node *n = &s->nodes[i];
+
+		n->parent = n->parent < 0 ? -1 : where[n->parent];
+		for (size_t j = 0; j < n->nkids; j++)
+			n->kids[j] = where[n->kids[j]];
+		p->section_url = strdup(s->pages[p->is_section ? (int)i : n->parent].url);
+		if (!n->layout)
+			n->layout = strdup(i == 0 ? "home" :
+			                   p->is_section ? "section" : "page");
+		if (!p->section_url || !n->layout) {
 			ch_fail(e, "", 0, "out of memory");
 			goto out;
-		}
-		if (!s->nodes[i].layout) {
-			s->nodes[i].layout = strdup(i == 0 ? "home" :
-			                            p->is_section ? "section" : "page");
-			if (!s->nodes[i].layout) {
-				ch_fail(e, "", 0, "out of memory");
-				goto out;
-			}
 		}
 	}
 	index_paths(s);
 	rc = 0;
 out:
-	free(order);
 	free(where);
 	free(pages);
 	free(nodes);
