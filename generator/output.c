@@ -1,11 +1,12 @@
 /* output.c: writing a build's files and swapping them into place. */
-#define _GNU_SOURCE /* memrchr */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "generator/output.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,35 +81,19 @@ static int ours(const char *dir, const char *name, ch_error *e)
 	return empty ? 1 : 0;
 }
 
-/* "a/b/public" -> parent "a/b", base "public"; "public" -> ".", "public". */
-static int split(const char *dir, char *parent, size_t psize, char *base,
-                 size_t bsize)
-{
-	size_t n = strlen(dir);
-	const char *slash;
-
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	if (n == 0 || n >= psize)
-		return -1;
-	slash = memrchr(dir, '/', n);
-	if (!slash) {
-		snprintf(parent, psize, ".");
-		snprintf(base, bsize, "%.*s", (int)n, dir);
-	} else {
-		snprintf(parent, psize, "%.*s", slash == dir ? 1 : (int)(slash - dir), dir);
-		snprintf(base, bsize, "%.*s", (int)(n - (size_t)(slash - dir) - 1), slash + 1);
-	}
-	return base[0] && strcmp(base, ".") && strcmp(base, "..") ? 0 : -1;
-}
-
 int gen_out_begin(gen_out *o, const char *dir, const char *marker,
                   ch_error *e)
 {
-	char parent[4096], base[1024], tmp[5200];
+	char path[4096], copy[4096], tmp[8300];
+	const char *parent, *base;
 	int r;
 
-	if (split(dir, parent, sizeof parent, base, sizeof base) < 0)
+	if ((size_t)snprintf(path, sizeof path, "%s", dir) >= sizeof path)
+		return ch_fail(e, dir, 0, "not a usable output folder name");
+	memcpy(copy, path, sizeof copy);
+	parent = dirname(path);
+	base = basename(copy);
+	if (!strcmp(base, "/") || !strcmp(base, ".") || !strcmp(base, ".."))
 		return ch_fail(e, dir, 0, "not a usable output folder name");
 	r = ours(dir, marker, e);
 	if (r < 0)
