@@ -166,23 +166,11 @@ static int open_new(const char *path, const char *full, ch_error *e)
 static int write_all(int fd, const char *full, const void *data, size_t len,
                      ch_error *e)
 {
-	const char *p = data;
+	int err = ch_pwrite_all(fd, data, len, 0) < 0 ? errno : 0;
 
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			int err = errno;
-			close(fd);
-			return ch_fail(e, full, 0, "cannot write: %s", strerror(err));
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	if (close(fd) < 0)
-		return ch_fail(e, full, 0, "cannot write: %s", strerror(errno));
-	return 0;
+	if (close(fd) < 0 && !err)
+		err = errno;
+	return err ? ch_fail(e, full, 0, "cannot write: %s", strerror(err)) : 0;
 }
 
 /* Records a file of the new site (written into tmp when staged). */
@@ -250,7 +238,6 @@ int gen_out_keep(gen_out *o, const char *path, ch_error *e)
 
 /* nftw gives its callback no context: one walk at a time. */
 static gen_out *walking;
-static size_t walk_skip;
 
 static int walk_one(const char *path, const struct stat *st, int type,
                     struct FTW *ftw)
@@ -260,7 +247,7 @@ static int walk_one(const char *path, const struct stat *st, int type,
 	if (type != FTW_F && type != FTW_SL)
 		return 0;
 	return push(&walking->gone, &walking->ngone, &walking->capgone,
-	            path + walk_skip) < 0 ? -1 : 0;
+	            path + strlen(walking->dir) + 1);
 }
 
 int gen_out_old_files_on_disk(gen_out *o, ch_error *e)
@@ -270,7 +257,6 @@ int gen_out_old_files_on_disk(gen_out *o, ch_error *e)
 	if (!o->dir || access(o->dir, F_OK) != 0)
 		return 0;
 	walking = o;
-	walk_skip = strlen(o->dir) + 1;
 	r = nftw(o->dir, walk_one, 16, FTW_PHYS);
 	walking = NULL;
 	return r == 0 ? 0 : ch_fail(e, o->dir, 0, "cannot list: %s",
@@ -281,33 +267,19 @@ int gen_out_old_files_on_disk(gen_out *o, ch_error *e)
 static int same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
-	char ba[65536], bb[65536];
-	int fa = -1, fb = -1, same = 0;
+	char *da = NULL, *db = NULL;
+	size_t la, lb;
+	ch_error ignored;
+	int same;
 
 	if (stat(a, &sa) < 0 || stat(b, &sb) < 0 || !S_ISREG(sb.st_mode) ||
 	    sa.st_size != sb.st_size)
 		return 0;
-	fa = open(a, O_RDONLY | O_CLOEXEC);
-	fb = open(b, O_RDONLY | O_CLOEXEC);
-	if (fa < 0 || fb < 0)
-		goto out;
-	for (;;) {
-		ssize_t na = read(fa, ba, sizeof ba), nb;
-		if (na < 0)
-			goto out;
-		if (na == 0) {
-			same = 1;
-			goto out;
-		}
-		nb = read(fb, bb, (size_t)na);
-		if (nb != na || memcmp(ba, bb, (size_t)na) != 0)
-			goto out;
-	}
-out:
-	if (fa >= 0)
-		close(fa);
-	if (fb >= 0)
-		close(fb);
+	same = ch_read_file(a, SIZE_MAX, &da, &la, &ignored) == 0 &&
+	       ch_read_file(b, SIZE_MAX, &db, &lb, &ignored) == 0 &&
+	       la == lb && memcmp(da, db, la) == 0;
+	free(da);
+	free(db);
 	return same;
 }
 
@@ -344,7 +316,6 @@ static int move_in(gen_out *o, const char *path, ch_error *e)
 	*slash = '/';
 	if (rename(from, to) < 0)
 		return ch_fail(e, to, 0, "cannot move into place: %s", strerror(errno));
-	o->moved++;
 	return 0;
 }
 
