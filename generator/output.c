@@ -47,13 +47,6 @@ static int push(char ***v, size_t *n, size_t *cap, const char *str)
 	return 0;
 }
 
-static void free_list(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* 1 if dir is missing or empty or one of ours (it holds the marker), 0
  * if not ours, -1 error. */
 static int ours(const char *dir, const char *name, ch_error *e)
@@ -114,7 +107,6 @@ int gen_out_begin(gen_out *o, const char *dir, const char *marker,
 			rmdir(tmp);
 		return ch_fail(e, tmp, 0, "cannot prepare: %s", strerror(errno));
 	}
-	o->files = 0;
 	o->last_dir[0] = '\0';
 	return 0;
 }
@@ -176,10 +168,13 @@ static int write_all(int fd, const char *full, const void *data, size_t len,
 /* Records a file of the new site (written into tmp when staged). */
 static int record(gen_out *o, const char *path, int staged, ch_error *e)
 {
-	if (push(&o->paths, &o->npaths, &o->cappaths, path) < 0 ||
-	    (staged && push(&o->staged, &o->nstaged, &o->capstaged, path) < 0))
+	char *c;
+
+	if (CH_GROW(o->paths, o->npaths + 1, o->cappaths) < 0 ||
+	    !(c = strdup(path)))
 		return ch_fail(e, path, 0, "out of memory");
-	o->files++;
+	o->paths[o->npaths].path = c;
+	o->paths[o->npaths++].staged = staged;
 	return 0;
 }
 
@@ -349,22 +344,25 @@ static int commit_update(gen_out *o, ch_error *e)
 	/* Which staged files differ from the old ones: those alone move.
 	 * The marker always does (the cache: it records the build's time),
 	 * and is large. */
-	for (size_t i = 0; i < o->nstaged; i++) {
+	for (size_t i = 0; i < o->npaths; i++) {
+		const char *path = o->paths[i].path;
 		char a[8192], b[8192];
-		snprintf(a, sizeof a, "%s/%s", o->tmp, o->staged[i]);
-		snprintf(b, sizeof b, "%s/%s", o->dir, o->staged[i]);
-		if (strcmp(o->staged[i], o->marker) != 0 && same_file(a, b)) {
-			free(o->staged[i]);
-			o->staged[i] = NULL;
-		} else {
+
+		if (!o->paths[i].staged)
+			continue;
+		snprintf(a, sizeof a, "%s/%s", o->tmp, path);
+		snprintf(b, sizeof b, "%s/%s", o->dir, path);
+		if (strcmp(path, o->marker) != 0 && same_file(a, b))
+			o->paths[i].staged = 0;
+		else
 			nchanged++;
-		}
 	}
+	/* an update may write nothing but the cache */
 	sorted = malloc((o->npaths ? o->npaths : 1) * sizeof *sorted);
 	if (!sorted)
 		return ch_fail(e, o->dir, 0, "out of memory");
-	if (o->npaths) /* an update may write nothing but the cache */
-		memcpy(sorted, o->paths, o->npaths * sizeof *sorted);
+	for (size_t i = 0; i < o->npaths; i++)
+		sorted[i] = o->paths[i].path;
 	qsort(sorted, o->npaths, sizeof *sorted, cmp_str);
 	for (size_t i = 0; i < o->ngone; i++) {
 		if (bsearch(&o->gone[i], sorted, o->npaths, sizeof *sorted, cmp_str)) {
@@ -393,17 +391,17 @@ static int commit_update(gen_out *o, ch_error *e)
 		}
 		prune(o->dir, o->gone[i]);
 	}
-	for (size_t i = 0; i < o->nstaged; i++) {
-		if (!o->staged[i])
+	for (size_t i = 0; i < o->npaths; i++) {
+		if (!o->paths[i].staged)
 			continue;
-		if (strcmp(o->staged[i], o->marker) == 0) {
+		if (strcmp(o->paths[i].path, o->marker) == 0) {
 			cache = (int)i;
 			continue;
 		}
-		if (move_in(o, o->staged[i], e) < 0)
+		if (move_in(o, o->paths[i].path, e) < 0)
 			goto out;
 	}
-	if (cache >= 0 && move_in(o, o->staged[cache], e) < 0)
+	if (cache >= 0 && move_in(o, o->paths[cache].path, e) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -440,20 +438,14 @@ void gen_out_part(const gen_out *o, gen_out *part)
 
 int gen_out_merge(gen_out *o, gen_out *part, ch_error *e)
 {
-	if (CH_GROW(o->paths, o->npaths + part->npaths, o->cappaths) < 0 ||
-	    CH_GROW(o->staged, o->nstaged + part->nstaged, o->capstaged) < 0)
+	if (CH_GROW(o->paths, o->npaths + part->npaths, o->cappaths) < 0)
 		return ch_fail(e, o->dir, 0, "out of memory");
 	/* The strings move: part keeps none. */
 	if (part->npaths)
 		memcpy(o->paths + o->npaths, part->paths,
 		       part->npaths * sizeof *part->paths);
-	if (part->nstaged)
-		memcpy(o->staged + o->nstaged, part->staged,
-		       part->nstaged * sizeof *part->staged);
 	o->npaths += part->npaths;
-	o->nstaged += part->nstaged;
-	o->files += part->files;
-	part->npaths = part->nstaged = 0;
+	part->npaths = 0;
 	return 0;
 }
 
@@ -468,10 +460,14 @@ void gen_out_free(gen_out *o)
 	free(o->tmp);
 	free(o->dir);
 	o->tmp = o->dir = NULL;
-	free_list(o->staged, o->nstaged);
-	free_list(o->paths, o->npaths);
-	free_list(o->gone, o->ngone);
-	o->staged = o->paths = o->gone = NULL;
-	o->nstaged = o->npaths = o->ngone = 0;
-	o->capstaged = o->cappaths = o->capgone = 0;
+	for (size_t i = 0; i < o->npaths; i++)
+		free(o->paths[i].path);
+	free(o->paths);
+	for (size_t i = 0; i < o->ngone; i++)
+		free(o->gone[i]);
+	free(o->gone);
+	o->paths = NULL;
+	o->gone = NULL;
+	o->npaths = o->ngone = 0;
+	o->cappaths = o->capgone = 0;
 }
