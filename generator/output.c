@@ -18,33 +18,15 @@
 
 int gen_out_safe_path(const char *p)
 {
-	if (!*p || *p == '/')
-		return 0;
-	for (const char *s = p; *s; ) {
+	for (const char *s = p; ; s++) {
 		size_t n = strcspn(s, "/");
 		if (n == 0 || (n == 1 && s[0] == '.') ||
 		    (n == 2 && s[0] == '.' && s[1] == '.'))
 			return 0;
 		s += n;
-		if (*s == '/')
-			s++;
-		else
-			break;
+		if (!*s)
+			return 1;
 	}
-	return p[strlen(p) - 1] != '/';
-}
-
-static int push(char ***v, size_t *n, size_t *cap, const char *str)
-{
-	char *c;
-
-	if (CH_GROW(*v, *n + 1, *cap) < 0)
-		return -1;
-	c = strdup(str);
-	if (!c)
-		return -1;
-	(*v)[(*n)++] = c;
-	return 0;
 }
 
 /* 1 if dir is missing or empty or one of ours (it holds the marker), 0
@@ -170,8 +152,7 @@ static int record(gen_out *o, const char *path, int staged, ch_error *e)
 {
 	char *c;
 
-	if (CH_GROW(o->paths, o->npaths + 1, o->cappaths) < 0 ||
-	    !(c = strdup(path)))
+	if (CH_GROW(o->paths, o->npaths + 1, o->cappaths) < 0 || !(c = strdup(path)))
 		return ch_fail(e, path, 0, "out of memory");
 	o->paths[o->npaths].path = c;
 	o->paths[o->npaths++].staged = staged;
@@ -208,8 +189,11 @@ int gen_out_add(gen_out *o, const char *path, const void *data, size_t len,
 
 int gen_out_old_file(gen_out *o, const char *path, ch_error *e)
 {
-	if (push(&o->gone, &o->ngone, &o->capgone, path) < 0)
+	char *c;
+
+	if (CH_GROW(o->gone, o->ngone + 1, o->capgone) < 0 || !(c = strdup(path)))
 		return ch_fail(e, path, 0, "out of memory");
+	o->gone[o->ngone++] = c;
 	return 0;
 }
 
@@ -237,12 +221,13 @@ static gen_out *walking;
 static int walk_one(const char *path, const struct stat *st, int type,
                     struct FTW *ftw)
 {
+	ch_error ignored; /* the walk's failure is reported by errno */
+
 	(void)st;
 	(void)ftw;
 	if (type != FTW_F && type != FTW_SL)
 		return 0;
-	return push(&walking->gone, &walking->ngone, &walking->capgone,
-	            path + strlen(walking->dir) + 1);
+	return gen_out_old_file(walking, path + strlen(walking->dir) + 1, &ignored);
 }
 
 int gen_out_old_files_on_disk(gen_out *o, ch_error *e)
@@ -459,15 +444,11 @@ void gen_out_free(gen_out *o)
 	}
 	free(o->tmp);
 	free(o->dir);
-	o->tmp = o->dir = NULL;
 	for (size_t i = 0; i < o->npaths; i++)
 		free(o->paths[i].path);
 	free(o->paths);
 	for (size_t i = 0; i < o->ngone; i++)
 		free(o->gone[i]);
 	free(o->gone);
-	o->paths = NULL;
-	o->gone = NULL;
-	o->npaths = o->ngone = 0;
-	o->cappaths = o->capgone = 0;
+	*o = (gen_out)GEN_OUT_INIT;
 }
