@@ -18,21 +18,14 @@ static int key_line(const char *text, int end_line, const char *key)
 {
 	size_t klen = strlen(key);
 	const char *p = text;
-	int line = 1;
 
-	while (*p && line < end_line) {
-		if (line >= 2 && strncmp(p, key, klen) == 0) {
-			const char *q = p + klen;
-			while (*q == ' ' || *q == '\t')
-				q++;
-			if (*q == ':')
-				return line;
-		}
+	for (int line = 1; p && line < end_line; line++) {
+		if (line >= 2 && strncmp(p, key, klen) == 0 &&
+		    p[klen + strspn(p + klen, " \t")] == ':')
+			return line;
 		p = strchr(p, '\n');
-		if (!p)
-			break;
-		p++;
-		line++;
+		if (p)
+			p++;
 	}
 	return 1;
 }
@@ -428,12 +421,11 @@ int gen_site_load_known(gen_site *site, gen_source *src,
                         gen_meta_lookup meta_of, void *ctx, ch_error *e)
 {
 	const gen_file *cfg;
-	load_job job;
+	load_job job = {site, NULL, NULL};
 	size_t n = 0;
 	int rc = -1;
 
 	memset(site, 0, sizeof *site);
-	memset(&job, 0, sizeof job);
 	site->src = *src;
 	memset(src, 0, sizeof *src);
 	for (size_t i = 0; i < site->src.nfiles; i++)
@@ -441,7 +433,6 @@ int gen_site_load_known(gen_site *site, gen_source *src,
 	site->pages = calloc(n ? n : 1, sizeof *site->pages);
 	site->nodes = calloc(n ? n : 1, sizeof *site->nodes);
 	site->by_path = calloc(n ? n : 1, sizeof *site->by_path);
-	job.site = site;
 	job.files = calloc(n ? n : 1, sizeof *job.files);
 	job.lines = calloc(n ? n : 1, sizeof *job.lines);
 	if (!site->pages || !site->nodes || !site->by_path || !job.files ||
