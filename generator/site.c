@@ -239,12 +239,6 @@ static int cmp_sibling(const void *a, const void *b)
 	return c ? c : (la > lb) - (la < lb);
 }
 
-static int cmp_by_path(const void *a, const void *b)
-{
-	return strcmp(sort_site->pages[*(const int *)a].src_path,
-	              sort_site->pages[*(const int *)b].src_path);
-}
-
 int gen_site_find(const gen_site *site, const char *src_path)
 {
 	size_t lo = 0, hi = site->npages;
@@ -260,14 +254,6 @@ int gen_site_find(const gen_site *site, const char *src_path)
 			hi = mid;
 	}
 	return -1;
-}
-
-static void index_paths(gen_site *s)
-{
-	for (size_t i = 0; i < s->npages; i++)
-		s->by_path[i] = (int)i;
-	sort_site = s;
-	qsort(s->by_path, s->npages, sizeof *s->by_path, cmp_by_path);
 }
 
 void gen_site_parent_path(const gen_page *p, char *out, size_t size)
@@ -299,7 +285,9 @@ static int arrange(gen_site *s, ch_error *e)
 	size_t k = 0;
 	int rc = -1;
 
-	index_paths(s);
+	/* The pages were taken in the order of src's files: by path. */
+	for (size_t i = 0; i < s->npages; i++)
+		s->by_path[i] = (int)i;
 	home = gen_site_find(s, "content/index.md");
 	if (home < 0)
 		return ch_fail(e, "content/index.md", 0, "the home page is missing");
@@ -344,6 +332,7 @@ static int arrange(gen_site *s, ch_error *e)
 		gen_page *p = &s->pages[i];
 		gen_node *n = &s->nodes[i];
 
+		s->by_path[i] = where[s->by_path[i]];
 		n->parent = n->parent < 0 ? -1 : where[n->parent];
 		for (size_t j = 0; j < n->nkids; j++)
 			n->kids[j] = where[n->kids[j]];
@@ -356,7 +345,6 @@ static int arrange(gen_site *s, ch_error *e)
 			goto out;
 		}
 	}
-	index_paths(s);
 	rc = 0;
 out:
 	free(where);
