@@ -342,7 +342,6 @@ static int commit_update(gen_out *o, ch_error *e)
 		else
 			nchanged++;
 	}
-	/* an update may write nothing but the cache */
 	sorted = malloc((o->npaths ? o->npaths : 1) * sizeof *sorted);
 	if (!sorted)
 		return ch_fail(e, o->dir, 0, "out of memory");
