@@ -105,8 +105,12 @@ static int page_urls(gen_page *p, gen_node *n)
 	p->out_path = malloc(len + 16);
 	if (!p->url || !p->out_path)
 		return -1;
-	snprintf(p->url, len + 3, "/%.*s%s", (int)len, rel,
-	         len && rel[len - 1] != '/' ? "/" : "");
+	/* By hand, not snprintf: this runs for every page of every build. */
+	p->url[0] = '/';
+	memcpy(p->url + 1, rel, len);
+	p->url[len + 1] = '\0';
+	if (len && rel[len - 1] != '/')
+		strcat(p->url, "/");
 	snprintf(p->out_path, len + 16, "%sindex.html", p->url + 1);
 	n->depth = 0;
 	for (const char *c = p->url + 1; *c; c++)
