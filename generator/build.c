@@ -495,7 +495,7 @@ int gen_build(const gen_build_opts *o, gen_build_stats *stats, ch_error *e)
 		goto out;
 	ch_trace("build: extras, cache");
 	st.pages = site.npages;
-	st.files = out.files;
+	st.files = out.npaths;
 	snprintf(st.commit, sizeof st.commit, "%s", site.src.commit);
 	snprintf(st.short_id, sizeof st.short_id, "%s", site.src.short_id);
 	if (gen_out_commit(&out, e) < 0)

@@ -368,8 +368,8 @@ int gen_incr_finish(gen_incr *m, gen_out *out, ch_error *e)
 	int fd;
 
 	for (size_t i = 0; i < out->npaths; i++)
-		if (strcmp(out->paths[i], GEN_CACHE_NAME) != 0)
-			gen_cache_line_file(&m->index, out->paths[i]);
+		if (strcmp(out->paths[i].path, GEN_CACHE_NAME) != 0)
+			gen_cache_line_file(&m->index, out->paths[i].path);
 	ch_buf_puts(&m->index, "end\n");
 	if (flush_index(m, 0, e) < 0)
 		return -1;

@@ -1,11 +1,12 @@
 /* output.c: writing a build's files and swapping them into place. */
-#define _GNU_SOURCE /* memrchr */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "generator/output.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,40 +18,15 @@
 
 int gen_out_safe_path(const char *p)
 {
-	if (!*p || *p == '/')
-		return 0;
-	for (const char *s = p; *s; ) {
+	for (const char *s = p; ; s++) {
 		size_t n = strcspn(s, "/");
 		if (n == 0 || (n == 1 && s[0] == '.') ||
 		    (n == 2 && s[0] == '.' && s[1] == '.'))
 			return 0;
 		s += n;
-		if (*s == '/')
-			s++;
-		else
-			break;
+		if (!*s)
+			return 1;
 	}
-	return p[strlen(p) - 1] != '/';
-}
-
-static int push(char ***v, size_t *n, size_t *cap, const char *str)
-{
-	char *c;
-
-	if (CH_GROW(*v, *n + 1, *cap) < 0)
-		return -1;
-	c = strdup(str);
-	if (!c)
-		return -1;
-	(*v)[(*n)++] = c;
-	return 0;
-}
-
-static void free_list(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* 1 if dir is missing or empty or one of ours (it holds the marker), 0
@@ -80,35 +56,19 @@ static int ours(const char *dir, const char *name, ch_error *e)
 	return empty ? 1 : 0;
 }
 
-/* "a/b/public" -> parent "a/b", base "public"; "public" -> ".", "public". */
-static int split(const char *dir, char *parent, size_t psize, char *base,
-                 size_t bsize)
-{
-	size_t n = strlen(dir);
-	const char *slash;
-
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	if (n == 0 || n >= psize)
-		return -1;
-	slash = memrchr(dir, '/', n);
-	if (!slash) {
-		snprintf(parent, psize, ".");
-		snprintf(base, bsize, "%.*s", (int)n, dir);
-	} else {
-		snprintf(parent, psize, "%.*s", slash == dir ? 1 : (int)(slash - dir), dir);
-		snprintf(base, bsize, "%.*s", (int)(n - (size_t)(slash - dir) - 1), slash + 1);
-	}
-	return base[0] && strcmp(base, ".") && strcmp(base, "..") ? 0 : -1;
-}
-
 int gen_out_begin(gen_out *o, const char *dir, const char *marker,
                   ch_error *e)
 {
-	char parent[4096], base[1024], tmp[5200];
+	char path[4096], copy[4096], tmp[8300];
+	const char *parent, *base;
 	int r;
 
-	if (split(dir, parent, sizeof parent, base, sizeof base) < 0)
+	if ((size_t)snprintf(path, sizeof path, "%s", dir) >= sizeof path)
+		return ch_fail(e, dir, 0, "not a usable output folder name");
+	memcpy(copy, path, sizeof copy);
+	parent = dirname(path);
+	base = basename(copy);
+	if (!strcmp(base, "/") || !strcmp(base, ".") || !strcmp(base, ".."))
 		return ch_fail(e, dir, 0, "not a usable output folder name");
 	r = ours(dir, marker, e);
 	if (r < 0)
@@ -129,7 +89,6 @@ int gen_out_begin(gen_out *o, const char *dir, const char *marker,
 			rmdir(tmp);
 		return ch_fail(e, tmp, 0, "cannot prepare: %s", strerror(errno));
 	}
-	o->files = 0;
 	o->last_dir[0] = '\0';
 	return 0;
 }
@@ -181,32 +140,22 @@ static int open_new(const char *path, const char *full, ch_error *e)
 static int write_all(int fd, const char *full, const void *data, size_t len,
                      ch_error *e)
 {
-	const char *p = data;
+	int err = ch_pwrite_all(fd, data, len, 0) < 0 ? errno : 0;
 
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			int err = errno;
-			close(fd);
-			return ch_fail(e, full, 0, "cannot write: %s", strerror(err));
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	if (close(fd) < 0)
-		return ch_fail(e, full, 0, "cannot write: %s", strerror(errno));
-	return 0;
+	if (close(fd) < 0 && !err)
+		err = errno;
+	return err ? ch_fail(e, full, 0, "cannot write: %s", strerror(err)) : 0;
 }
 
 /* Records a file of the new site (written into tmp when staged). */
 static int record(gen_out *o, const char *path, int staged, ch_error *e)
 {
-	if (push(&o->paths, &o->npaths, &o->cappaths, path) < 0 ||
-	    (staged && push(&o->staged, &o->nstaged, &o->capstaged, path) < 0))
+	char *c;
+
+	if (CH_GROW(o->paths, o->npaths + 1, o->cappaths) < 0 || !(c = strdup(path)))
 		return ch_fail(e, path, 0, "out of memory");
-	o->files++;
+	o->paths[o->npaths].path = c;
+	o->paths[o->npaths++].staged = staged;
 	return 0;
 }
 
@@ -240,8 +189,11 @@ int gen_out_add(gen_out *o, const char *path, const void *data, size_t len,
 
 int gen_out_old_file(gen_out *o, const char *path, ch_error *e)
 {
-	if (push(&o->gone, &o->ngone, &o->capgone, path) < 0)
+	char *c;
+
+	if (CH_GROW(o->gone, o->ngone + 1, o->capgone) < 0 || !(c = strdup(path)))
 		return ch_fail(e, path, 0, "out of memory");
+	o->gone[o->ngone++] = c;
 	return 0;
 }
 
@@ -265,17 +217,17 @@ int gen_out_keep(gen_out *o, const char *path, ch_error *e)
 
 /* nftw gives its callback no context: one walk at a time. */
 static gen_out *walking;
-static size_t walk_skip;
 
 static int walk_one(const char *path, const struct stat *st, int type,
                     struct FTW *ftw)
 {
+	ch_error ignored; /* the walk's failure is reported by errno */
+
 	(void)st;
 	(void)ftw;
 	if (type != FTW_F && type != FTW_SL)
 		return 0;
-	return push(&walking->gone, &walking->ngone, &walking->capgone,
-	            path + walk_skip) < 0 ? -1 : 0;
+	return gen_out_old_file(walking, path + strlen(walking->dir) + 1, &ignored);
 }
 
 int gen_out_old_files_on_disk(gen_out *o, ch_error *e)
@@ -285,7 +237,6 @@ int gen_out_old_files_on_disk(gen_out *o, ch_error *e)
 	if (!o->dir || access(o->dir, F_OK) != 0)
 		return 0;
 	walking = o;
-	walk_skip = strlen(o->dir) + 1;
 	r = nftw(o->dir, walk_one, 16, FTW_PHYS);
 	walking = NULL;
 	return r == 0 ? 0 : ch_fail(e, o->dir, 0, "cannot list: %s",
@@ -296,33 +247,19 @@ int gen_out_old_files_on_disk(gen_out *o, ch_error *e)
 static int same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
-	char ba[65536], bb[65536];
-	int fa = -1, fb = -1, same = 0;
+	char *da = NULL, *db = NULL;
+	size_t la, lb;
+	ch_error ignored;
+	int same;
 
 	if (stat(a, &sa) < 0 || stat(b, &sb) < 0 || !S_ISREG(sb.st_mode) ||
 	    sa.st_size != sb.st_size)
 		return 0;
-	fa = open(a, O_RDONLY | O_CLOEXEC);
-	fb = open(b, O_RDONLY | O_CLOEXEC);
-	if (fa < 0 || fb < 0)
-		goto out;
-	for (;;) {
-		ssize_t na = read(fa, ba, sizeof ba), nb;
-		if (na < 0)
-			goto out;
-		if (na == 0) {
-			same = 1;
-			goto out;
-		}
-		nb = read(fb, bb, (size_t)na);
-		if (nb != na || memcmp(ba, bb, (size_t)na) != 0)
-			goto out;
-	}
-out:
-	if (fa >= 0)
-		close(fa);
-	if (fb >= 0)
-		close(fb);
+	same = ch_read_file(a, SIZE_MAX, &da, &la, &ignored) == 0 &&
+	       ch_read_file(b, SIZE_MAX, &db, &lb, &ignored) == 0 &&
+	       la == lb && memcmp(da, db, la) == 0;
+	free(da);
+	free(db);
 	return same;
 }
 
@@ -359,7 +296,6 @@ static int move_in(gen_out *o, const char *path, ch_error *e)
 	*slash = '/';
 	if (rename(from, to) < 0)
 		return ch_fail(e, to, 0, "cannot move into place: %s", strerror(errno));
-	o->moved++;
 	return 0;
 }
 
@@ -393,22 +329,24 @@ static int commit_update(gen_out *o, ch_error *e)
 	/* Which staged files differ from the old ones: those alone move.
 	 * The marker always does (the cache: it records the build's time),
 	 * and is large. */
-	for (size_t i = 0; i < o->nstaged; i++) {
+	for (size_t i = 0; i < o->npaths; i++) {
+		const char *path = o->paths[i].path;
 		char a[8192], b[8192];
-		snprintf(a, sizeof a, "%s/%s", o->tmp, o->staged[i]);
-		snprintf(b, sizeof b, "%s/%s", o->dir, o->staged[i]);
-		if (strcmp(o->staged[i], o->marker) != 0 && same_file(a, b)) {
-			free(o->staged[i]);
-			o->staged[i] = NULL;
-		} else {
+
+		if (!o->paths[i].staged)
+			continue;
+		snprintf(a, sizeof a, "%s/%s", o->tmp, path);
+		snprintf(b, sizeof b, "%s/%s", o->dir, path);
+		if (strcmp(path, o->marker) != 0 && same_file(a, b))
+			o->paths[i].staged = 0;
+		else
 			nchanged++;
-		}
 	}
 	sorted = malloc((o->npaths ? o->npaths : 1) * sizeof *sorted);
 	if (!sorted)
 		return ch_fail(e, o->dir, 0, "out of memory");
-	if (o->npaths) /* an update may write nothing but the cache */
-		memcpy(sorted, o->paths, o->npaths * sizeof *sorted);
+	for (size_t i = 0; i < o->npaths; i++)
+		sorted[i] = o->paths[i].path;
 	qsort(sorted, o->npaths, sizeof *sorted, cmp_str);
 	for (size_t i = 0; i < o->ngone; i++) {
 		if (bsearch(&o->gone[i], sorted, o->npaths, sizeof *sorted, cmp_str)) {
@@ -437,17 +375,17 @@ static int commit_update(gen_out *o, ch_error *e)
 		}
 		prune(o->dir, o->gone[i]);
 	}
-	for (size_t i = 0; i < o->nstaged; i++) {
-		if (!o->staged[i])
+	for (size_t i = 0; i < o->npaths; i++) {
+		if (!o->paths[i].staged)
 			continue;
-		if (strcmp(o->staged[i], o->marker) == 0) {
+		if (strcmp(o->paths[i].path, o->marker) == 0) {
 			cache = (int)i;
 			continue;
 		}
-		if (move_in(o, o->staged[i], e) < 0)
+		if (move_in(o, o->paths[i].path, e) < 0)
 			goto out;
 	}
-	if (cache >= 0 && move_in(o, o->staged[cache], e) < 0)
+	if (cache >= 0 && move_in(o, o->paths[cache].path, e) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -484,20 +422,14 @@ void gen_out_part(const gen_out *o, gen_out *part)
 
 int gen_out_merge(gen_out *o, gen_out *part, ch_error *e)
 {
-	if (CH_GROW(o->paths, o->npaths + part->npaths, o->cappaths) < 0 ||
-	    CH_GROW(o->staged, o->nstaged + part->nstaged, o->capstaged) < 0)
+	if (CH_GROW(o->paths, o->npaths + part->npaths, o->cappaths) < 0)
 		return ch_fail(e, o->dir, 0, "out of memory");
 	/* The strings move: part keeps none. */
 	if (part->npaths)
 		memcpy(o->paths + o->npaths, part->paths,
 		       part->npaths * sizeof *part->paths);
-	if (part->nstaged)
-		memcpy(o->staged + o->nstaged, part->staged,
-		       part->nstaged * sizeof *part->staged);
 	o->npaths += part->npaths;
-	o->nstaged += part->nstaged;
-	o->files += part->files;
-	part->npaths = part->nstaged = 0;
+	part->npaths = 0;
 	return 0;
 }
 
@@ -511,11 +443,11 @@ void gen_out_free(gen_out *o)
 	}
 	free(o->tmp);
 	free(o->dir);
-	o->tmp = o->dir = NULL;
-	free_list(o->staged, o->nstaged);
-	free_list(o->paths, o->npaths);
-	free_list(o->gone, o->ngone);
-	o->staged = o->paths = o->gone = NULL;
-	o->nstaged = o->npaths = o->ngone = 0;
-	o->capstaged = o->cappaths = o->capgone = 0;
+	for (size_t i = 0; i < o->npaths; i++)
+		free(o->paths[i].path);
+	free(o->paths);
+	for (size_t i = 0; i < o->ngone; i++)
+		free(o->gone[i]);
+	free(o->gone);
+	*o = (gen_out)GEN_OUT_INIT;
 }

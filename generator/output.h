@@ -16,25 +16,26 @@
 #include "common/buf.h"
 #include "common/error.h"
 
+/* A file of the new site. */
+typedef struct gen_out_file {
+	char *path;         /* relative to the site (owned) */
+	int staged;         /* written into tmp; else kept as it is */
+} gen_out_file;
+
 typedef struct gen_out {
 	char *dir;          /* the target folder */
 	char *tmp;          /* the temporary folder; NULL once swapped */
-	size_t files;       /* files written so far */
 	char last_dir[4096]; /* the folder the last file went into */
-	char **staged;      /* paths written into tmp (owned) */
-	size_t nstaged, capstaged;
-	char **paths;       /* every file of the new site, in order (owned) */
+	gen_out_file *paths; /* every file of the new site, in order */
 	size_t npaths, cappaths;
 	char **gone;        /* the old site's files (owned) */
 	size_t ngone, capgone;
-	size_t moved;       /* files moved in at commit */
 	int part;           /* a part of another's output: tmp is borrowed */
 	const char *marker; /* the file that marks a folder as ours (not
 	                     * owned) */
 } gen_out;
 
-#define GEN_OUT_INIT {NULL, NULL, 0, "", NULL, 0, 0, NULL, 0, 0, \
-	NULL, 0, 0, 0, 0, NULL}
+#define GEN_OUT_INIT {NULL, NULL, "", NULL, 0, 0, NULL, 0, 0, 0, NULL}
 
 /* 1 if p names a place inside the output folder: relative, no empty, "."
  * or ".." part, no trailing '/'. The cache uses it too: a cache line naming

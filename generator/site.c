@@ -1,5 +1,6 @@
 /* site.c: collecting pages from content/, checking their front matter,
  * ordering the navigation and checking links. */
+#define _GNU_SOURCE /* memrchr */
 #include "generator/site.h"
 
 #include <stdio.h>
@@ -17,46 +18,37 @@ static int key_line(const char *text, int end_line, const char *key)
 {
 	size_t klen = strlen(key);
 	const char *p = text;
-	int line = 1;
 
-	while (*p && line < end_line) {
-		if (line >= 2 && strncmp(p, key, klen) == 0) {
-			const char *q = p + klen;
-			while (*q == ' ' || *q == '\t')
-				q++;
-			if (*q == ':')
-				return line;
-		}
+	for (int line = 1; p && line < end_line; line++) {
+		if (line >= 2 && strncmp(p, key, klen) == 0 &&
+		    p[klen + strspn(p + klen, " \t")] == ':')
+			return line;
 		p = strchr(p, '\n');
-		if (!p)
-			break;
-		p++;
-		line++;
+		if (p)
+			p++;
 	}
 	return 1;
 }
 
 static int valid_layout_name(const char *s)
 {
-	if (!*s || strlen(s) > 64)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '_'))
-			return 0;
-	return 1;
+	return *s && strlen(s) <= 64 &&
+	       !s[strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-_")];
 }
 
 static int check_front_matter(const gen_file *f, json_t *meta, int body_line,
                               gen_page *p, gen_node *n, ch_error *e)
 {
+	static const char *const required[] = {"title", "order", "description"};
 	int notice = strncmp(f->path, "content/notices/", 16) == 0;
 	const char *key;
 	json_t *v;
 
 	json_object_foreach(meta, key, v) {
 		int line = key_line(f->data, body_line, key);
-		if (strcmp(key, "title") == 0 || strcmp(key, "description") == 0) {
+		if (strcmp(key, "title") == 0 || strcmp(key, "description") == 0 ||
+		    (notice && (strcmp(key, "notice") == 0 ||
+		                strcmp(key, "subject") == 0))) {
 			if (!json_is_string(v) || json_string_length(v) == 0)
 				return ch_fail(e, f->path, line,
 				               "'%s' must be a non-empty string", key);
@@ -69,11 +61,6 @@ static int check_front_matter(const gen_file *f, json_t *meta, int body_line,
 				return ch_fail(e, f->path, line,
 				               "'layout' must be a layout name (a-z, 0-9, - and _)");
 			n->layout_line = line;
-		} else if (notice && (strcmp(key, "notice") == 0 ||
-		                      strcmp(key, "subject") == 0)) {
-			if (!json_is_string(v) || json_string_length(v) == 0)
-				return ch_fail(e, f->path, line,
-				               "'%s' must be a non-empty string", key);
 		} else if (notice && strcmp(key, "channel") == 0) {
 			const char *c = json_string_value(v);
 			if (!c || (strcmp(c, "sms") && strcmp(c, "email") &&
@@ -89,12 +76,10 @@ static int check_front_matter(const gen_file *f, json_t *meta, int body_line,
 			               " (allowed only under content/notices/)" : "");
 		}
 	}
-	if (!json_object_get(meta, "title"))
-		return ch_fail(e, f->path, 1, "front matter lacks 'title'");
-	if (!json_object_get(meta, "order"))
-		return ch_fail(e, f->path, 1, "front matter lacks 'order'");
-	if (!json_object_get(meta, "description"))
-		return ch_fail(e, f->path, 1, "front matter lacks 'description'");
+	for (size_t i = 0; i < sizeof required / sizeof *required; i++)
+		if (!json_object_get(meta, required[i]))
+			return ch_fail(e, f->path, 1, "front matter lacks '%s'",
+			               required[i]);
 	p->title = strdup(json_string_value(json_object_get(meta, "title")));
 	p->description = strdup(json_string_value(json_object_get(meta, "description")));
 	p->order = (long)json_integer_value(json_object_get(meta, "order"));
@@ -111,22 +96,20 @@ static int page_urls(gen_page *p, gen_node *n)
 {
 	const char *rel = p->src_path + 8; /* after "content/" */
 	size_t len = strlen(rel) - 3;      /* without ".md" */
-	const char *base = strrchr(rel, '/');
-	size_t blen;
 
-	base = base ? base + 1 : rel;
-	blen = (size_t)(rel + len - base);
-	p->is_section = blen == 5 && memcmp(base, "index", 5) == 0;
+	p->is_section = len >= 5 && memcmp(rel + len - 5, "index", 5) == 0 &&
+	                (len == 5 || rel[len - 6] == '/');
 	if (p->is_section)
 		len -= 5; /* keep the folder with its '/' */
 	p->url = malloc(len + 3);
 	p->out_path = malloc(len + 16);
 	if (!p->url || !p->out_path)
 		return -1;
+	/* By hand, not snprintf: this runs for every page of every build. */
 	p->url[0] = '/';
 	memcpy(p->url + 1, rel, len);
 	p->url[len + 1] = '\0';
-	if (len && p->url[len] != '/')
+	if (len && rel[len - 1] != '/')
 		strcat(p->url, "/");
 	snprintf(p->out_path, len + 16, "%sindex.html", p->url + 1);
 	n->depth = 0;
@@ -147,21 +130,10 @@ int gen_site_is_page(const char *path)
  * them to letters, digits, '-', '_' and '.', never leading with '.'. */
 static int safe_name(const char *path)
 {
-	for (const char *seg = path; *seg; ) {
-		size_t n = strcspn(seg, "/");
-		if (n == 0 || seg[0] == '.')
-			return 0;
-		for (size_t i = 0; i < n; i++) {
-			char c = seg[i];
-			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
-				return 0;
-		}
-		seg += n;
-		if (*seg == '/')
-			seg++;
-	}
-	return 1;
+	return !path[strspn(path, "abcdefghijklmnopqrstuvwxyz"
+	                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./")] &&
+	       path[0] != '/' && path[0] != '.' && !strstr(path, "//") &&
+	       !strstr(path, "/.");
 }
 
 /* What every page starts with: its source's path, blob and date. */
@@ -241,39 +213,34 @@ out:
 
 static const gen_site *sort_site; /* qsort has no context argument */
 
-/* The name a page sorts by among its siblings: a section by its folder
- * ("content/guide/index.md" -> "guide"), a page by its file name. */
-static void sort_name(const gen_page *p, char *out, size_t size)
+/* A page's own name in its source path: a section's is its folder
+ * ("content/guide/index.md" -> "guide"), a page's its file name
+ * ("login.md"). What precedes it, less the '/', is its parent's folder. */
+static const char *own_name(const gen_page *p, size_t *len)
 {
-	const char *s = p->src_path + 8;
-	size_t end = strlen(s);
-	size_t start;
+	size_t end = strlen(p->src_path) - (p->is_section ? 9 : 0);
+	const char *slash = memrchr(p->src_path, '/', end);
+	const char *name = slash ? slash + 1 : p->src_path;
 
-	if (p->is_section)
-		end = end >= 9 ? end - 9 : 0; /* drop "/index.md" */
-	start = end;
-	while (start > 0 && s[start - 1] != '/')
-		start--;
-	snprintf(out, size, "%.*s", (int)(end - start), s + start);
+	*len = (size_t)(p->src_path + end - name);
+	return name;
 }
 
+/* Siblings go by order, then by name. */
 static int cmp_sibling(const void *a, const void *b)
 {
 	const gen_page *pa = &sort_site->pages[*(const int *)a];
 	const gen_page *pb = &sort_site->pages[*(const int *)b];
-	char na[1024], nb[1024];
+	const char *na, *nb;
+	size_t la, lb;
+	int c;
 
 	if (pa->order != pb->order)
 		return pa->order < pb->order ? -1 : 1;
-	sort_name(pa, na, sizeof na);
-	sort_name(pb, nb, sizeof nb);
-	return strcmp(na, nb);
-}
-
-static int cmp_by_path(const void *a, const void *b)
-{
-	return strcmp(sort_site->pages[*(const int *)a].src_path,
-	              sort_site->pages[*(const int *)b].src_path);
+	na = own_name(pa, &la);
+	nb = own_name(pb, &lb);
+	c = memcmp(na, nb, la < lb ? la : lb);
+	return c ? c : (la > lb) - (la < lb);
 }
 
 int gen_site_find(const gen_site *site, const char *src_path)
@@ -293,48 +260,38 @@ int gen_site_find(const gen_site *site, const char *src_path)
 	return -1;
 }
 
-static void index_paths(gen_site *s)
-{
-	for (size_t i = 0; i < s->npages; i++)
-		s->by_path[i] = (int)i;
-	sort_site = s;
-	for (size_t i = 1; i < s->npages; i++)
-		if (cmp_by_path(&s->by_path[i - 1], &s->by_path[i]) > 0) {
-			/* not already in path order */
-			qsort(s->by_path, s->npages, sizeof *s->by_path, cmp_by_path);
-			break;
-		}
-}
-
 void gen_site_parent_path(const gen_page *p, char *out, size_t size)
 {
-	const char *s = p->src_path;
-	size_t len = strlen(s);
-	const char *slash;
+	size_t len;
+	const char *name = own_name(p, &len);
+	int plen = name > p->src_path ? (int)(name - p->src_path) - 1 : 0;
 
-	if (p->is_section)
-		len -= 9; /* strip "/index.md" */
-	for (slash = s + len - 1; slash > s && *slash != '/'; slash--)
-		;
-	snprintf(out, size, "%.*s/index.md", (int)(slash - s), s);
+	snprintf(out, size, "%.*s/index.md", plen, p->src_path);
 }
 
-static void dfs(gen_site *s, int i, int *order, size_t *k)
+/* Moves page i and those below it, depth first, from s into pages and
+ * nodes from *k on; where[i] becomes its new index. */
+static void dfs(gen_site *s, int i, gen_page *pages, gen_node *nodes,
+                int *where, size_t *k)
 {
-	order[(*k)++] = i;
+	where[i] = (int)*k;
+	pages[*k] = s->pages[i];
+	nodes[(*k)++] = s->nodes[i];
 	for (size_t j = 0; j < s->nodes[i].nkids; j++)
-		dfs(s, s->nodes[i].kids[j], order, k);
+		dfs(s, s->nodes[i].kids[j], pages, nodes, where, k);
 }
 
 static int arrange(gen_site *s, ch_error *e)
 {
-	int home, *order = NULL, *where = NULL;
+	int home, *where = NULL;
 	gen_page *pages = NULL;
 	gen_node *nodes = NULL;
 	size_t k = 0;
 	int rc = -1;
 
-	index_paths(s);
+	/* The pages were taken in the order of src's files: by path. */
+	for (size_t i = 0; i < s->npages; i++)
+		s->by_path[i] = (int)i;
 	home = gen_site_find(s, "content/index.md");
 	if (home < 0)
 		return ch_fail(e, "content/index.md", 0, "the home page is missing");
@@ -360,27 +317,15 @@ static int arrange(gen_site *s, ch_error *e)
 	for (size_t i = 0; i < s->npages; i++)
 		if (s->nodes[i].nkids > 1)
 			qsort(s->nodes[i].kids, s->nodes[i].nkids, sizeof(int), cmp_sibling);
-	order = malloc(s->npages * sizeof *order);
 	where = malloc(s->npages * sizeof *where);
 	pages = malloc(s->npages * sizeof *pages);
 	nodes = malloc(s->npages * sizeof *nodes);
-	if (!order || !where || !pages || !nodes) {
+	if (!where || !pages || !nodes) {
 		ch_fail(e, "", 0, "out of memory");
 		goto out;
 	}
-	dfs(s, home, order, &k);
 	/* Every page hangs under home: a folder without index.md was refused. */
-	for (size_t i = 0; i < k; i++)
-		where[order[i]] = (int)i;
-	for (size_t i = 0; i < k; i++) {
-		gen_node *n;
-		pages[i] = s->pages[order[i]];
-		nodes[i] = s->nodes[order[i]];
-		n = &nodes[i];
-		n->parent = n->parent < 0 ? -1 : where[n->parent];
-		for (size_t j = 0; j < n->nkids; j++)
-			n->kids[j] = where[n->kids[j]];
-	}
+	dfs(s, home, pages, nodes, where, &k);
 	free(s->pages);
 	free(s->nodes);
 	s->pages = pages;
@@ -389,25 +334,23 @@ static int arrange(gen_site *s, ch_error *e)
 	nodes = NULL;
 	for (size_t i = 0; i < s->npages; i++) {
 		gen_page *p = &s->pages[i];
-		int sec = p->is_section ? (int)i : s->nodes[i].parent;
-		p->section_url = strdup(s->pages[sec].url);
-		if (!p->section_url) {
+		gen_node *n = &s->nodes[i];
+
+		s->by_path[i] = where[s->by_path[i]];
+		n->parent = n->parent < 0 ? -1 : where[n->parent];
+		for (size_t j = 0; j < n->nkids; j++)
+			n->kids[j] = where[n->kids[j]];
+		p->section_url = strdup(s->pages[p->is_section ? (int)i : n->parent].url);
+		if (!n->layout)
+			n->layout = strdup(i == 0 ? "home" :
+			                   p->is_section ? "section" : "page");
+		if (!p->section_url || !n->layout) {
 			ch_fail(e, "", 0, "out of memory");
 			goto out;
 		}
-		if (!s->nodes[i].layout) {
-			s->nodes[i].layout = strdup(i == 0 ? "home" :
-			                            p->is_section ? "section" : "page");
-			if (!s->nodes[i].layout) {
-				ch_fail(e, "", 0, "out of memory");
-				goto out;
-			}
-		}
 	}
-	index_paths(s);
 	rc = 0;
 out:
-	free(order);
 	free(where);
 	free(pages);
 	free(nodes);
@@ -470,12 +413,11 @@ int gen_site_load_known(gen_site *site, gen_source *src,
                         gen_meta_lookup meta_of, void *ctx, ch_error *e)
 {
 	const gen_file *cfg;
-	load_job job;
+	load_job job = {site, NULL, NULL};
 	size_t n = 0;
 	int rc = -1;
 
 	memset(site, 0, sizeof *site);
-	memset(&job, 0, sizeof job);
 	site->src = *src;
 	memset(src, 0, sizeof *src);
 	for (size_t i = 0; i < site->src.nfiles; i++)
@@ -483,7 +425,6 @@ int gen_site_load_known(gen_site *site, gen_source *src,
 	site->pages = calloc(n ? n : 1, sizeof *site->pages);
 	site->nodes = calloc(n ? n : 1, sizeof *site->nodes);
 	site->by_path = calloc(n ? n : 1, sizeof *site->by_path);
-	job.site = site;
 	job.files = calloc(n ? n : 1, sizeof *job.files);
 	job.lines = calloc(n ? n : 1, sizeof *job.lines);
 	if (!site->pages || !site->nodes || !site->by_path || !job.files ||
