@@ -48,7 +48,8 @@ int gen_assets_collect(const gen_source *src, gen_assets *a, gen_out *out,
 		if (strncmp(src->files[i].path, "site/assets/", 12) == 0 &&
 		    add(a, &src->files[i], out, e) < 0)
 			return -1;
-	qsort(a->v, a->n, sizeof *a->v, cmp_name);
+	if (a->n > 1)
+		qsort(a->v, a->n, sizeof *a->v, cmp_name);
 	return 0;
 }
 

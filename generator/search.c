@@ -428,8 +428,10 @@ int gen_search_shard(const gen_page *pages, size_t n,
 		}
 	if (index_pages(&ix, pages, n) < 0)
 		goto nomem;
-	/* The table is done with: its terms are sorted in place. */
-	qsort(ix.terms, ix.nterms, sizeof *ix.terms, cmp_term);
+	/* The table is done with: its terms are sorted in place (none, and
+	 * no table, for pages without text). */
+	if (ix.nterms)
+		qsort(ix.terms, ix.nterms, sizeof *ix.terms, cmp_term);
 	ch_buf_printf(out, "/* certhall-site search index, part %u: generated, "
 	              "do not edit. */\n(window.CERTHALL_SEARCH_PARTS = "
 	              "window.CERTHALL_SEARCH_PARTS || {})[%u] = ", shard, shard);
