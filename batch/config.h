@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "batch/bundle.h"
+#include "batch/intake/bundle.h"
 #include "common/error.h"
 #include "common/fees.h"
 

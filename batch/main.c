@@ -6,10 +6,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "batch/check.h"
+#include "batch/intake/check.h"
 #include "batch/context.h"
 #include "batch/db.h"
-#include "batch/ingest.h"
+#include "batch/intake/ingest.h"
 #include "batch/migrations.h"
 #include "batch/night/nightly.h"
 #include "batch/notify/outbox.h"

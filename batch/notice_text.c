@@ -16,7 +16,7 @@
 /* The longest value of each placeholder an SMS may hold. order_no: "SX",
  * yyyymmdd, five digits, a check character (batch/orderno.c);
  * application_id: XXXX-XXXX-XXXX; amount: yuan with two decimals, below
- * a million; pin and invoice_url: what `issued` accepts; reasons_brief: cut by batch/notice.c. A notice that
+ * a million; pin and invoice_url: what `issued` accepts; reasons_brief: cut by batch/intake/notice.c. A notice that
  * needs another placeholder in its SMS adds it here with its bound (for
  * shipped.md: the carrier's name and the tracking number, as `ship`
  * checks them). */

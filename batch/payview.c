@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "batch/db.h"
-#include "batch/notice.h"
+#include "batch/intake/notice.h"
 #include "common/termsafe.h"
 #include "common/text.h"
 #include "common/grow.h"

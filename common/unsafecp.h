@@ -6,7 +6,7 @@
  * sequence could move a cursor or retitle a window; a bidi control makes
  * "invoice\u202Efdp.exe" read as "invoiceexe.pdf".
  *
- * Users: common/termsafe.c (shown as '?'), batch/zipnames.c (an entry
+ * Users: common/termsafe.c (shown as '?'), batch/intake/zipnames.c (an entry
  * name holding one is unsafe), common/form.c (FORM_CHARACTER). The
  * browser's copy is UNSAFE_RANGES in site/assets/validate.js; both are
  * pinned to tests/fixtures/vectors/unsafe_chars.json. Also owns the

@@ -8,7 +8,7 @@
 
 #include "batch/db.h"
 #include "batch/money/names.h"
-#include "batch/notice.h"
+#include "batch/intake/notice.h"
 #include "batch/review/states.h"
 
 int book_payment(sqlite3 *db, long long line_id, const char *aid,

@@ -11,7 +11,7 @@
 #include "batch/db.h"
 #include "batch/money/book.h"
 #include "batch/money/names.h"
-#include "batch/notice.h"
+#include "batch/intake/notice.h"
 #include "batch/orderno.h"
 #include "common/termsafe.h"
 #include "common/text.h"

@@ -11,7 +11,7 @@
 
 #include "batch/clock.h"
 #include "batch/db.h"
-#include "batch/result.h"
+#include "batch/intake/result.h"
 #include "batch/money/encoding.h"
 #include "batch/money/import_key.h"
 #include "batch/money/statement.h"

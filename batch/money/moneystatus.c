@@ -6,7 +6,7 @@
 
 #include "batch/clock.h"
 #include "batch/db.h"
-#include "batch/notice.h"
+#include "batch/intake/notice.h"
 #include "common/termsafe.h"
 
 static const char *col(sqlite3_stmt *st, int i)

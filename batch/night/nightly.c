@@ -13,10 +13,10 @@
 
 #include "batch/clock.h"
 #include "batch/db.h"
-#include "batch/ingest.h"
+#include "batch/intake/ingest.h"
 #include "batch/money/import.h"
 #include "batch/money/reconcile.h"
-#include "batch/move.h"
+#include "batch/intake/move.h"
 #include "batch/night/lock.h"
 #include "batch/night/report.h"
 #include "batch/notify/outbox.h"

@@ -19,7 +19,7 @@
  *   same name.
  *
  * A row queued with a secret (a PIN notice: its payload's erase_to, the
- * text with the PIN masked, batch/notice.h) keeps only the masked text
+ * text with the PIN masked, batch/intake/notice.h) keeps only the masked text
  * once sent, and the run ends with the WAL truncated, so the PIN's bytes
  * leave the database's files.
  *

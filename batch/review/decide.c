@@ -9,7 +9,7 @@
 
 #include "batch/clock.h"
 #include "batch/db.h"
-#include "batch/notice.h"
+#include "batch/intake/notice.h"
 #include "batch/review/states.h"
 #include "common/unsafecp.h"
 

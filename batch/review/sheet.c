@@ -11,7 +11,7 @@
 
 #include "batch/clock.h"
 #include "batch/db.h"
-#include "batch/store.h"
+#include "batch/intake/store.h"
 #include "common/fsutil.h"
 #include "common/unsafecp.h"
 

@@ -17,7 +17,7 @@
 #include <zip.h>
 #include <zlib.h>
 
-#include "batch/zipscan.h"
+#include "batch/intake/zipscan.h"
 #include "common/sha256.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch/zipnames.h"
+#include "batch/intake/zipnames.h"
 
 static int decode(const char *raw, size_t n, int flag, char **out)
 {

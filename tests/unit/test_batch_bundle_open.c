@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <zip.h>
 
-#include "batch/bundle.h"
+#include "batch/intake/bundle.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/sha256.h"

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch/docs.h"
-#include "batch/sniff.h"
+#include "batch/intake/docs.h"
+#include "batch/intake/sniff.h"
 #include "common/buf.h"
 
 #define VECTORS "tests/fixtures/vectors/documents.json"

@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "batch/sniff.h"
+#include "batch/intake/sniff.h"
 
 /* A JPEG's markers: SOI, APP0, a fill byte, RST0, DQT, SOF2 (progressive)
  * with height 900 and width 1200, SOS, data, EOI. */

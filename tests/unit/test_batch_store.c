@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "batch/store.h"
+#include "batch/intake/store.h"
 #include "common/sha256.h"
 
 static char dir[] = "/tmp/certhall-store-XXXXXX";

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch/zipnames.h"
+#include "batch/intake/zipnames.h"
 #include "common/unsafecp.h"
 
 static void utf8(uint32_t cp, char out[5])

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <zip.h>
 
-#include "batch/zipread.h"
+#include "batch/intake/zipread.h"
 
 #define SIZE (1024 * 1024)
 

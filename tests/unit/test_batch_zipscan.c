@@ -9,9 +9,9 @@
 #include <zip.h>
 #include <zlib.h>
 
-#include "batch/zipguard.h"
-#include "batch/zipread.h"
-#include "batch/zipscan.h"
+#include "batch/intake/zipguard.h"
+#include "batch/intake/zipread.h"
+#include "batch/intake/zipscan.h"
 
 typedef struct zbuf {
 	unsigned char b[4096];

@@ -1,5 +1,5 @@
 /* sniff.c: PDF, JPEG and PNG recognised from streamed chunks. */
-#include "batch/sniff.h"
+#include "batch/intake/sniff.h"
 
 #include <string.h>
 

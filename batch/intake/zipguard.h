@@ -14,7 +14,7 @@
 
 #include <zip.h>
 
-#include "batch/zipscan.h"
+#include "batch/intake/zipscan.h"
 
 typedef struct zguard zguard;
 

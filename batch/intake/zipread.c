@@ -1,5 +1,5 @@
 /* zipread.c: streaming an entry with the limits counted on real bytes. */
-#include "batch/zipread.h"
+#include "batch/intake/zipread.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* zipnames.c: entry names decoded (UTF-8 or GB18030, then NFC) and checked
  * as BUNDLE.md requires, always on the decoded text. */
-#include "batch/zipnames.h"
+#include "batch/intake/zipnames.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * all entries together, ratio to the compressed size) and libzip's CRC and
  * size checks collected: zip_fread to its end and zip_fclose's return.
  * With a guard, the entry counts as read only when libzip took exactly the
- * bytes our scan checked for it (batch/zipguard.h). */
+ * bytes our scan checked for it (batch/intake/zipguard.h). */
 #ifndef BATCH_ZIPREAD_H
 #define BATCH_ZIPREAD_H
 
@@ -12,8 +12,8 @@
 
 #include <zip.h>
 
-#include "batch/bundle.h"
-#include "batch/zipguard.h"
+#include "batch/intake/bundle.h"
+#include "batch/intake/zipguard.h"
 
 /* Gets each chunk: 0 to go on, 1 to stop reading quietly (enough seen),
  * -1 on failure (with e filled). */

@@ -1,10 +1,10 @@
 /* docs.c: the listed documents against the bundle's files. */
-#include "batch/docs.h"
+#include "batch/intake/docs.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch/zipnames.h"
+#include "batch/intake/zipnames.h"
 #include "common/text.h"
 
 static const char *kind_label(const ch_schema *s, const char *kind)

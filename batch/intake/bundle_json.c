@@ -1,7 +1,7 @@
 /* bundle_json.c: a bare application.json checked as in a bundle (see
  * bundle_check_json in bundle.h): read up to one byte past the schema's
  * limit, no more, then parsed and validated by common/form.c. */
-#include "batch/bundle.h"
+#include "batch/intake/bundle.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * libzip does not make (UTF-8 flag, attributes, overlapping data) rest on
  * what the file really says, and so that a file any two readers could
  * read two ways is refused before either reads an entry. */
-#include "batch/zipscan.h"
+#include "batch/intake/zipscan.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
 /* result.c: one JSON line per bundle (see result.h). */
-#include "batch/result.h"
+#include "batch/intake/result.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch/zipnames.h"
+#include "batch/intake/zipnames.h"
 #include "common/text.h"
 
 char *result_utf8_name(const char *file)

@@ -6,7 +6,7 @@
 #ifndef BATCH_DOCS_H
 #define BATCH_DOCS_H
 
-#include "batch/bundle.h"
+#include "batch/intake/bundle.h"
 
 /* Sets b->entries[].listed and adds DOC_MISSING (listed, not in the ZIP),
  * DOC_TYPE, DOC_TOO_SMALL, DOC_DUPLICATE and DOC_UNLISTED. Entries that

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "batch/bundle.h"
+#include "batch/intake/bundle.h"
 
 #define SNIFF_HEAD 32
 #define SNIFF_TAIL 1024

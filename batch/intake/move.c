@@ -1,6 +1,6 @@
 /* move.c: moving files without overwriting (see move.h). */
 #define _GNU_SOURCE /* renameat2 and RENAME_NOREPLACE */
-#include "batch/move.h"
+#include "batch/intake/move.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,7 +2,7 @@
  * bounded: the file's size, then our own read of its directory (entry
  * count, names, attributes, data ranges), and only then libzip, reading
  * application.json first and every other entry after it in 64 KiB chunks. */
-#include "batch/bundle.h"
+#include "batch/intake/bundle.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,12 +14,12 @@
 
 #include <zip.h>
 
-#include "batch/docs.h"
-#include "batch/sniff.h"
-#include "batch/zipguard.h"
-#include "batch/zipnames.h"
-#include "batch/zipread.h"
-#include "batch/zipscan.h"
+#include "batch/intake/docs.h"
+#include "batch/intake/sniff.h"
+#include "batch/intake/zipguard.h"
+#include "batch/intake/zipnames.h"
+#include "batch/intake/zipread.h"
+#include "batch/intake/zipscan.h"
 #include "common/buf.h"
 #include "common/form.h"
 #include "common/fsutil.h"

@@ -1,5 +1,5 @@
 /* ingest.c: the intake run (see ingest.h). */
-#include "batch/ingest.h"
+#include "batch/intake/ingest.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,12 +12,12 @@
 #include <unistd.h>
 
 #include "batch/appid.h"
-#include "batch/applicant.h"
+#include "batch/intake/applicant.h"
 #include "batch/db.h"
-#include "batch/move.h"
-#include "batch/record.h"
-#include "batch/result.h"
-#include "batch/store.h"
+#include "batch/intake/move.h"
+#include "batch/intake/record.h"
+#include "batch/intake/result.h"
+#include "batch/intake/store.h"
 #include "common/fsutil.h"
 #include "common/progress.h"
 #include "common/termsafe.h"

@@ -11,7 +11,7 @@
 
 #include <sqlite3.h>
 
-#include "batch/bundle.h"
+#include "batch/intake/bundle.h"
 #include "batch/context.h"
 #include "batch/orderno.h"
 #include "common/findings.h"

@@ -1,6 +1,6 @@
 /* zipguard.c: a seekable read source for libzip that enforces, per entry,
  * the byte ranges our scan checked. */
-#include "batch/zipguard.h"
+#include "batch/intake/zipguard.h"
 
 #include <errno.h>
 #include <stdlib.h>

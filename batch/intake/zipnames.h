@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "batch/zipscan.h"
+#include "batch/intake/zipscan.h"
 #include "common/findings.h"
 #include "common/schema.h"
 

@@ -1,5 +1,5 @@
 /* store.c: the content-addressed document store (see store.h). */
-#include "batch/store.h"
+#include "batch/intake/store.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* applicant.c: who may add a revision to an application (see applicant.h). */
-#include "batch/applicant.h"
+#include "batch/intake/applicant.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* notice.c: notices into the outbox (see notice.h). */
-#include "batch/notice.h"
+#include "batch/intake/notice.h"
 
 #include <stdio.h>
 #include <stdlib.h>

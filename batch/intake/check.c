@@ -1,5 +1,5 @@
 /* check.c: the dry run of ingest on one file (see check.h). */
-#include "batch/check.h"
+#include "batch/intake/check.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -7,11 +7,11 @@
 #include <strings.h>
 
 #include "batch/appid.h"
-#include "batch/applicant.h"
-#include "batch/bundle.h"
+#include "batch/intake/applicant.h"
+#include "batch/intake/bundle.h"
 #include "batch/db.h"
-#include "batch/ingest.h"
-#include "batch/result.h"
+#include "batch/intake/ingest.h"
+#include "batch/intake/result.h"
 #include "common/termsafe.h"
 
 static int is_json_name(const char *p)

@@ -1,5 +1,5 @@
 /* record.c: the one transaction of a bundle's intake (see record.h). */
-#include "batch/record.h"
+#include "batch/intake/record.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,8 +7,8 @@
 
 #include "batch/clock.h"
 #include "batch/db.h"
-#include "batch/notice.h"
-#include "batch/result.h"
+#include "batch/intake/notice.h"
+#include "batch/intake/result.h"
 #include "batch/review/states.h"
 #include "common/text.h"
 #include "common/validate.h"
