@@ -117,15 +117,6 @@ static char *path_index(walk *w, const char *path, size_t i)
 	return ch_buf_detach(&b, NULL);
 }
 
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 /* Only spaces (ASCII or ideographic), tabs and line breaks: as good as
  * empty for a required field. */
 static int blank(const char *s)
@@ -221,7 +212,7 @@ static void check_string(walk *w, const ch_field *fd, json_t *v,
 	}
 	if (bad_chars(w, s, where, label))
 		return;
-	len = utf8_chars(s);
+	len = ch_utf8_chars(s);
 	/* Too short and too long are said as such: "out of 2–100" for one
 	 * character reads as if it were too many. */
 	if (fd->min_length >= 0 && (long)len < fd->min_length) {
@@ -686,7 +677,7 @@ static void check_doc_item(walk *w, json_t *app, json_t *item, const char *p,
 		;
 	else if (!file_name_ok(json_string_value(file)))
 		add(w, "FORM_TYPE", q, label, NULL);
-	else if (utf8_chars(json_string_value(file)) > 255)
+	else if (ch_utf8_chars(json_string_value(file)) > 255)
 		add_as(w, "FORM_RANGE", "too_long", q, label, "最多 255 个字符");
 	free(q);
 	free(label);

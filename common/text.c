@@ -30,6 +30,15 @@ int ch_utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
+size_t ch_utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 void ch_utf8_cut_tail(char *s)
 {
 	size_t n = strlen(s), i = n, cont = 0, need;
