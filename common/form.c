@@ -51,24 +51,6 @@ static void add(walk *w, const char *code, const char *where,
 	add_as(w, code, NULL, where, label, limit);
 }
 
-/* A malloc'd printf; NULL (and oom) on failure. */
-__attribute__((format(printf, 2, 3)))
-static char *str_printf(walk *w, const char *fmt, ...)
-{
-	ch_buf b = CH_BUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	ch_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if (!ch_buf_ok(&b)) {
-		ch_buf_free(&b);
-		w->oom = 1;
-		return NULL;
-	}
-	return ch_buf_detach(&b, NULL);
-}
-
 /* FORM_CHARACTER when s holds a character of common/unsafecp.h's list:
  * a control or bidi character typed or pasted into a value would reach
  * the SMS, the e-mail and the reviewer's screen. Returns 1 then. */
@@ -88,14 +70,16 @@ static int bad_chars(walk *w, const char *s, const char *where,
 	return 1;
 }
 
-/* "path.key", or "key" at the top; malloc'd, NULL (and oom) on failure. */
-static char *path_key(walk *w, const char *path, const char *key)
+/* A malloc'd printf; NULL (and oom) on failure. */
+__attribute__((format(printf, 2, 3)))
+static char *str_printf(walk *w, const char *fmt, ...)
 {
 	ch_buf b = CH_BUF_INIT;
+	va_list ap;
 
-	if (*path)
-		ch_buf_printf(&b, "%s.", path);
-	ch_buf_puts(&b, key);
+	va_start(ap, fmt);
+	ch_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
 	if (!ch_buf_ok(&b)) {
 		ch_buf_free(&b);
 		w->oom = 1;
@@ -104,17 +88,15 @@ static char *path_key(walk *w, const char *path, const char *key)
 	return ch_buf_detach(&b, NULL);
 }
 
+/* "path.key", or "key" at the top; malloc'd, NULL (and oom) on failure. */
+static char *path_key(walk *w, const char *path, const char *key)
+{
+	return str_printf(w, "%s%s%s", path, *path ? "." : "", key);
+}
+
 static char *path_index(walk *w, const char *path, size_t i)
 {
-	ch_buf b = CH_BUF_INIT;
-
-	ch_buf_printf(&b, "%s[%zu]", path, i);
-	if (!ch_buf_ok(&b)) {
-		ch_buf_free(&b);
-		w->oom = 1;
-		return NULL;
-	}
-	return ch_buf_detach(&b, NULL);
+	return str_printf(w, "%s[%zu]", path, i);
 }
 
 /* Only spaces (ASCII or ideographic), tabs and line breaks: as good as
