@@ -616,7 +616,6 @@ static int file_name_ok(const char *s)
 	return !strchr(s, '/') && !strchr(s, '\\');
 }
 
-/* One item of documents[]: its own keys and values. */
 /* One item of documents[]: its own keys and values. `name` is the item's
  * Chinese name ("第 3 份上传电子资料"), `place` the same as a prefix. */
 static void check_doc_item(walk *w, json_t *app, json_t *item, const char *p,
