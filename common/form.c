@@ -51,24 +51,6 @@ static void add(walk *w, const char *code, const char *where,
 	add_as(w, code, NULL, where, label, limit);
 }
 
-/* A malloc'd printf; NULL (and oom) on failure. */
-__attribute__((format(printf, 2, 3)))
-static char *str_printf(walk *w, const char *fmt, ...)
-{
-	ch_buf b = CH_BUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	ch_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if (!ch_buf_ok(&b)) {
-		ch_buf_free(&b);
-		w->oom = 1;
-		return NULL;
-	}
-	return ch_buf_detach(&b, NULL);
-}
-
 /* FORM_CHARACTER when s holds a character of common/unsafecp.h's list:
  * a control or bidi character typed or pasted into a value would reach
  * the SMS, the e-mail and the reviewer's screen. Returns 1 then. */
@@ -88,42 +70,33 @@ static int bad_chars(walk *w, const char *s, const char *where,
 	return 1;
 }
 
-/* "path.key", or "key" at the top; malloc'd, NULL (and oom) on failure. */
-static char *path_key(walk *w, const char *path, const char *key)
+/* A malloc'd printf; NULL (and oom) on failure. */
+__attribute__((format(printf, 2, 3)))
+static char *str_printf(walk *w, const char *fmt, ...)
 {
 	ch_buf b = CH_BUF_INIT;
+	va_list ap;
 
-	if (*path)
-		ch_buf_printf(&b, "%s.", path);
-	ch_buf_puts(&b, key);
+	va_start(ap, fmt);
+	ch_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
 	if (!ch_buf_ok(&b)) {
 		ch_buf_free(&b);
 		w->oom = 1;
 		return NULL;
 	}
 	return ch_buf_detach(&b, NULL);
+}
+
+/* "path.key", or "key" at the top; malloc'd, NULL (and oom) on failure. */
+static char *path_key(walk *w, const char *path, const char *key)
+{
+	return str_printf(w, "%s%s%s", path, *path ? "." : "", key);
 }
 
 static char *path_index(walk *w, const char *path, size_t i)
 {
-	ch_buf b = CH_BUF_INIT;
-
-	ch_buf_printf(&b, "%s[%zu]", path, i);
-	if (!ch_buf_ok(&b)) {
-		ch_buf_free(&b);
-		w->oom = 1;
-		return NULL;
-	}
-	return ch_buf_detach(&b, NULL);
-}
-
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
+	return str_printf(w, "%s[%zu]", path, i);
 }
 
 /* Only spaces (ASCII or ideographic), tabs and line breaks: as good as
@@ -221,7 +194,7 @@ static void check_string(walk *w, const ch_field *fd, json_t *v,
 	}
 	if (bad_chars(w, s, where, label))
 		return;
-	len = utf8_chars(s);
+	len = ch_utf8_chars(s);
 	/* Too short and too long are said as such: "out of 2–100" for one
 	 * character reads as if it were too many. */
 	if (fd->min_length >= 0 && (long)len < fd->min_length) {
@@ -643,7 +616,6 @@ static int file_name_ok(const char *s)
 	return !strchr(s, '/') && !strchr(s, '\\');
 }
 
-/* One item of documents[]: its own keys and values. */
 /* One item of documents[]: its own keys and values. `name` is the item's
  * Chinese name ("第 3 份上传电子资料"), `place` the same as a prefix. */
 static void check_doc_item(walk *w, json_t *app, json_t *item, const char *p,
@@ -686,7 +658,7 @@ static void check_doc_item(walk *w, json_t *app, json_t *item, const char *p,
 		;
 	else if (!file_name_ok(json_string_value(file)))
 		add(w, "FORM_TYPE", q, label, NULL);
-	else if (utf8_chars(json_string_value(file)) > 255)
+	else if (ch_utf8_chars(json_string_value(file)) > 255)
 		add_as(w, "FORM_RANGE", "too_long", q, label, "最多 255 个字符");
 	free(q);
 	free(label);

@@ -374,3 +374,22 @@ int ch_pwrite_all(int fd, const void *p, size_t n, off_t off)
 	}
 	return 0;
 }
+
+int ch_pread_all(int fd, void *p, size_t n, off_t off)
+{
+	char *c = p;
+
+	while (n > 0) {
+		ssize_t r = pread(fd, c, n, off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 1;
+		c += r;
+		n -= (size_t)r;
+		off += r;
+	}
+	return 0;
+}

@@ -37,6 +37,9 @@ int ch_write_atomic(const char *path, const void *data, size_t len,
 /* pwrite of all n bytes at off, retrying short writes and EINTR; 0, or
  * -1 with errno set. */
 int ch_pwrite_all(int fd, const void *p, size_t n, off_t off);
+/* pread of exactly n bytes at off, retrying short reads and EINTR: 0; 1
+ * when the file ends first; -1 with errno set. */
+int ch_pread_all(int fd, void *p, size_t n, off_t off);
 /* mkdir -p with mode for the folders it creates. */
 int ch_mkdirs(const char *path, mode_t mode, ch_error *e);
 int ch_fsync_dir(const char *path, ch_error *e);

@@ -281,9 +281,6 @@ static int field_bounds(const loader *l, const char *ptr, json_t *obj,
 	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
 		if (get_long(l, ptr, obj, num_keys[i], has[i], nums[i]) < 0)
 			return -1;
-	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
-		if (get_long(l, ptr, obj, num_keys[i], has[i], nums[i]) < 0)
-			return -1;
 	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i += 2) {
 		int set_lo = has[i] ? *has[i] : *nums[i] >= 0;
 		int set_hi = has[i + 1] ? *has[i + 1] : *nums[i + 1] >= 0;

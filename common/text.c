@@ -10,42 +10,33 @@
 #include <string.h>
 #include <uninorm.h>
 
+#include "common/unsafecp.h"
 #include "common/validate.h"
 
 int ch_utf8_valid(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
 
-	while (p < end) {
-		unsigned c = *p;
-		size_t k;
-		uint32_t cp, min;
+	while (n) {
+		/* ASCII is stepped over here, without a call per byte. */
+		size_t k = *p < 0x80 ? 1 : ch_utf8_decode(p, n, &cp);
 
-		if (c < 0x80) {
-			p++;
-			continue;
-		} else if (c >= 0xC2 && c <= 0xDF) {
-			k = 1; cp = c & 0x1F; min = 0x80;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			k = 2; cp = c & 0x0F; min = 0x800;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			k = 3; cp = c & 0x07; min = 0x10000;
-		} else {
+		if (!k)
 			return 0;
-		}
-		if ((size_t)(end - p) <= k)
-			return 0;
-		for (size_t i = 1; i <= k; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3F);
-		}
-		/* Overlong forms, surrogates and code points past U+10FFFF. */
-		if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-			return 0;
-		p += k + 1;
+		p += k;
+		n -= k;
 	}
 	return 1;
+}
+
+size_t ch_utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
 }
 
 void ch_utf8_cut_tail(char *s)

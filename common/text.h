@@ -6,6 +6,9 @@
 #include <stddef.h>
 
 int ch_utf8_valid(const char *s, size_t n);
+/* The number of characters, not bytes, of UTF-8 s: each byte that is not
+ * a continuation byte starts one (a full-width digit is one digit). */
+size_t ch_utf8_chars(const char *s);
 /* Drops an incomplete UTF-8 sequence from the end of s: what snprintf
  * leaves when it cuts a string to fit, so that a cut value stays valid
  * UTF-8 (jansson refuses anything else). */

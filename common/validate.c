@@ -388,23 +388,13 @@ const char *ch_check_value(const char *check, const char *value, long today)
 	return "SCHEMA_UNKNOWN_CHECK";
 }
 
-/* Characters, not bytes: a full-width digit is one digit typed. */
-static size_t chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 const char *ch_check_value_why(const char *check, const char *value,
                                long today, const char **variant)
 {
 	const char *code = ch_check_value(check, value, today);
 
 	*variant = NULL;
-	if (code && !strcmp(check, "id_number") && chars(value) != 18)
+	if (code && !strcmp(check, "id_number") && ch_utf8_chars(value) != 18)
 		*variant = "length";
 	return code;
 }

@@ -360,8 +360,7 @@ static int read_app(opening *o, size_t i, long today, ch_error *e)
 	uint64_t size;
 	int rc;
 
-	a.cap = o->s && o->s->max_bytes > 0 ? (size_t)o->s->max_bytes + 1
-	                                     : 256 * 1024 + 1;
+	a.cap = bundle_json_max(o->s) + 1;
 	rc = zread_entry(o->b->zip, i, &c, app_write, &a, &size, e);
 	if (rc < 0 || (rc == 1 && a.buf.len < a.cap))
 		goto out;

@@ -103,6 +103,10 @@ int bundle_copy_entry(bundle *b, size_t i,
                       int (*write)(void *ctx, const void *p, size_t n),
                       void *ctx, ch_error *e);
 
+/* The most bytes application.json may have, in a bundle or bare: the
+ * form schema's max_bytes, 256 KiB without a schema (BUNDLE.md). */
+size_t bundle_json_max(const ch_schema *schema);
+
 /* Checks a bare application.json file: the same findings as for a bundle,
  * except those about files in the ZIP. */
 int bundle_check_json(const char *path, const ch_schema *schema, long today,

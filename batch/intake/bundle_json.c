@@ -11,11 +11,16 @@
 #include "common/form.h"
 #include "common/fsutil.h"
 
+size_t bundle_json_max(const ch_schema *schema)
+{
+	return schema && schema->max_bytes > 0 ? (size_t)schema->max_bytes
+	                                       : 256 * 1024;
+}
+
 int bundle_check_json(const char *path, const ch_schema *schema, long today,
                       json_t **app, ch_findings *f, ch_error *e)
 {
-	size_t cap = schema && schema->max_bytes > 0
-	                 ? (size_t)schema->max_bytes + 1 : 256 * 1024 + 1;
+	size_t cap = bundle_json_max(schema) + 1;
 	char *data = NULL;
 	size_t len = 0;
 	int fd, rc = -1;

@@ -2,7 +2,6 @@
 #include "batch/intake/check.h"
 
 #include <errno.h>
-#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -18,12 +17,6 @@ static int is_json_name(const char *p)
 {
 	size_t n = strlen(p);
 	return n > 5 && !strcasecmp(p + n - 5, ".json");
-}
-
-/* The application.json limit of the form schema (BUNDLE.md). */
-static uint64_t json_max(const ch_schema *s)
-{
-	return s && s->max_bytes > 0 ? (uint64_t)s->max_bytes : 256 * 1024;
 }
 
 /* REVISION_STALE and APPLICANT_MISMATCH against the database, when there
@@ -86,7 +79,7 @@ int check_run(batch_ctx *ctx, const char *path, int as_json, FILE *out,
 		 * file is a finding, and its hash is left unknown rather than
 		 * read to its end (it could be a huge sparse file). */
 		if (bundle_check_json(path, ctx->schema, 0, &app, &f, e) < 0 ||
-		    ingest_file_sha256(path, json_max(ctx->schema), sha, e) < 0)
+		    ingest_file_sha256(path, bundle_json_max(ctx->schema), sha, e) < 0)
 			goto out;
 	} else {
 		if (bundle_open(path, ctx->schema, &ctx->cfg.limits, 0, &b, &f, e) < 0)

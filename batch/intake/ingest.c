@@ -308,13 +308,8 @@ static int referenced(void *ctx, const char *sha, ch_error *e)
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	if (db_prepare(db, "SELECT 1 FROM documents WHERE sha256 = ? LIMIT 1",
-	               &st, e) < 0)
-		return -1;
-	if (db_bind(st, "s", sha) < 0)
-		r = db_fail(db, e, "database error");
-	else
-		r = db_step(db, st, e);
+	r = db_row(db, e, &st, "SELECT 1 FROM documents WHERE sha256 = ? LIMIT 1",
+	           "s", sha);
 	sqlite3_finalize(st);
 	return r;
 }

@@ -410,13 +410,11 @@ static int refused_notice(batch_ctx *ctx, sqlite3 *db, const intake *in,
 
 	if (!in->b || !in->b->app)
 		return 0;
-	if (db_prepare(db, "SELECT 1 FROM applications WHERE application_id = ?",
-	               &st, e) < 0)
-		return -1;
-	known = db_bind(st, "s", in->application_id) < 0 ? -1 : db_step(db, st, e);
+	known = db_row(db, e, &st, "SELECT 1 FROM applications"
+	               " WHERE application_id = ?", "s", in->application_id);
 	sqlite3_finalize(st);
 	if (known <= 0)
-		return known < 0 ? db_fail(db, e, "database error") : 0;
+		return known;
 	return notice_queue_refused(ctx, db, in->b->app, in->application_id,
 	                            in->revision, in->f, in->sha256, now, e);
 }

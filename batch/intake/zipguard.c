@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "common/fsutil.h"
+
 typedef struct zg_range {
 	uint64_t hdr, data, len; /* local header, data start, data length */
 } zg_range;
@@ -42,8 +44,8 @@ static int allowed(zguard *g, uint64_t at, uint64_t n)
 
 static zip_int64_t do_read(zguard *g, void *data, zip_uint64_t len)
 {
-	unsigned char *p = data;
-	uint64_t n = g->pos < g->size ? g->size - g->pos : 0, got = 0;
+	uint64_t n = g->pos < g->size ? g->size - g->pos : 0;
+	int r;
 
 	if (len < n)
 		n = len;
@@ -52,26 +54,19 @@ static zip_int64_t do_read(zguard *g, void *data, zip_uint64_t len)
 		zip_error_set(&g->err, ZIP_ER_INCONS, 0);
 		return -1;
 	}
-	while (got < n) {
-		ssize_t r = pread(g->fd, p + got, (size_t)(n - got),
-		                  (off_t)(g->pos + got));
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			zip_error_set(&g->err, ZIP_ER_READ, errno);
-			return -1;
-		}
-		if (r == 0) {
-			/* The file shrank under us: what was checked is gone. */
-			g->refused = 1;
-			zip_error_set(&g->err, ZIP_ER_INCONS, 0);
-			return -1;
-		}
-		got += (uint64_t)r;
+	r = ch_pread_all(g->fd, data, (size_t)n, (off_t)g->pos);
+	if (r < 0) {
+		zip_error_set(&g->err, ZIP_ER_READ, errno);
+		return -1;
 	}
-	g->pos += got;
-	return (zip_int64_t)got;
+	if (r > 0) {
+		/* The file shrank under us: what was checked is gone. */
+		g->refused = 1;
+		zip_error_set(&g->err, ZIP_ER_INCONS, 0);
+		return -1;
+	}
+	g->pos += n;
+	return (zip_int64_t)n;
 }
 
 static zip_int64_t callback(void *ud, void *data, zip_uint64_t len,

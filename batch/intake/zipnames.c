@@ -76,20 +76,14 @@ char *zname_printable(const char *s, size_t n)
 
 int zname_unsafe(const char *name)
 {
-	const unsigned char *p = (const unsigned char *)name;
-	size_t n = strlen(name), i = 0;
+	uint32_t cp;
 	const char *c;
 
-	if (n == 0 || name[0] == '/' || strchr(name, '\\'))
+	if (!*name || name[0] == '/' || strchr(name, '\\'))
 		return 1;
-	while (i < n) {
-		uint32_t cp;
-		size_t k = ch_utf8_decode(p + i, n - i, &cp);
-
-		if (!k || ch_cp_unsafe(cp))
-			return 1;
-		i += k;
-	}
+	/* Not UTF-8, or a character of the unsafe list. */
+	if (ch_text_unsafe(name, &cp))
+		return 1;
 	/* Components: none empty, "." or "..", none starting with a drive
 	 * letter (C:x would leave the folder on Windows). */
 	c = name;

@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <zlib.h>
+
+#include "common/fsutil.h"
 
 #define EOCD_SIZE 22u
 #define EOCD_MAX_COMMENT 65535u
@@ -71,24 +72,12 @@ static uint64_t rd64(const unsigned char *p)
 /* Reads exactly n bytes at off; 1 if the file is shorter, -1 on error. */
 static int pread_full(int fd, void *buf, size_t n, uint64_t off, ch_error *e)
 {
-	unsigned char *p = buf;
+	int r = ch_pread_all(fd, buf, n, (off_t)off);
 
-	while (n > 0) {
-		ssize_t r = pread(fd, p, n, (off_t)off);
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return ch_fail(e, NULL, 0, "reading the bundle: %s",
-			               strerror(errno));
-		}
-		if (r == 0)
-			return 1;
-		p += r;
-		n -= (size_t)r;
-		off += (uint64_t)r;
-	}
-	return 0;
+	if (r < 0)
+		return ch_fail(e, NULL, 0, "reading the bundle: %s",
+		               strerror(errno));
+	return r;
 }
 
 /* What the one end record says. */

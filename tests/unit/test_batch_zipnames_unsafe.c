@@ -6,23 +6,16 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistr.h>
 
 #include "batch/intake/zipnames.h"
 #include "common/unsafecp.h"
 
+/* cp as NUL-terminated UTF-8 in out. */
 static void utf8(uint32_t cp, char out[5])
 {
 	memset(out, 0, 5);
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-	} else if (cp < 0x800) {
-		out[0] = (char)(0xC0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3F));
-	} else {
-		out[0] = (char)(0xE0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-	}
+	u8_uctomb((uint8_t *)out, cp, 4);
 }
 
 Test(zipnames_unsafe, arabic_letter_mark)

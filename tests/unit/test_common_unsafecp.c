@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistr.h>
 
 #include "common/buf.h"
 #include "common/termsafe.h"
@@ -62,20 +63,11 @@ Test(unsafecp, every_code_point_judged_by_the_ranges)
 	}
 }
 
-/* cp as UTF-8 in out (5 bytes). */
+/* cp as NUL-terminated UTF-8 in out. */
 static void utf8(uint32_t cp, char out[5])
 {
 	memset(out, 0, 5);
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-	} else if (cp < 0x800) {
-		out[0] = (char)(0xC0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3F));
-	} else {
-		out[0] = (char)(0xE0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-	}
+	u8_uctomb((uint8_t *)out, cp, 4);
 }
 
 Test(unsafecp, termsafe_replaces_each_and_text_unsafe_finds_it)
