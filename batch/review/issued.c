@@ -250,11 +250,9 @@ static int handler_mobile(sqlite3 *db, const order *o, char out[32],
 	int r;
 
 	out[0] = '\0';
-	if (db_prepare(db, "SELECT mobile FROM people WHERE application_id = ?"
-	               " AND revision = ? AND role = 'handler' ORDER BY seq"
-	               " LIMIT 1", &st, e) < 0)
-		return -1;
-	r = db_bind(st, "si", o->aid, o->rev) < 0 ? -1 : db_step(db, st, e);
+	r = db_row(db, e, &st, "SELECT mobile FROM people WHERE"
+	           " application_id = ? AND revision = ? AND role = 'handler'"
+	           " ORDER BY seq LIMIT 1", "si", o->aid, o->rev);
 	if (r == 1 && sqlite3_column_text(st, 0))
 		snprintf(out, 32, "%s", sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
@@ -438,12 +436,10 @@ static int finish_orders(run *R, ch_error *e)
 			if (sqlite3_total_changes(R->db) != changes)
 				R->st->invoices++;
 		}
-		r = db_prepare(R->db, "SELECT (SELECT count(*) FROM certificates WHERE"
-		               " application_id = ?1 AND revision = ?2) = (SELECT"
-		               " count(*) FROM issued_certs WHERE application_id = ?1"
-		               " AND revision = ?2)", &st, e);
-		if (r == 0)
-			r = db_bind(st, "si", aid, o.rev) < 0 ? -1 : db_step(R->db, st, e);
+		r = db_row(R->db, e, &st, "SELECT (SELECT count(*) FROM certificates"
+		           " WHERE application_id = ?1 AND revision = ?2) = (SELECT"
+		           " count(*) FROM issued_certs WHERE application_id = ?1"
+		           " AND revision = ?2)", "si", aid, o.rev);
 		if (r == 1)
 			complete = sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
