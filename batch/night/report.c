@@ -11,6 +11,7 @@
 
 #include "batch/clock.h"
 #include "batch/db.h"
+#include "batch/review/due.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/text.h"
@@ -560,8 +561,7 @@ int night_report_write(sqlite3 *db, long day, const char *dir, ch_error *e)
 	int rc = -1;
 
 	day_window(day, from, to);
-	snprintf(today, sizeof today, "%04ld-%02ld-%02ld", day / 10000 % 10000,
-	         day / 100 % 100, day % 100);
+	due_day_text(day, today);
 	if (ch_mkdirs(dir, 0700, e) < 0 || gather(db, from, to, &f, e) < 0 ||
 	    gather_due(db, today, &f, e) < 0 ||
 	    gather_money(db, from, to, &f, e) < 0 ||
