@@ -267,7 +267,8 @@ static int cmd_send(const char *config, int argc, char **argv)
 		return usage_error("send takes no arguments, got '%s'", argv[1]);
 	if (context_load(config, &ctx, &e) < 0)
 		return fail(&e);
-	if (notify_settings_load(ctx.cfg.mail, ctx.cfg.sms, ctx.cfg.file,
+	if (notify_settings_load(ctx.cfg.mail, ctx.cfg.sms,
+	                         context_sms_signature(&ctx), ctx.cfg.file,
 	                         ctx.cfg.outbox, &ns, &e) < 0) {
 		fail(&e);
 		context_free(&ctx);
