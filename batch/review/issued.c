@@ -163,27 +163,21 @@ static int find_cert(sqlite3 *db, const char *path, int line,
 
 	memset(out, 0, sizeof *out);
 	if (!strcmp(c->kind, "organization")) {
-		if (db_prepare(db, "SELECT seq, NULL, NULL FROM certificates WHERE"
-		               " application_id = ? AND revision = ? AND kind ="
-		               " 'organization'", &st, e) < 0)
-			return -1;
-		r = db_bind(st, "si", o->aid, o->rev);
+		r = db_row(db, e, &st, "SELECT seq, NULL, NULL FROM certificates"
+		           " WHERE application_id = ? AND revision = ? AND kind ="
+		           " 'organization'", "si", o->aid, o->rev);
 	} else {
 		id = ch_fold_fullwidth(c->id_number);
 		if (!id)
 			return ch_fail(e, path, line, "out of memory");
-		if (db_prepare(db, "SELECT c.seq, p.mobile, p.name FROM certificates c"
-		               " JOIN people p ON p.application_id = c.application_id"
-		               " AND p.revision = c.revision AND p.role = 'holder'"
-		               " AND p.seq = c.holder_seq WHERE c.application_id = ?"
-		               " AND c.revision = ? AND c.kind = 'personal'"
-		               " AND upper(p.id_number) = upper(?)", &st, e) < 0) {
-			free(id);
-			return -1;
-		}
-		r = db_bind(st, "sis", o->aid, o->rev, id);
+		r = db_row(db, e, &st, "SELECT c.seq, p.mobile, p.name FROM"
+		           " certificates c JOIN people p ON p.application_id ="
+		           " c.application_id AND p.revision = c.revision AND p.role ="
+		           " 'holder' AND p.seq = c.holder_seq WHERE c.application_id"
+		           " = ? AND c.revision = ? AND c.kind = 'personal'"
+		           " AND upper(p.id_number) = upper(?)", "sis", o->aid, o->rev,
+		           id);
 	}
-	r = r < 0 ? -1 : db_step(db, st, e);
 	if (r == 1) {
 		out->seq = sqlite3_column_int64(st, 0);
 		snprintf(out->mobile, sizeof out->mobile, "%s",
