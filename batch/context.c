@@ -132,9 +132,39 @@ out:
 	return rc;
 }
 
+/* A notice every command needs and the slot of ctx it is kept in. */
+typedef struct notice_slot {
+	const char *id;
+	notice_text *n;
+} notice_slot;
+
+/* The notice file f, named id, read into t; kept in its slot if it has
+ * one, else only checked. */
+static int keep_notice(batch_ctx *ctx, const notice_slot *slots,
+                       size_t nslots, const content_file *f, const char *id,
+                       ch_error *e)
+{
+	notice_text t;
+
+	if (notice_text_parse(f->path, f->text, f->len, id,
+	                      context_sms_signature(ctx), ctx->hotline,
+	                      ctx->website, &t, e) < 0)
+		return -1;
+	for (size_t i = 0; i < nslots; i++)
+		if (!strcmp(slots[i].id, id)) {
+			*slots[i].n = t;
+			return 0;
+		}
+	notice_text_free(&t);
+	return 0;
+}
+
 /* Every notice file (one with a `notice:` key) is checked at load, so a
- * too long SMS is refused before any command queues it. */
-static int load_all_notices(batch_ctx *ctx, ch_error *e)
+ * too long SMS is refused before any command queues it; those in slots
+ * are kept as read. A slot no file filled is then loaded by name, for
+ * the error that names what is wrong with it. */
+static int load_all_notices(batch_ctx *ctx, const notice_slot *slots,
+                            size_t nslots, ch_error *e)
 {
 	char dir[CONTENT_PATH_BYTES], rel[300];
 	struct dirent *d;
@@ -150,7 +180,6 @@ static int load_all_notices(batch_ctx *ctx, ch_error *e)
 	while (rc == 0 && (d = readdir(dp))) {
 		size_t n = strlen(d->d_name);
 		char id[256];
-		notice_text t;
 		content_file f;
 		json_t *meta = NULL;
 		const char *body;
@@ -169,16 +198,15 @@ static int load_all_notices(batch_ctx *ctx, ch_error *e)
 		if (ch_front_matter(f.text, f.len, f.path, &meta, &body, &body_len,
 		                    &body_line, e) < 0)
 			rc = -1;
-		else if (json_object_get(meta, "notice") &&
-		         notice_text_parse(f.path, f.text, f.len, id, context_sms_signature(ctx),
-		                           ctx->hotline, ctx->website, &t, e) == 0)
-			notice_text_free(&t);
 		else if (json_object_get(meta, "notice"))
-			rc = -1;
+			rc = keep_notice(ctx, slots, nslots, &f, id, e);
 		json_decref(meta);
 		content_file_free(&f);
 	}
 	closedir(dp);
+	for (size_t i = 0; rc == 0 && i < nslots; i++)
+		if (!slots[i].n->id)
+			rc = load_notice(ctx, slots[i].id, slots[i].n, e);
 	return rc;
 }
 
@@ -254,20 +282,23 @@ out:
 
 int context_load(const char *config_path, batch_ctx *ctx, ch_error *e)
 {
+	const notice_slot slots[] = {
+		{"accepted", &ctx->accepted},
+		{"rejected", &ctx->rejected},
+		{"micro_deposit", &ctx->micro_deposit},
+		{"bank_verification_failed", &ctx->verification_failed},
+		{"pin_organization", &ctx->pin_organization},
+		{"pin_personal", &ctx->pin_personal},
+		{"e_invoice", &ctx->e_invoice},
+	};
+
 	memset(ctx, 0, sizeof *ctx);
 	if (config_load(config_path, &ctx->cfg, e) < 0)
 		return -1;
 	/* The site's hotline and website first: the SMS length counts them. */
 	if (load_schema(ctx, e) < 0 || load_fees(ctx, e) < 0 ||
-	    load_site(ctx, e) < 0 || load_all_notices(ctx, e) < 0 ||
-	    load_notice(ctx, "accepted", &ctx->accepted, e) < 0 ||
-	    load_notice(ctx, "rejected", &ctx->rejected, e) < 0 ||
-	    load_notice(ctx, "micro_deposit", &ctx->micro_deposit, e) < 0 ||
-	    load_notice(ctx, "bank_verification_failed",
-	                &ctx->verification_failed, e) < 0 ||
-	    load_notice(ctx, "pin_organization", &ctx->pin_organization, e) < 0 ||
-	    load_notice(ctx, "pin_personal", &ctx->pin_personal, e) < 0 ||
-	    load_notice(ctx, "e_invoice", &ctx->e_invoice, e) < 0 ||
+	    load_site(ctx, e) < 0 ||
+	    load_all_notices(ctx, slots, sizeof slots / sizeof slots[0], e) < 0 ||
 	    load_payment(ctx, e) < 0) {
 		context_free(ctx);
 		return -1;

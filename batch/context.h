@@ -48,7 +48,7 @@ typedef struct batch_ctx {
 
 int context_load(const char *config_path, batch_ctx *ctx, ch_error *e);
 /* The SMS signature, without its brackets: {sms: signature} of the
- * configuration (as batch/notify/settings.c reads it), else 深圳CA. Every
+ * configuration, else 深圳CA; notify_settings_load() is given it. Every
  * SMS starts with 【signature】, and its length counts it. */
 const char *context_sms_signature(const batch_ctx *ctx);
 void context_free(batch_ctx *ctx);

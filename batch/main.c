@@ -211,11 +211,8 @@ static int cmd_init(const char *config, int argc, char **argv)
 	if (context_load(config, &ctx, &e) < 0)
 		return fail(&e);
 	if (ingest_make_folders(&ctx.cfg, &e) < 0 ||
-	    db_open(ctx.cfg.database, &db, &e) < 0) {
-		context_free(&ctx);
-		return fail(&e);
-	}
-	if (money_init(&ctx.cfg, &e) < 0) {
+	    db_open(ctx.cfg.database, &db, &e) < 0 ||
+	    money_init(&ctx.cfg, &e) < 0) {
 		db_close(db);
 		context_free(&ctx);
 		return fail(&e);
@@ -270,7 +267,8 @@ static int cmd_send(const char *config, int argc, char **argv)
 		return usage_error("send takes no arguments, got '%s'", argv[1]);
 	if (context_load(config, &ctx, &e) < 0)
 		return fail(&e);
-	if (notify_settings_load(ctx.cfg.mail, ctx.cfg.sms, ctx.cfg.file,
+	if (notify_settings_load(ctx.cfg.mail, ctx.cfg.sms,
+	                         context_sms_signature(&ctx), ctx.cfg.file,
 	                         ctx.cfg.outbox, &ns, &e) < 0) {
 		fail(&e);
 		context_free(&ctx);

@@ -47,15 +47,21 @@ long notice_placeholder_max(const char *name, const char *hotline,
 	return -1;
 }
 
+/* The UTF-16 code units the UTF-8 byte c starts: none for a
+ * continuation byte, two for a character beyond the BMP. */
+static size_t byte_units(unsigned char c)
+{
+	if ((c & 0xC0) == 0x80)
+		return 0;
+	return c >= 0xF0 ? 2 : 1;
+}
+
 size_t sms_units(const char *s)
 {
 	size_t n = 0;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p & 0xC0) == 0x80)
-			continue;
-		n += *p >= 0xF0 ? 2 : 1;
-	}
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		n += byte_units(*p);
 	return n;
 }
 
@@ -94,8 +100,7 @@ static int sms_check(const char *path, int line, const char *sms,
 			p = close + 1;
 			continue;
 		}
-		if ((*(const unsigned char *)p & 0xC0) != 0x80)
-			units += *(const unsigned char *)p >= 0xF0 ? 2 : 1;
+		units += byte_units(*(const unsigned char *)p);
 		p++;
 	}
 	if (sms_parts(units) > SMS_MAX_PARTS)

@@ -17,15 +17,9 @@ static int read_method(sqlite3 *db, const char *aid, long rev, payview *pv,
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	if (db_prepare(db, "SELECT application_json FROM revisions"
-	               " WHERE application_id = ? AND revision = ?"
-	               " AND outcome = 'accepted'", &st, e) < 0)
-		return -1;
-	if (db_bind(st, "si", aid, (long long)rev) < 0) {
-		sqlite3_finalize(st);
-		return db_fail(db, e, "database error");
-	}
-	r = db_step(db, st, e);
+	r = db_row(db, e, &st, "SELECT application_json FROM revisions"
+	           " WHERE application_id = ? AND revision = ?"
+	           " AND outcome = 'accepted'", "si", aid, (long long)rev);
 	if (r == 1) {
 		const char *text = (const char *)sqlite3_column_text(st, 0);
 		json_t *app = text ? json_loads(text, 0, NULL) : NULL;

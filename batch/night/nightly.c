@@ -313,7 +313,8 @@ int nightly_run(batch_ctx *ctx, ch_error *e)
 	got = night_lock_take(lock_path, &lock, e);
 	if (got != 0)
 		return got > 0 ? 75 : -1;
-	if (notify_settings_load(ctx->cfg.mail, ctx->cfg.sms, ctx->cfg.file,
+	if (notify_settings_load(ctx->cfg.mail, ctx->cfg.sms,
+	                         context_sms_signature(ctx), ctx->cfg.file,
 	                         ctx->cfg.outbox, &n.ns, e) < 0)
 		goto out;
 	if (db_open(ctx->cfg.database, &n.db, e) < 0 || record_start(&n, e) < 0)

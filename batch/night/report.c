@@ -11,6 +11,7 @@
 
 #include "batch/clock.h"
 #include "batch/db.h"
+#include "batch/review/due.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/text.h"
@@ -455,15 +456,14 @@ static void csv(ch_buf *b, long day, const figures *f)
 	csv_row(b, "shipping_overdue", f->shipping_overdue);
 }
 
-static int page(sqlite3 *db, long day, const figures *f, const char *from,
-                const char *to, ch_buf *b, ch_error *e)
+/* today: day as yyyy-mm-dd, which the due dates compare with. */
+static int page(sqlite3 *db, long day, const char *today, const figures *f,
+                const char *from, const char *to, ch_buf *b, ch_error *e)
 {
-	char title[64], today[16];
+	char title[64];
 
 	snprintf(title, sizeof title, "深圳CA 夜间报告 %04ld-%02ld-%02ld",
 	         day / 10000, day / 100 % 100, day % 100);
-	snprintf(today, sizeof today, "%04ld-%02ld-%02ld", day / 10000 % 10000,
-	         day / 100 % 100, day % 100);
 	ch_buf_puts(b, HEAD);
 	text(b, title);
 	ch_buf_puts(b, STYLE);
@@ -561,12 +561,11 @@ int night_report_write(sqlite3 *db, long day, const char *dir, ch_error *e)
 	int rc = -1;
 
 	day_window(day, from, to);
-	snprintf(today, sizeof today, "%04ld-%02ld-%02ld", day / 10000 % 10000,
-	         day / 100 % 100, day % 100);
+	due_day_text(day, today);
 	if (ch_mkdirs(dir, 0700, e) < 0 || gather(db, from, to, &f, e) < 0 ||
 	    gather_due(db, today, &f, e) < 0 ||
 	    gather_money(db, from, to, &f, e) < 0 ||
-	    page(db, day, &f, from, to, &html, e) < 0)
+	    page(db, day, today, &f, from, to, &html, e) < 0)
 		goto out;
 	csv(&table, day, &f);
 	if (!ch_buf_ok(&html) || !ch_buf_ok(&table)) {

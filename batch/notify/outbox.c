@@ -211,13 +211,10 @@ static int claim(sqlite3 *db, const notify_settings *s, long long id,
 	memset(r, 0, sizeof *r);
 	if (db_begin(db, e) < 0)
 		return -1;
-	if (db_prepare(db,
-	               "SELECT channel, recipient, payload, created_at, message_id,"
-	               " attempts FROM outbox WHERE outbox_id = ? AND state IN"
-	               " ('queued', 'retry')", &st, e) < 0 ||
-	    db_bind(st, "i", id) < 0)
-		goto out;
-	got = db_step(db, st, e);
+	got = db_row(db, e, &st,
+	             "SELECT channel, recipient, payload, created_at, message_id,"
+	             " attempts FROM outbox WHERE outbox_id = ? AND state IN"
+	             " ('queued', 'retry')", "i", id);
 	if (got <= 0) {
 		rc = got;
 		goto out;

@@ -112,14 +112,13 @@ static int mail_settings(json_t *mail, const char *file, notify_settings *s,
 	return command(argv, &s->mail_cmd, e);
 }
 
-static int sms_settings(json_t *sms, const char *file, notify_settings *s,
-                        ch_error *e)
+static int sms_settings(json_t *sms, const char *signature, const char *file,
+                        notify_settings *s, ch_error *e)
 {
-	const char *prog = str(sms, "command"), *sig = str(sms, "signature"),
-	           *after = str(sms, "after_crash");
+	const char *prog = str(sms, "command"), *after = str(sms, "after_crash");
 	const char *argv[2] = {prog, NULL};
 
-	s->signature = strdup(sig ? sig : "深圳CA");
+	s->signature = strdup(signature);
 	if (!s->signature)
 		return ch_fail(e, NULL, 0, "out of memory");
 	if (after && strcmp(after, "skip") && strcmp(after, "resend") &&
@@ -136,9 +135,9 @@ static int sms_settings(json_t *sms, const char *file, notify_settings *s,
 	return command(argv, &s->sms_cmd, e);
 }
 
-int notify_settings_load(json_t *mail, json_t *sms, const char *file,
-                         const char *outbox_dir, notify_settings *s,
-                         ch_error *e)
+int notify_settings_load(json_t *mail, json_t *sms, const char *signature,
+                         const char *file, const char *outbox_dir,
+                         notify_settings *s, ch_error *e)
 {
 	memset(s, 0, sizeof *s);
 	if (known_keys(mail, "mail", MAIL_KEYS, file, e) < 0 ||
@@ -149,7 +148,8 @@ int notify_settings_load(json_t *mail, json_t *sms, const char *file,
 		ch_fail(e, NULL, 0, "out of memory");
 		goto fail;
 	}
-	if (mail_settings(mail, file, s, e) < 0 || sms_settings(sms, file, s, e) < 0)
+	if (mail_settings(mail, file, s, e) < 0 ||
+	    sms_settings(sms, signature, file, s, e) < 0)
 		goto fail;
 	return 0;
 fail:

@@ -36,10 +36,12 @@ typedef struct notify_settings {
 	long sms_give_up;   /* seconds */
 } notify_settings;
 
-/* file names the configuration file for messages (may be NULL). */
-int notify_settings_load(json_t *mail, json_t *sms, const char *file,
-                         const char *outbox_dir, notify_settings *s,
-                         ch_error *e);
+/* file names the configuration file for messages (may be NULL).
+ * signature is sms.signature as context_sms_signature() reads it, the
+ * one the SMS length check at load counted. */
+int notify_settings_load(json_t *mail, json_t *sms, const char *signature,
+                         const char *file, const char *outbox_dir,
+                         notify_settings *s, ch_error *e);
 void notify_settings_free(notify_settings *s);
 
 #endif

@@ -108,12 +108,6 @@ static void close_all(opened *o)
 		context_free(&o->ctx);
 }
 
-static void day_text(long d, char out[16])
-{
-	snprintf(out, 16, "%04ld-%02ld-%02ld", d / 10000 % 10000, d / 100 % 100,
-	         d % 100);
-}
-
 static int list(opened *o, int json, ch_error *e)
 {
 	calendar cal;
@@ -133,7 +127,7 @@ static int list(opened *o, int json, ch_error *e)
 		char due[16], since[32], *d;
 		json_t *j;
 
-		day_text(it->due_day, due);
+		due_day_text(it->due_day, due);
 		if (!json) {
 			clock_show(it->since, since, sizeof since);
 			printf("%-8s  %-16s  %-14s  %-9s  %-19s  %-10s  %s\n", it->kind,

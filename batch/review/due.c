@@ -118,6 +118,12 @@ void due_list_free(due_list *l)
 	l->n = 0;
 }
 
+void due_day_text(long day, char out[16])
+{
+	snprintf(out, 16, "%04ld-%02ld-%02ld", day / 10000 % 10000,
+	         day / 100 % 100, day % 100);
+}
+
 /* Shipped orders whose shipment is DUE_CLOSE_DAYS old: closed, each
  * through the state table. */
 static int close_shipped(sqlite3 *db, const char *now, size_t *closed,
@@ -160,11 +166,9 @@ static int keep(sqlite3 *db, const due_list *l, const char *now, ch_error *e)
 	if (db_run(db, e, "DELETE FROM due_dates", "") < 0)
 		return -1;
 	for (size_t i = 0; i < l->n; i++) {
-		char on[40];
-		long d = l->v[i].due_day;
+		char on[16];
 
-		snprintf(on, sizeof on, "%04ld-%02ld-%02ld", d / 10000, d / 100 % 100,
-		         d % 100);
+		due_day_text(l->v[i].due_day, on);
 		if (db_run(db, e, "INSERT INTO due_dates (application_id, kind, since,"
 		           " due_on, computed_at) VALUES (?,?,?,?,?)", "sssss",
 		           l->v[i].aid, l->v[i].kind, l->v[i].since, on, now) < 0)

@@ -45,6 +45,10 @@ int due_compute(sqlite3 *db, const calendar *cal, long today, due_list *out,
                 ch_error *e);
 void due_list_free(due_list *l);
 
+/* A yyyymmdd day as yyyy-mm-dd: how due_dates.due_on holds it, so that
+ * a day written this way compares with it as text. */
+void due_day_text(long day, char out[16]);
+
 /* The nightly step, in one transaction: closes the orders shipped
  * DUE_CLOSE_DAYS ago or more, computes what is due, keeps it in
  * due_dates for the report and fills c. */

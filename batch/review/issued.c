@@ -163,27 +163,21 @@ static int find_cert(sqlite3 *db, const char *path, int line,
 
 	memset(out, 0, sizeof *out);
 	if (!strcmp(c->kind, "organization")) {
-		if (db_prepare(db, "SELECT seq, NULL, NULL FROM certificates WHERE"
-		               " application_id = ? AND revision = ? AND kind ="
-		               " 'organization'", &st, e) < 0)
-			return -1;
-		r = db_bind(st, "si", o->aid, o->rev);
+		r = db_row(db, e, &st, "SELECT seq, NULL, NULL FROM certificates"
+		           " WHERE application_id = ? AND revision = ? AND kind ="
+		           " 'organization'", "si", o->aid, o->rev);
 	} else {
 		id = ch_fold_fullwidth(c->id_number);
 		if (!id)
 			return ch_fail(e, path, line, "out of memory");
-		if (db_prepare(db, "SELECT c.seq, p.mobile, p.name FROM certificates c"
-		               " JOIN people p ON p.application_id = c.application_id"
-		               " AND p.revision = c.revision AND p.role = 'holder'"
-		               " AND p.seq = c.holder_seq WHERE c.application_id = ?"
-		               " AND c.revision = ? AND c.kind = 'personal'"
-		               " AND upper(p.id_number) = upper(?)", &st, e) < 0) {
-			free(id);
-			return -1;
-		}
-		r = db_bind(st, "sis", o->aid, o->rev, id);
+		r = db_row(db, e, &st, "SELECT c.seq, p.mobile, p.name FROM"
+		           " certificates c JOIN people p ON p.application_id ="
+		           " c.application_id AND p.revision = c.revision AND p.role ="
+		           " 'holder' AND p.seq = c.holder_seq WHERE c.application_id"
+		           " = ? AND c.revision = ? AND c.kind = 'personal'"
+		           " AND upper(p.id_number) = upper(?)", "sis", o->aid, o->rev,
+		           id);
 	}
-	r = r < 0 ? -1 : db_step(db, st, e);
 	if (r == 1) {
 		out->seq = sqlite3_column_int64(st, 0);
 		snprintf(out->mobile, sizeof out->mobile, "%s",
@@ -250,11 +244,9 @@ static int handler_mobile(sqlite3 *db, const order *o, char out[32],
 	int r;
 
 	out[0] = '\0';
-	if (db_prepare(db, "SELECT mobile FROM people WHERE application_id = ?"
-	               " AND revision = ? AND role = 'handler' ORDER BY seq"
-	               " LIMIT 1", &st, e) < 0)
-		return -1;
-	r = db_bind(st, "si", o->aid, o->rev) < 0 ? -1 : db_step(db, st, e);
+	r = db_row(db, e, &st, "SELECT mobile FROM people WHERE"
+	           " application_id = ? AND revision = ? AND role = 'handler'"
+	           " ORDER BY seq LIMIT 1", "si", o->aid, o->rev);
 	if (r == 1 && sqlite3_column_text(st, 0))
 		snprintf(out, 32, "%s", sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
@@ -438,12 +430,10 @@ static int finish_orders(run *R, ch_error *e)
 			if (sqlite3_total_changes(R->db) != changes)
 				R->st->invoices++;
 		}
-		r = db_prepare(R->db, "SELECT (SELECT count(*) FROM certificates WHERE"
-		               " application_id = ?1 AND revision = ?2) = (SELECT"
-		               " count(*) FROM issued_certs WHERE application_id = ?1"
-		               " AND revision = ?2)", &st, e);
-		if (r == 0)
-			r = db_bind(st, "si", aid, o.rev) < 0 ? -1 : db_step(R->db, st, e);
+		r = db_row(R->db, e, &st, "SELECT (SELECT count(*) FROM certificates"
+		           " WHERE application_id = ?1 AND revision = ?2) = (SELECT"
+		           " count(*) FROM issued_certs WHERE application_id = ?1"
+		           " AND revision = ?2)", "si", aid, o.rev);
 		if (r == 1)
 			complete = sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);

@@ -258,15 +258,9 @@ int review_sheet(batch_ctx *ctx, sqlite3 *db, const char *order, ch_buf *out,
 	r = review_order_find(db, order, o, e);
 	if (r <= 0)
 		return r;
-	if (db_prepare(db, "SELECT application_json, ingested_at FROM revisions"
-	               " WHERE application_id = ? AND revision = ? AND outcome ="
-	               " 'accepted'", &st, e) < 0)
-		return -1;
-	if (db_bind(st, "si", o->aid, (long long)o->revision) < 0) {
-		db_fail(db, e, "database error");
-		goto out;
-	}
-	r = db_step(db, st, e);
+	r = db_row(db, e, &st, "SELECT application_json, ingested_at FROM"
+	           " revisions WHERE application_id = ? AND revision = ? AND"
+	           " outcome = 'accepted'", "si", o->aid, (long long)o->revision);
 	if (r <= 0) {
 		if (r == 0) {
 			ch_fail(e, NULL, 0, "application %s has no accepted revision "
