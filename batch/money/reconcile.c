@@ -204,7 +204,6 @@ int reconcile_run(batch_ctx *ctx, sqlite3 *db, reconcile_stats *st,
 		r.q[i] = NULL;
 	}
 	/* Totals after the run, not of the lines looked at again. */
-	st->review = st->not_ours = 0;
 	if (count(db, "SELECT count(*) FROM line_outcomes WHERE review = 1",
 	          &st->review, e) < 0 ||
 	    count(db, "SELECT count(*) FROM line_outcomes WHERE outcome = 'not_ours'",

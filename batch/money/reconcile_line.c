@@ -59,10 +59,6 @@ int rc_decide(run *r, const line *l, const char *outcome, int review,
 	            candidates ? candidates : "[]", related, r->now) < 0 ||
 	    sqlite3_step(st) != SQLITE_DONE)
 		return db_fail(r->db, e, "database error");
-	if (review)
-		r->st->review++;
-	else if (!strcmp(outcome, "not_ours"))
-		r->st->not_ours++;
 	return 0;
 }
 
