@@ -79,9 +79,6 @@ cand *rc_cand_add(cands *c, sqlite3_stmt *st)
 	return &c->v[c->n++];
 }
 
-#define CAND_COLS "o.application_id, o.order_no, a.state," \
-	" a.amount_due_fen - a.amount_paid_fen"
-
 static int score(const cand *x, long long amount)
 {
 	return x->by_memo * 16 + x->near * 8 + x->by_account * 4 +
