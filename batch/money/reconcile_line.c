@@ -89,7 +89,6 @@ static int score(const cand *x, long long amount)
 static char *cands_json(cands *c, long long amount)
 {
 	ch_buf b = CH_BUF_INIT;
-	int shown = 0;
 
 	for (int i = 1; i < c->n; i++) /* insertion sort: at most 32 */
 		for (int j = i; j > 0 && (score(&c->v[j], amount) >
@@ -103,7 +102,7 @@ static char *cands_json(cands *c, long long amount)
 			c->v[j - 1] = t;
 		}
 	ch_buf_putc(&b, '[');
-	for (int i = 0; i < c->n && shown < SHOWN_CANDS; i++, shown++) {
+	for (int i = 0; i < c->n && i < SHOWN_CANDS; i++) {
 		const cand *x = &c->v[i];
 		ch_buf_printf(&b, "%s{\"order_no\":\"%s\",\"application_id\":\"%s\","
 		              "\"state\":\"%s\",\"remaining_fen\":%lld,\"score\":%d,"
