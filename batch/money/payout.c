@@ -33,6 +33,19 @@ static int formula_like(const char *s)
 	       *s == '\r';
 }
 
+/* 1 when the account details in columns 1 to 3 of st's row (number,
+ * name and bank, in any order) are empty or formula-like: such a payout
+ * is held back. */
+static int account_unfit(sqlite3_stmt *st)
+{
+	int bad = 0;
+
+	for (int c = 1; c <= 3; c++)
+		bad |= formula_like((const char *)sqlite3_column_text(st, c)) ||
+		       !sqlite3_column_bytes(st, c);
+	return bad;
+}
+
 static char *to_gb18030(const char *s, size_t n, size_t *out_len)
 {
 	iconv_t cd = iconv_open("GB18030", "UTF-8");
@@ -117,11 +130,7 @@ static int pin_rows(sqlite3 *db, long long batch, long long amount_fen,
 	while ((r = db_step(db, st, e)) == 1) {
 		char num[32], memo[160], ref[32];
 		long long id = sqlite3_column_int64(st, 0);
-		int bad = 0;
-		for (int c = 1; c <= 3; c++)
-			bad |= formula_like((const char *)sqlite3_column_text(st, c)) ||
-			       !sqlite3_column_bytes(st, c);
-		if (bad) {
+		if (account_unfit(st)) {
 			fprintf(stderr, "certhall-batch: payouts export: PIN payout %lld "
 			        "held back: its account details are empty or start like "
 			        "a formula\n", id);
@@ -190,11 +199,7 @@ static int new_batch(batch_ctx *ctx, sqlite3 *db, const unsigned char *key,
 		char nonce[33], code[PAYOUT_CODE_LEN + 1], hash[65];
 		long long id = sqlite3_column_int64(st, 0);
 		json_t *app;
-		int bad = 0;
-		for (int c = 1; c <= 3; c++)
-			bad |= formula_like((const char *)sqlite3_column_text(st, c)) ||
-			       !sqlite3_column_bytes(st, c);
-		if (bad) {
+		if (account_unfit(st)) {
 			fprintf(warn, "payout %lld (order %s) held back: its account "
 			        "details are empty or start like a formula\n", id,
 			        (const char *)sqlite3_column_text(st, 5));
