@@ -292,11 +292,8 @@ static int known_file(sqlite3 *db, const char *sha, char *name, size_t cap,
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	if (db_prepare(db, "SELECT layout, lines_read FROM statement_files"
-	                   " WHERE sha256 = ?", &st, e) < 0)
-		return -1;
-	db_bind(st, "s", sha);
-	r = db_step(db, st, e);
+	r = db_row(db, e, &st, "SELECT layout, lines_read FROM statement_files"
+	           " WHERE sha256 = ?", "s", sha);
 	if (r == 1) {
 		snprintf(name, cap, "%s", (const char *)sqlite3_column_text(st, 0));
 		*read = sqlite3_column_int64(st, 1);

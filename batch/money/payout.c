@@ -269,16 +269,12 @@ int payout_export(batch_ctx *ctx, sqlite3 *db, const char *path, FILE *out,
 			goto out;
 	} else {
 		sqlite3_stmt *st = NULL;
-		if (db_prepare(db, "SELECT 1 FROM payout_batches WHERE batch_id = ?",
-		               &st, e) < 0)
-			goto out;
-		k = db_bind(st, "i", batch_id) < 0 ? -1 : db_step(db, st, e);
+		k = db_row(db, e, &st, "SELECT 1 FROM payout_batches WHERE"
+		           " batch_id = ?", "i", batch_id);
 		sqlite3_finalize(st);
 		if (k <= 0) {
 			if (k == 0)
 				ch_fail(e, NULL, 0, "no payout batch %lld", batch_id);
-			else
-				db_fail(db, e, "database error");
 			goto out;
 		}
 	}

@@ -163,9 +163,7 @@ static int count(sqlite3 *db, const char *sql, long long *out, ch_error *e)
 	sqlite3_stmt *st = NULL;
 	int k;
 
-	if (db_prepare(db, sql, &st, e) < 0)
-		return -1;
-	k = db_step(db, st, e);
+	k = db_row(db, e, &st, sql, "");
 	if (k == 1)
 		*out = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
