@@ -377,9 +377,7 @@ static int import_one(sqlite3 *db, const layouts *ls, const char *path,
 		res.refusal = NULL;
 		stats->duplicate++;
 		stats->known += res.known;
-		rc = print_result(out, json, &res) < 0
-		         ? ch_fail(e, "", 0, "cannot write the output") : 0;
-		goto out;
+		goto print;
 	}
 	rewind(fp);
 	f.sha256 = scan.sha256;
@@ -417,13 +415,12 @@ static int import_one(sqlite3 *db, const layouts *ls, const char *path,
 	stats->imported++;
 	stats->booked += f.booked;
 	stats->known += f.known;
-	rc = print_result(out, json, &res) < 0
-	         ? ch_fail(e, "", 0, "cannot write the output") : 0;
-	goto out;
+	goto print;
 refused:
 	stats->refused++;
 	res.read = 0;
 	ch_error_print(&why, "certhall-batch: import");
+print:
 	rc = print_result(out, json, &res) < 0
 	         ? ch_fail(e, "", 0, "cannot write the output") : 0;
 out:
