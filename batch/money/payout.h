@@ -24,6 +24,8 @@
 #define PAYOUT_DEFAULT_FEN 1
 #define PAYOUT_ATTEMPTS 5
 #define PAYOUT_EXPIRY "+10 days"
+/* The notice's reason when a code expires unused (PAYOUT_EXPIRY). */
+#define PAYOUT_EXPIRED_REASON "验证码已过期（十日内未验证）"
 
 /* n bytes from getrandom(); 0, or -1 and e. */
 int payout_random(unsigned char *p, size_t n, ch_error *e);

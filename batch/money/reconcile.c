@@ -146,8 +146,8 @@ static int sweep(run *r, ch_error *e)
 	}
 	while ((k = db_step(r->db, st, e)) == 1) {
 		int f = book_fail_payout(r->ctx, r->db, sqlite3_column_int64(st, 0),
-		                         "expired", "验证码已过期（十日内未验证）",
-		                         r->now, e);
+		                         "expired", PAYOUT_EXPIRED_REASON, r->now,
+		                         e);
 		if (f < 0) {
 			k = -1;
 			break;

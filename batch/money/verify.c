@@ -85,7 +85,7 @@ static int check(batch_ctx *ctx, sqlite3 *db, const target *t,
 		if (attempt(db, t, now, "expired", e) < 0)
 			return -1;
 		k = book_fail_payout(ctx, db, t->payout, "expired",
-		                     "验证码已过期（十日内未验证）", now, e);
+		                     PAYOUT_EXPIRED_REASON, now, e);
 		if (k < 0)
 			return -1;
 		ch_fail(e, NULL, 0, "the code expired at %s: verification failed",
