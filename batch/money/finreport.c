@@ -118,13 +118,13 @@ int finreport_valid_date(const char *s)
  * as a formula gets a leading apostrophe. */
 static void csv_text(ch_buf *b, const char *s)
 {
-	int quote = strpbrk(s, ",\"\r\n") != NULL || *s == '=' || *s == '+' ||
-	            *s == '-' || *s == '@' || *s == '\t' || *s == '\r';
+	int formula = *s == '=' || *s == '+' || *s == '-' || *s == '@' ||
+	              *s == '\t' || *s == '\r';
+	int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
 
 	if (quote)
 		ch_buf_putc(b, '"');
-	if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
-	    *s == '\r')
+	if (formula)
 		ch_buf_putc(b, '\'');
 	for (; *s; s++) {
 		if (*s == '"')
