@@ -9,6 +9,7 @@
 
 #include "batch/clock.h"
 #include "batch/db.h"
+#include "batch/money/amount.h"
 #include "batch/intake/notice.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
@@ -94,7 +95,7 @@ static int rows(sqlite3 *db, const unsigned char *key, long long batch,
 		field(b, (const char *)sqlite3_column_text(st, 1), 0);
 		field(b, (const char *)sqlite3_column_text(st, 2), 0);
 		field(b, (const char *)sqlite3_column_text(st, 3), 0);
-		snprintf(num, sizeof num, "%lld.%02lld", fen / 100, fen % 100);
+		money_format(fen, num);
 		field(b, num, 0);
 		snprintf(memo, sizeof memo, "金融认证验证码%s 订单%s", code,
 		         (const char *)sqlite3_column_text(st, 6));
@@ -141,8 +142,7 @@ static int pin_rows(sqlite3 *db, long long batch, long long amount_fen,
 		field(b, (const char *)sqlite3_column_text(st, 1), 0);
 		field(b, (const char *)sqlite3_column_text(st, 2), 0);
 		field(b, (const char *)sqlite3_column_text(st, 3), 0);
-		snprintf(num, sizeof num, "%lld.%02lld", amount_fen / 100,
-		         amount_fen % 100);
+		money_format(amount_fen, num);
 		field(b, num, 0);
 		if (!strcmp((const char *)sqlite3_column_text(st, 6), "personal"))
 			snprintf(memo, sizeof memo, "机构个人证书PIN码%s 持有人%.24s 订单%s",
