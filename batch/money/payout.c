@@ -258,10 +258,8 @@ int payout_export(batch_ctx *ctx, sqlite3 *db, const char *path, FILE *out,
 
 	*written = 0;
 	clock_now(now);
-	k = payout_key_load(&ctx->cfg, key, e);
-	if (k <= 0)
-		return k < 0 ? -1 : ch_fail(e, ctx->cfg.database, 0,
-		                            "no verification key: run certhall-batch init");
+	if (payout_key_need(&ctx->cfg, key, e) < 0)
+		return -1;
 	if (db_exec(db, "PRAGMA secure_delete = ON", e) < 0 || db_begin(db, e) < 0)
 		goto out;
 	if (new) {

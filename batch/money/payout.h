@@ -34,6 +34,10 @@ int payout_key_create(const batch_config *cfg, ch_error *e);
 /* 1 read, 0 no key file yet, -1 error. */
 int payout_key_load(const batch_config *cfg, unsigned char key[PAYOUT_KEY_LEN],
                     ch_error *e);
+/* The same for a command that cannot go on without the key: 0 read, or
+ * -1 and e (a missing key file says to run init). */
+int payout_key_need(const batch_config *cfg, unsigned char key[PAYOUT_KEY_LEN],
+                    ch_error *e);
 
 void payout_code(const unsigned char key[PAYOUT_KEY_LEN], const char *nonce,
                  char code[PAYOUT_CODE_LEN + 1]);
