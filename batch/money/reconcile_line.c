@@ -37,7 +37,7 @@ const char *rc_col(sqlite3_stmt *st, int i)
 int rc_decide(run *r, const line *l, const char *outcome, int review,
               const char *reason, const char *candidates, long long related,
               ch_error *e)
-              {
+{
 	sqlite3_stmt *st = rc_q(r, Q_OUTCOME,
 	                        "INSERT INTO line_outcomes (line_id, outcome, review, reason,"
 	                        " candidates_json, related_line_id, decided_at)"
@@ -122,7 +122,7 @@ static char *cands_json(cands *c, long long amount)
 
 int rc_review(run *r, const line *l, const char *outcome, cands *c,
               const char *reason, ch_error *e)
-              {
+{
 	char *j = cands_json(c, l->amount);
 	int rc;
 
