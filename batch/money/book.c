@@ -93,9 +93,7 @@ static int payout_to_account(sqlite3 *db, const char *aid, const char *states,
 	snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM payouts WHERE"
 	         " application_id = ?1 AND state IN (%s) AND account_key = "
 	         ACCOUNT_KEY_SQL ")", states);
-	if (db_prepare(db, sql, &st, e) < 0)
-		return -1;
-	k = db_bind(st, "s", aid) < 0 ? -1 : db_step(db, st, e);
+	k = db_row(db, e, &st, sql, "s", aid);
 	if (k == 1)
 		k = sqlite3_column_int(st, 0);
 	else if (k == 0)

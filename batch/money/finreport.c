@@ -14,6 +14,7 @@
 #include <xlsxwriter.h>
 
 #include "batch/db.h"
+#include "batch/money/amount.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
 #include "common/text.h"
@@ -118,13 +119,13 @@ int finreport_valid_date(const char *s)
  * as a formula gets a leading apostrophe. */
 static void csv_text(ch_buf *b, const char *s)
 {
-	int quote = strpbrk(s, ",\"\r\n") != NULL || *s == '=' || *s == '+' ||
-	            *s == '-' || *s == '@' || *s == '\t' || *s == '\r';
+	int formula = *s == '=' || *s == '+' || *s == '-' || *s == '@' ||
+	              *s == '\t' || *s == '\r';
+	int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
 
 	if (quote)
 		ch_buf_putc(b, '"');
-	if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
-	    *s == '\r')
+	if (formula)
 		ch_buf_putc(b, '\'');
 	for (; *s; s++) {
 		if (*s == '"')
@@ -133,12 +134,6 @@ static void csv_text(ch_buf *b, const char *s)
 	}
 	if (quote)
 		ch_buf_putc(b, '"');
-}
-
-static void yuan(char out[32], long long fen)
-{
-	snprintf(out, 32, "%s%lld.%02lld", fen < 0 ? "-" : "",
-	         (fen < 0 ? -fen : fen) / 100, (fen < 0 ? -fen : fen) % 100);
 }
 
 /* Writes b's bytes to f and empties b; -1 on a write error. */
@@ -205,7 +200,7 @@ static int one_sheet(sqlite3 *db, const sheet *s, const char *date,
 				 * the exact decimal text. */
 				worksheet_write_number(ws, row, (lxw_col_t)c, (double)v / 100,
 				                       money);
-				yuan(buf, v);
+				money_format(v, buf);
 				ch_buf_puts(&b, buf);
 				break;
 			case 'i':

@@ -110,9 +110,7 @@ static int application(sqlite3 *db, const char *id, char aid[32], ch_error *e)
 		        "nor an application id", id);
 		return 0;
 	}
-	if (db_prepare(db, sql, &st, e) < 0)
-		return -1;
-	k = db_bind(st, "s", key) < 0 ? -1 : db_step(db, st, e);
+	k = db_row(db, e, &st, sql, "s", key);
 	if (k == 1)
 		snprintf(aid, 32, "%s", col(st, 0));
 	else if (k == 0)

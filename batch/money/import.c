@@ -292,11 +292,8 @@ static int known_file(sqlite3 *db, const char *sha, char *name, size_t cap,
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	if (db_prepare(db, "SELECT layout, lines_read FROM statement_files"
-	                   " WHERE sha256 = ?", &st, e) < 0)
-		return -1;
-	db_bind(st, "s", sha);
-	r = db_step(db, st, e);
+	r = db_row(db, e, &st, "SELECT layout, lines_read FROM statement_files"
+	           " WHERE sha256 = ?", "s", sha);
 	if (r == 1) {
 		snprintf(name, cap, "%s", (const char *)sqlite3_column_text(st, 0));
 		*read = sqlite3_column_int64(st, 1);
@@ -380,9 +377,7 @@ static int import_one(sqlite3 *db, const layouts *ls, const char *path,
 		res.refusal = NULL;
 		stats->duplicate++;
 		stats->known += res.known;
-		rc = print_result(out, json, &res) < 0
-		         ? ch_fail(e, "", 0, "cannot write the output") : 0;
-		goto out;
+		goto print;
 	}
 	rewind(fp);
 	f.sha256 = scan.sha256;
@@ -420,13 +415,12 @@ static int import_one(sqlite3 *db, const layouts *ls, const char *path,
 	stats->imported++;
 	stats->booked += f.booked;
 	stats->known += f.known;
-	rc = print_result(out, json, &res) < 0
-	         ? ch_fail(e, "", 0, "cannot write the output") : 0;
-	goto out;
+	goto print;
 refused:
 	stats->refused++;
 	res.read = 0;
 	ch_error_print(&why, "certhall-batch: import");
+print:
 	rc = print_result(out, json, &res) < 0
 	         ? ch_fail(e, "", 0, "cannot write the output") : 0;
 out:

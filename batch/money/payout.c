@@ -9,6 +9,7 @@
 
 #include "batch/clock.h"
 #include "batch/db.h"
+#include "batch/money/amount.h"
 #include "batch/intake/notice.h"
 #include "common/buf.h"
 #include "common/fsutil.h"
@@ -31,6 +32,19 @@ static int formula_like(const char *s)
 {
 	return *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
 	       *s == '\r';
+}
+
+/* 1 when the account details in columns 1 to 3 of st's row (number,
+ * name and bank, in any order) are empty or formula-like: such a payout
+ * is held back. */
+static int account_unfit(sqlite3_stmt *st)
+{
+	int bad = 0;
+
+	for (int c = 1; c <= 3; c++)
+		bad |= formula_like((const char *)sqlite3_column_text(st, c)) ||
+		       !sqlite3_column_bytes(st, c);
+	return bad;
 }
 
 static char *to_gb18030(const char *s, size_t n, size_t *out_len)
@@ -81,7 +95,7 @@ static int rows(sqlite3 *db, const unsigned char *key, long long batch,
 		field(b, (const char *)sqlite3_column_text(st, 1), 0);
 		field(b, (const char *)sqlite3_column_text(st, 2), 0);
 		field(b, (const char *)sqlite3_column_text(st, 3), 0);
-		snprintf(num, sizeof num, "%lld.%02lld", fen / 100, fen % 100);
+		money_format(fen, num);
 		field(b, num, 0);
 		snprintf(memo, sizeof memo, "金融认证验证码%s 订单%s", code,
 		         (const char *)sqlite3_column_text(st, 6));
@@ -117,11 +131,7 @@ static int pin_rows(sqlite3 *db, long long batch, long long amount_fen,
 	while ((r = db_step(db, st, e)) == 1) {
 		char num[32], memo[160], ref[32];
 		long long id = sqlite3_column_int64(st, 0);
-		int bad = 0;
-		for (int c = 1; c <= 3; c++)
-			bad |= formula_like((const char *)sqlite3_column_text(st, c)) ||
-			       !sqlite3_column_bytes(st, c);
-		if (bad) {
+		if (account_unfit(st)) {
 			fprintf(stderr, "certhall-batch: payouts export: PIN payout %lld "
 			        "held back: its account details are empty or start like "
 			        "a formula\n", id);
@@ -132,8 +142,7 @@ static int pin_rows(sqlite3 *db, long long batch, long long amount_fen,
 		field(b, (const char *)sqlite3_column_text(st, 1), 0);
 		field(b, (const char *)sqlite3_column_text(st, 2), 0);
 		field(b, (const char *)sqlite3_column_text(st, 3), 0);
-		snprintf(num, sizeof num, "%lld.%02lld", amount_fen / 100,
-		         amount_fen % 100);
+		money_format(amount_fen, num);
 		field(b, num, 0);
 		if (!strcmp((const char *)sqlite3_column_text(st, 6), "personal"))
 			snprintf(memo, sizeof memo, "机构个人证书PIN码%s 持有人%.24s 订单%s",
@@ -190,11 +199,7 @@ static int new_batch(batch_ctx *ctx, sqlite3 *db, const unsigned char *key,
 		char nonce[33], code[PAYOUT_CODE_LEN + 1], hash[65];
 		long long id = sqlite3_column_int64(st, 0);
 		json_t *app;
-		int bad = 0;
-		for (int c = 1; c <= 3; c++)
-			bad |= formula_like((const char *)sqlite3_column_text(st, c)) ||
-			       !sqlite3_column_bytes(st, c);
-		if (bad) {
+		if (account_unfit(st)) {
 			fprintf(warn, "payout %lld (order %s) held back: its account "
 			        "details are empty or start like a formula\n", id,
 			        (const char *)sqlite3_column_text(st, 5));
@@ -253,10 +258,8 @@ int payout_export(batch_ctx *ctx, sqlite3 *db, const char *path, FILE *out,
 
 	*written = 0;
 	clock_now(now);
-	k = payout_key_load(&ctx->cfg, key, e);
-	if (k <= 0)
-		return k < 0 ? -1 : ch_fail(e, ctx->cfg.database, 0,
-		                            "no verification key: run certhall-batch init");
+	if (payout_key_need(&ctx->cfg, key, e) < 0)
+		return -1;
 	if (db_exec(db, "PRAGMA secure_delete = ON", e) < 0 || db_begin(db, e) < 0)
 		goto out;
 	if (new) {
@@ -264,16 +267,12 @@ int payout_export(batch_ctx *ctx, sqlite3 *db, const char *path, FILE *out,
 			goto out;
 	} else {
 		sqlite3_stmt *st = NULL;
-		if (db_prepare(db, "SELECT 1 FROM payout_batches WHERE batch_id = ?",
-		               &st, e) < 0)
-			goto out;
-		k = db_bind(st, "i", batch_id) < 0 ? -1 : db_step(db, st, e);
+		k = db_row(db, e, &st, "SELECT 1 FROM payout_batches WHERE"
+		           " batch_id = ?", "i", batch_id);
 		sqlite3_finalize(st);
 		if (k <= 0) {
 			if (k == 0)
 				ch_fail(e, NULL, 0, "no payout batch %lld", batch_id);
-			else
-				db_fail(db, e, "database error");
 			goto out;
 		}
 	}

@@ -24,6 +24,8 @@
 #define PAYOUT_DEFAULT_FEN 1
 #define PAYOUT_ATTEMPTS 5
 #define PAYOUT_EXPIRY "+10 days"
+/* The notice's reason when a code expires unused (PAYOUT_EXPIRY). */
+#define PAYOUT_EXPIRED_REASON "验证码已过期（十日内未验证）"
 
 /* n bytes from getrandom(); 0, or -1 and e. */
 int payout_random(unsigned char *p, size_t n, ch_error *e);
@@ -31,6 +33,10 @@ int payout_random(unsigned char *p, size_t n, ch_error *e);
 int payout_key_create(const batch_config *cfg, ch_error *e);
 /* 1 read, 0 no key file yet, -1 error. */
 int payout_key_load(const batch_config *cfg, unsigned char key[PAYOUT_KEY_LEN],
+                    ch_error *e);
+/* The same for a command that cannot go on without the key: 0 read, or
+ * -1 and e (a missing key file says to run init). */
+int payout_key_need(const batch_config *cfg, unsigned char key[PAYOUT_KEY_LEN],
                     ch_error *e);
 
 void payout_code(const unsigned char key[PAYOUT_KEY_LEN], const char *nonce,

@@ -103,6 +103,17 @@ int payout_key_load(const batch_config *cfg, unsigned char key[PAYOUT_KEY_LEN],
 	return 1;
 }
 
+int payout_key_need(const batch_config *cfg, unsigned char key[PAYOUT_KEY_LEN],
+                    ch_error *e)
+{
+	int k = payout_key_load(cfg, key, e);
+
+	if (k == 0)
+		return ch_fail(e, cfg->database, 0,
+		               "no verification key: run certhall-batch init");
+	return k < 0 ? -1 : 0;
+}
+
 void payout_code(const unsigned char key[PAYOUT_KEY_LEN], const char *nonce,
                  char code[PAYOUT_CODE_LEN + 1])
 {

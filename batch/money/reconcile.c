@@ -146,8 +146,8 @@ static int sweep(run *r, ch_error *e)
 	}
 	while ((k = db_step(r->db, st, e)) == 1) {
 		int f = book_fail_payout(r->ctx, r->db, sqlite3_column_int64(st, 0),
-		                         "expired", "验证码已过期（十日内未验证）",
-		                         r->now, e);
+		                         "expired", PAYOUT_EXPIRED_REASON, r->now,
+		                         e);
 		if (f < 0) {
 			k = -1;
 			break;
@@ -163,9 +163,7 @@ static int count(sqlite3 *db, const char *sql, long long *out, ch_error *e)
 	sqlite3_stmt *st = NULL;
 	int k;
 
-	if (db_prepare(db, sql, &st, e) < 0)
-		return -1;
-	k = db_step(db, st, e);
+	k = db_row(db, e, &st, sql, "");
 	if (k == 1)
 		*out = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -204,7 +202,6 @@ int reconcile_run(batch_ctx *ctx, sqlite3 *db, reconcile_stats *st,
 		r.q[i] = NULL;
 	}
 	/* Totals after the run, not of the lines looked at again. */
-	st->review = st->not_ours = 0;
 	if (count(db, "SELECT count(*) FROM line_outcomes WHERE review = 1",
 	          &st->review, e) < 0 ||
 	    count(db, "SELECT count(*) FROM line_outcomes WHERE outcome = 'not_ours'",

@@ -37,7 +37,7 @@ const char *rc_col(sqlite3_stmt *st, int i)
 int rc_decide(run *r, const line *l, const char *outcome, int review,
               const char *reason, const char *candidates, long long related,
               ch_error *e)
-              {
+{
 	sqlite3_stmt *st = rc_q(r, Q_OUTCOME,
 	                        "INSERT INTO line_outcomes (line_id, outcome, review, reason,"
 	                        " candidates_json, related_line_id, decided_at)"
@@ -59,10 +59,6 @@ int rc_decide(run *r, const line *l, const char *outcome, int review,
 	            candidates ? candidates : "[]", related, r->now) < 0 ||
 	    sqlite3_step(st) != SQLITE_DONE)
 		return db_fail(r->db, e, "database error");
-	if (review)
-		r->st->review++;
-	else if (!strcmp(outcome, "not_ours"))
-		r->st->not_ours++;
 	return 0;
 }
 
@@ -83,9 +79,6 @@ cand *rc_cand_add(cands *c, sqlite3_stmt *st)
 	return &c->v[c->n++];
 }
 
-#define CAND_COLS "o.application_id, o.order_no, a.state," \
-	" a.amount_due_fen - a.amount_paid_fen"
-
 static int score(const cand *x, long long amount)
 {
 	return x->by_memo * 16 + x->near * 8 + x->by_account * 4 +
@@ -96,7 +89,6 @@ static int score(const cand *x, long long amount)
 static char *cands_json(cands *c, long long amount)
 {
 	ch_buf b = CH_BUF_INIT;
-	int shown = 0;
 
 	for (int i = 1; i < c->n; i++) /* insertion sort: at most 32 */
 		for (int j = i; j > 0 && (score(&c->v[j], amount) >
@@ -110,7 +102,7 @@ static char *cands_json(cands *c, long long amount)
 			c->v[j - 1] = t;
 		}
 	ch_buf_putc(&b, '[');
-	for (int i = 0; i < c->n && shown < SHOWN_CANDS; i++, shown++) {
+	for (int i = 0; i < c->n && i < SHOWN_CANDS; i++) {
 		const cand *x = &c->v[i];
 		ch_buf_printf(&b, "%s{\"order_no\":\"%s\",\"application_id\":\"%s\","
 		              "\"state\":\"%s\",\"remaining_fen\":%lld,\"score\":%d,"
@@ -130,7 +122,7 @@ static char *cands_json(cands *c, long long amount)
 
 int rc_review(run *r, const line *l, const char *outcome, cands *c,
               const char *reason, ch_error *e)
-              {
+{
 	char *j = cands_json(c, l->amount);
 	int rc;
 

@@ -64,14 +64,8 @@ static int scrub(run *r, const line *l, long long payout, ch_error *e)
 
 	if (!r->have_key)
 		return 0;
-	if (db_prepare(r->db, "SELECT nonce FROM payouts WHERE payout_id = ?"
-	               " AND nonce IS NOT NULL", &st, e) < 0)
-		return -1;
-	if (db_bind(st, "i", payout) < 0) {
-		db_fail(r->db, e, "database error");
-		goto out;
-	}
-	k = db_step(r->db, st, e);
+	k = db_row(r->db, e, &st, "SELECT nonce FROM payouts WHERE payout_id = ?"
+	           " AND nonce IS NOT NULL", "i", payout);
 	if (k <= 0) {
 		rc = k;
 		goto out;

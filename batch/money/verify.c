@@ -85,7 +85,7 @@ static int check(batch_ctx *ctx, sqlite3 *db, const target *t,
 		if (attempt(db, t, now, "expired", e) < 0)
 			return -1;
 		k = book_fail_payout(ctx, db, t->payout, "expired",
-		                     "验证码已过期（十日内未验证）", now, e);
+		                     PAYOUT_EXPIRED_REASON, now, e);
 		if (k < 0)
 			return -1;
 		ch_fail(e, NULL, 0, "the code expired at %s: verification failed",
@@ -134,10 +134,8 @@ int verify_run(batch_ctx *ctx, sqlite3 *db, const char *order,
 		        "length or check character", order);
 		return 2;
 	}
-	k = payout_key_load(&ctx->cfg, key, e);
-	if (k <= 0)
-		return k < 0 ? -1 : ch_fail(e, ctx->cfg.database, 0,
-		                            "no verification key: run certhall-batch init");
+	if (payout_key_need(&ctx->cfg, key, e) < 0)
+		return -1;
 	clock_now(now);
 	if (db_exec(db, "PRAGMA secure_delete = ON", e) < 0 || db_begin(db, e) < 0)
 		goto out;
