@@ -479,10 +479,11 @@
 
   function idKey(s) { return fold(s).replace(/^ +| +$/g, '').replace(/x/g, 'X'); }
 
-  // A schema field by its dotted path, list items' members included.
+  // A schema field by its path, list items' members included, the rows'
+  // indexes ignored ("certificates.personal[3].name"); null if none.
   function fieldAt(s, path) {
     var list = s.fields || [], f = null;
-    path.split('.').forEach(function (k) {
+    path.replace(/\[[^\]]*\]/g, '').split('.').forEach(function (k) {
       f = list && list.filter(function (x) { return x.key === k; })[0] || null;
       list = f ? members(f) : null;
     });
@@ -615,6 +616,7 @@
     firstUnsafe: firstUnsafe,
     termSafe: termSafe,
     checkKnown: checkKnown,
+    fieldAt: fieldAt,
     normalise: normalise,
     message: message,
     validateApplication: validateApplication,
