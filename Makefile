@@ -26,7 +26,7 @@ DEB_BUILD := pkg-config gcc make
 DEB_LIBS := libgit2-dev libcmark-dev libzip-dev libsqlite3-dev libyaml-dev \
             libjansson-dev nettle-dev libunistring-dev libmicrohttpd-dev \
             libcsv-dev libcriterion-dev libxlsxwriter-dev
-DEB_TOOLS := clang lld libclang-rt-14-dev make git zip unzip \
+DEB_TOOLS := clang lld libclang-rt-14-dev git zip unzip \
              python3 python3-pytest chromium nodejs hugo msmtp sqlite3 \
              time strace python3-openpyxl python3-aiosmtpd \
              fonts-noto-cjk

@@ -112,11 +112,10 @@ int gen_form_env_load(gen_form_env *f, const gen_site *s, const gen_assets *a,
 		const gen_file *x = gen_source_file(&s->src, form_files[i]);
 		ch_sha256_update(&h, x ? x->blob_id : "-", x ? 40 : 1);
 	}
-	/* The form names assets; not the search index, which changes with
-	 * every page and which the form does not use. */
+	/* The form names assets (site/assets/ only: the search index is
+	 * none). */
 	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i].name, "search-index.js") != 0)
-			ch_sha256_update(&h, a->v[i].path, strlen(a->v[i].path) + 1);
+		ch_sha256_update(&h, a->v[i].path, strlen(a->v[i].path) + 1);
 	ch_sha256_hex(&h, f->deps);
 	return 0;
 }

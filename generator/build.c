@@ -317,7 +317,6 @@ static int render_part(const parts *ps, size_t k, gen_nav_memo *nav,
 	           gen_out_take(j.out, path, &b, e) < 0) {
 		goto out;
 	}
-	ps->sizes[k] = (unsigned)(pt->end - pt->start);
 	rc = 0;
 out:
 	for (size_t i = pt->start; i < pt->end; i++) {
@@ -351,9 +350,7 @@ static int render_run(void *ctx, size_t begin, size_t end, ch_error *e)
 static int plan_parts(parts *ps, const gen_out *out, ch_error *e)
 {
 	gen_site *s = ps->base.s;
-	size_t n = s->npages ? s->npages : 1;
-
-	size_t nparts = 0;
+	size_t n = s->npages ? s->npages : 1, nparts = 0;
 
 	for (size_t start = 0; start < s->npages; start = part_end(s, start))
 		nparts++;
@@ -375,6 +372,7 @@ static int plan_parts(parts *ps, const gen_out *out, ch_error *e)
 		pt->memo.texts_fd = -1;
 		pt->start = start;
 		pt->end = part_end(s, start);
+		ps->sizes[ps->n] = (unsigned)(pt->end - start);
 		pt->config = json_deep_copy(s->config);
 		if (!pt->config) {
 			ps->n++;

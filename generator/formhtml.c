@@ -110,12 +110,17 @@ static void put_control_attrs(ch_buf *b, const ch_field *f, const char *path)
 	put_describedby(b, f, path);
 }
 
-static void put_help_and_slot(ch_buf *b, const ch_field *f, const char *path)
+static void put_help(ch_buf *b, const ch_field *f, const char *path)
 {
 	if (f->help) {
 		put_fid(b, "<p class=\"ch-help\" id=\"", path, "-help\">");
 		put_esc(b, "", f->help, "</p>\n");
 	}
+}
+
+static void put_help_and_slot(ch_buf *b, const ch_field *f, const char *path)
+{
+	put_help(b, f, path);
 	put_fid(b, "<p class=\"ch-error\" id=\"", path, "-err\"></p>\n");
 }
 
@@ -252,10 +257,7 @@ static int put_list(ch_buf *b, const ch_field *f, const char *path,
 	              f->max_items < 0 ? 50 : f->max_items);
 	put_describedby(b, f, path);
 	put_esc(b, "><legend>", f->label, "</legend>\n");
-	if (f->help) {
-		put_fid(b, "<p class=\"ch-help\" id=\"", path, "-help\">");
-		put_esc(b, "", f->help, "</p>\n");
-	}
+	put_help(b, f, path);
 	put_esc(b, "<div class=\"ch-rows\" data-rows=\"", path, "\"></div>\n");
 	put_esc(b, "<template data-row-template=\"", path,
 	        "\"><fieldset class=\"ch-row\" data-row=\"" ROW_MARK "\">");

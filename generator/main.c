@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "generator/build.h"
 #include "generator/publish.h"
+#include "generator/repo.h"
 #include "generator/serve.h"
 
 #define PROG "certhall-site"

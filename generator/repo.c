@@ -605,3 +605,51 @@ void gen_source_free(gen_source *s)
 	free(s->repo_path);
 	s->repo_path = NULL;
 }
+
+/* Stops the status walk at the first change outside hidden names: the
+ * build's reading of the work tree skips those, so they make no draft. */
+static int draft_change(const char *path, unsigned int status, void *unused)
+{
+	(void)unused;
+	return status != GIT_STATUS_CURRENT && path[0] != '.' &&
+	       !strstr(path, "/.");
+}
+
+int gen_preview_worktree(const char *repo_dir, int *worktree, ch_error *e)
+{
+	git_repository *repo = NULL;
+	char *paths[] = {"content", "site"};
+	git_status_options opts = {
+		.version = GIT_STATUS_OPTIONS_VERSION,
+		.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR,
+		.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+		         GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+		         GIT_STATUS_OPT_EXCLUDE_SUBMODULES,
+		.pathspec = {paths, sizeof paths / sizeof paths[0]},
+	};
+	int rc = -1, changed;
+
+	*worktree = 1;
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, repo_dir, 0, NULL) < 0) {
+		ch_fail(e, repo_dir, 0, "not a git repository");
+		goto out;
+	}
+	if (git_repository_is_bare(repo)) {
+		*worktree = 0;
+		rc = 0;
+		goto out;
+	}
+	changed = git_status_foreach_ext(repo, &opts, draft_change, NULL);
+	if (changed < 0) {
+		git_fail(e, repo_dir, "cannot read the work tree's status");
+		goto out;
+	}
+	*worktree = changed > 0;
+	git_error_clear(); /* the callback's stop is no error */
+	rc = 0;
+out:
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
+}

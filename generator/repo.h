@@ -73,4 +73,11 @@ const gen_file *gen_source_file(const gen_source *s, const char *path);
 gen_file *gen_source_file_rw(gen_source *s, const char *path);
 void gen_source_free(gen_source *s);
 
+/* What a preview of the repository at repo_dir shows: *worktree = 1 when
+ * content/ or site/ of its work tree (or index) differ from HEAD, as git
+ * status says, untracked files included and hidden names (editor swap
+ * files, which no build reads) left out; 0 when they are clean, so that
+ * the preview is the commit itself and no draft. Returns 0 or -1 with e. */
+int gen_preview_worktree(const char *repo_dir, int *worktree, ch_error *e);
+
 #endif

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fts.h>
-#include <git2.h>
 #include <limits.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -364,54 +363,4 @@ out:
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	return d ? 0 : -1;
-}
-
-/* Stops the status walk at the first change outside hidden names: the
- * build's reading of the work tree skips those, so they make no draft. */
-static int draft_change(const char *path, unsigned int status, void *unused)
-{
-	(void)unused;
-	return status != GIT_STATUS_CURRENT && path[0] != '.' &&
-	       !strstr(path, "/.");
-}
-
-int gen_preview_worktree(const char *repo_dir, int *worktree, ch_error *e)
-{
-	git_repository *repo = NULL;
-	char *paths[] = {"content", "site"};
-	git_status_options opts = {
-		.version = GIT_STATUS_OPTIONS_VERSION,
-		.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR,
-		.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
-		         GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-		         GIT_STATUS_OPT_EXCLUDE_SUBMODULES,
-		.pathspec = {paths, sizeof paths / sizeof paths[0]},
-	};
-	int rc = -1, changed;
-
-	*worktree = 1;
-	git_libgit2_init();
-	if (git_repository_open_ext(&repo, repo_dir, 0, NULL) < 0) {
-		ch_fail(e, repo_dir, 0, "not a git repository");
-		goto out;
-	}
-	if (git_repository_is_bare(repo)) {
-		*worktree = 0;
-		rc = 0;
-		goto out;
-	}
-	changed = git_status_foreach_ext(repo, &opts, draft_change, NULL);
-	if (changed < 0) {
-		const git_error *g = git_error_last();
-		ch_fail(e, repo_dir, 0, "cannot read the work tree's status%s%s",
-		        g ? ": " : "", g ? g->message : "");
-		goto out;
-	}
-	*worktree = changed > 0;
-	git_error_clear(); /* the callback's stop is no error */
-	rc = 0;
-out:
-	git_repository_free(repo);
-	git_libgit2_shutdown();
-	return rc;
 }

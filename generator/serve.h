@@ -21,11 +21,4 @@ int gen_serve(const char *dir, const char *host, int port,
               gen_rebuild_fn rebuild, void *ctx, char *const *watch,
               ch_error *e);
 
-/* What a preview of the repository at repo_dir shows: *worktree = 1 when
- * content/ or site/ of its work tree (or index) differ from HEAD, as git
- * status says, untracked files included and hidden names (editor swap
- * files, which no build reads) left out; 0 when they are clean, so that
- * the preview is the commit itself and no draft. Returns 0 or -1 with e. */
-int gen_preview_worktree(const char *repo_dir, int *worktree, ch_error *e);
-
 #endif

@@ -35,19 +35,8 @@
   var meta = { application_id: '', revision: 0, letter: '' };
 
   // --- the schema ---------------------------------------------------------
-  function members(f) { return f.type === 'list' ? (f.item || []) : (f.fields || []); }
-
   // "certificates.personal[3].name" -> the schema field, or null.
-  function fieldAt(path) {
-    var parts = path.replace(/\[[^\]]*\]/g, '').split('.'), list = schema.fields, f = null, i, j;
-    for (i = 0; i < parts.length; i++) {
-      f = null;
-      for (j = 0; list && j < list.length; j++) if (list[j].key === parts[i]) f = list[j];
-      if (!f) return null;
-      list = members(f);
-    }
-    return f;
-  }
+  function fieldAt(path) { return V.fieldAt(schema, path); }
 
   function domId(path) { return 'f-' + path.replace(/[.[]/g, '-').replace(/\]/g, ''); }
 

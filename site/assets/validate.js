@@ -27,47 +27,32 @@
     [0x200E, 0x200F], [0x2028, 0x202E], [0x2066, 0x2069]
   ];
 
+  // cp comes from a walk of a string by code points (Array.from), where a
+  // surrogate is a lone one: a pasted string can hold it and UTF-8
+  // cannot, so it counts as unsafe (the batch would refuse the whole
+  // application.json for it).
   function unsafeCp(cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) return true;
     for (var i = 0; i < UNSAFE_RANGES.length; i++)
       if (cp >= UNSAFE_RANGES[i][0] && cp <= UNSAFE_RANGES[i][1]) return true;
     return false;
   }
 
-  // The first unsafe code point of s, or -1. A lone surrogate (which a
-  // pasted string can hold and UTF-8 cannot) counts as unsafe: the batch
-  // would refuse the whole application.json for it.
+  // The first unsafe code point of s, or -1.
   function firstUnsafe(s) {
-    var i, c, d;
-    for (i = 0; i < s.length; i++) {
-      c = s.charCodeAt(i);
-      if (c >= 0xD800 && c <= 0xDBFF) {
-        d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
-        if (d < 0xDC00 || d > 0xDFFF) return c;
-        i++;
-        continue;
-      }
-      if ((c >= 0xDC00 && c <= 0xDFFF) || unsafeCp(c)) return c;
+    var cps = Array.from(s), i, cp;
+    for (i = 0; i < cps.length; i++) {
+      cp = cps[i].codePointAt(0);
+      if (unsafeCp(cp)) return cp;
     }
     return -1;
   }
 
   // As termsafe.c: each unsafe code point as '?'.
   function termSafe(s) {
-    var out = '', i, c, d;
-    s = String(s);
-    for (i = 0; i < s.length; i++) {
-      c = s.charCodeAt(i);
-      if (c >= 0xD800 && c <= 0xDBFF && i + 1 < s.length &&
-          (d = s.charCodeAt(i + 1)) >= 0xDC00 && d <= 0xDFFF) {
-        out += s[i] + s[i + 1];
-        i++;
-      } else if ((c >= 0xD800 && c <= 0xDFFF) || unsafeCp(c)) {
-        out += '?';
-      } else {
-        out += s[i];
-      }
-    }
-    return out;
+    return Array.from(String(s), function (ch) {
+      return unsafeCp(ch.codePointAt(0)) ? '?' : ch;
+    }).join('');
   }
 
   function isDigit(c) { return c >= '0' && c <= '9'; }
@@ -494,10 +479,11 @@
 
   function idKey(s) { return fold(s).replace(/^ +| +$/g, '').replace(/x/g, 'X'); }
 
-  // A schema field by its dotted path, list items' members included.
+  // A schema field by its path, list items' members included, the rows'
+  // indexes ignored ("certificates.personal[3].name"); null if none.
   function fieldAt(s, path) {
     var list = s.fields || [], f = null;
-    path.split('.').forEach(function (k) {
+    path.replace(/\[[^\]]*\]/g, '').split('.').forEach(function (k) {
       f = list && list.filter(function (x) { return x.key === k; })[0] || null;
       list = f ? members(f) : null;
     });
@@ -630,6 +616,7 @@
     firstUnsafe: firstUnsafe,
     termSafe: termSafe,
     checkKnown: checkKnown,
+    fieldAt: fieldAt,
     normalise: normalise,
     message: message,
     validateApplication: validateApplication,

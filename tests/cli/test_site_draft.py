@@ -7,19 +7,15 @@ import pytest
 
 from conftest import git
 from test_site_build import build, snapshot
-from test_site_serve import get, start_serve, wait_for
+from test_site_serve import get, server, start_serve, wait_for  # noqa: F401 (a fixture)
 
 DRAFT = "工作区草稿，未提交"
 
 
 @pytest.fixture
-def preview(content_repo, tmp_path):
-    p, port, log = start_serve(content_repo, tmp_path)
-    yield port
-    if p.poll() is None:
-        p.kill()
-        p.wait()
-    log.close()
+def preview(server):
+    """The port of a preview of content_repo: test_site_serve's server."""
+    return server[1]
 
 
 def wait_without(port, path, text, seconds=15):
